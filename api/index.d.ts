@@ -1,0 +1,435 @@
+/**
+ * Nocoflo public API, version 1.
+ *
+ * Obtained from the Nocoflo extension:
+ *
+ *   const api = await vscode.extensions.getExtension<NocofloApi>('nocoflo.nocoflo')!.activate();
+ *   if (!api.apiVersion.startsWith('1.')) throw new Error('needs Nocoflo API 1.x');
+ *   context.subscriptions.push(api.registerDatasource(myDatasource));
+ *
+ * This file is types only and has no dependency on `vscode`, so datasource plugins can be unit-tested in plain
+ * Node. Evolution rule: within major version 1 members are only ever added, and only as optional members.
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Values
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * A cell value as datasources return and accept it.
+ * - Exact numerics that do not fit a double (bigint, numeric/decimal) are `bigint` or decimal strings, never floats.
+ * - Dates and times are strings in the database's own text form, so nothing shifts time zones on a round trip.
+ * - JSON columns are their JSON text.
+ * - `null` is SQL NULL and is distinct from the empty string.
+ */
+export type CellValue = null | string | number | boolean | bigint | Uint8Array;
+
+/** Logical column type; drives editors, alignment and validation. */
+export type ColumnKind =
+  | 'integer'
+  | 'float'
+  | 'decimal'
+  | 'boolean'
+  | 'text'
+  | 'json'
+  | 'date'
+  | 'time'
+  | 'datetime'
+  | 'datetimetz'
+  | 'interval'
+  | 'uuid'
+  | 'enum'
+  | 'set'
+  | 'array'
+  | 'blob'
+  | 'other';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tables and schemas
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A table inside one datasource. `schema` is the database schema (PostgreSQL), database (MySQL) or absent. */
+export interface TableRef {
+  schema?: string;
+  name: string;
+}
+
+/** A table anywhere in Nocoflo. */
+export interface TableLocator extends TableRef {
+  datasourceId: string;
+}
+
+export type TableKind =
+  | 'table'
+  | 'view'
+  | 'materialized-view'
+  | 'partitioned-table'
+  | 'foreign-table'
+  | 'endpoint';
+
+export interface TableInfo {
+  ref: TableRef;
+  kind: TableKind;
+  /** For partitions: the name of the partitioned parent table (same schema). */
+  parent?: string;
+  /** Cheap row count if the datasource already knows one (e.g. statistics). */
+  rowCount?: RowCount;
+  comment?: string;
+}
+
+export interface ForeignKey {
+  columns: string[];
+  references: TableRef;
+  referencedColumns: string[];
+}
+
+export interface ColumnSchema {
+  name: string;
+  /** Declared type exactly as the database reports it. */
+  declaredType: string;
+  kind: ColumnKind;
+  nullable: boolean;
+  /** Default expression as text, if any. */
+  defaultValue?: string;
+  /** 1-based position in the primary key, absent if not part of it. */
+  primaryKeyPosition?: number;
+  /** Not writable (generated, computed, exotic type read-only rather than corrupted). */
+  readOnly?: boolean;
+  /** Generated/identity column: written by the database. */
+  generated?: boolean;
+  autoIncrement?: boolean;
+  enumValues?: string[];
+  /** For decimals. */
+  precision?: number;
+  scale?: number;
+  /** For text/binary. */
+  maxLength?: number;
+  comment?: string;
+}
+
+/** How rows are identified for updates, deletes and keyset paging. */
+export interface RowKeySpec {
+  columns: string[];
+  /**
+   * True when the key columns are not user columns (e.g. SQLite's rowid); they are returned in `RowPage.keys`
+   * only, never in the row values.
+   */
+  synthetic?: boolean;
+}
+
+export interface TableSchema {
+  table: TableRef;
+  kind: TableKind;
+  columns: ColumnSchema[];
+  /** Primary key column names in key order; empty when the table has none. */
+  primaryKey: string[];
+  uniqueKeys?: string[][];
+  foreignKeys: ForeignKey[];
+  /** The key used to address a row; absent when rows cannot be addressed (then the table is read-only). */
+  rowKey?: RowKeySpec;
+  /** Set when the table cannot be edited, with the reason shown to users. */
+  readOnlyReason?: string;
+  comment?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------------------------
+
+export type FilterOperator =
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'lte'
+  | 'gt'
+  | 'gte'
+  | 'contains'
+  | 'startswith'
+  | 'endswith'
+  | 'isnull'
+  | 'notnull'
+  | 'in';
+
+/** A structured filter. Nocoflo never passes SQL text from a view to a datasource. */
+export interface Filter {
+  column: string;
+  op: FilterOperator;
+  /** Operand for comparison operators; for `in`, an array. Unused for isnull/notnull. */
+  value?: CellValue | CellValue[];
+}
+
+export interface SortKey {
+  column: string;
+  direction: 'asc' | 'desc';
+}
+
+export interface ReadRowsRequest {
+  limit: number;
+  sort?: SortKey[];
+  filters?: Filter[];
+  /** Case-insensitive text search over `columns` (default: all text-like columns). */
+  search?: { text: string; columns?: string[] };
+  /** Opaque continuation from a previous page (keyset cursor). Takes precedence over `offset`. */
+  after?: string;
+  /** Row offset, for random access (scrollbar jumps) and tables without a unique key. */
+  offset?: number;
+  signal?: AbortSignal;
+}
+
+export interface RowPage {
+  /** Column names, in the order of each row's values. */
+  columns: string[];
+  rows: CellValue[][];
+  /** Row key of each row (aligned with `rows`), or null for rows that cannot be addressed. */
+  keys: (Record<string, CellValue> | null)[];
+  /** Continuation for the page after this one; absent at the end. */
+  next?: string;
+  /** Offset of the first row of this page, when known. */
+  offset?: number;
+}
+
+export interface RowCount {
+  count: number;
+  /** False for estimates (statistics) and capped counts. */
+  exact: boolean;
+  /** True when counting stopped at a cap: the real count is at least `count`. */
+  capped?: boolean;
+}
+
+export interface CountRequest {
+  filters?: Filter[];
+  search?: { text: string; columns?: string[] };
+  /** Stop counting after this many rows (cheap "10,000+" answers). */
+  cap?: number;
+  /** Accept a statistics estimate. */
+  estimate?: boolean;
+  signal?: AbortSignal;
+}
+
+export type AggregateOp = 'count' | 'sum' | 'mean' | 'min' | 'max';
+export type TimeUnit = 'year' | 'month' | 'day' | 'hour';
+
+export interface AggregateRequest {
+  groupBy: { column: string; bin?: { step: number }; timeUnit?: TimeUnit }[];
+  measures: { op: AggregateOp; column?: string; as: string }[];
+  filters?: Filter[];
+  /** Maximum number of groups returned. */
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+export interface AggregateResult {
+  columns: string[];
+  rows: CellValue[][];
+  /** True when `limit` cut the groups. */
+  truncated?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------------------------------
+
+export type RowKey = Record<string, CellValue>;
+export type RowValues = Record<string, CellValue>;
+
+/** Writes a datasource supports; a transaction hands the same interface to its callback. */
+export interface DatasourceWriter {
+  /** Inserts one row; returns the row as stored (defaults applied) when the datasource can tell. */
+  insertRow(table: TableRef, values: RowValues): Promise<{ key: RowKey | null; row?: RowValues }>;
+  /**
+   * Updates exactly one row. `expected` holds the values read earlier; if the stored row differs in any of them
+   * (or is gone), the datasource throws a DatasourceError with code 'conflict' and changes nothing.
+   */
+  updateRow(table: TableRef, key: RowKey, changes: RowValues, expected: RowValues): Promise<{ row?: RowValues }>;
+  /** Deletes exactly one row, with the same conflict rule as updateRow. */
+  deleteRow(table: TableRef, key: RowKey, expected: RowValues): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------------------------
+
+export type DatasourceErrorCode =
+  | 'auth'
+  | 'connection'
+  | 'timeout'
+  | 'cancelled'
+  | 'not_found'
+  | 'conflict'
+  | 'constraint'
+  | 'invalid_value'
+  | 'read_only'
+  | 'stale_file'
+  | 'too_large'
+  | 'unsupported'
+  | 'permission'
+  | 'bad_response';
+
+/**
+ * Errors a datasource expects (wrong password, constraint violation, conflict) are plain `Error`s with a `code`.
+ * Nocoflo shows their message to the user as is. Any other error is treated as a bug in the plugin: it is logged
+ * with the plugin id and the plugin is marked failed.
+ */
+export interface DatasourceError extends Error {
+  code: DatasourceErrorCode;
+  /** For conflicts: the row as currently stored (undefined if it was deleted). */
+  current?: RowValues | null;
+  /** For constraint/invalid_value: the column concerned, if known. */
+  column?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Datasource plugins
+// ---------------------------------------------------------------------------------------------------------------
+
+/** One field of a datasource's connection form. Fields with `secret: true` are kept in VS Code SecretStorage. */
+export interface ConfigField {
+  key: string;
+  label: string;
+  type: 'string' | 'number' | 'boolean' | 'enum' | 'file' | 'password' | 'json';
+  required?: boolean;
+  secret?: boolean;
+  default?: string | number | boolean;
+  enum?: string[];
+  placeholder?: string;
+  description?: string;
+}
+
+export interface Capabilities {
+  insert: boolean;
+  update: boolean;
+  delete: boolean;
+  transactions: boolean;
+  aggregate: boolean;
+  /** Whether tables are grouped under schemas/databases in the tree. */
+  schemas: boolean;
+  /** Whether an exact count is cheap (otherwise counts are capped or estimated). */
+  cheapCount?: boolean;
+}
+
+export interface DatasourceContext {
+  /** Workspace folder paths, for resolving relative file paths. */
+  workspaceFolders: readonly string[];
+  /** Writes to the Nocoflo output channel, prefixed with the plugin id. Never pass secrets. */
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+export interface DatasourceSession extends DatasourceWriter {
+  readonly capabilities: Capabilities;
+  /** A short human description, e.g. "user@host:5432/db" or a file path (no secrets). */
+  readonly description?: string;
+  listTables(options?: { signal?: AbortSignal }): Promise<TableInfo[]>;
+  getSchema(table: TableRef): Promise<TableSchema>;
+  readRows(table: TableRef, request: ReadRowsRequest): Promise<RowPage>;
+  countRows(table: TableRef, request?: CountRequest): Promise<RowCount>;
+  aggregate?(table: TableRef, request: AggregateRequest): Promise<AggregateResult>;
+  /** Runs `work` in one transaction: all of it applies or none of it does. */
+  transaction?<T>(work: (tx: DatasourceWriter) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface PluginManifest {
+  /** Globally unique, e.g. "acme.csv". */
+  id: string;
+  displayName: string;
+  /** The plugin's own version. */
+  version: string;
+  /** The Nocoflo API version the plugin was written against, e.g. "1.0.0". A different major is refused. */
+  apiVersion: string;
+  /** The contributing VS Code extension id, shown in the plugin list. */
+  extensionId?: string;
+  description?: string;
+  /** JSON schema of the plugin's own configuration (edited in the Plugins view). */
+  configSchema?: object;
+}
+
+export interface DatasourceConfig {
+  [key: string]: string | number | boolean | undefined;
+}
+
+export interface DatasourcePlugin extends PluginManifest {
+  /** URL schemes this datasource handles ("sqlite", "postgres", …), lower case. */
+  schemes: string[];
+  /** Codicon name for the tree, e.g. "database". */
+  icon?: string;
+  /** Fields of the connection form. */
+  configFields: ConfigField[];
+  /** Splits a connection URL into config and secrets. */
+  parseUrl?(url: string): { config: DatasourceConfig; secrets: Record<string, string> };
+  testConnection(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): Promise<{ ok: true; message?: string }>;
+  connect(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): Promise<DatasourceSession>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// View plugins
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ViewWebviewEntry {
+  /** Absolute folder (file path) holding the view's assets; it becomes the webview's only extra resource root. */
+  root: string;
+  /** Script path relative to `root`, loaded as a module after Nocoflo's view client. */
+  script: string;
+  /** Stylesheets relative to `root`. */
+  styles?: string[];
+}
+
+export interface ViewPlugin extends PluginManifest {
+  /** Codicon name for tabs and pickers. */
+  icon?: string;
+  /** Higher wins under the "auto" strategy. Built-ins: table 100, form 50 (or 150 for wide tables), chart 10. */
+  priority: number | ((schema: TableSchema) => number);
+  canHandle(schema: TableSchema): boolean;
+  webview: ViewWebviewEntry;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The API object
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export type Event<T> = (listener: (e: T) => unknown) => Disposable;
+
+export type PluginKind = 'view' | 'datasource';
+export type PluginState = 'active' | 'disabled' | 'failed';
+
+export interface PluginInfo {
+  id: string;
+  kind: PluginKind;
+  displayName: string;
+  version: string;
+  apiVersion: string;
+  enabled: boolean;
+  state: PluginState;
+  /** The error that made the plugin fail. */
+  error?: string;
+  extensionId?: string;
+  builtIn: boolean;
+}
+
+export interface NewDatasource {
+  name: string;
+  /** Datasource plugin id or a scheme it handles; optional when `url` is given. */
+  type?: string;
+  /** Connection URL; its scheme selects the plugin and its credentials go to SecretStorage. */
+  url?: string;
+  config?: DatasourceConfig;
+  secrets?: Record<string, string>;
+}
+
+export interface NocofloApi {
+  /** Semver of this API, "1.0.0". */
+  readonly apiVersion: string;
+  registerDatasource(plugin: DatasourcePlugin): Disposable;
+  registerView(plugin: ViewPlugin): Disposable;
+  listPlugins(filter?: { kind?: PluginKind }): PluginInfo[];
+  /** Adds a datasource and returns its id. Secrets are stored in SecretStorage only. */
+  addDatasource(datasource: NewDatasource): Promise<string>;
+  /** Stores which view (and its config) opens `table` for the current user. */
+  setViewPreference(table: TableLocator, viewId: string, config?: unknown): Promise<void>;
+  /** Opens a table in an editor tab, with `viewId` or the preferred view. */
+  openTable(table: TableLocator, viewId?: string): Promise<void>;
+  readonly onDidChangePlugins: Event<void>;
+}

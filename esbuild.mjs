@@ -1,0 +1,105 @@
+// One build script for every bundle: the extension host, its worker, one browser bundle per webview, and the
+// test bundles. Type checking is separate (`npm run typecheck`, one tsc per tsconfig).
+//
+//   node esbuild.mjs               development build of dist/
+//   node esbuild.mjs --production  minified, with source maps (what the .vsix ships)
+//   node esbuild.mjs --watch       rebuild dist/ on change
+//   node esbuild.mjs --tests       also bundle test/ into out/
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const tests = args.has('--tests');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? 'linked' : 'inline',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const hostCommon = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // pg-native is an optional native addon of `pg` that we never use.
+  external: ['vscode', 'pg-native'],
+};
+
+/** Browser bundles, one per webview app, by output name. */
+const webviewEntries = Object.fromEntries(
+  ['client', 'table', 'form', 'chart', 'connection', 'plugins', 'audit']
+    .filter((name) => existsSync(join(root, 'webview', name, 'main.ts')))
+    .map((name) => [name, `webview/${name}/main.ts`]),
+);
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  { ...hostCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...hostCommon, entryPoints: { 'sqlite-worker': 'plugins/sqlite/worker.ts' }, outdir: 'dist' },
+];
+if (Object.keys(webviewEntries).length > 0) {
+  builds.push({
+    ...common,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    entryPoints: webviewEntries,
+    outdir: 'dist/webview',
+    loader: { '.ttf': 'file' },
+  });
+}
+
+if (tests) {
+  const testFiles = (dir) =>
+    existsSync(join(root, dir))
+      ? readdirSync(join(root, dir), { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+          .map((f) => `${dir}/${f}`)
+      : [];
+  const testEntries = [...testFiles('test/unit'), ...testFiles('test/integration'), ...testFiles('test/vscode'), ...testFiles('test/e2e'), ...testFiles('test/support')];
+  builds.push({
+    ...hostCommon,
+    entryPoints: testEntries,
+    outdir: 'out',
+    outbase: '.',
+    // Tests load node_modules at run time, like the real extension host would load `vscode`.
+    packages: 'external',
+  });
+  // Test bundles resolve the worker and wasm next to themselves, like dist/extension.js does.
+  builds.push({ ...hostCommon, entryPoints: { 'sqlite-worker': 'plugins/sqlite/worker.ts' }, outdir: 'out' });
+}
+
+function copyAssets() {
+  const copies = [
+    ['node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm'],
+    ['node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css'],
+    ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf'],
+  ];
+  if (tests) copies.push(['node_modules/sql.js/dist/sql-wasm.wasm', 'out/sql-wasm.wasm']);
+  for (const [from, to] of copies) {
+    mkdirSync(dirname(join(root, to)), { recursive: true });
+    cpSync(join(root, from), join(root, to));
+  }
+}
+
+const existing = builds.filter((b) => Object.values(b.entryPoints).every((e) => existsSync(join(root, e))));
+copyAssets();
+if (watch) {
+  for (const options of existing) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+  console.log('[esbuild] watching…');
+} else {
+  await Promise.all(existing.map((options) => esbuild.build(options)));
+  console.log(`[esbuild] built ${existing.length} bundle group(s)${production ? ' (production)' : ''}`);
+}
