@@ -1,0 +1,146 @@
+import type {
+  AggregateRequest,
+  AggregateResult,
+  CountRequest,
+  DatasourceWriter,
+  ReadRowsRequest,
+  RowCount,
+  RowKey,
+  RowPage,
+  RowValues,
+  TableLocator,
+  TableRef,
+  TableSchema,
+} from '../../api';
+import type { DatasourceManager } from './datasourceManager';
+import { isExpectedError, nocofloError } from './pluginErrors';
+
+/** One edit the user made in a view and has not saved yet. */
+export type PendingChange =
+  | { kind: 'insert'; values: RowValues }
+  | { kind: 'update'; key: RowKey; changes: RowValues; expected: RowValues }
+  | { kind: 'delete'; key: RowKey; expected: RowValues };
+
+export interface ChangeFailure {
+  /** Index of the change in the submitted list. */
+  index: number;
+  code: string;
+  message: string;
+  column?: string;
+  /** For conflicts: the row as stored now (null when it was deleted). */
+  current?: RowValues | null;
+}
+
+export type ApplyResult =
+  | { ok: true; results: { key: RowKey | null; row?: RowValues }[] }
+  | { ok: false; failure: ChangeFailure; rolledBack: boolean };
+
+const tableRef = (t: TableLocator): TableRef => (t.schema === undefined ? { name: t.name } : { schema: t.schema, name: t.name });
+
+/**
+ * The one door every view (built-in or third-party) goes through to read and write table data. Checks that do not
+ * depend on the datasource — read-only tables, unknown or read-only columns — live here, so no view can bypass them.
+ */
+export class TableService {
+  private readonly schemas = new Map<string, Promise<TableSchema>>();
+
+  constructor(private readonly datasources: DatasourceManager) {}
+
+  schema(table: TableLocator, options: { refresh?: boolean } = {}): Promise<TableSchema> {
+    const key = JSON.stringify([table.datasourceId, table.schema ?? null, table.name]);
+    let pending = options.refresh ? undefined : this.schemas.get(key);
+    if (!pending) {
+      pending = this.datasources.session(table.datasourceId).then((s) => s.getSchema(tableRef(table)));
+      this.schemas.set(key, pending);
+      pending.catch(() => this.schemas.delete(key));
+    }
+    return pending;
+  }
+
+  forget(datasourceId?: string): void {
+    for (const key of [...this.schemas.keys()]) {
+      if (datasourceId === undefined || (JSON.parse(key) as string[])[0] === datasourceId) this.schemas.delete(key);
+    }
+  }
+
+  async readRows(table: TableLocator, request: ReadRowsRequest): Promise<RowPage> {
+    const schema = await this.schema(table);
+    this.checkColumns(schema, [...(request.sort ?? []).map((s) => s.column), ...(request.filters ?? []).map((f) => f.column)]);
+    const session = await this.datasources.session(table.datasourceId);
+    return session.readRows(tableRef(table), request);
+  }
+
+  async countRows(table: TableLocator, request: CountRequest = {}): Promise<RowCount> {
+    const session = await this.datasources.session(table.datasourceId);
+    return session.countRows(tableRef(table), request);
+  }
+
+  async aggregate(table: TableLocator, request: AggregateRequest): Promise<AggregateResult> {
+    const session = await this.datasources.session(table.datasourceId);
+    if (!session.aggregate) throw nocofloError('unsupported', 'This datasource cannot aggregate.');
+    return session.aggregate(tableRef(table), request);
+  }
+
+  /**
+   * Applies a batch of changes: in one transaction where the datasource supports it (all or nothing), otherwise one
+   * by one, stopping at the first failure and saying which changes were already applied.
+   */
+  async apply(table: TableLocator, changes: PendingChange[]): Promise<ApplyResult> {
+    const schema = await this.schema(table);
+    for (const [index, change] of changes.entries()) {
+      const problem = this.writeProblem(schema, change);
+      if (problem) return { ok: false, failure: { index, code: problem.code, message: problem.message }, rolledBack: true };
+    }
+    const session = await this.datasources.session(table.datasourceId);
+    const ref = tableRef(table);
+    const results: { key: RowKey | null; row?: RowValues }[] = [];
+    let current = 0;
+    const run = async (writer: DatasourceWriter) => {
+      for (current = 0; current < changes.length; current++) {
+        const change = changes[current];
+        if (change.kind === 'insert') results.push(await writer.insertRow(ref, change.values));
+        else if (change.kind === 'update') results.push({ key: change.key, ...(await writer.updateRow(ref, change.key, change.changes, change.expected)) });
+        else {
+          await writer.deleteRow(ref, change.key, change.expected);
+          results.push({ key: change.key });
+        }
+      }
+    };
+    const transactional = session.capabilities.transactions && typeof session.transaction === 'function';
+    try {
+      if (transactional) await session.transaction!(run);
+      else await run(session);
+      return { ok: true, results };
+    } catch (error) {
+      const failure: ChangeFailure = {
+        index: current,
+        code: isExpectedError(error) ? error.code : 'plugin_failed',
+        message: error instanceof Error ? error.message : String(error),
+      };
+      if (isExpectedError(error)) {
+        if (error.column !== undefined) failure.column = error.column;
+        if ('current' in error) failure.current = error.current ?? null;
+      }
+      return { ok: false, failure, rolledBack: transactional || current === 0 };
+    }
+  }
+
+  private writeProblem(schema: TableSchema, change: PendingChange): { code: string; message: string } | undefined {
+    if (schema.readOnlyReason) return { code: 'read_only', message: schema.readOnlyReason };
+    if (change.kind !== 'insert' && !schema.rowKey) return { code: 'read_only', message: 'Rows of this table cannot be addressed, so they cannot be changed.' };
+    const values = change.kind === 'insert' ? change.values : change.kind === 'update' ? change.changes : {};
+    for (const column of Object.keys(values)) {
+      const col = schema.columns.find((c) => c.name === column);
+      if (!col) return { code: 'invalid_value', message: `Column "${column}" does not exist in ${schema.table.name}.` };
+      if (col.readOnly || col.generated) return { code: 'read_only', message: `Column "${column}" is ${col.generated ? 'generated by the database' : 'read-only'}.` };
+    }
+    return undefined;
+  }
+
+  private checkColumns(schema: TableSchema, columns: string[]): void {
+    const known = new Set(schema.columns.map((c) => c.name));
+    for (const key of schema.rowKey?.columns ?? []) known.add(key);
+    const unknown = columns.filter((c) => !known.has(c));
+    if (unknown.length > 0) throw nocofloError('invalid_value', `Unknown column ${unknown.map((c) => `"${c}"`).join(', ')} in ${schema.table.name}.`);
+  }
+}

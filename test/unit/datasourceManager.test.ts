@@ -1,0 +1,162 @@
+import * as assert from 'node:assert/strict';
+import type { DatasourceSession } from '../../api';
+import { DatasourceManager, redactUrl, type DatasourceCatalog, type DatasourceRecord } from '../../src/core/datasourceManager';
+import { PluginFailure } from '../../src/core/pluginErrors';
+import { PluginRegistry } from '../../src/core/registry';
+import { silentLogger } from '../../src/core/log';
+import { TableService } from '../../src/core/tableService';
+import { datasourcePlugin, fakeSession, tableSchema } from '../support/fakePlugins';
+
+class MemoryCatalog implements DatasourceCatalog {
+  records: DatasourceRecord[] = [];
+  listDatasources() {
+    return [...this.records];
+  }
+  getDatasource(id: string) {
+    return this.records.find((r) => r.id === id);
+  }
+  async addDatasource(record: Omit<DatasourceRecord, 'id'>) {
+    const full = { ...record, id: `ds${this.records.length + 1}` };
+    this.records.push(full);
+    return full;
+  }
+  async renameDatasource(id: string, name: string) {
+    this.getDatasource(id)!.name = name;
+  }
+  async removeDatasource(id: string) {
+    this.records = this.records.filter((r) => r.id !== id);
+  }
+}
+
+function setup(connect?: () => Promise<DatasourceSession>) {
+  const registry = new PluginRegistry({ apiVersion: '1.0.0', log: silentLogger, isEnabled: () => true });
+  registry.registerDatasource(datasourcePlugin(connect ? { connect } : {}));
+  const catalog = new MemoryCatalog();
+  const secrets = new Map<string, string>();
+  const manager = new DatasourceManager({
+    registry,
+    catalog,
+    secrets: { get: async (k) => secrets.get(k), store: async (k, v) => void secrets.set(k, v), delete: async (k) => void secrets.delete(k) },
+    log: silentLogger,
+    workspaceFolders: () => [],
+    slowOperationMs: () => 1e9,
+  });
+  return { registry, catalog, secrets, manager };
+}
+
+describe('DatasourceManager', () => {
+  it('keeps secrets out of the catalog, whether given as a URL, as secrets, or wrongly as config', async () => {
+    const { manager, catalog, secrets } = setup();
+    const fromUrl = await manager.add({ name: 'a', url: 'testds://bob:s3cr%3At@db.local' });
+    const fromConfig = await manager.add({ name: 'b', type: 'test.ds', config: { host: 'h', password: 'oops-in-config' } });
+    assert.deepEqual(catalog.getDatasource(fromUrl)!.config, { host: 'db.local' });
+    assert.deepEqual(catalog.getDatasource(fromConfig)!.config, { host: 'h' });
+    assert.ok(!JSON.stringify(catalog.records).includes('s3cr'), 'no secret in the catalog');
+    assert.ok(!JSON.stringify(catalog.records).includes('oops-in-config'));
+    assert.deepEqual(JSON.parse(secrets.get(`nocoflo.datasource.${fromUrl}`)!), { password: 's3cr:t' });
+    assert.deepEqual(JSON.parse(secrets.get(`nocoflo.datasource.${fromConfig}`)!), { password: 'oops-in-config' });
+    await manager.remove(fromUrl);
+    assert.equal(secrets.has(`nocoflo.datasource.${fromUrl}`), false, 'removing a datasource deletes its secrets');
+  });
+
+  it('passes stored secrets to connect', async () => {
+    let seen: Record<string, string> | undefined;
+    const { manager, registry } = setup();
+    registry.registerDatasource(
+      datasourcePlugin({ id: 'spy', schemes: ['spy'], connect: async (_c, s) => ((seen = s), fakeSession()) }),
+    );
+    const id = await manager.add({ type: 'spy', name: 'spy', config: { host: 'h' }, secrets: { password: 'pw' } });
+    await manager.session(id);
+    assert.deepEqual(seen, { password: 'pw' });
+  });
+
+  it('refuses missing required fields and unknown types with clear messages', async () => {
+    const { manager } = setup();
+    await assert.rejects(manager.add({ name: 'x', type: 'test.ds', config: {} }), /Missing "Host"/);
+    await assert.rejects(manager.add({ name: 'x', type: 'nope' }), /No enabled datasource plugin handles type "nope"/);
+    await assert.rejects(manager.add({ name: 'x', url: 'zz://u:pw@h' }), (e: Error) => /zz:\/\/u:\*\*\*@h/.test(e.message) && !e.message.includes('pw'));
+  });
+
+  it('reuses one session per datasource and does not cache a failed connect', async () => {
+    let attempts = 0;
+    const { manager } = setup(async () => {
+      attempts++;
+      if (attempts === 1) throw Object.assign(new Error('connection refused'), { code: 'connection' });
+      return fakeSession();
+    });
+    const id = await manager.add({ name: 'a', type: 'test.ds', config: { host: 'h' } });
+    await assert.rejects(manager.session(id), /connection refused/);
+    const first = await manager.session(id);
+    assert.equal(await manager.session(id), first);
+    assert.equal(attempts, 2);
+  });
+
+  it('isolates a session whose methods throw unexpected errors', async () => {
+    const { manager, registry } = setup(async () => fakeSession({ listTables: async () => { throw new TypeError('undefined is not a function'); } }));
+    const id = await manager.add({ name: 'a', type: 'test.ds', config: { host: 'h' } });
+    const session = await manager.session(id);
+    await assert.rejects(session.listTables(), (e: unknown) => e instanceof PluginFailure && e.pluginId === 'test.ds');
+    assert.equal(registry.list()[0].state, 'failed');
+  });
+});
+
+describe('TableService.apply', () => {
+  async function service(session: DatasourceSession, schema = tableSchema()) {
+    const { manager } = setup(async () => ({ ...session, getSchema: async () => schema }));
+    const id = await manager.add({ name: 'a', type: 'test.ds', config: { host: 'h' } });
+    return { tables: new TableService(manager), table: { datasourceId: id, name: 't' } };
+  }
+
+  it('refuses writes to read-only tables and generated or unknown columns before touching the datasource', async () => {
+    let writes = 0;
+    const session = fakeSession({ updateRow: async () => ((writes++), {}) });
+    const ro = await service(session, tableSchema({ readOnlyReason: 'This view has no primary key.' }));
+    const r1 = await ro.tables.apply(ro.table, [{ kind: 'update', key: { id: 1 }, changes: { name: 'x' }, expected: {} }]);
+    assert.deepEqual(r1, { ok: false, failure: { index: 0, code: 'read_only', message: 'This view has no primary key.' }, rolledBack: true });
+    const rw = await service(session, tableSchema({ columns: [...tableSchema().columns, { name: 'total', declaredType: 'INT', kind: 'integer', nullable: true, generated: true }] }));
+    const r2 = await rw.tables.apply(rw.table, [{ kind: 'update', key: { id: 1 }, changes: { total: 3 }, expected: {} }]);
+    assert.equal(r2.ok, false);
+    assert.match(!r2.ok ? r2.failure.message : '', /generated/);
+    const r3 = await rw.tables.apply(rw.table, [{ kind: 'insert', values: { nope: 1 } }]);
+    assert.match(!r3.ok ? r3.failure.message : '', /"nope" does not exist/);
+    assert.equal(writes, 0);
+  });
+
+  it('runs a batch in one transaction and reports the failing change with the database message', async () => {
+    const applied: string[] = [];
+    const session = fakeSession({
+      capabilities: { insert: true, update: true, delete: true, transactions: true, aggregate: false, schemas: false },
+      transaction: async (work) => {
+        const staged: string[] = [];
+        const result = await work({
+          insertRow: async () => ((staged.push('insert'), { key: null })),
+          updateRow: async () => {
+            throw Object.assign(new Error('CHECK constraint failed: price > 0'), { code: 'constraint', column: 'price' });
+          },
+          deleteRow: async () => void staged.push('delete'),
+        });
+        applied.push(...staged);
+        return result;
+      },
+    });
+    const { tables, table } = await service(session);
+    const result = await tables.apply(table, [
+      { kind: 'insert', values: { name: 'a' } },
+      { kind: 'update', key: { id: 1 }, changes: { name: 'b' }, expected: { name: 'a' } },
+    ]);
+    assert.deepEqual(result, { ok: false, failure: { index: 1, code: 'constraint', message: 'CHECK constraint failed: price > 0', column: 'price' }, rolledBack: true });
+    assert.deepEqual(applied, [], 'nothing half-applied');
+  });
+
+  it('rejects filters and sorts on unknown columns', async () => {
+    const { tables, table } = await service(fakeSession());
+    await assert.rejects(tables.readRows(table, { limit: 10, sort: [{ column: 'x"; drop table t; --', direction: 'asc' }] }), /Unknown column/);
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides passwords in URLs', () => {
+    assert.equal(redactUrl('postgres://bob:hunter2@h:5432/db'), 'postgres://bob:***@h:5432/db');
+    assert.equal(redactUrl('https://api.example.com/x'), 'https://api.example.com/x');
+  });
+});
