@@ -1,0 +1,118 @@
+/**
+ * Nocoflo view client API, version 1: what a view plugin's webview script gets.
+ *
+ * Nocoflo loads its view client before the view's own script (both ES modules). The client installs itself as
+ * `globalThis.nocoflo`; a view connects once and then reads and writes the table it was opened for:
+ *
+ *   import type { NocofloWebview } from 'nocoflo-api/webview';
+ *   const client = await (globalThis as unknown as { nocoflo: NocofloWebview }).nocoflo.connect();
+ *   const page = await client.readRows({ limit: 100, sort: [{ column: 'id', direction: 'asc' }] });
+ *
+ * Every call goes through the same checks as Nocoflo's own views (read-only tables, unknown columns, structured
+ * filters only: no SQL crosses). The view renders into `document.getElementById('nocoflo-root')`. The page's
+ * Content Security Policy allows no inline scripts or style attributes: set dynamic styles through CSSOM
+ * (`element.style.width = …`). Types only; the evolution rule of api/index.d.ts applies.
+ */
+import type {
+  AggregateRequest,
+  AggregateResult,
+  Capabilities,
+  CountRequest,
+  Disposable,
+  ReadRowsRequest,
+  RowCount,
+  RowKey,
+  RowPage,
+  RowValues,
+  TableLocator,
+  TableSchema,
+} from './index';
+
+export type ViewThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+
+/** One unsaved edit, as `applyChanges` takes it. Updates and deletes carry the values read, for conflict checks. */
+export type ViewChange =
+  | { kind: 'insert'; values: RowValues }
+  | { kind: 'update'; key: RowKey; changes: RowValues; expected: RowValues }
+  | { kind: 'delete'; key: RowKey; expected: RowValues };
+
+export interface ViewChangeFailure {
+  /** Index of the failed change in the list given to `applyChanges`. */
+  index: number;
+  /** A DatasourceErrorCode ('conflict', 'constraint', …) or 'plugin_failed'. */
+  code: string;
+  /** The database's own message. */
+  message: string;
+  column?: string;
+  /** For conflicts: the row as stored now, null when it was deleted. */
+  current?: RowValues | null;
+}
+
+export type ViewApplyResult =
+  | { ok: true; results: { key: RowKey | null; row?: RowValues }[] }
+  | { ok: false; failure: ViewChangeFailure; rolledBack: boolean };
+
+export interface ViewInit {
+  table: TableLocator;
+  displayName: { table: string; datasource: string };
+  viewId: string;
+  schema: TableSchema;
+  capabilities: Capabilities;
+  /** Set when the table cannot be edited here; show it to the user. */
+  readOnlyReason?: string;
+  /** The configuration stored with the user's view preference (`api.setViewPreference`). */
+  viewConfig?: unknown;
+  theme: ViewThemeKind;
+  /** Unsaved edits handed back by Nocoflo (the user closed the tab with edits and chose "Reopen"). */
+  pending?: ViewChange[];
+}
+
+/** Rejections of client calls carry a code: a DatasourceErrorCode, 'plugin_failed', 'timeout' or 'internal'. */
+export interface ViewRequestError extends Error {
+  code: string;
+}
+
+export interface ExportRequest {
+  format: 'csv' | 'json';
+  /** Columns to write, in order. */
+  columns: string[];
+  sort?: ReadRowsRequest['sort'];
+  filters?: ReadRowsRequest['filters'];
+  search?: ReadRowsRequest['search'];
+}
+
+export interface NocofloViewClient {
+  readonly init: ViewInit;
+  /** `signal` cancels the request on the host too. */
+  readRows(request: ReadRowsRequest): Promise<RowPage>;
+  countRows(request?: CountRequest): Promise<RowCount>;
+  aggregate(request: AggregateRequest): Promise<AggregateResult>;
+  /** Re-reads the schema (another program may have changed the table). */
+  refreshSchema(): Promise<{ schema: TableSchema; readOnlyReason?: string }>;
+  /** Applies the changes in one transaction where the datasource supports it. */
+  applyChanges(changes: ViewChange[]): Promise<ViewApplyResult>;
+  /**
+   * Tells Nocoflo which edits are unsaved: the tab title shows a dirty marker, and closing the tab offers to
+   * save, discard or reopen them. Call it after every edit, save and discard.
+   */
+  setPendingChanges(changes: ViewChange[]): void;
+  /** Streams the whole result of the query (not only loaded rows) to a file the user picks, with progress. */
+  exportRows(request: ExportRequest): void;
+  writeClipboard(text: string): void;
+  /** The view's own state, kept across tab hide/show and window reloads. */
+  getState<T>(): T | undefined;
+  setState<T>(state: T): void;
+  /** The data may have changed outside the view: re-read what is shown. */
+  onRefresh(listener: (reason: 'saved' | 'external') => void): Disposable;
+  onTheme(listener: (kind: ViewThemeKind) => void): Disposable;
+  /** Writes to the Nocoflo output channel, prefixed with the view id. */
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** The object at `globalThis.nocoflo`. */
+export interface NocofloWebview {
+  /** Semver of this client API, "1.0.0". */
+  readonly apiVersion: string;
+  /** Resolves once Nocoflo sent the initial state; rejects when the table cannot be opened (the reason is shown). */
+  connect(): Promise<NocofloViewClient>;
+}

@@ -1,0 +1,294 @@
+// The one message protocol between the extension host and a table webview (any view plugin's webview: the view
+// client in webview/client speaks it on the view's behalf). Three kinds of traffic, all with a `type`
+// discriminant:
+//   - requests   webview → host with an `id`; the host answers with exactly one `response` carrying that id;
+//   - commands   webview → host, no answer (ready handshake, pending-change mirror, export, clipboard, log);
+//   - notifications host → webview (init after ready, refresh, theme).
+// Everything the webview sends is validated by `parseFromWebview` before the host acts on it. No SQL ever
+// crosses: filters are structured, sorts are column names, and the table is the panel's own, never the message's.
+import type {
+  AggregateOp,
+  Capabilities,
+  FilterOperator,
+  RowCount,
+  SortKey,
+  TableLocator,
+  TableSchema,
+  TimeUnit,
+} from '../api';
+import { isWireValue, type WireRecord, type WireValue } from './values';
+import { anyOf, arrayOf, bool, type Check, int, object, oneOf, recordOf, str } from './validate';
+
+export const PROTOCOL_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wire shapes of contract types (CellValues encoded by shared/values.ts)
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface WireFilter {
+  column: string;
+  op: FilterOperator;
+  value?: WireValue | WireValue[];
+}
+
+export interface WireSearch {
+  text: string;
+  columns?: string[];
+}
+
+/** The rows a view looks at: the same sort, filters and search feed reads, counts and exports. */
+export interface WireQuery {
+  sort?: SortKey[];
+  filters?: WireFilter[];
+  search?: WireSearch;
+}
+
+export interface WireReadRowsRequest extends WireQuery {
+  limit: number;
+  after?: string;
+  offset?: number;
+}
+
+export interface WireRowPage {
+  columns: string[];
+  rows: WireValue[][];
+  keys: (WireRecord | null)[];
+  next?: string;
+  offset?: number;
+}
+
+export interface WireCountRequest {
+  filters?: WireFilter[];
+  search?: WireSearch;
+  cap?: number;
+  estimate?: boolean;
+}
+
+export interface WireAggregateRequest {
+  groupBy: { column: string; bin?: { step: number }; timeUnit?: TimeUnit }[];
+  measures: { op: AggregateOp; column?: string; as: string }[];
+  filters?: WireFilter[];
+  limit?: number;
+}
+
+export interface WireAggregateResult {
+  columns: string[];
+  rows: WireValue[][];
+  truncated?: boolean;
+}
+
+export type WirePendingChange =
+  | { kind: 'insert'; values: WireRecord }
+  | { kind: 'update'; key: WireRecord; changes: WireRecord; expected: WireRecord }
+  | { kind: 'delete'; key: WireRecord; expected: WireRecord };
+
+export interface WireChangeFailure {
+  index: number;
+  code: string;
+  message: string;
+  column?: string;
+  current?: WireRecord | null;
+}
+
+export type WireApplyResult =
+  | { ok: true; results: { key: WireRecord | null; row?: WireRecord }[] }
+  | { ok: false; failure: WireChangeFailure; rolledBack: boolean };
+
+export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+
+/** What a view needs to start: sent by the host in answer to `ready`. */
+export interface WireViewInit {
+  protocolVersion: number;
+  table: TableLocator;
+  displayName: { table: string; datasource: string };
+  viewId: string;
+  schema: TableSchema;
+  capabilities: Capabilities;
+  /** Why the table cannot be edited here, shown to the user; absent when it can. */
+  readOnlyReason?: string;
+  /** The view configuration stored with the user's view preference, if any. */
+  viewConfig?: unknown;
+  theme: ThemeKind;
+  /** Pending changes handed back when the user chose "Reopen" for a closed tab with unsaved edits. */
+  pending?: WirePendingChange[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests (webview → host, answered by id)
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface RequestMap {
+  'rows/read': { params: WireReadRowsRequest; result: WireRowPage };
+  'rows/count': { params: WireCountRequest; result: RowCount };
+  'rows/aggregate': { params: WireAggregateRequest; result: WireAggregateResult };
+  'changes/apply': { params: { changes: WirePendingChange[] }; result: WireApplyResult };
+  /** Re-reads the table's schema (after a reload, when another program may have changed it). */
+  'schema/refresh': { params: Record<string, never>; result: { schema: TableSchema; readOnlyReason?: string } };
+}
+
+export type RequestMethod = keyof RequestMap;
+export type RequestParams<M extends RequestMethod> = RequestMap[M]['params'];
+export type RequestResult<M extends RequestMethod> = RequestMap[M]['result'];
+
+/** A distributive union, so `switch (message.method)` narrows `params`. */
+export type RequestMessage = { [M in RequestMethod]: { type: 'request'; id: number; method: M; params: RequestParams<M> } }[RequestMethod];
+
+export interface WireError {
+  /** A DatasourceErrorCode, 'plugin_failed', 'timeout', 'internal' or 'invalid_message'. */
+  code: string;
+  message: string;
+}
+
+export type ResponseMessage = { type: 'response'; id: number; ok: true; result: unknown } | { type: 'response'; id: number; ok: false; error: WireError };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Commands (webview → host, no answer)
+// ---------------------------------------------------------------------------------------------------------------
+
+export type ExportFormat = 'csv' | 'json';
+
+export type CommandMessage =
+  | { type: 'ready' }
+  /** Gives up on a request; the host aborts the datasource call if it still runs. */
+  | { type: 'cancel'; id: number }
+  /** Mirrors the view's unsaved edits, so the tab title shows them and closing the tab can offer to save them. */
+  | { type: 'pending/changed'; changes: WirePendingChange[] }
+  /** Streams the whole filtered result (not just the loaded rows) to a file the user picks. */
+  | { type: 'export'; format: ExportFormat; query: WireQuery; columns: string[] }
+  | { type: 'clipboard/write'; text: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export type FromWebviewMessage = RequestMessage | CommandMessage;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Notifications (host → webview)
+// ---------------------------------------------------------------------------------------------------------------
+
+export type NotificationMessage =
+  | { type: 'init'; init: WireViewInit }
+  /** The view cannot start (the datasource is gone, the table was dropped, the connection failed). */
+  | { type: 'failed'; error: WireError }
+  /** The data may have changed outside the view (saved from the close prompt, refreshed in the tree): re-read. */
+  | { type: 'refresh'; reason: 'saved' | 'external' }
+  | { type: 'theme'; kind: ThemeKind };
+
+export type ToWebviewMessage = ResponseMessage | NotificationMessage;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Panel state the host reads back after a window reload (the serializer gets the webview's saved state)
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface PanelIdentity {
+  table: TableLocator;
+  viewId: string;
+  displayName: { table: string; datasource: string };
+}
+
+/** The webview's saved state: the client's panel identity plus the view's own state, opaque to the host. */
+export interface SavedWebviewState {
+  nocoflo: PanelIdentity;
+  view?: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Validation of everything that comes from the webview
+// ---------------------------------------------------------------------------------------------------------------
+
+const MAX_ID = Number.MAX_SAFE_INTEGER;
+const columnName = str(1_000);
+const wireValue: Check = (v, p) => (isWireValue(v) ? undefined : `${p} is not a cell value`);
+const wireRecord = recordOf(wireValue, 10_000);
+const FILTER_OPS: readonly FilterOperator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'contains', 'startswith', 'endswith', 'isnull', 'notnull', 'in'];
+
+const filter: Check = (v, p) => {
+  const shape = object({ column: columnName, op: oneOf(...FILTER_OPS) }, { value: anyOf(wireValue, arrayOf(wireValue, 10_000)) })(v, p);
+  if (shape) return shape;
+  const f = v as WireFilter;
+  if (f.op === 'in' && !Array.isArray(f.value)) return `${p}.value must be an array for "in"`;
+  if (f.op !== 'in' && Array.isArray(f.value)) return `${p}.value must be a single value for "${f.op}"`;
+  if (f.op !== 'isnull' && f.op !== 'notnull' && f.value === undefined) return `${p}.value is required for "${f.op}"`;
+  return undefined;
+};
+const filters = arrayOf(filter, 200);
+const sort = arrayOf(object({ column: columnName, direction: oneOf('asc', 'desc') }), 100);
+const search = object({ text: str(10_000) }, { columns: arrayOf(columnName, 10_000) });
+const queryFields = { sort, filters, search };
+
+const pendingChange: Check = (v, p) => {
+  const kind = (v as { kind?: unknown } | null)?.kind;
+  if (kind === 'insert') return object({ kind: oneOf('insert'), values: wireRecord })(v, p);
+  if (kind === 'update') return object({ kind: oneOf('update'), key: wireRecord, changes: wireRecord, expected: wireRecord })(v, p);
+  if (kind === 'delete') return object({ kind: oneOf('delete'), key: wireRecord, expected: wireRecord })(v, p);
+  return `${p}.kind must be insert, update or delete`;
+};
+const pendingChanges = arrayOf(pendingChange, 100_000);
+
+const PARAMS: { [M in RequestMethod]: Check } = {
+  'rows/read': object({ limit: int(1, 10_000) }, { ...queryFields, after: str(100_000), offset: int(0, MAX_ID) }),
+  'rows/count': object({}, { filters, search, cap: int(1, MAX_ID), estimate: bool }),
+  'rows/aggregate': object(
+    {
+      groupBy: arrayOf(object({ column: columnName }, { bin: object({ step: (v, p) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? undefined : `${p} must be a positive number`) }), timeUnit: oneOf('year', 'month', 'day', 'hour') }), 10),
+      measures: arrayOf(object({ op: oneOf('count', 'sum', 'mean', 'min', 'max'), as: str(1_000) }, { column: columnName }), 50),
+    },
+    { filters, limit: int(1, 1_000_000) },
+  ),
+  'changes/apply': object({ changes: pendingChanges }),
+  'schema/refresh': object({}),
+};
+
+const COMMANDS: { [T in CommandMessage['type']]: Check } = {
+  ready: object({ type: oneOf('ready') }),
+  cancel: object({ type: oneOf('cancel'), id: int(0, MAX_ID) }),
+  'pending/changed': object({ type: oneOf('pending/changed'), changes: pendingChanges }),
+  export: object({ type: oneOf('export'), format: oneOf('csv', 'json'), query: object({}, queryFields), columns: arrayOf(columnName, 10_000) }),
+  'clipboard/write': object({ type: oneOf('clipboard/write'), text: str(50_000_000) }),
+  log: object({ type: oneOf('log'), level: oneOf('info', 'warn', 'error'), message: str(10_000) }),
+};
+
+export type ParseResult = { ok: true; message: FromWebviewMessage } | { ok: false; error: string; id?: number };
+
+/**
+ * Checks a message from the webview. A malformed request still reports its id when it has a usable one, so the
+ * host can answer it with an error instead of leaving the webview waiting for the timeout.
+ */
+export function parseFromWebview(raw: unknown): ParseResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'message must be an object' };
+  const type = (raw as { type?: unknown }).type;
+  if (type === 'request') {
+    const { id, method, params } = raw as { id?: unknown; method?: unknown; params?: unknown };
+    const idProblem = int(0, MAX_ID)(id, 'id');
+    if (idProblem) return { ok: false, error: idProblem };
+    const reqId = id as number;
+    const extra = Object.keys(raw).find((k) => !['type', 'id', 'method', 'params'].includes(k));
+    if (extra) return { ok: false, error: `request.${extra} is not allowed`, id: reqId };
+    if (typeof method !== 'string' || !Object.hasOwn(PARAMS, method)) return { ok: false, error: `unknown request method ${JSON.stringify(method)}`, id: reqId };
+    const problem = PARAMS[method as RequestMethod](params, 'params');
+    if (problem) return { ok: false, error: `${method}: ${problem}`, id: reqId };
+    return { ok: true, message: raw as RequestMessage };
+  }
+  if (typeof type !== 'string' || !Object.hasOwn(COMMANDS, type)) return { ok: false, error: `unknown message type ${JSON.stringify(type)}` };
+  const problem = COMMANDS[type as CommandMessage['type']](raw, 'message');
+  return problem ? { ok: false, error: problem } : { ok: true, message: raw as CommandMessage };
+}
+
+const locator = object({ datasourceId: str(1_000), name: str(10_000) }, { schema: str(10_000) });
+const identity = object({ table: locator, viewId: str(1_000), displayName: object({ table: str(10_000), datasource: str(10_000) }) });
+
+/** Reads the panel identity out of a webview's saved state (which a view script could have written anything to). */
+export function parseSavedState(raw: unknown): PanelIdentity | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const candidate = (raw as { nocoflo?: unknown }).nocoflo;
+  if (identity(candidate, 'nocoflo')) return undefined;
+  const { table, viewId, displayName } = candidate as PanelIdentity;
+  return {
+    table: table.schema === undefined ? { datasourceId: table.datasourceId, name: table.name } : { datasourceId: table.datasourceId, schema: table.schema, name: table.name },
+    viewId,
+    displayName: { table: displayName.table, datasource: displayName.datasource },
+  };
+}
+
+/** Keeps `switch` statements over message unions exhaustive: adding a message type breaks the build there. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,161 @@
+// Conversions between contract types (api/index.d.ts, with bigint and bytes) and their wire shapes in
+// shared/protocol.ts. The host decodes what it receives and encodes what it answers; the view client does the
+// opposite, so views and datasources only ever see real CellValues.
+import type {
+  AggregateRequest,
+  AggregateResult,
+  Capabilities,
+  CountRequest,
+  Filter,
+  ReadRowsRequest,
+  RowPage,
+  TableSchema,
+} from '../api';
+import type {
+  WireAggregateRequest,
+  WireAggregateResult,
+  WireCountRequest,
+  WireFilter,
+  WirePendingChange,
+  WireQuery,
+  WireReadRowsRequest,
+  WireRowPage,
+} from './protocol';
+import { decodeRecord, decodeRow, decodeValue, encodeRecord, encodeRow, encodeValue } from './values';
+import type { CellValue, RowKey, RowValues } from '../api';
+
+/** Same shape as core's PendingChange; restated here because shared/ may not import src/. */
+export type ChangeRequest =
+  | { kind: 'insert'; values: RowValues }
+  | { kind: 'update'; key: RowKey; changes: RowValues; expected: RowValues }
+  | { kind: 'delete'; key: RowKey; expected: RowValues };
+
+export interface Query {
+  sort?: ReadRowsRequest['sort'];
+  filters?: Filter[];
+  search?: ReadRowsRequest['search'];
+}
+
+export function encodeFilter(f: Filter): WireFilter {
+  const out: WireFilter = { column: f.column, op: f.op };
+  if (f.value !== undefined) out.value = Array.isArray(f.value) ? f.value.map(encodeValue) : encodeValue(f.value as CellValue);
+  return out;
+}
+
+export function decodeFilter(f: WireFilter): Filter {
+  const out: Filter = { column: f.column, op: f.op };
+  if (f.value !== undefined) out.value = Array.isArray(f.value) ? f.value.map(decodeValue) : decodeValue(f.value);
+  return out;
+}
+
+export function encodeQuery(q: Query): WireQuery {
+  const out: WireQuery = {};
+  if (q.sort?.length) out.sort = q.sort.map((s) => ({ column: s.column, direction: s.direction }));
+  if (q.filters?.length) out.filters = q.filters.map(encodeFilter);
+  if (q.search && q.search.text !== '') out.search = q.search.columns ? { text: q.search.text, columns: [...q.search.columns] } : { text: q.search.text };
+  return out;
+}
+
+export function decodeQuery(q: WireQuery): Query {
+  const out: Query = {};
+  if (q.sort) out.sort = q.sort.map((s) => ({ column: s.column, direction: s.direction }));
+  if (q.filters) out.filters = q.filters.map(decodeFilter);
+  if (q.search) out.search = q.search.columns ? { text: q.search.text, columns: [...q.search.columns] } : { text: q.search.text };
+  return out;
+}
+
+export function encodeReadRowsRequest(r: Omit<ReadRowsRequest, 'signal'>): WireReadRowsRequest {
+  const out: WireReadRowsRequest = { limit: r.limit, ...encodeQuery(r) };
+  if (r.after !== undefined) out.after = r.after;
+  if (r.offset !== undefined) out.offset = r.offset;
+  return out;
+}
+
+export function decodeReadRowsRequest(r: WireReadRowsRequest): ReadRowsRequest {
+  const out: ReadRowsRequest = { limit: r.limit, ...decodeQuery(r) };
+  if (r.after !== undefined) out.after = r.after;
+  if (r.offset !== undefined) out.offset = r.offset;
+  return out;
+}
+
+export function encodeCountRequest(r: Omit<CountRequest, 'signal'>): WireCountRequest {
+  const { sort: _ignored, ...query } = encodeQuery(r);
+  const out: WireCountRequest = query;
+  if (r.cap !== undefined) out.cap = r.cap;
+  if (r.estimate !== undefined) out.estimate = r.estimate;
+  return out;
+}
+
+export function decodeCountRequest(r: WireCountRequest): CountRequest {
+  const out: CountRequest = decodeQuery(r);
+  if (r.cap !== undefined) out.cap = r.cap;
+  if (r.estimate !== undefined) out.estimate = r.estimate;
+  return out;
+}
+
+export function encodeAggregateRequest(r: Omit<AggregateRequest, 'signal'>): WireAggregateRequest {
+  const out: WireAggregateRequest = { groupBy: r.groupBy.map((g) => ({ ...g })), measures: r.measures.map((m) => ({ ...m })) };
+  if (r.filters?.length) out.filters = r.filters.map(encodeFilter);
+  if (r.limit !== undefined) out.limit = r.limit;
+  return out;
+}
+
+export function decodeAggregateRequest(r: WireAggregateRequest): AggregateRequest {
+  const out: AggregateRequest = { groupBy: r.groupBy.map((g) => ({ ...g })), measures: r.measures.map((m) => ({ ...m })) };
+  if (r.filters) out.filters = r.filters.map(decodeFilter);
+  if (r.limit !== undefined) out.limit = r.limit;
+  return out;
+}
+
+export function encodeRowPage(page: RowPage): WireRowPage {
+  const out: WireRowPage = { columns: [...page.columns], rows: page.rows.map(encodeRow), keys: page.keys.map((k) => (k === null ? null : encodeRecord(k))) };
+  if (page.next !== undefined) out.next = page.next;
+  if (page.offset !== undefined) out.offset = page.offset;
+  return out;
+}
+
+export function decodeRowPage(page: WireRowPage): RowPage {
+  const out: RowPage = { columns: page.columns, rows: page.rows.map(decodeRow), keys: page.keys.map((k) => (k === null ? null : decodeRecord(k))) };
+  if (page.next !== undefined) out.next = page.next;
+  if (page.offset !== undefined) out.offset = page.offset;
+  return out;
+}
+
+export const encodeAggregateResult = (r: AggregateResult): WireAggregateResult => ({ columns: [...r.columns], rows: r.rows.map(encodeRow), ...(r.truncated ? { truncated: true } : {}) });
+export const decodeAggregateResult = (r: WireAggregateResult): AggregateResult => ({ columns: r.columns, rows: r.rows.map(decodeRow), ...(r.truncated ? { truncated: true } : {}) });
+
+export function encodeChange(c: ChangeRequest): WirePendingChange {
+  switch (c.kind) {
+    case 'insert':
+      return { kind: 'insert', values: encodeRecord(c.values) };
+    case 'update':
+      return { kind: 'update', key: encodeRecord(c.key), changes: encodeRecord(c.changes), expected: encodeRecord(c.expected) };
+    case 'delete':
+      return { kind: 'delete', key: encodeRecord(c.key), expected: encodeRecord(c.expected) };
+  }
+}
+
+export function decodeChange(c: WirePendingChange): ChangeRequest {
+  switch (c.kind) {
+    case 'insert':
+      return { kind: 'insert', values: decodeRecord(c.values) };
+    case 'update':
+      return { kind: 'update', key: decodeRecord(c.key), changes: decodeRecord(c.changes), expected: decodeRecord(c.expected) };
+    case 'delete':
+      return { kind: 'delete', key: decodeRecord(c.key), expected: decodeRecord(c.expected) };
+  }
+}
+
+/**
+ * Why a table cannot be edited, in words for the user; undefined when it can. The datasource's own reason wins;
+ * otherwise rows without an addressable key, views, and datasources without write support are read-only.
+ */
+export function readOnlyReasonFor(schema: TableSchema, capabilities: Capabilities): string | undefined {
+  if (schema.readOnlyReason) return schema.readOnlyReason;
+  if (schema.kind === 'view' || schema.kind === 'materialized-view') return `"${schema.table.name}" is a view: its rows cannot be edited here.`;
+  if (!schema.rowKey || schema.rowKey.columns.length === 0) {
+    return `"${schema.table.name}" has no primary key, so its rows cannot be addressed safely: it opens read-only.`;
+  }
+  if (!capabilities.insert && !capabilities.update && !capabilities.delete) return 'This datasource is read-only.';
+  return undefined;
+}

@@ -1,0 +1,149 @@
+import * as vscode from 'vscode';
+import type { TableLocator } from '../../../api';
+import type { DatasourceManager } from '../../core/datasourceManager';
+import { errorMessage, type Logger } from '../../core/log';
+import type { PluginRegistry } from '../../core/registry';
+import type { TableService } from '../../core/tableService';
+import { type PanelIdentity, parseSavedState, type WirePendingChange } from '../../../shared/protocol';
+import { decodeChange } from '../../../shared/protocolCodec';
+import type { PanelServices } from './panelServices';
+import { TabIcons } from './tabIcon';
+import { panelKey, panelTitle, TablePanel, themeKind } from './tablePanel';
+
+export interface PanelManagerOptions {
+  context: vscode.ExtensionContext;
+  registry: PluginRegistry;
+  datasources: DatasourceManager;
+  tables: TableService;
+  log: Logger;
+  /** The view configuration stored with the user's preference for (table, view), if any. */
+  viewConfig?(table: TableLocator, viewId: string): unknown;
+}
+
+/** All view tabs share one webview type, so one serializer restores tabs of every view plugin. */
+export const VIEW_PANEL_TYPE = 'nocoflo.view';
+
+/**
+ * Opens, finds and restores view tabs: one tab per (datasource, table, view). Registers the webview serializer in
+ * its constructor, because VS Code only restores tabs whose serializer exists during activation.
+ */
+export class PanelManager implements vscode.Disposable {
+  private readonly panels = new Map<string, TablePanel>();
+  private readonly services: PanelServices;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposing = false;
+
+  constructor(options: PanelManagerOptions) {
+    const { context } = options;
+    this.services = {
+      extensionUri: context.extensionUri,
+      registry: options.registry,
+      datasources: options.datasources,
+      tables: options.tables,
+      log: options.log,
+      icons: new TabIcons(context.extensionPath, context.globalStorageUri),
+      ...(options.viewConfig ? { viewConfig: options.viewConfig } : {}),
+    };
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(VIEW_PANEL_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => this.restore(panel, state),
+      }),
+      vscode.window.onDidChangeActiveColorTheme((theme) => {
+        for (const panel of this.panels.values()) panel.notify({ type: 'theme', kind: themeKind(theme.kind) });
+      }),
+    );
+  }
+
+  /** Shows the tab for (table, view), creating it if needed. */
+  async open(table: TableLocator, viewId: string, displayName: { table: string; datasource: string }, options: { pending?: WirePendingChange[] } = {}): Promise<void> {
+    const identity: PanelIdentity = { table: { ...table }, viewId, displayName: { ...displayName } };
+    const existing = this.panels.get(panelKey(identity));
+    if (existing) {
+      existing.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(VIEW_PANEL_TYPE, panelTitle(identity, false), vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      enableFindWidget: false,
+    });
+    this.track(new TablePanel(panel, identity, this.services, (p, pending) => this.closed(p, pending), options.pending));
+  }
+
+  /** Tells the tabs of a datasource (or all tabs) that the data may have changed elsewhere. */
+  refresh(datasourceId?: string): void {
+    for (const panel of this.panels.values()) {
+      if (datasourceId === undefined || panel.identity.table.datasourceId === datasourceId) panel.notify({ type: 'refresh', reason: 'external' });
+    }
+  }
+
+  /** Tabs that hold unsaved edits, e.g. to warn before removing their datasource. */
+  dirtyTabs(datasourceId?: string): PanelIdentity[] {
+    return [...this.panels.values()].filter((p) => p.hasPending && (datasourceId === undefined || p.identity.table.datasourceId === datasourceId)).map((p) => p.identity);
+  }
+
+  dispose(): void {
+    this.disposing = true;
+    for (const panel of [...this.panels.values()]) panel.panel.dispose();
+    this.panels.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const identity = parseSavedState(state);
+    if (!identity || this.panels.has(panelKey(identity))) {
+      // Nothing to show (state from an older build, or a duplicate): close it rather than leave an empty tab.
+      panel.dispose();
+      return;
+    }
+    // The datasource may have been renamed since the tab was saved.
+    const record = this.services.datasources.get(identity.table.datasourceId);
+    if (record) identity.displayName = { ...identity.displayName, datasource: record.name };
+    this.track(new TablePanel(panel, identity, this.services, (p, pending) => this.closed(p, pending)));
+  }
+
+  private track(panel: TablePanel): void {
+    this.panels.set(panel.key, panel);
+  }
+
+  private closed(panel: TablePanel, pending: WirePendingChange[]): void {
+    if (this.panels.get(panel.key) === panel) this.panels.delete(panel.key);
+    if (pending.length === 0 || this.disposing) return;
+    void this.askAboutPending(panel.identity, pending);
+  }
+
+  /** A closed webview cannot veto its closing, so its mirrored edits are offered here: save, discard, or reopen. */
+  private async askAboutPending(identity: PanelIdentity, pending: WirePendingChange[]): Promise<void> {
+    const title = panelTitle(identity, false);
+    const count = pending.length === 1 ? '1 unsaved change' : `${pending.length} unsaved changes`;
+    const choice = await vscode.window.showWarningMessage(
+      `"${title}" was closed with ${count}.`,
+      { modal: true, detail: 'Save them to the database, discard them, or reopen the table to review them.' },
+      'Save',
+      'Discard',
+      'Reopen',
+    );
+    if (choice === 'Discard') {
+      this.services.log.info(`Discarded ${count} of ${title} on close`);
+      return;
+    }
+    if (choice === 'Save') {
+      try {
+        const result = await this.services.tables.apply(identity.table, pending.map(decodeChange));
+        if (result.ok) {
+          this.services.log.info(`Saved ${count} of ${title} on close`);
+          return;
+        }
+        const applied = result.rolledBack ? 'Nothing was saved.' : `The first ${result.failure.index} changes were saved.`;
+        const again = await vscode.window.showErrorMessage(`Saving ${title} failed: ${result.failure.message} ${applied}`, 'Reopen');
+        if (again !== 'Reopen') return;
+        pending = result.rolledBack ? pending : pending.slice(result.failure.index);
+      } catch (error) {
+        const again = await vscode.window.showErrorMessage(`Saving ${title} failed: ${errorMessage(error)}`, 'Reopen');
+        if (again !== 'Reopen') return;
+      }
+    }
+    // "Reopen", Cancel and Escape all keep the edits: losing work must take an explicit "Discard".
+    await this.open(identity.table, identity.viewId, identity.displayName, { pending });
+  }
+}

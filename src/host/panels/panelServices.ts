@@ -1,0 +1,19 @@
+import type * as vscode from 'vscode';
+import type { TableLocator } from '../../../api';
+import type { DatasourceManager } from '../../core/datasourceManager';
+import type { Logger } from '../../core/log';
+import type { PluginRegistry } from '../../core/registry';
+import type { TableService } from '../../core/tableService';
+import type { TabIcons } from './tabIcon';
+
+/** What every tab needs from the rest of the extension; built once by the PanelManager. */
+export interface PanelServices {
+  extensionUri: vscode.Uri;
+  registry: PluginRegistry;
+  datasources: DatasourceManager;
+  tables: TableService;
+  log: Logger;
+  icons: TabIcons;
+  /** The view configuration stored with the user's view preference (api.setViewPreference). */
+  viewConfig?(table: TableLocator, viewId: string): unknown;
+}

@@ -1,0 +1,96 @@
+import type { AggregateRequest, CountRequest, Disposable, ReadRowsRequest } from '../../api';
+import type { ExportRequest, NocofloViewClient, ViewChange, ViewInit, ViewThemeKind } from '../../api/webview';
+import type { PanelIdentity, SavedWebviewState, WireViewInit } from '../../shared/protocol';
+import {
+  decodeAggregateResult,
+  decodeChange,
+  decodeRowPage,
+  encodeAggregateRequest,
+  encodeChange,
+  encodeCountRequest,
+  encodeQuery,
+  encodeReadRowsRequest,
+} from '../../shared/protocolCodec';
+import type { RpcClient } from '../../shared/rpcClient';
+import { decodeRecord } from '../../shared/values';
+
+type Listener<T> = (value: T) => void;
+
+/** A tiny listener list; listener failures are reported, not allowed to stop the other listeners. */
+export class Listeners<T> {
+  private readonly listeners = new Set<Listener<T>>();
+  add(listener: Listener<T>): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+  fire(value: T, onError: (error: unknown) => void): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(value);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
+}
+
+export interface ClientHost {
+  rpc: RpcClient;
+  post(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+  refresh: Listeners<'saved' | 'external'>;
+  theme: Listeners<ViewThemeKind>;
+}
+
+const APPLY_TIMEOUT_MS = 10 * 60_000;
+
+/** Builds the client a view gets from `connect()`: contract types in, wire shapes out, and back. */
+export function createViewClient(wire: WireViewInit, host: ClientHost): NocofloViewClient {
+  const identity: PanelIdentity = { table: wire.table, viewId: wire.viewId, displayName: wire.displayName };
+  const saved = host.getState() as Partial<SavedWebviewState> | undefined;
+  // The host needs the identity to restore this tab after a reload, whether or not the view keeps state.
+  const writeState = (view: unknown) => host.setState({ nocoflo: identity, view } satisfies SavedWebviewState);
+  writeState(saved?.view);
+
+  const init: ViewInit = {
+    table: wire.table,
+    displayName: wire.displayName,
+    viewId: wire.viewId,
+    schema: wire.schema,
+    capabilities: wire.capabilities,
+    theme: wire.theme,
+    ...(wire.readOnlyReason !== undefined ? { readOnlyReason: wire.readOnlyReason } : {}),
+    ...(wire.viewConfig !== undefined ? { viewConfig: wire.viewConfig } : {}),
+    ...(wire.pending ? { pending: wire.pending.map(decodeChange) } : {}),
+  };
+  const log = (level: 'info' | 'warn' | 'error', message: string) => host.post({ type: 'log', level, message: String(message).slice(0, 10_000) });
+
+  return Object.freeze({
+    init,
+    readRows: async ({ signal, ...request }: ReadRowsRequest) =>
+      decodeRowPage(await host.rpc.request('rows/read', encodeReadRowsRequest(request), signal ? { signal } : {})),
+    countRows: ({ signal, ...request }: CountRequest = {}) => host.rpc.request('rows/count', encodeCountRequest(request), signal ? { signal } : {}),
+    aggregate: async ({ signal, ...request }: AggregateRequest) =>
+      decodeAggregateResult(await host.rpc.request('rows/aggregate', encodeAggregateRequest(request), signal ? { signal } : {})),
+    refreshSchema: () => host.rpc.request('schema/refresh', {}),
+    applyChanges: async (changes: ViewChange[]) => {
+      const result = await host.rpc.request('changes/apply', { changes: changes.map(encodeChange) }, { timeoutMs: APPLY_TIMEOUT_MS });
+      if (result.ok) return { ok: true as const, results: result.results.map((r) => ({ key: r.key === null ? null : decodeRecord(r.key), ...(r.row ? { row: decodeRecord(r.row) } : {}) })) };
+      const { current, ...failure } = result.failure;
+      return {
+        ok: false as const,
+        rolledBack: result.rolledBack,
+        failure: { ...failure, ...(current !== undefined ? { current: current === null ? null : decodeRecord(current) } : {}) },
+      };
+    },
+    setPendingChanges: (changes: ViewChange[]) => host.post({ type: 'pending/changed', changes: changes.map(encodeChange) }),
+    exportRows: (request: ExportRequest) => host.post({ type: 'export', format: request.format, columns: [...request.columns], query: encodeQuery(request) }),
+    writeClipboard: (text: string) => host.post({ type: 'clipboard/write', text }),
+    getState: <T>() => (host.getState() as Partial<SavedWebviewState> | undefined)?.view as T | undefined,
+    setState: <T>(state: T) => writeState(state),
+    onRefresh: (listener: (reason: 'saved' | 'external') => void) => host.refresh.add(listener),
+    onTheme: (listener: (kind: ViewThemeKind) => void) => host.theme.add(listener),
+    log,
+  } satisfies NocofloViewClient);
+}
