@@ -1,0 +1,96 @@
+import type { ColumnKind, ColumnSchema, Filter, FilterOperator } from '../../../api';
+import { parseInput } from './valueInput';
+
+// Filters as the user edits them (column, operator, text) and as the datasource gets them (structured Filter
+// with typed operands). Operands are parsed by column kind, so "price > 10" compares numbers, not text.
+
+export interface FilterDraft {
+  column: string;
+  op: FilterOperator;
+  text: string;
+}
+
+export const OPERATOR_LABELS: Record<FilterOperator, string> = {
+  eq: '=',
+  ne: '≠',
+  lt: '<',
+  lte: '≤',
+  gt: '>',
+  gte: '≥',
+  contains: 'contains',
+  startswith: 'starts with',
+  endswith: 'ends with',
+  isnull: 'is NULL',
+  notnull: 'is not NULL',
+  in: 'in (a, b, …)',
+};
+
+const TEXT_KINDS: ReadonlySet<ColumnKind> = new Set(['text', 'json', 'enum', 'uuid', 'set', 'other']);
+const ORDERED: FilterOperator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'isnull', 'notnull'];
+
+export const needsValue = (op: FilterOperator): boolean => op !== 'isnull' && op !== 'notnull';
+
+export function operatorsFor(column: Pick<ColumnSchema, 'kind'>): FilterOperator[] {
+  if (TEXT_KINDS.has(column.kind)) return ['contains', 'eq', 'ne', 'startswith', 'endswith', 'lt', 'lte', 'gt', 'gte', 'in', 'isnull', 'notnull'];
+  if (column.kind === 'boolean') return ['eq', 'ne', 'isnull', 'notnull'];
+  if (column.kind === 'blob') return ['isnull', 'notnull'];
+  return ORDERED;
+}
+
+/** A sensible first operator when a filter is added for a column. */
+export const defaultOperator = (column: Pick<ColumnSchema, 'kind'>): FilterOperator => operatorsFor(column)[0];
+
+export interface BuiltFilters {
+  filters: Filter[];
+  /** Drafts that could not be turned into a filter, with the reason (shown next to the draft). */
+  problems: { index: number; message: string }[];
+}
+
+/** Complete drafts become filters; a draft still missing its operand is skipped silently. */
+export function buildFilters(drafts: readonly FilterDraft[], columns: readonly ColumnSchema[]): BuiltFilters {
+  const filters: Filter[] = [];
+  const problems: BuiltFilters['problems'] = [];
+  drafts.forEach((draft, index) => {
+    const column = columns.find((c) => c.name === draft.column);
+    if (!column) {
+      problems.push({ index, message: `Column "${draft.column}" no longer exists.` });
+      return;
+    }
+    if (!operatorsFor(column).includes(draft.op)) {
+      problems.push({ index, message: `"${OPERATOR_LABELS[draft.op]}" does not apply to ${column.kind} columns.` });
+      return;
+    }
+    if (!needsValue(draft.op)) {
+      filters.push({ column: column.name, op: draft.op });
+      return;
+    }
+    if (draft.text === '') return;
+    if (draft.op === 'contains' || draft.op === 'startswith' || draft.op === 'endswith') {
+      filters.push({ column: column.name, op: draft.op, value: draft.text });
+      return;
+    }
+    const operandColumn = { ...column, nullable: false };
+    if (draft.op === 'in') {
+      const values = [];
+      for (const part of draft.text.split(',').map((p) => p.trim())) {
+        const parsed = parseInput(part, operandColumn);
+        if (!parsed.ok) {
+          problems.push({ index, message: parsed.error });
+          return;
+        }
+        values.push(parsed.value);
+      }
+      filters.push({ column: column.name, op: 'in', value: values });
+      return;
+    }
+    const parsed = parseInput(draft.text, operandColumn);
+    if (!parsed.ok) problems.push({ index, message: parsed.error });
+    else filters.push({ column: column.name, op: draft.op, value: parsed.value });
+  });
+  return { filters, problems };
+}
+
+/** Columns the quick search looks in: text-like ones (numbers and blobs are left to column filters). */
+export function searchColumns(columns: readonly ColumnSchema[]): string[] {
+  return columns.filter((c) => TEXT_KINDS.has(c.kind) || c.kind === 'date' || c.kind === 'datetime' || c.kind === 'datetimetz').map((c) => c.name);
+}
