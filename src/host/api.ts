@@ -1,0 +1,50 @@
+import type { DatasourcePlugin, NocofloApi, TableLocator, ViewPlugin } from '../../api';
+import type { DatasourceManager } from '../core/datasourceManager';
+import { nocofloError } from '../core/pluginErrors';
+import type { PluginRegistry } from '../core/registry';
+import type { HostMetadata } from './hostMetadata';
+import type { TableOpener } from './tableOpener';
+
+export const API_VERSION = '1.0.0';
+
+export interface ApiDeps {
+  registry: PluginRegistry;
+  datasources: DatasourceManager;
+  metadata: HostMetadata;
+  opener: TableOpener;
+  user(): string;
+  /** Ids of Nocoflo's own plugins, so the plugin list can say "built-in". */
+  builtIns: ReadonlySet<string>;
+}
+
+function checkLocator(table: TableLocator): void {
+  if (typeof table !== 'object' || table === null || typeof table.datasourceId !== 'string' || typeof table.name !== 'string') {
+    throw nocofloError('invalid_value', 'A table is { datasourceId: string, schema?: string, name: string }.');
+  }
+}
+
+/**
+ * The object `activate()` returns. Built-in plugins register through exactly this object, so anything a built-in
+ * needs is, by construction, available to third parties too.
+ */
+export function createApi(deps: ApiDeps): NocofloApi {
+  const { registry, datasources, metadata, opener } = deps;
+  return Object.freeze({
+    apiVersion: API_VERSION,
+    registerDatasource: (plugin: DatasourcePlugin) => registry.registerDatasource(plugin, { builtIn: deps.builtIns.has(plugin?.id) }),
+    registerView: (plugin: ViewPlugin) => registry.registerView(plugin, { builtIn: deps.builtIns.has(plugin?.id) }),
+    listPlugins: (filter?: { kind?: 'view' | 'datasource' }) => registry.list(filter ?? {}),
+    addDatasource: (datasource) => datasources.add(datasource),
+    setViewPreference: async (table, viewId, config) => {
+      checkLocator(table);
+      if (!registry.getView(viewId)) throw nocofloError('not_found', `No enabled view plugin "${viewId}".`);
+      if (!datasources.get(table.datasourceId)) throw nocofloError('not_found', `No datasource with id "${table.datasourceId}".`);
+      await metadata.setViewPreference(table, deps.user(), viewId, config);
+    },
+    openTable: async (table, viewId) => {
+      checkLocator(table);
+      await opener.open(table, viewId);
+    },
+    onDidChangePlugins: registry.onDidChange,
+  } satisfies NocofloApi);
+}

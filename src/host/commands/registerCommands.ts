@@ -1,0 +1,132 @@
+import * as vscode from 'vscode';
+import type { TableLocator } from '../../../api';
+import type { DatasourceManager } from '../../core/datasourceManager';
+import { errorMessage, type Logger } from '../../core/log';
+import type { PluginRegistry } from '../../core/registry';
+import type { TableService } from '../../core/tableService';
+import type { HostMetadata } from '../hostMetadata';
+import { pickView, type TableOpener } from '../tableOpener';
+import type { DatasourceTreeProvider } from '../tree/datasourceTree';
+import { nodeName, type TreeNode } from '../tree/treeNodes';
+import { addDatasourceInteractively, addSqliteFile } from './addDatasource';
+
+export interface CommandDeps {
+  registry: PluginRegistry;
+  datasources: DatasourceManager;
+  tables: TableService;
+  metadata: HostMetadata;
+  tree: DatasourceTreeProvider;
+  opener: TableOpener;
+  log: Logger;
+  output: vscode.OutputChannel;
+}
+
+/** A command's failure becomes one error notification with the real reason, never an unhandled rejection. */
+function guarded<A extends unknown[]>(log: Logger, name: string, fn: (...args: A) => unknown): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (error) {
+      log.error(`${name}: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(errorMessage(error));
+    }
+  };
+}
+
+function tableFrom(arg: unknown): TableLocator | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const node = arg as Partial<TreeNode> & Partial<TableLocator>;
+  if (node.kind === 'table') return node.locator;
+  if (typeof node.datasourceId === 'string' && typeof node.name === 'string') return node as TableLocator;
+  return undefined;
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { registry, datasources, tables, metadata, tree, opener, log } = deps;
+  const afterAdd = (id: string | undefined) => {
+    if (id) tree.refresh();
+  };
+  const command = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, guarded(log, id, fn as (...args: unknown[]) => unknown));
+
+  return [
+    command('nocoflo.addSqliteFile', async (uri?: vscode.Uri) => afterAdd(await addSqliteFile(datasources, uri instanceof vscode.Uri ? uri : undefined))),
+    command('nocoflo.addDatasource', async () => afterAdd(await addDatasourceInteractively(datasources, registry))),
+    command('nocoflo.refresh', async (node?: TreeNode) => {
+      registry.resetFailures();
+      const datasourceId = node?.kind === 'datasource' ? node.record.id : node?.kind === 'message' ? node.datasourceId : undefined;
+      if (node === undefined || datasourceId !== undefined) {
+        if (datasourceId) await datasources.close(datasourceId);
+        else await datasources.closeAll();
+        tables.forget(datasourceId);
+        tree.refresh();
+      } else {
+        if (node.kind === 'table') tables.forget(node.locator.datasourceId);
+        tree.refresh(node);
+      }
+    }),
+    command('nocoflo.filterTree', async () => {
+      const text = await vscode.window.showInputBox({ title: 'Filter tables', prompt: 'Show tables whose name contains…', value: tree.filterText });
+      if (text !== undefined) tree.setFilter(text);
+    }),
+    command('nocoflo.clearTreeFilter', () => tree.setFilter('')),
+    command('nocoflo.openTable', async (arg?: unknown, viewId?: unknown) => {
+      const table = tableFrom(arg);
+      if (!table) throw new Error('Open a table from the Nocoflo sidebar.');
+      await opener.open(table, typeof viewId === 'string' ? viewId : undefined);
+    }),
+    command('nocoflo.openTableAs', async (arg?: unknown) => {
+      const table = tableFrom(arg);
+      if (!table) throw new Error('Choose a table in the Nocoflo sidebar first.');
+      const view = await pickView(await opener.candidates(table));
+      if (view) await opener.open(table, view.id);
+    }),
+    command('nocoflo.renameDatasource', async (node?: TreeNode) => {
+      if (node?.kind !== 'datasource') return;
+      const name = await vscode.window.showInputBox({ title: 'Rename datasource', value: node.record.name, validateInput: (v) => (v.trim() ? undefined : 'Required') });
+      if (name === undefined) return;
+      await datasources.rename(node.record.id, name);
+      tree.refresh();
+    }),
+    command('nocoflo.removeDatasource', async (node?: TreeNode) => {
+      if (node?.kind !== 'datasource') return;
+      const answer = await vscode.window.showWarningMessage(
+        `Remove datasource "${node.record.name}" from Nocoflo? Its data is not touched; its saved credentials are deleted.`,
+        { modal: true },
+        'Remove',
+      );
+      if (answer !== 'Remove') return;
+      await datasources.remove(node.record.id);
+      tables.forget(node.record.id);
+      tree.refresh();
+    }),
+    command('nocoflo.copyName', async (node?: TreeNode) => {
+      if (node) await vscode.env.clipboard.writeText(nodeName(node));
+    }),
+    command('nocoflo.exportConfiguration', async () => {
+      const target = await vscode.window.showSaveDialog({
+        title: 'Export Nocoflo configuration (no passwords or tokens)',
+        defaultUri: vscode.Uri.file('nocoflo-config.json'),
+        filters: { JSON: ['json'] },
+      });
+      if (!target) return;
+      const json = JSON.stringify(metadata.exportConfiguration(), null, 2);
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(json));
+      void vscode.window.showInformationMessage(`Exported Nocoflo configuration to ${target.fsPath}. Passwords and tokens are not included.`);
+    }),
+    command('nocoflo.importConfiguration', async () => {
+      const source = (await vscode.window.showOpenDialog({ title: 'Import Nocoflo configuration', filters: { JSON: ['json'] }, canSelectMany: false }))?.[0];
+      if (!source) return;
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(source));
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        throw new Error(`${source.fsPath} is not valid JSON: ${errorMessage(error)}`);
+      }
+      const summary = await metadata.importConfiguration(parsed);
+      tree.refresh();
+      void vscode.window.showInformationMessage(`Imported ${summary}. Re-enter passwords for imported connections when asked.`);
+    }),
+    command('nocoflo.showOutput', () => deps.output.show()),
+  ];
+}

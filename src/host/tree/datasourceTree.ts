@@ -1,0 +1,191 @@
+import * as vscode from 'vscode';
+import type { TableInfo, TableKind } from '../../../api';
+import type { DatasourceManager } from '../../core/datasourceManager';
+import { errorMessage, type Logger } from '../../core/log';
+import type { TableService } from '../../core/tableService';
+import { rowCountText } from '../../../shared/rowCountText';
+import { columnDescription, matchesFilter, nodeId, type DatasourceNode, type TableNode, type TreeNode } from './treeNodes';
+
+const TABLE_ICONS: Record<TableKind, string> = {
+  table: 'table',
+  view: 'eye',
+  'materialized-view': 'layers',
+  'partitioned-table': 'split-horizontal',
+  'foreign-table': 'link-external',
+  endpoint: 'globe',
+};
+
+/** Tables counted exactly up to this many rows; above it the tree says "10,000+". */
+const TREE_COUNT_CAP = 10_000;
+
+/**
+ * Datasources → (schemas) → tables and views → columns. Listing is lazy (on expand); row counts arrive after the
+ * tables are shown, so a slow count never delays the tree.
+ */
+export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private filter = '';
+  private readonly counting = new Set<string>();
+
+  constructor(
+    private readonly datasources: DatasourceManager,
+    private readonly tables: TableService,
+    private readonly log: Logger,
+  ) {}
+
+  refresh(node?: TreeNode): void {
+    this.changed.fire(node);
+  }
+
+  setFilter(text: string): void {
+    this.filter = text.trim();
+    void vscode.commands.executeCommand('setContext', 'nocoflo.treeFiltered', this.filter !== '');
+    this.changed.fire(undefined);
+  }
+
+  get filterText(): string {
+    return this.filter;
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const item = new vscode.TreeItem('');
+    item.id = nodeId(node);
+    switch (node.kind) {
+      case 'datasource': {
+        const plugin = this.datasources.pluginFor(node.record);
+        item.label = node.record.name;
+        item.description = plugin ? plugin.displayName : `${node.record.type} (plugin unavailable)`;
+        item.tooltip = new vscode.MarkdownString(`**${node.record.name}**\n\n${plugin?.displayName ?? node.record.type}`);
+        item.iconPath = new vscode.ThemeIcon(plugin?.icon ?? 'database', plugin ? undefined : new vscode.ThemeColor('errorForeground'));
+        item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
+        item.contextValue = 'nocoflo.datasource';
+        break;
+      }
+      case 'schema':
+        item.label = node.schema;
+        item.description = `${node.tables.length}`;
+        item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+        item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
+        item.contextValue = 'nocoflo.schema';
+        break;
+      case 'table': {
+        item.label = node.info.ref.name;
+        const kind = node.info.kind === 'table' ? '' : node.info.kind.replace('-', ' ');
+        const count = node.rowCount ? rowCountText(node.rowCount) : '';
+        item.description = [kind, count].filter(Boolean).join(' · ');
+        item.tooltip = `${node.locator.schema ? `${node.locator.schema}.` : ''}${node.info.ref.name} (${node.info.kind})${count ? `\n${count}` : ''}${node.info.comment ? `\n${node.info.comment}` : ''}`;
+        item.iconPath = new vscode.ThemeIcon(TABLE_ICONS[node.info.kind] ?? 'table');
+        item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
+        item.contextValue = node.info.kind === 'table' ? 'nocoflo.table' : 'nocoflo.table.readonly';
+        item.command = { command: 'nocoflo.openTable', title: 'Open', arguments: [node] };
+        break;
+      }
+      case 'column':
+        item.label = node.column.name;
+        item.description = columnDescription(node.column, node.foreignKey);
+        item.iconPath = new vscode.ThemeIcon(node.column.primaryKeyPosition !== undefined ? 'key' : node.foreignKey ? 'references' : 'symbol-field');
+        item.contextValue = 'nocoflo.column';
+        break;
+      case 'message':
+        item.label = node.label;
+        item.description = node.detail;
+        item.tooltip = node.detail ? `${node.label}\n${node.detail}` : node.label;
+        item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'error' : 'info', node.severity === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
+        item.contextValue = node.datasourceId ? 'nocoflo.message.retry' : 'nocoflo.message';
+        break;
+    }
+    return item;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) return this.datasources.list().map((record) => ({ kind: 'datasource', record }));
+    try {
+      switch (node.kind) {
+        case 'datasource':
+          return await this.datasourceChildren(node);
+        case 'schema':
+          return this.tableNodes(node.datasourceId, node.tables);
+        case 'table':
+          return await this.tableChildren(node);
+        default:
+          return [];
+      }
+    } catch (error) {
+      const datasourceId = node.kind === 'datasource' ? node.record.id : undefined;
+      return [{ kind: 'message', id: `${nodeId(node)}:error`, label: errorMessage(error), severity: 'error', ...(datasourceId ? { datasourceId } : {}) }];
+    }
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private async datasourceChildren(node: DatasourceNode): Promise<TreeNode[]> {
+    const session = await this.datasources.session(node.record.id);
+    const tables = await session.listTables();
+    if (tables.length === 0) return [{ kind: 'message', id: `${node.record.id}:empty`, label: 'No tables', severity: 'info' }];
+    if (!session.capabilities.schemas) return this.tableNodes(node.record.id, tables);
+    const bySchema = new Map<string, TableInfo[]>();
+    for (const info of tables) {
+      const schema = info.ref.schema ?? '';
+      bySchema.set(schema, [...(bySchema.get(schema) ?? []), info]);
+    }
+    return [...bySchema.entries()].map(([schema, list]) => ({ kind: 'schema', datasourceId: node.record.id, schema, tables: list }));
+  }
+
+  private tableNodes(datasourceId: string, tables: TableInfo[]): TreeNode[] {
+    const datasourceName = this.datasources.get(datasourceId)?.name ?? datasourceId;
+    const partitionsOf = new Map<string, TableInfo[]>();
+    for (const info of tables) {
+      if (info.parent) partitionsOf.set(`${info.ref.schema ?? ''}\u0000${info.parent}`, [...(partitionsOf.get(`${info.ref.schema ?? ''}\u0000${info.parent}`) ?? []), info]);
+    }
+    const nodes: TableNode[] = tables
+      .filter((info) => !info.parent && matchesFilter(info, this.filter))
+      .map((info) => ({
+        kind: 'table',
+        locator: { datasourceId, ...(info.ref.schema !== undefined ? { schema: info.ref.schema } : {}), name: info.ref.name },
+        info,
+        datasourceName,
+        partitions: partitionsOf.get(`${info.ref.schema ?? ''}\u0000${info.ref.name}`) ?? [],
+        ...(info.rowCount ? { rowCount: info.rowCount } : {}),
+      }));
+    if (vscode.workspace.getConfiguration('nocoflo').get<boolean>('tree.rowCounts', true)) void this.countLater(nodes);
+    if (nodes.length === 0 && this.filter) return [{ kind: 'message', id: `${datasourceId}:filtered`, label: `No tables match "${this.filter}"`, severity: 'info' }];
+    return nodes;
+  }
+
+  private async tableChildren(node: TableNode): Promise<TreeNode[]> {
+    const partitions = this.tableNodes(node.locator.datasourceId, node.partitions);
+    const schema = await this.tables.schema(node.locator);
+    const columns: TreeNode[] = schema.columns.map((column) => {
+      const foreignKey = schema.foreignKeys.find((fk) => fk.columns.includes(column.name));
+      return { kind: 'column', locator: node.locator, column, ...(foreignKey ? { foreignKey } : {}) };
+    });
+    return [...(node.partitions.length > 0 ? partitions : []), ...columns];
+  }
+
+  /** Counts rows two tables at a time, updating each node as its count arrives. */
+  private async countLater(nodes: TableNode[]): Promise<void> {
+    const queue = nodes.filter((n) => !n.rowCount && !this.counting.has(nodeId(n)));
+    const worker = async () => {
+      for (let node = queue.shift(); node; node = queue.shift()) {
+        const id = nodeId(node);
+        this.counting.add(id);
+        try {
+          node.rowCount = await this.tables.countRows(node.locator, { cap: TREE_COUNT_CAP, estimate: true });
+          this.changed.fire(node);
+        } catch (error) {
+          this.log.warn(`Counting rows of ${node.info.ref.name} failed: ${errorMessage(error)}`);
+        } finally {
+          this.counting.delete(id);
+        }
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  }
+}

@@ -1,0 +1,95 @@
+import type { ColumnSchema, ForeignKey, RowCount, TableInfo, TableLocator } from '../../../api';
+import type { DatasourceRecord } from '../../core/datasourceManager';
+
+// Plain data for tree elements; the provider turns them into TreeItems. Kept free of vscode so ids and labels are
+// easy to reason about (ids must be stable across refreshes, or VS Code forgets expansion state).
+
+export type TreeNode = DatasourceNode | SchemaNode | TableNode | ColumnNode | MessageNode;
+
+export interface DatasourceNode {
+  kind: 'datasource';
+  record: DatasourceRecord;
+}
+
+export interface SchemaNode {
+  kind: 'schema';
+  datasourceId: string;
+  schema: string;
+  tables: TableInfo[];
+}
+
+export interface TableNode {
+  kind: 'table';
+  locator: TableLocator;
+  info: TableInfo;
+  datasourceName: string;
+  /** Partitions of a partitioned table, shown as its children. */
+  partitions: TableInfo[];
+  rowCount?: RowCount;
+}
+
+export interface ColumnNode {
+  kind: 'column';
+  locator: TableLocator;
+  column: ColumnSchema;
+  foreignKey?: ForeignKey;
+}
+
+export interface MessageNode {
+  kind: 'message';
+  id: string;
+  label: string;
+  detail?: string;
+  severity: 'info' | 'error';
+  /** For "Retry" on connection errors. */
+  datasourceId?: string;
+}
+
+export function nodeId(node: TreeNode): string {
+  switch (node.kind) {
+    case 'datasource':
+      return `ds:${node.record.id}`;
+    case 'schema':
+      return `schema:${node.datasourceId}:${node.schema}`;
+    case 'table':
+      return `table:${node.locator.datasourceId}:${node.locator.schema ?? ''}:${node.locator.name}`;
+    case 'column':
+      return `column:${node.locator.datasourceId}:${node.locator.schema ?? ''}:${node.locator.name}:${node.column.name}`;
+    case 'message':
+      return `message:${node.id}`;
+  }
+}
+
+/** What "Copy Name" copies: qualified and quoted only where a reader would need it to find the object. */
+export function nodeName(node: TreeNode): string {
+  switch (node.kind) {
+    case 'datasource':
+      return node.record.name;
+    case 'schema':
+      return node.schema;
+    case 'table':
+      return node.locator.schema ? `${node.locator.schema}.${node.locator.name}` : node.locator.name;
+    case 'column':
+      return node.column.name;
+    case 'message':
+      return node.label;
+  }
+}
+
+/** "INTEGER · PK · NOT NULL · → customers.id" */
+export function columnDescription(column: ColumnSchema, foreignKey?: ForeignKey): string {
+  const parts = [column.declaredType || column.kind];
+  if (column.primaryKeyPosition !== undefined) parts.push(column.primaryKeyPosition > 1 ? `PK ${column.primaryKeyPosition}` : 'PK');
+  if (foreignKey) {
+    const index = foreignKey.columns.indexOf(column.name);
+    const ref = foreignKey.references;
+    parts.push(`→ ${ref.schema ? `${ref.schema}.` : ''}${ref.name}.${foreignKey.referencedColumns[index] ?? '?'}`);
+  }
+  parts.push(column.nullable ? 'NULL' : 'NOT NULL');
+  if (column.generated) parts.push('generated');
+  return parts.join(' · ');
+}
+
+export function matchesFilter(info: TableInfo, filter: string): boolean {
+  return filter === '' || info.ref.name.toLocaleLowerCase().includes(filter.toLocaleLowerCase());
+}
