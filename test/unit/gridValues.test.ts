@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ColumnKind } from '../../api';
 import { formatCell, fullText, valueText } from '../../webview/table/model/cellFormat';
+import { copyText, planPaste } from '../../webview/table/model/clipboardModel';
 import { buildFilters, operatorsFor, searchColumns } from '../../webview/table/model/filterModel';
 import { parseTsv, toTsv } from '../../webview/table/model/tsv';
 import { parseInput, parsePasted } from '../../webview/table/model/valueInput';
@@ -153,5 +154,25 @@ describe('grid filters (webview/table/model/filterModel)', () => {
     assert.deepEqual(operatorsFor({ kind: 'blob' }), ['isnull', 'notnull']);
     assert.ok(!operatorsFor({ kind: 'integer' }).includes('contains'));
     assert.deepEqual(searchColumns(columns), ['name', 'born']);
+  });
+});
+
+describe('grid clipboard (webview/table/model/clipboardModel)', () => {
+  const cols = [column('id', { kind: 'integer' }), column('note'), column('photo', { kind: 'blob' })];
+
+  it('copies a block as TSV with optional headers, NULL as an empty field', () => {
+    assert.equal(copyText([[1, 'a\tb', new Uint8Array([255])], [2, null, null]], cols, false), '1\t"a\tb"\t\\xff\n2\t\t');
+    assert.equal(copyText([[1, 'x', null]], cols, true), 'id\tnote\tphoto\n1\tx\t');
+  });
+
+  it('pastes a block from the top-left of the selection, clipped to the grid', () => {
+    const plan = planPaste('a\tb\nc\td\ne\tf\n', { top: 8, left: 1, bottom: 8, right: 1 }, { rows: 10, cols: 2 });
+    assert.deepEqual(plan.cells, [{ row: 8, col: 1, text: 'a' }, { row: 9, col: 1, text: 'c' }]);
+    assert.equal(plan.clipped, 4);
+  });
+
+  it('fills a selection with a single pasted value', () => {
+    const plan = planPaste('7\n', { top: 0, left: 0, bottom: 1, right: 1 }, { rows: 5, cols: 5 });
+    assert.deepEqual(plan.cells.map((c) => [c.row, c.col, c.text]), [[0, 0, '7'], [0, 1, '7'], [1, 0, '7'], [1, 1, '7']]);
   });
 });

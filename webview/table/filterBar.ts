@@ -1,0 +1,149 @@
+import type { ColumnSchema, FilterOperator } from '../../api';
+import { codicon, debounce, el, iconButton } from './dom';
+import { defaultOperator, type FilterDraft, needsValue, OPERATOR_LABELS, operatorsFor } from './model/filterModel';
+
+type Select = HTMLElement & { value: string };
+
+/**
+ * One line per column filter: column, operator, operand. Every change is applied on the server (structured
+ * filters, never SQL); operands that do not fit the column are marked with the reason.
+ */
+export class FilterBar {
+  readonly element: HTMLDivElement;
+  private drafts: FilterDraft[] = [];
+  private readonly emit: ((drafts: FilterDraft[]) => void) & { flush(): void };
+
+  constructor(
+    private readonly columns: readonly ColumnSchema[],
+    onChange: (drafts: FilterDraft[]) => void,
+  ) {
+    this.element = el('div', 'filter-bar');
+    this.element.setAttribute('role', 'group');
+    this.element.setAttribute('aria-label', 'Column filters');
+    this.emit = debounce(400, (drafts: FilterDraft[]) => onChange(drafts.map((d) => ({ ...d }))));
+  }
+
+  set(drafts: FilterDraft[], problems: { index: number; message: string }[] = []): void {
+    this.drafts = drafts.map((d) => ({ ...d }));
+    this.render(problems);
+  }
+
+  showProblems(problems: { index: number; message: string }[]): void {
+    this.element.querySelectorAll('.filter-row').forEach((row, index) => {
+      const problem = problems.find((p) => p.index === index);
+      const field = row.querySelector('.filter-value');
+      field?.toggleAttribute('invalid', problem !== undefined);
+      const note = row.querySelector('.filter-problem');
+      if (note) note.textContent = problem?.message ?? '';
+    });
+  }
+
+  /** Adds a filter for `column` (the first column by default) and puts the cursor in its operand. */
+  add(column?: string): void {
+    const target = this.columns.find((c) => c.name === column) ?? this.columns[0];
+    if (!target) return;
+    this.drafts.push({ column: target.name, op: defaultOperator(target), text: '' });
+    this.render([]);
+    this.focusLast();
+  }
+
+  focusLast(): void {
+    const rows = this.element.querySelectorAll<HTMLElement>('.filter-row');
+    const last = rows[rows.length - 1];
+    requestAnimationFrame(() => ((last?.querySelector('.filter-value:not([hidden])') ?? last?.querySelector('.filter-op')) as HTMLElement | null)?.focus());
+  }
+
+  private changed(immediate: boolean): void {
+    this.emit(this.drafts);
+    if (immediate) this.emit.flush();
+  }
+
+  private render(problems: { index: number; message: string }[]): void {
+    const rows = this.drafts.map((draft, index) => {
+      const row = el('div', 'filter-row');
+      const column = this.columns.find((c) => c.name === draft.column) ?? this.columns[0];
+      const columnSelect = this.select(
+        this.columns.map((c) => [c.name, c.name]),
+        draft.column,
+        'Column',
+      );
+      columnSelect.classList.add('filter-column');
+      columnSelect.addEventListener('change', () => {
+        const next = this.columns.find((c) => c.name === columnSelect.value);
+        if (!next) return;
+        draft.column = next.name;
+        if (!operatorsFor(next).includes(draft.op)) draft.op = defaultOperator(next);
+        this.render([]);
+        this.changed(true);
+      });
+      const opSelect = this.select(
+        operatorsFor(column).map((op) => [op, OPERATOR_LABELS[op]]),
+        draft.op,
+        'Operator',
+      );
+      opSelect.classList.add('filter-op');
+      const value = document.createElement('vscode-textfield') as unknown as Select;
+      value.classList.add('filter-value');
+      value.value = draft.text;
+      value.setAttribute('aria-label', `Value for ${draft.column}`);
+      value.setAttribute('placeholder', draft.op === 'in' ? 'a, b, c' : column.kind === 'date' ? 'YYYY-MM-DD' : 'value');
+      value.hidden = !needsValue(draft.op);
+      value.addEventListener('input', () => {
+        draft.text = value.value;
+        this.changed(false);
+      });
+      value.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') this.changed(true);
+      });
+      opSelect.addEventListener('change', () => {
+        draft.op = opSelect.value as FilterOperator;
+        value.hidden = !needsValue(draft.op);
+        this.changed(true);
+      });
+      const remove = iconButton('Remove this filter', 'close', () => {
+        this.drafts.splice(index, 1);
+        this.render([]);
+        this.changed(true);
+      });
+      const problem = el('span', 'filter-problem', problems.find((p) => p.index === index)?.message ?? '');
+      problem.setAttribute('role', 'status');
+      row.append(columnSelect, opSelect, value, remove, problem);
+      return row;
+    });
+    const add = document.createElement('vscode-button');
+    add.setAttribute('secondary', '');
+    add.setAttribute('icon', 'add');
+    add.textContent = 'Add filter';
+    add.addEventListener('click', () => this.add());
+    const footer = el('div', 'filter-row filter-footer');
+    footer.append(add);
+    if (this.drafts.length === 0) footer.append(el('span', 'filter-hint', 'Filters run in the database; Ctrl+F focuses the search.'));
+    else {
+      const clear = document.createElement('vscode-button');
+      clear.setAttribute('secondary', '');
+      clear.textContent = 'Clear all';
+      clear.addEventListener('click', () => {
+        this.drafts = [];
+        this.render([]);
+        this.changed(true);
+      });
+      footer.append(clear);
+    }
+    footer.prepend(codicon('filter'));
+    this.element.replaceChildren(...rows, footer);
+    if (problems.length > 0) this.showProblems(problems);
+  }
+
+  private select(options: [string, string][], selected: string, label: string): Select {
+    const select = document.createElement('vscode-single-select') as unknown as Select;
+    select.setAttribute('aria-label', label);
+    for (const [value, text] of options) {
+      const option = document.createElement('vscode-option');
+      option.setAttribute('value', value);
+      option.textContent = text;
+      if (value === selected) option.setAttribute('selected', '');
+      select.append(option);
+    }
+    return select;
+  }
+}
