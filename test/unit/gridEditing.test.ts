@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describeChange } from '../../webview/table/model/changeDescription';
+import { DisplayRows } from '../../webview/table/model/displayRows';
 import { PendingChanges, rowIdOf } from '../../webview/table/model/pendingChanges';
 import { column, tableSchema } from '../support/fakePlugins';
 
@@ -89,5 +90,31 @@ describe('grid change descriptions (webview/table/model/changeDescription)', () 
     assert.equal(describeChange({ kind: 'insert', values: {} }, columns), 'Insert a row with all default values');
     assert.equal(describeChange({ kind: 'insert', values: { name: 'x', photo: new Uint8Array([1, 2]) } }, columns), 'Insert a row with name = "x", photo = 2 B  01 02');
     assert.equal(describeChange({ kind: 'delete', key: { id: 2 }, expected: {} }, columns), 'Delete the row where id = 2');
+  });
+});
+
+describe('grid display rows (webview/table/model/displayRows)', () => {
+  const columns = [column('id', { kind: 'integer', primaryKeyPosition: 1 }), column('name')];
+  const source = {
+    row: (i: number) => (i < 3 ? { values: [i + 10, `n${i}`], key: { id: i + 10 } } : i === 3 ? { values: [null, 'no key'], key: null } : undefined),
+  };
+
+  it('shows new rows first, then table rows with pending edits laid over them', () => {
+    const pending = new PendingChanges();
+    pending.insert({ name: 'fresh' });
+    pending.editRow({ key: { id: 11 }, values: { id: 11, name: 'n1' } }, 'name', 'edited');
+    pending.delete([{ id: rowIdOf({ id: 12 }), ref: { key: { id: 12 }, values: { id: 12, name: 'n2' } } }]);
+    const rows = new DisplayRows(columns, source, pending);
+    assert.equal(rows.count(4), 5);
+    const fresh = rows.get(0)!;
+    assert.deepEqual([fresh.kind, fresh.label, fresh.values, [...fresh.dirty]], ['inserted', 'new', [undefined, 'fresh'], [1]]);
+    const edited = rows.get(2)!;
+    assert.deepEqual([edited.label, edited.values, [...edited.dirty], edited.ref?.values], ['2', [11, 'edited'], [1], { id: 11, name: 'n1' }]);
+    assert.equal(rows.get(3)!.deleted, true);
+    assert.equal(rows.get(4)!.id, undefined, 'a row without a key cannot be addressed');
+    assert.equal(rows.get(5), undefined, 'not loaded yet');
+    assert.equal(rows.tableIndex(0), undefined);
+    assert.equal(rows.tableIndex(2), 1);
+    assert.equal(rows.find(rowIdOf({ id: 12 }), 4), 3);
   });
 });
