@@ -79,7 +79,18 @@ window.acquireVsCodeApi = () => ({
     } else if (m.type === 'request' && m.method === 'rows/count') {
       reply({ type: 'response', id: m.id, ok: true, result: m.params.cap && ROWS > m.params.cap ? { count: m.params.cap, exact: true, capped: true } : { count: ROWS, exact: true } });
     } else if (m.type === 'request' && m.method === 'changes/apply') {
-      reply({ type: 'response', id: m.id, ok: true, result: { ok: true, results: m.params.changes.map(() => ({ key: null })) } });
+      // Row 7 was "changed by another program": updating it conflicts until the stored text is expected.
+      stats.applied = m.params.changes;
+      const index = m.params.changes.findIndex((c) => c.kind === 'update' && c.key.id === 7 && c.expected.text_1 !== 'changed elsewhere');
+      const bad = m.params.changes.findIndex((c) => Object.values(c.changes ?? c.values ?? {}).includes('bad'));
+      if (index >= 0) {
+        const current = Object.fromEntries(columns.map((col, c) => [col.name, c === 1 ? 'changed elsewhere' : cell(7, c)]));
+        reply({ type: 'response', id: m.id, ok: true, result: { ok: false, rolledBack: true, failure: { index, code: 'conflict', message: 'The row was changed since it was read.', current } } });
+      } else if (bad >= 0) {
+        reply({ type: 'response', id: m.id, ok: true, result: { ok: false, rolledBack: true, failure: { index: bad, code: 'constraint', message: 'CHECK constraint failed: text_1 <> \'bad\'', column: 'text_1' } } });
+      } else {
+        reply({ type: 'response', id: m.id, ok: true, result: { ok: true, results: m.params.changes.map(() => ({ key: null })) } });
+      }
     } else if (m.type === 'request') {
       reply({ type: 'response', id: m.id, ok: false, error: { code: 'unsupported', message: 'not in the harness' } });
     }

@@ -717,7 +717,11 @@ export class TableApp {
   }
 
   private onKey(e: KeyboardEvent): void {
-    if (this.editor.isOpen || e.target !== this.grid.element) return;
+    if (e.target !== this.grid.element) return;
+    if (this.editor.isOpen) {
+      this.editor.forwardKey(e);
+      return;
+    }
     const mod = primaryModifier(e);
     const moves: Record<string, Move> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right', PageUp: 'pageUp', PageDown: 'pageDown', Home: mod ? 'first' : 'rowStart', End: mod ? 'last' : 'rowEnd' };
     const move = moves[e.key];

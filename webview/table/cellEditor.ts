@@ -105,8 +105,13 @@ export class CellEditor {
     this.field = field;
     this.initialText = typed === undefined ? initial : undefined;
     this.container.append(box);
-    requestAnimationFrame(() => {
+    // The inner input exists once the element has rendered; keys typed before that are forwarded (forwardKey).
+    void (field as unknown as { updateComplete?: Promise<unknown> }).updateComplete?.then(() => {
+      if (this.field !== field) return;
       field.focus();
+      // Focus selects the whole text; an edit started by typing continues after the typed characters.
+      const inner = field.shadowRoot?.querySelector('input, textarea') as HTMLInputElement | HTMLTextAreaElement | null;
+      if (typed !== undefined && inner) inner.setSelectionRange(inner.value.length, inner.value.length);
       if (field.tagName.toLowerCase() === 'vscode-single-select' && typed === undefined) field.open = true;
     });
     if (column.kind === 'json') this.validate();
@@ -137,6 +142,18 @@ export class CellEditor {
       select.append(option);
     }
     return select;
+  }
+
+  /** A key that reached the grid while the editor was still opening: type it into the editor instead. */
+  forwardKey(e: KeyboardEvent): void {
+    const field = this.field;
+    if (!field) return;
+    if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && field.tagName.toLowerCase() !== 'vscode-single-select') {
+      e.preventDefault();
+      field.value += e.key;
+      return;
+    }
+    this.onKey(e, this.box?.classList.contains('multiline') === true);
   }
 
   private onKey(e: KeyboardEvent, multiline: boolean): void {
