@@ -148,13 +148,15 @@ export function decodeChange(c: WirePendingChange): ChangeRequest {
 
 /**
  * Why a table cannot be edited, in words for the user; undefined when it can. The datasource's own reason wins;
- * otherwise rows without an addressable key, views, and datasources without write support are read-only.
+ * otherwise views, tables without a primary key, and datasources without write support are read-only.
  */
 export function readOnlyReasonFor(schema: TableSchema, capabilities: Capabilities): string | undefined {
   if (schema.readOnlyReason) return schema.readOnlyReason;
   if (schema.kind === 'view' || schema.kind === 'materialized-view') return `"${schema.table.name}" is a view: its rows cannot be edited here.`;
-  if (!schema.rowKey || schema.rowKey.columns.length === 0) {
-    return `"${schema.table.name}" has no primary key, so its rows cannot be addressed safely: it opens read-only.`;
+  // A synthetic key (SQLite's rowid) or a unique key would address rows, but rowids can change (VACUUM) and the
+  // issue's rule is plain: without a primary key, a table is shown read-only.
+  if (schema.primaryKey.length === 0 || !schema.rowKey || schema.rowKey.columns.length === 0) {
+    return `"${schema.table.name}" has no primary key, so its rows cannot be identified reliably: it opens read-only.`;
   }
   if (!capabilities.insert && !capabilities.update && !capabilities.delete) return 'This datasource is read-only.';
   return undefined;

@@ -101,6 +101,7 @@ describe('protocol codec (shared/protocolCodec)', () => {
     assert.equal(readOnlyReasonFor(tableSchema({ readOnlyReason: 'Opened read-only.' }), caps), 'Opened read-only.');
     assert.match(readOnlyReasonFor(tableSchema({ kind: 'view' }), caps)!, /is a view/);
     assert.match(readOnlyReasonFor(tableSchema({ rowKey: undefined, primaryKey: [] }), caps)!, /no primary key/);
+    assert.match(readOnlyReasonFor(tableSchema({ rowKey: { columns: ['rowid'], synthetic: true }, primaryKey: [] }), caps)!, /no primary key/, 'a rowid does not make a table editable');
     assert.match(readOnlyReasonFor(tableSchema(), { ...caps, insert: false, update: false, delete: false })!, /read-only/);
   });
 });

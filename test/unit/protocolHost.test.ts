@@ -72,6 +72,14 @@ describe('host request handling (src/host/panels/requestHandler)', () => {
     assert.ok(!internal.ok && internal.error.code === 'internal');
   });
 
+  it('refuses search columns the table does not have, before the datasource sees them', async () => {
+    const tables = fakeTables();
+    const message = parse({ type: 'request', id: 4, method: 'rows/read', params: { limit: 10, search: { text: 'x', columns: ['name', 'password_hash'] } } });
+    const response = await handleRequest(message, { table, tables, capabilities: caps }, new AbortController().signal);
+    assert.ok(!response.ok && response.error.code === 'invalid_value' && /password_hash/.test(response.error.message));
+    assert.equal(tables.reads.length, 0);
+  });
+
   it('refreshes the schema together with the read-only reason', async () => {
     const tables = fakeTables({ schema: async () => tableSchema({ kind: 'view' }) });
     const response = await handleRequest(parse({ type: 'request', id: 3, method: 'schema/refresh', params: {} }), { table, tables, capabilities: caps }, new AbortController().signal);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { CommandMessage, PanelIdentity } from '../../../shared/protocol';
 import { decodeQuery } from '../../../shared/protocolCodec';
 import { ExportCancelled, exportRows } from './exportRows';
+import { checkSearchColumns } from './requestHandler';
 import type { PanelServices } from './panelServices';
 
 const PAGE_SIZE = 2_000;
@@ -22,6 +23,7 @@ export async function runExport(services: PanelServices, identity: PanelIdentity
   });
   if (!target) return;
   const query = decodeQuery(message.query);
+  await checkSearchColumns(services.tables, identity.table, query.search?.columns);
   const local = target.scheme === 'file';
   // Local files are written incrementally; other file systems only take whole files through the API.
   const handle = local ? await open(target.fsPath, 'w') : undefined;

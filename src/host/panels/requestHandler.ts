@@ -1,7 +1,7 @@
 // Answers a view's requests through TableService, for the panel's own table only. Free of `vscode` so the
 // whole request path (validated message → TableService → encoded response) is unit-tested in plain Node.
 import type { TableLocator } from '../../../api';
-import { isExpectedError, PluginFailure } from '../../core/pluginErrors';
+import { isExpectedError, nocofloError, PluginFailure } from '../../core/pluginErrors';
 import type { TableService } from '../../core/tableService';
 import type { RequestMessage, ResponseMessage, WireApplyResult, WireError } from '../../../shared/protocol';
 import {
@@ -36,8 +36,10 @@ export async function handleRequest(message: RequestMessage, context: RequestCon
 async function dispatch(message: RequestMessage, { table, tables, capabilities }: RequestContext, signal: AbortSignal): Promise<unknown> {
   switch (message.method) {
     case 'rows/read':
+      await checkSearchColumns(tables, table, message.params.search?.columns);
       return encodeRowPage(await tables.readRows(table, { ...decodeReadRowsRequest(message.params), signal }));
     case 'rows/count':
+      await checkSearchColumns(tables, table, message.params.search?.columns);
       return tables.countRows(table, { ...decodeCountRequest(message.params), signal });
     case 'rows/aggregate':
       return encodeAggregateResult(await tables.aggregate(table, { ...decodeAggregateRequest(message.params), signal }));
@@ -64,6 +66,14 @@ async function dispatch(message: RequestMessage, { table, tables, capabilities }
       return reason === undefined ? { schema } : { schema, readOnlyReason: reason };
     }
   }
+}
+
+/** TableService checks sort and filter columns; search columns name columns too, so they get the same check. */
+export async function checkSearchColumns(tables: TableAccess, table: TableLocator, columns: readonly string[] | undefined): Promise<void> {
+  if (!columns?.length) return;
+  const known = new Set((await tables.schema(table)).columns.map((c) => c.name));
+  const unknown = columns.filter((c) => !known.has(c));
+  if (unknown.length > 0) throw nocofloError('invalid_value', `Unknown column ${unknown.map((c) => `"${c}"`).join(', ')} in the search of ${table.name}.`);
 }
 
 /** Errors the user should read verbatim keep their contract code; anything else is named for what it is. */
