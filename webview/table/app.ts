@@ -286,7 +286,8 @@ export class TableApp {
         this.persist();
         this.updateChrome();
       },
-      editRequested: (cell) => this.startEdit(cell),
+      // On a cell that cannot be edited, a double-click shows the whole value instead.
+      editRequested: (cell) => (this.editProblem(cell) === undefined ? this.startEdit(cell) : this.viewValue(cell)),
       scrolled: () => {
         this.editor.close();
         this.persist();
