@@ -1,0 +1,100 @@
+import type { DatasourceRecord } from '../datasourceManager';
+import type { MetadataStore, PluginConfigRecord, ViewPreferenceRecord } from './metadataStore';
+
+/**
+ * A portable copy of the configuration, so users keep their connections across reinstalls and machines.
+ * Secrets are never part of it: they live in SecretStorage, and importers re-enter them.
+ */
+export interface ConfigurationExport {
+  format: 'nocoflo-config';
+  version: 1;
+  exportedAt: string;
+  datasources: DatasourceRecord[];
+  pluginConfig: PluginConfigRecord[];
+  viewPreferences: ViewPreferenceRecord[];
+}
+
+export interface ImportSummary {
+  datasourcesAdded: number;
+  datasourcesUpdated: number;
+  pluginConfig: number;
+  viewPreferences: number;
+}
+
+export function exportConfiguration(store: MetadataStore): ConfigurationExport {
+  return {
+    format: 'nocoflo-config',
+    version: 1,
+    exportedAt: new Date().toISOString(),
+    datasources: store.listDatasources(),
+    pluginConfig: store.listPluginConfig(),
+    viewPreferences: store.listViewPreferences(),
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** Lists every problem, so a user fixing a hand-edited file sees them all at once. */
+export function validateConfiguration(input: unknown): { value?: ConfigurationExport; problems: string[] } {
+  const problems: string[] = [];
+  if (!isObject(input)) return { problems: ['the file does not contain a JSON object'] };
+  if (input.format !== 'nocoflo-config') problems.push('"format" must be "nocoflo-config"');
+  if (input.version !== 1) problems.push(`"version" ${JSON.stringify(input.version)} is not supported (expected 1)`);
+  const list = (key: string) => {
+    const value = input[key] ?? [];
+    if (!Array.isArray(value)) problems.push(`"${key}" must be an array`);
+    return Array.isArray(value) ? value : [];
+  };
+  list('datasources').forEach((d, i) => {
+    if (!isObject(d) || !isString(d.id) || !isString(d.type) || !isString(d.name) || !isObject(d.config)) {
+      problems.push(`datasources[${i}] needs string "id", "type", "name" and an object "config"`);
+    }
+  });
+  list('pluginConfig').forEach((p, i) => {
+    if (!isObject(p) || !isString(p.pluginId) || typeof p.enabled !== 'boolean') problems.push(`pluginConfig[${i}] needs a string "pluginId" and a boolean "enabled"`);
+  });
+  list('viewPreferences').forEach((p, i) => {
+    if (!isObject(p) || !isString(p.datasourceId) || !isString(p.table) || !isString(p.user) || !isString(p.viewId)) {
+      problems.push(`viewPreferences[${i}] needs string "datasourceId", "table", "user" and "viewId"`);
+    }
+  });
+  return problems.length > 0 ? { problems } : { value: input as unknown as ConfigurationExport, problems };
+}
+
+/** Merges by id: a datasource that exists is updated in place, not duplicated. All of it applies, or none. */
+export async function importConfiguration(store: MetadataStore, input: unknown): Promise<ImportSummary> {
+  const { value, problems } = validateConfiguration(input);
+  if (!value) throw Object.assign(new Error(`This is not a Nocoflo configuration export: ${problems.join('; ')}.`), { code: 'invalid_value' });
+  const existing = new Set(store.listDatasources().map((d) => d.id));
+  const summary: ImportSummary = { datasourcesAdded: 0, datasourcesUpdated: 0, pluginConfig: 0, viewPreferences: 0 };
+  await store.write((db) => {
+    const at = new Date().toISOString();
+    for (const d of value.datasources) {
+      if (existing.has(d.id)) {
+        db.run('UPDATE datasources SET type = ?, name = ?, config = ?, updated_at = ? WHERE id = ?', [d.type, d.name, JSON.stringify(d.config), at, d.id]);
+        summary.datasourcesUpdated++;
+      } else {
+        db.run('INSERT INTO datasources (id, type, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [d.id, d.type, d.name, JSON.stringify(d.config), at, at]);
+        summary.datasourcesAdded++;
+      }
+    }
+    for (const p of value.pluginConfig ?? []) {
+      db.run('INSERT OR REPLACE INTO plugin_config (plugin_id, enabled, config, version) VALUES (?, ?, ?, ?)', [
+        p.pluginId,
+        p.enabled ? 1 : 0,
+        JSON.stringify(p.config ?? {}),
+        p.version ?? null,
+      ]);
+      summary.pluginConfig++;
+    }
+    for (const p of value.viewPreferences ?? []) {
+      db.run(
+        'INSERT OR REPLACE INTO table_view_preference (datasource_id, schema_name, table_name, user_name, view_id, view_config, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [p.datasourceId, p.schema ?? '', p.table, p.user, p.viewId, p.config === undefined ? null : JSON.stringify(p.config), at],
+      );
+      summary.viewPreferences++;
+    }
+  });
+  return summary;
+}

@@ -1,0 +1,84 @@
+import type { Database } from 'sql.js';
+
+export interface Migration {
+  /** 1-based; the file's PRAGMA user_version is the number of the last migration applied. */
+  version: number;
+  description: string;
+  up(db: Database): void;
+}
+
+/**
+ * Append-only. A released migration is never edited: later features (audit log, locks, roles) add new ones, and
+ * old files upgrade in place with their data.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'datasources, plugin configuration, table view preferences',
+    up(db) {
+      db.run(`
+        CREATE TABLE datasources (
+          id TEXT PRIMARY KEY,
+          type TEXT NOT NULL,
+          name TEXT NOT NULL,
+          config TEXT NOT NULL DEFAULT '{}',
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE plugin_config (
+          plugin_id TEXT PRIMARY KEY,
+          enabled INTEGER NOT NULL DEFAULT 1,
+          config TEXT NOT NULL DEFAULT '{}',
+          version TEXT
+        );
+        -- No foreign key to datasources: preferences may belong to workspace-declared connections too.
+        CREATE TABLE table_view_preference (
+          datasource_id TEXT NOT NULL,
+          schema_name TEXT NOT NULL DEFAULT '',
+          table_name TEXT NOT NULL,
+          user_name TEXT NOT NULL,
+          view_id TEXT NOT NULL,
+          view_config TEXT,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (datasource_id, schema_name, table_name, user_name)
+        );
+      `);
+    },
+  },
+];
+
+export class NewerSchemaError extends Error {
+  override readonly name = 'NewerSchemaError';
+  constructor(readonly fileVersion: number, readonly knownVersion: number, file: string) {
+    super(
+      `Nocoflo's settings file ${file} was written by a newer Nocoflo (schema version ${fileVersion}; this one knows up to ${knownVersion}). ` +
+        'Update Nocoflo; the file was left untouched.',
+    );
+  }
+}
+
+export function schemaVersion(db: Database): number {
+  return Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+}
+
+/** Applies the missing migrations, each in its own transaction; returns how many ran. */
+export function migrate(db: Database, migrations: readonly Migration[], file: string): number {
+  const current = schemaVersion(db);
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  if (current > latest) throw new NewerSchemaError(current, latest, file);
+  let applied = 0;
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (migration.version <= current) continue;
+    db.run('BEGIN');
+    try {
+      migration.up(db);
+      db.run(`PRAGMA user_version = ${Math.trunc(migration.version)}`);
+      db.run('COMMIT');
+      applied++;
+    } catch (error) {
+      db.run('ROLLBACK');
+      throw new Error(`Migration ${migration.version} (${migration.description}) failed: ${(error as Error).message}`);
+    }
+  }
+  return applied;
+}

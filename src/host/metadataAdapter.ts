@@ -1,0 +1,58 @@
+import * as path from 'node:path';
+import type { TableLocator } from '../../api';
+import type { Logger } from '../core/log';
+import { exportConfiguration, importConfiguration } from '../core/metadata/configTransfer';
+import { MetadataStore } from '../core/metadata/metadataStore';
+import type { HostMetadata } from './hostMetadata';
+
+export interface OpenHostMetadataOptions {
+  storagePath: string;
+  wasmPath: string;
+  log: Logger;
+  onCorrupt(backupPath: string): void;
+}
+
+export const METADATA_FILE = 'nocoflo.sqlite';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The metadata store, shaped for the extension host. */
+export async function openHostMetadata(options: OpenHostMetadataOptions): Promise<HostMetadata> {
+  const store = await MetadataStore.open({
+    path: path.join(options.storagePath, METADATA_FILE),
+    wasmPath: options.wasmPath,
+    log: options.log,
+    onCorrupt: options.onCorrupt,
+  });
+  const key = (table: TableLocator, user: string) => ({
+    datasourceId: table.datasourceId,
+    ...(table.schema !== undefined ? { schema: table.schema } : {}),
+    table: table.name,
+    user,
+  });
+  return {
+    listDatasources: () => store.listDatasources(),
+    getDatasource: (id) => store.getDatasource(id),
+    addDatasource: (record) => store.addDatasource(record),
+    renameDatasource: (id, name) => store.renameDatasource(id, name),
+    removeDatasource: (id) => store.removeDatasource(id),
+    isPluginEnabled: (id) => store.isPluginEnabled(id),
+    viewPreference: (table, user) => {
+      const found = store.viewPreference(key(table, user));
+      return found ? { viewId: found.viewId, ...(found.config !== undefined ? { config: found.config } : {}) } : undefined;
+    },
+    setViewPreference: (table, user, viewId, config) => store.setViewPreference({ ...key(table, user), viewId, ...(config !== undefined ? { config } : {}) }),
+    exportConfiguration: () => exportConfiguration(store),
+    importConfiguration: async (json) => {
+      const s = await importConfiguration(store, json);
+      return [
+        plural(s.datasourcesAdded, 'new datasource'),
+        plural(s.datasourcesUpdated, 'updated datasource'),
+        plural(s.pluginConfig, 'plugin setting'),
+        plural(s.viewPreferences, 'view preference'),
+      ].join(', ');
+    },
+    onDidChangeExternally: (listener) => store.onDidChange(listener),
+    dispose: () => store.dispose(),
+  };
+}
