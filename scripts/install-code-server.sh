@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs code-server 4.100.3 (VS Code 1.100.3) into .cache/code-server without network access beyond npm:
+# its own postinstall downloads ripgrep from the internet, so we skip install scripts and do their work here.
+# Idempotent; prints the path of code-server's entry script as its last line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=4.100.3
+prefix=$(pwd)/.cache/code-server
+pkg=$prefix/node_modules/code-server
+marker=$prefix/.installed-$version
+if [ ! -f "$marker" ]; then
+  echo "Installing code-server $version into $prefix (about 2 minutes)…" >&2
+  command -v rg >/dev/null || { echo "ripgrep is missing: run scripts/install-system-deps.sh" >&2; exit 1; }
+  rm -rf "$prefix"
+  mkdir -p "$prefix"
+  export npm_config_yes=true npm_config_audit=false npm_config_fund=false
+  npm install --prefix "$prefix" --ignore-scripts --no-save "code-server@$version" >&2
+  (
+    cd "$pkg/lib/vscode"
+    npm install --omit=dev --ignore-scripts >&2
+    mkdir -p node_modules/@vscode/ripgrep/bin
+    cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
+    npm rebuild kerberos node-pty @parcel/watcher @vscode/spdlog native-watchdog @vscode/deviceid >&2
+    ln -sfn node_modules node_modules.asar
+    ln -sfn code-linux.sh bin/remote-cli/code-server
+    ln -sfn browser-linux.sh bin/helpers/browser.sh
+  )
+  (cd "$pkg" && npm rebuild argon2 >&2)
+  touch "$marker"
+fi
+echo "$pkg/out/node/entry.js"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian packages the tests and `npm start` need. Installs only what is missing; safe with CI=true and no stdin.
+#   chromium      the browser that drives VS Code (code-server) in UI tests
+#   libkrb5-dev   needed to rebuild code-server's kerberos module
+#   ripgrep       VS Code's search binary (code-server's postinstall would download it; we copy Debian's)
+set -euo pipefail
+packages=(chromium libkrb5-dev ripgrep)
+[ "${NOCOFLO_DB_SERVERS:-0}" = 1 ] && packages+=(postgresql mariadb-server)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing Debian packages: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Tests in a real VS Code: installs Chromium and code-server if missing, packages Nocoflo and the third-party test
+# plugin, bundles the tests, then runs the extension-host suites and the UI journeys (test/e2e/run.ts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-system-deps.sh
+bash scripts/install-code-server.sh >/dev/null
+node esbuild.mjs --tests
+node esbuild.mjs --production
+npx --no-install vsce package --no-dependencies --out dist/nocoflo.vsix >/dev/null
+(cd test/fixtures/third-party-plugin && npx --no-install vsce package --no-dependencies --allow-missing-repository --skip-license --out ../../../dist/test-plugin.vsix >/dev/null)
+node out/test/e2e/run.js

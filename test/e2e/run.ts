@@ -1,0 +1,49 @@
+// The real-VS-Code test job: (a) the extension-host suites inside VS Code, (b) the UI journeys in Chromium.
+// Expects dist/nocoflo.vsix and the test bundles in out/ (scripts/test-e2e.sh builds both).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { repoRoot, startCodeServer } from '../support/codeServer';
+import { makeFixtureWorkspace } from '../support/fixtures';
+import { runVscodeSuite } from './runVscodeSuite';
+
+async function main(): Promise<number> {
+  const root = repoRoot();
+  for (const required of ['dist/nocoflo.vsix', 'dist/test-plugin.vsix', 'out/test/vscode/index.js']) {
+    if (!existsSync(path.join(root, required))) throw new Error(`${required} is missing; run scripts/test-e2e.sh`);
+  }
+  let failed = 0;
+
+  console.log('\n=== extension-host suites (inside VS Code) ===');
+  const workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-host-ws-')));
+  const server = await startCodeServer({ workspace, extensions: [path.join(root, 'dist/test-plugin.vsix')] });
+  try {
+    const code = await runVscodeSuite(server, root, path.join(root, 'out/test/vscode/index.js'));
+    if (code !== 0) {
+      failed++;
+      console.error(`extension-host suites failed (exit ${code}); code-server log: ${server.logFile}`);
+    }
+  } finally {
+    await server.stop();
+  }
+
+  console.log('\n=== UI journeys (Chromium) ===');
+  const journeys = path.join(root, 'out/test/e2e/journeys');
+  const files = existsSync(journeys) ? readdirSync(journeys).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(journeys, f)) : [];
+  if (files.length === 0) throw new Error('no UI journeys were built');
+  const mocha = spawnSync(process.execPath, [path.join(root, 'node_modules/mocha/bin/mocha.js'), '--timeout', '180000', '--reporter', 'spec', ...files], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+  if (mocha.status !== 0) failed++;
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

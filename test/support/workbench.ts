@@ -1,0 +1,91 @@
+// Drives the VS Code workbench in Debian's Chromium through playwright-core, the way a person would: keyboard,
+// command palette, tree items, and the content of webview iframes.
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { repoRoot, type CodeServer } from './codeServer';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export class Workbench {
+  private constructor(
+    readonly browser: Browser,
+    readonly page: Page,
+  ) {}
+
+  static async open(server: CodeServer, options: { payload?: [string, string][]; browser?: Browser } = {}): Promise<Workbench> {
+    const browser = options.browser ?? (await launchBrowser());
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const workbench = new Workbench(browser, page);
+    await workbench.goto(server.workbenchUrl(options.payload));
+    return workbench;
+  }
+
+  async goto(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The activity bar appears once the workbench has restored its layout.
+    await this.page.locator('.activitybar').waitFor({ timeout: 60_000 });
+  }
+
+  /** Reloads the window (what "Developer: Reload Window" does) and waits for the workbench. */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.activitybar').waitFor({ timeout: 60_000 });
+  }
+
+  /** Runs a command by its palette title, e.g. "Nocoflo: Add SQLite File…". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Types into the open quick input (input box or quick pick) and accepts. */
+  async answerQuickInput(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  async openNocofloSidebar(): Promise<Locator> {
+    const view = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: 'Datasources' }) });
+    if (!(await view.isVisible())) await this.page.locator('.activitybar .action-item a[aria-label^="Nocoflo"]').click();
+    await view.waitFor();
+    return view;
+  }
+
+  treeItem(label: string | RegExp): Locator {
+    return this.page.locator('.pane-body .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+  }
+
+  /** The active webview's content frame (VS Code nests the view's document in two iframes). */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const dir = path.join(repoRoot(), 'test-results');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+}
