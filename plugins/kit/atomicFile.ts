@@ -1,3 +1,4 @@
+// Shared by the metadata store and file-based datasources: both replace whole files and must never leave a torn one.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 

@@ -1,0 +1,81 @@
+// What differs between SQL databases when Nocoflo builds queries. Everything else in the kit is shared, so
+// SQLite, PostgreSQL and MySQL/MariaDB page, filter and write with the same (tested) logic.
+
+export interface Dialect {
+  name: 'sqlite' | 'postgres' | 'mysql';
+  quoteIdentifier(name: string): string;
+  /** The placeholder for the n-th (1-based) bound value. */
+  placeholder(n: number): string;
+  /** `a IS NOT DISTINCT FROM b`: true when both are NULL or both equal. */
+  nullSafeEquals(left: string, right: string): string;
+  /** Case-insensitive LIKE of `expr` (as text) against a bound pattern using `\` as the escape character. */
+  likeInsensitive(expr: string, pattern: string): string;
+  /** Whether ORDER BY needs explicit NULLS FIRST/LAST to get Nocoflo's order (NULLs first ascending). */
+  explicitNullOrdering: boolean;
+  /** `floor(expr / step) * step` with `step` bound. */
+  binFloor(expr: string, step: () => string): string;
+  /** Truncates a date/time expression to a unit, as sortable text or timestamp. */
+  timeUnit(expr: string, unit: 'year' | 'month' | 'day' | 'hour'): string;
+}
+
+const doubleQuoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  quoteIdentifier: doubleQuoted,
+  placeholder: () => '?',
+  nullSafeEquals: (l, r) => `${l} IS ${r}`,
+  likeInsensitive: (e, p) => `CAST(${e} AS TEXT) LIKE ${p} ESCAPE '\\'`,
+  // SQLite already sorts NULLs first ascending and last descending.
+  explicitNullOrdering: false,
+  // SQLite without the math extension has no floor(): subtract one for negative values that are not exact.
+  binFloor: (e, step) => {
+    const s1 = step();
+    const s2 = step();
+    const s3 = step();
+    return `((CAST(${e} / ${s1} AS INTEGER) - (${e} < 0 AND ${e} / ${s2} <> CAST(${e} / ${s2} AS INTEGER))) * ${s3})`;
+  },
+  timeUnit: (e, unit) => {
+    const format = { year: '%Y', month: '%Y-%m', day: '%Y-%m-%d', hour: '%Y-%m-%d %H:00' }[unit];
+    return `strftime('${format}', ${e})`;
+  },
+};
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  quoteIdentifier: doubleQuoted,
+  placeholder: (n) => `$${n}`,
+  nullSafeEquals: (l, r) => `${l} IS NOT DISTINCT FROM ${r}`,
+  likeInsensitive: (e, p) => `(${e})::text ILIKE ${p} ESCAPE '\\'`,
+  explicitNullOrdering: true,
+  binFloor: (e, step) => {
+    const s1 = step();
+    const s2 = step();
+    return `(floor(${e} / ${s1}) * ${s2})`;
+  },
+  timeUnit: (e, unit) => `date_trunc('${unit}', ${e})`,
+};
+
+export const mysqlDialect: Dialect = {
+  name: 'mysql',
+  quoteIdentifier: (name) => `\`${name.replace(/`/g, '``')}\``,
+  placeholder: () => '?',
+  nullSafeEquals: (l, r) => `${l} <=> ${r}`,
+  likeInsensitive: (e, p) => `LOWER(CAST(${e} AS CHAR)) LIKE LOWER(${p}) ESCAPE '\\\\'`,
+  // MySQL has no NULLS FIRST/LAST, and its defaults are Nocoflo's order.
+  explicitNullOrdering: false,
+  binFloor: (e, step) => {
+    const s1 = step();
+    const s2 = step();
+    return `(FLOOR(${e} / ${s1}) * ${s2})`;
+  },
+  timeUnit: (e, unit) => {
+    const format = { year: '%Y', month: '%Y-%m', day: '%Y-%m-%d', hour: '%Y-%m-%d %H:00' }[unit];
+    return `DATE_FORMAT(${e}, '${format}')`;
+  },
+};
+
+/** Escapes LIKE wildcards so user text matches literally. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,357 @@
+import type {
+  AggregateRequest,
+  CellValue,
+  ColumnSchema,
+  CountRequest,
+  Filter,
+  ReadRowsRequest,
+  RowValues,
+  SortKey,
+  TableRef,
+  TableSchema,
+} from '../../../api';
+import { datasourceError } from '../errors';
+import { decodeCursor, encodeCursor } from './cursor';
+import { escapeLike, type Dialect } from './dialect';
+
+// Builds every statement a SQL datasource needs from structured requests. Values are always bound parameters and
+// identifiers always quoted by the dialect: no caller-supplied text is ever pasted into SQL.
+
+export interface Statement {
+  sql: string;
+  params: CellValue[];
+}
+
+/** Collects bound values and hands out the dialect's placeholder for each. */
+export class Params {
+  readonly values: CellValue[] = [];
+  constructor(private readonly dialect: Dialect) {}
+  add(value: CellValue): string {
+    this.values.push(value);
+    return this.dialect.placeholder(this.values.length);
+  }
+}
+
+/** The key columns used for paging and addressing rows; `expr` is already quoted (or a rowid alias). */
+export interface KeyColumn {
+  name: string;
+  expr: string;
+}
+
+export const MAX_IN_VALUES = 1_000;
+const TEXT_KINDS = new Set(['text', 'json', 'uuid', 'enum', 'set', 'date', 'time', 'datetime', 'datetimetz', 'other']);
+
+export class SqlBuilder {
+  constructor(readonly dialect: Dialect) {}
+
+  table(ref: TableRef): string {
+    const q = this.dialect.quoteIdentifier;
+    return ref.schema ? `${q(ref.schema)}.${q(ref.name)}` : q(ref.name);
+  }
+
+  keyColumns(schema: TableSchema): KeyColumn[] {
+    return (schema.rowKey?.columns ?? []).map((name) => ({ name, expr: this.dialect.quoteIdentifier(name) }));
+  }
+
+  column(schema: TableSchema, name: string): ColumnSchema | KeyColumn {
+    const column = schema.columns.find((c) => c.name === name) ?? this.keyColumns(schema).find((k) => k.name === name);
+    if (!column) throw datasourceError('invalid_value', `Column "${name}" does not exist in ${schema.table.name}.`);
+    return column;
+  }
+
+  /** WHERE clause (without the keyword) for filters and quick search; `1=1` when there are none. */
+  where(schema: TableSchema, params: Params, filters: Filter[] = [], search?: { text: string; columns?: string[] }): string {
+    const parts = filters.map((f) => this.filter(schema, params, f));
+    if (search && search.text !== '') {
+      const columns = search.columns ?? schema.columns.filter((c) => TEXT_KINDS.has(c.kind)).map((c) => c.name);
+      if (columns.length === 0) parts.push('1=0');
+      else {
+        const pattern = `%${escapeLike(search.text)}%`;
+        parts.push(`(${columns.map((name) => this.dialect.likeInsensitive(this.quoted(schema, name), params.add(pattern))).join(' OR ')})`);
+      }
+    }
+    return parts.length > 0 ? parts.join(' AND ') : '1=1';
+  }
+
+  private quoted(schema: TableSchema, name: string): string {
+    this.column(schema, name);
+    return this.dialect.quoteIdentifier(name);
+  }
+
+  private filter(schema: TableSchema, params: Params, filter: Filter): string {
+    const expr = this.quoted(schema, filter.column);
+    const value = filter.value;
+    const scalar = (): CellValue => {
+      if (Array.isArray(value)) throw datasourceError('invalid_value', `Filter "${filter.op}" on "${filter.column}" takes one value, not a list.`);
+      if (value === undefined) throw datasourceError('invalid_value', `Filter "${filter.op}" on "${filter.column}" needs a value.`);
+      return value;
+    };
+    const text = (): string => {
+      const v = scalar();
+      if (v === null || v instanceof Uint8Array) throw datasourceError('invalid_value', `Filter "${filter.op}" on "${filter.column}" needs text.`);
+      return String(v);
+    };
+    switch (filter.op) {
+      case 'eq': {
+        const v = scalar();
+        return v === null ? `${expr} IS NULL` : `${expr} = ${params.add(v)}`;
+      }
+      case 'ne': {
+        // "Not equal to X" keeps the rows where the column is NULL, as people reading the filter expect.
+        const v = scalar();
+        return v === null ? `${expr} IS NOT NULL` : `NOT (${this.dialect.nullSafeEquals(expr, params.add(v))})`;
+      }
+      case 'lt':
+        return `${expr} < ${params.add(this.nonNull(filter, scalar()))}`;
+      case 'lte':
+        return `${expr} <= ${params.add(this.nonNull(filter, scalar()))}`;
+      case 'gt':
+        return `${expr} > ${params.add(this.nonNull(filter, scalar()))}`;
+      case 'gte':
+        return `${expr} >= ${params.add(this.nonNull(filter, scalar()))}`;
+      case 'contains':
+        return this.dialect.likeInsensitive(expr, params.add(`%${escapeLike(text())}%`));
+      case 'startswith':
+        return this.dialect.likeInsensitive(expr, params.add(`${escapeLike(text())}%`));
+      case 'endswith':
+        return this.dialect.likeInsensitive(expr, params.add(`%${escapeLike(text())}`));
+      case 'isnull':
+        return `${expr} IS NULL`;
+      case 'notnull':
+        return `${expr} IS NOT NULL`;
+      case 'in': {
+        if (!Array.isArray(value)) throw datasourceError('invalid_value', `Filter "in" on "${filter.column}" needs a list of values.`);
+        if (value.length > MAX_IN_VALUES) throw datasourceError('invalid_value', `Filter "in" takes at most ${MAX_IN_VALUES} values.`);
+        const present = value.filter((v) => v !== null);
+        const parts: string[] = [];
+        if (present.length > 0) parts.push(`${expr} IN (${present.map((v) => params.add(v)).join(', ')})`);
+        if (present.length !== value.length) parts.push(`${expr} IS NULL`);
+        return parts.length === 0 ? '1=0' : `(${parts.join(' OR ')})`;
+      }
+      default:
+        throw datasourceError('invalid_value', `Unknown filter operator "${String((filter as Filter).op)}".`);
+    }
+  }
+
+  private nonNull(filter: Filter, value: CellValue): CellValue {
+    if (value === null) throw datasourceError('invalid_value', `Filter "${filter.op}" on "${filter.column}" cannot compare with NULL; use "is null".`);
+    return value;
+  }
+
+  /**
+   * The full ordering: the requested sort, then the row key as a tiebreaker so the order is total and keyset
+   * paging never skips or repeats rows that tie on the sort columns.
+   */
+  ordering(schema: TableSchema, sort: SortKey[] = []): { expr: string; name: string; direction: 'asc' | 'desc'; nullable: boolean }[] {
+    const keys = this.keyColumns(schema);
+    const result = sort.map((s) => {
+      const column = this.column(schema, s.column);
+      if (s.direction !== 'asc' && s.direction !== 'desc') throw datasourceError('invalid_value', `Sort direction must be "asc" or "desc".`);
+      return { expr: this.dialect.quoteIdentifier(s.column), name: s.column, direction: s.direction, nullable: 'nullable' in column ? column.nullable : false };
+    });
+    for (const key of keys) {
+      if (!result.some((r) => r.name === key.name)) result.push({ expr: key.expr, name: key.name, direction: 'asc', nullable: false });
+    }
+    return result;
+  }
+
+  /** A SELECT for one page. Extra columns `__k<i>` carry the key and `__o<i>` the ordering values of each row. */
+  selectPage(schema: TableSchema, request: ReadRowsRequest): Statement & { ordering: string; orderingSize: number; keyCount: number; offset?: number } {
+    const params = new Params(this.dialect);
+    const q = this.dialect.quoteIdentifier;
+    const ordering = this.ordering(schema, request.sort);
+    const keys = this.keyColumns(schema);
+    const signature = JSON.stringify(ordering.map((o) => [o.name, o.direction]));
+    const columns = [
+      ...schema.columns.map((c) => q(c.name)),
+      ...keys.map((k, i) => `${k.expr} AS ${q(`__k${i}`)}`),
+      ...ordering.map((o, i) => `${o.expr} AS ${q(`__o${i}`)}`),
+    ];
+    const conditions = [this.where(schema, params, request.filters, request.search)];
+    const keyed = keys.length > 0;
+    // Tables without a key page by offset; their `next` cursor just wraps the offset.
+    let offset = request.offset;
+    if (request.after !== undefined) {
+      if (keyed) conditions.push(this.after(ordering, decodeCursor(request.after, signature, ordering.length), params));
+      else offset = this.offsetFromCursor(request.after);
+    }
+    const orderBy = ordering.map((o) => `${o.expr} ${o.direction.toUpperCase()}${this.dialect.explicitNullOrdering ? (o.direction === 'asc' ? ' NULLS FIRST' : ' NULLS LAST') : ''}`);
+    const limit = this.limit(request.limit);
+    let sql = `SELECT ${columns.join(', ')} FROM ${this.table(schema.table)} WHERE ${conditions.join(' AND ')}`;
+    if (orderBy.length > 0) sql += ` ORDER BY ${orderBy.join(', ')}`;
+    sql += ` LIMIT ${params.add(limit + 1)}`;
+    const useOffset = offset !== undefined && (request.after === undefined || !keyed);
+    if (useOffset) {
+      if (!Number.isSafeInteger(offset) || offset! < 0) throw datasourceError('invalid_value', 'Offset must be a non-negative integer.');
+      sql += ` OFFSET ${params.add(offset!)}`;
+    }
+    return { sql, params: params.values, ordering: signature, orderingSize: ordering.length, keyCount: keys.length, ...(useOffset ? { offset } : {}) };
+  }
+
+  /** Rows strictly after `values` in the ordering, with NULLs first ascending and last descending. */
+  private after(ordering: ReturnType<SqlBuilder['ordering']>, values: CellValue[], params: Params): string {
+    const sameDirection = ordering.every((o) => o.direction === ordering[0].direction);
+    const noNulls = ordering.every((o, i) => !o.nullable && values[i] !== null);
+    if (ordering.length > 1 && sameDirection && noNulls) {
+      // Row values let the database use a composite index for the seek.
+      const op = ordering[0].direction === 'asc' ? '>' : '<';
+      return `(${ordering.map((o) => o.expr).join(', ')}) ${op} (${values.map((v) => params.add(v)).join(', ')})`;
+    }
+    const branches: string[] = [];
+    for (let i = 0; i < ordering.length; i++) {
+      const parts: string[] = [];
+      for (let j = 0; j < i; j++) parts.push(values[j] === null ? `${ordering[j].expr} IS NULL` : `${ordering[j].expr} = ${params.add(values[j])}`);
+      const { expr, direction } = ordering[i];
+      const v = values[i];
+      let step: string;
+      if (direction === 'asc') step = v === null ? `${expr} IS NOT NULL` : `${expr} > ${params.add(v)}`;
+      else step = v === null ? '1=0' : `(${expr} < ${params.add(v)} OR ${expr} IS NULL)`;
+      if (step === '1=0') continue;
+      parts.push(step);
+      branches.push(parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`);
+    }
+    return branches.length === 0 ? '1=0' : `(${branches.join(' OR ')})`;
+  }
+
+  /** Splits raw result rows of `selectPage` into values, keys and the continuation cursor. */
+  shapePage(
+    schema: TableSchema,
+    page: ReturnType<SqlBuilder['selectPage']>,
+    raw: CellValue[][],
+    limit: number,
+  ): { columns: string[]; rows: CellValue[][]; keys: (Record<string, CellValue> | null)[]; next?: string; offset?: number } {
+    const width = schema.columns.length;
+    const keys = this.keyColumns(schema);
+    const offset = page.offset;
+    const more = raw.length > limit;
+    const rows = more ? raw.slice(0, limit) : raw;
+    const last = rows[rows.length - 1];
+    const result: ReturnType<SqlBuilder['shapePage']> = {
+      columns: schema.columns.map((c) => c.name),
+      rows: rows.map((r) => r.slice(0, width)),
+      keys: rows.map((r) => (keys.length === 0 ? null : Object.fromEntries(keys.map((k, i) => [k.name, r[width + i]])))),
+      ...(offset !== undefined ? { offset } : {}),
+    };
+    if (more) {
+      if (page.keyCount > 0 && last) result.next = encodeCursor(page.ordering, last.slice(width + page.keyCount, width + page.keyCount + page.orderingSize));
+      else result.next = encodeCursor('offset', [(offset ?? 0) + limit]);
+    }
+    return result;
+  }
+
+  /** For keyless tables, `next` is an offset wrapped as a cursor; this unwraps it. */
+  offsetFromCursor(cursor: string): number {
+    const [offset] = decodeCursor(cursor, 'offset', 1);
+    if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw datasourceError('invalid_value', 'This page cursor cannot be used; reload the table.');
+    return offset;
+  }
+
+  count(schema: TableSchema, request: CountRequest = {}): Statement {
+    const params = new Params(this.dialect);
+    const where = this.where(schema, params, request.filters, request.search);
+    const from = this.table(schema.table);
+    if (request.cap !== undefined) {
+      const cap = this.limit(request.cap, Number.MAX_SAFE_INTEGER - 1);
+      return { sql: `SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${from} WHERE ${where} LIMIT ${params.add(cap + 1)}) capped`, params: params.values };
+    }
+    return { sql: `SELECT count(*) AS n FROM ${from} WHERE ${where}`, params: params.values };
+  }
+
+  insert(schema: TableSchema, values: RowValues): Statement {
+    const params = new Params(this.dialect);
+    const names = Object.keys(values);
+    for (const name of names) this.writable(schema, name);
+    if (names.length === 0) return { sql: `INSERT INTO ${this.table(schema.table)} DEFAULT VALUES`, params: [] };
+    const q = this.dialect.quoteIdentifier;
+    return {
+      sql: `INSERT INTO ${this.table(schema.table)} (${names.map(q).join(', ')}) VALUES (${names.map((n) => params.add(values[n])).join(', ')})`,
+      params: params.values,
+    };
+  }
+
+  /** UPDATE of exactly the row with `key`, and only if it still holds the `expected` values. */
+  update(schema: TableSchema, key: Record<string, CellValue>, changes: RowValues, expected: RowValues): Statement {
+    const params = new Params(this.dialect);
+    const names = Object.keys(changes);
+    if (names.length === 0) throw datasourceError('invalid_value', 'An update needs at least one changed column.');
+    const set = names.map((n) => `${this.dialect.quoteIdentifier(this.writable(schema, n))} = ${params.add(changes[n])}`);
+    return { sql: `UPDATE ${this.table(schema.table)} SET ${set.join(', ')} WHERE ${this.rowMatch(schema, params, key, expected)}`, params: params.values };
+  }
+
+  delete(schema: TableSchema, key: Record<string, CellValue>, expected: RowValues): Statement {
+    const params = new Params(this.dialect);
+    return { sql: `DELETE FROM ${this.table(schema.table)} WHERE ${this.rowMatch(schema, params, key, expected)}`, params: params.values };
+  }
+
+  /** SELECT of one row by key, with the key columns as `__k<i>` like selectPage. */
+  selectByKey(schema: TableSchema, key: Record<string, CellValue>): Statement {
+    const params = new Params(this.dialect);
+    const q = this.dialect.quoteIdentifier;
+    const keys = this.keyColumns(schema);
+    const columns = [...schema.columns.map((c) => q(c.name)), ...keys.map((k, i) => `${k.expr} AS ${q(`__k${i}`)}`)];
+    return { sql: `SELECT ${columns.join(', ')} FROM ${this.table(schema.table)} WHERE ${this.keyMatch(schema, params, key)}`, params: params.values };
+  }
+
+  aggregate(schema: TableSchema, request: AggregateRequest): Statement & { columns: string[]; limit: number } {
+    const params = new Params(this.dialect);
+    const q = this.dialect.quoteIdentifier;
+    if (request.groupBy.length === 0 && request.measures.length === 0) throw datasourceError('invalid_value', 'An aggregate needs a group or a measure.');
+    const groups = request.groupBy.map((g, i) => {
+      let expr = this.quoted(schema, g.column);
+      if (g.bin) {
+        if (!(typeof g.bin.step === 'number' && Number.isFinite(g.bin.step) && g.bin.step > 0)) throw datasourceError('invalid_value', 'A bin step must be a positive number.');
+        const step = g.bin.step;
+        expr = this.dialect.binFloor(expr, () => params.add(step));
+      } else if (g.timeUnit) {
+        if (!['year', 'month', 'day', 'hour'].includes(g.timeUnit)) throw datasourceError('invalid_value', `Unknown time unit "${g.timeUnit}".`);
+        expr = this.dialect.timeUnit(expr, g.timeUnit);
+      }
+      return { expr, alias: `g${i}`, as: g.column };
+    });
+    const measures = request.measures.map((m) => {
+      const fn = { count: 'COUNT', sum: 'SUM', mean: 'AVG', min: 'MIN', max: 'MAX' }[m.op];
+      if (!fn) throw datasourceError('invalid_value', `Unknown aggregate "${String(m.op)}".`);
+      if (m.op !== 'count' && !m.column) throw datasourceError('invalid_value', `Aggregate "${m.op}" needs a column.`);
+      return `${fn}(${m.column ? this.quoted(schema, m.column) : '*'}) AS ${q(`m_${m.as}`)}`;
+    });
+    const where = this.where(schema, params, request.filters);
+    const limit = this.limit(request.limit ?? 10_000, 100_000);
+    let sql = `SELECT ${[...groups.map((g) => `${g.expr} AS ${q(g.alias)}`), ...measures].join(', ')} FROM ${this.table(schema.table)} WHERE ${where}`;
+    if (groups.length > 0) sql += ` GROUP BY ${groups.map((g) => g.expr).join(', ')} ORDER BY ${groups.map((g) => g.expr).join(', ')}`;
+    sql += ` LIMIT ${params.add(limit + 1)}`;
+    return { sql, params: params.values, columns: [...groups.map((g) => g.as), ...request.measures.map((m) => m.as)], limit };
+  }
+
+  private writable(schema: TableSchema, name: string): string {
+    const column = schema.columns.find((c) => c.name === name);
+    if (!column) throw datasourceError('invalid_value', `Column "${name}" does not exist in ${schema.table.name}.`);
+    if (column.readOnly || column.generated) throw datasourceError('read_only', `Column "${name}" cannot be written (${column.generated ? 'generated' : 'read-only'}).`);
+    return name;
+  }
+
+  private keyMatch(schema: TableSchema, params: Params, key: Record<string, CellValue>): string {
+    const keys = this.keyColumns(schema);
+    if (keys.length === 0) throw datasourceError('read_only', schema.readOnlyReason ?? 'Rows of this table cannot be addressed.');
+    return keys
+      .map((k) => {
+        if (!(k.name in key)) throw datasourceError('invalid_value', `The row key lacks "${k.name}".`);
+        const v = key[k.name];
+        return v === null ? `${k.expr} IS NULL` : `${k.expr} = ${params.add(v)}`;
+      })
+      .join(' AND ');
+  }
+
+  private rowMatch(schema: TableSchema, params: Params, key: Record<string, CellValue>, expected: RowValues): string {
+    const parts = [this.keyMatch(schema, params, key)];
+    for (const [name, value] of Object.entries(expected)) {
+      this.column(schema, name);
+      parts.push(this.dialect.nullSafeEquals(this.dialect.quoteIdentifier(name), params.add(value)));
+    }
+    return parts.join(' AND ');
+  }
+
+  private limit(limit: number, max = 100_000): number {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > max) throw datasourceError('invalid_value', `Limit must be an integer from 1 to ${max}.`);
+    return limit;
+  }
+}

@@ -1,0 +1,33 @@
+import type { CellValue } from '../../api';
+
+/** What the SQLite operations need from an engine; sql.js and node:sqlite each implement it in the worker. */
+export interface Engine {
+  readonly name: 'sqljs' | 'node';
+  /** Set when the engine can show the data but must not write it, with the reason for users. */
+  readonly readOnlyReason?: string;
+  all(sql: string, params?: CellValue[]): { columns: string[]; rows: CellValue[][] };
+  run(sql: string, params?: CellValue[]): { changes: number; lastInsertRowid: number | bigint };
+  /** Called before any statement outside a transaction: picks up changes other programs made to the file. */
+  refresh(): void;
+  /** Called before the first write of a transaction: refuses if writing would clobber another program's changes. */
+  checkWritable(): void;
+  begin(): void;
+  commit(): void;
+  rollback(): void;
+  close(): void;
+}
+
+/** Integers come back as bigint from both engines (so nothing beyond 2^53 is rounded); small ones become numbers. */
+export function normalize(value: unknown): CellValue {
+  if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  if (value === undefined) return null;
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  return value as CellValue;
+}
+
+/** SQLite has no boolean type: bind true/false as 1/0. */
+export function bindable(value: CellValue): CellValue {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}

@@ -1,0 +1,107 @@
+import type { CellValue } from '../../api';
+import { datasourceError } from '../kit/errors';
+import { bindable, normalize, type Engine } from './engine';
+
+// node:sqlite is real SQLite on the real file: page-level reads and writes, SQLite's own locking, WAL. Only the
+// members Nocoflo uses are typed here (the project's @types/node targets Node 20, which lacks the module).
+interface StatementSync {
+  all(...params: unknown[]): Record<string, unknown>[];
+  run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  setReadBigInts(enabled: boolean): void;
+  setReturnArrays?(enabled: boolean): void;
+  columns?(): { name: string }[];
+}
+interface DatabaseSync {
+  prepare(sql: string): StatementSync;
+  exec(sql: string): void;
+  close(): void;
+}
+interface NodeSqliteModule {
+  DatabaseSync: new (path: string, options?: { readOnly?: boolean }) => DatabaseSync;
+}
+
+/** The node:sqlite module when this runtime has it (Node ≥ 22.13 without a flag), else undefined. */
+export function loadNodeSqlite(): NodeSqliteModule | undefined {
+  try {
+    // Loaded lazily and by a computed name, so bundlers and older runtimes never touch it.
+    const name = 'node:sqlite';
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(name) as NodeSqliteModule;
+  } catch {
+    return undefined;
+  }
+}
+
+export class NodeSqliteEngine implements Engine {
+  readonly name = 'node' as const;
+  readonly readOnlyReason?: string;
+  private readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(
+    module: NodeSqliteModule,
+    file: string,
+    private readonly readOnly: boolean,
+  ) {
+    this.db = new module.DatabaseSync(file, { readOnly });
+    // Wait for other writers instead of failing at once; their locks are short.
+    this.db.exec('PRAGMA busy_timeout = 5000');
+  }
+
+  all(sql: string, params: CellValue[] = []): { columns: string[]; rows: CellValue[][] } {
+    const statement = this.statement(sql);
+    const result = statement.all(...params.map(bindable)) as unknown[];
+    if (statement.setReturnArrays) {
+      const columns = statement.columns?.().map((c) => c.name) ?? [];
+      return { columns, rows: (result as unknown[][]).map((r) => r.map(normalize)) };
+    }
+    // Older node:sqlite returns objects; look values up by column name, because object key order puts
+    // integer-like names ("2024") first.
+    const objects = result as Record<string, unknown>[];
+    const columns = statement.columns ? statement.columns().map((c) => c.name) : Object.keys(objects[0] ?? {});
+    return { columns, rows: objects.map((o) => columns.map((c) => normalize(o[c]))) };
+  }
+
+  run(sql: string, params: CellValue[] = []): { changes: number; lastInsertRowid: number | bigint } {
+    const result = this.statement(sql).run(...params.map(bindable));
+    return { changes: Number(result.changes), lastInsertRowid: result.lastInsertRowid };
+  }
+
+  refresh(): void {
+    // SQLite re-reads changed pages itself.
+  }
+
+  checkWritable(): void {
+    if (this.readOnly) throw datasourceError('read_only', 'This datasource was added read-only.');
+  }
+
+  begin(): void {
+    // IMMEDIATE takes the write lock up front, so a busy database fails before any change, not halfway.
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  commit(): void {
+    this.db.exec('COMMIT');
+  }
+
+  rollback(): void {
+    this.db.exec('ROLLBACK');
+  }
+
+  close(): void {
+    this.statements.clear();
+    this.db.close();
+  }
+
+  private statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      statement.setReadBigInts(true);
+      statement.setReturnArrays?.(true);
+      if (this.statements.size > 200) this.statements.clear();
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}

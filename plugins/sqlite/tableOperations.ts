@@ -1,0 +1,214 @@
+import type {
+  AggregateRequest,
+  AggregateResult,
+  CountRequest,
+  ReadRowsRequest,
+  RowCount,
+  RowKey,
+  RowPage,
+  RowValues,
+  TableInfo,
+  TableRef,
+  TableSchema,
+} from '../../api';
+import { datasourceError } from '../kit/errors';
+import { sqliteDialect } from '../kit/sql/dialect';
+import { SqlBuilder } from '../kit/sql/queryBuilder';
+import type { Engine } from './engine';
+import { listTables, readSchema } from './introspection';
+import { fromSqliteError } from './sqliteErrors';
+
+/** Everything a SQLite session does, run inside the worker next to the engine (one message per operation). */
+export class SqliteTables {
+  private readonly sql = new SqlBuilder(sqliteDialect);
+  private readonly schemas = new Map<string, TableSchema>();
+  private schemaVersion: unknown;
+  private transactionOpen = false;
+
+  constructor(private readonly engine: Engine) {}
+
+  listTables(): TableInfo[] {
+    return this.guard(() => {
+      this.refresh();
+      return listTables(this.engine);
+    });
+  }
+
+  getSchema(table: TableRef): TableSchema {
+    return this.guard(() => {
+      this.refresh();
+      return this.schema(table);
+    });
+  }
+
+  readRows(table: TableRef, request: ReadRowsRequest): RowPage {
+    return this.guard(() => {
+      this.refresh();
+      const schema = this.schema(table);
+      const page = this.sql.selectPage(schema, request);
+      const { rows } = this.engine.all(page.sql, page.params);
+      return this.sql.shapePage(schema, page, rows, request.limit);
+    });
+  }
+
+  countRows(table: TableRef, request: CountRequest = {}): RowCount {
+    return this.guard(() => {
+      this.refresh();
+      const schema = this.schema(table);
+      const statement = this.sql.count(schema, request);
+      const count = Number(this.engine.all(statement.sql, statement.params).rows[0]?.[0] ?? 0);
+      if (request.cap !== undefined && count > request.cap) return { count: request.cap, exact: false, capped: true };
+      return { count, exact: true };
+    });
+  }
+
+  aggregate(table: TableRef, request: AggregateRequest): AggregateResult {
+    return this.guard(() => {
+      this.refresh();
+      const statement = this.sql.aggregate(this.schema(table), request);
+      const { rows } = this.engine.all(statement.sql, statement.params);
+      return { columns: statement.columns, rows: rows.slice(0, statement.limit), ...(rows.length > statement.limit ? { truncated: true } : {}) };
+    });
+  }
+
+  insertRow(table: TableRef, values: RowValues): { key: RowKey | null; row?: RowValues } {
+    return this.write(() => {
+      const schema = this.schema(table);
+      const statement = this.sql.insert(schema, values);
+      const { lastInsertRowid } = this.engine.run(statement.sql, statement.params);
+      const key = this.insertedKey(schema, values, lastInsertRowid);
+      const row = key ? this.rowByKey(schema, key) : undefined;
+      return { key, ...(row ? { row } : {}) };
+    });
+  }
+
+  updateRow(table: TableRef, key: RowKey, changes: RowValues, expected: RowValues): { row?: RowValues } {
+    return this.write(() => {
+      const schema = this.schema(table);
+      const statement = this.sql.update(schema, key, changes, expected);
+      const { changes: count } = this.engine.run(statement.sql, statement.params);
+      if (count !== 1) this.conflict(schema, key, count);
+      const row = this.rowByKey(schema, this.keyAfterUpdate(schema, key, changes));
+      return row ? { row } : {};
+    });
+  }
+
+  deleteRow(table: TableRef, key: RowKey, expected: RowValues): void {
+    this.write(() => {
+      const schema = this.schema(table);
+      const statement = this.sql.delete(schema, key, expected);
+      const { changes } = this.engine.run(statement.sql, statement.params);
+      if (changes !== 1) this.conflict(schema, key, changes);
+    });
+  }
+
+  begin(): void {
+    this.guard(() => {
+      if (this.transactionOpen) throw datasourceError('unsupported', 'A transaction is already open on this database.');
+      this.engine.refresh();
+      this.engine.checkWritable();
+      this.engine.begin();
+      this.transactionOpen = true;
+    });
+  }
+
+  commit(): void {
+    this.guard(() => {
+      this.transactionOpen = false;
+      try {
+        this.engine.commit();
+      } catch (error) {
+        // The in-memory state must not keep changes that never reached the file.
+        try {
+          this.engine.rollback();
+        } catch {
+          // Already rolled back by COMMIT's failure.
+        }
+        throw error;
+      }
+    });
+  }
+
+  rollback(): void {
+    this.transactionOpen = false;
+    this.guard(() => this.engine.rollback());
+  }
+
+  close(): void {
+    this.engine.close();
+  }
+
+  /** Outside a transaction each write is its own transaction: checked, applied, saved. */
+  private write<T>(work: () => T): T {
+    if (this.transactionOpen) return this.guard(work);
+    this.begin();
+    try {
+      const result = this.guard(work);
+      this.commit();
+      return result;
+    } catch (error) {
+      if (this.transactionOpen) this.rollback();
+      throw error;
+    }
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw fromSqliteError(error);
+    }
+  }
+
+  private refresh(): void {
+    this.engine.refresh();
+    const version = this.engine.all('PRAGMA schema_version').rows[0]?.[0];
+    if (version !== this.schemaVersion) {
+      this.schemas.clear();
+      this.schemaVersion = version;
+    }
+  }
+
+  private schema(table: TableRef): TableSchema {
+    const id = table.name;
+    let schema = this.schemas.get(id);
+    if (!schema) {
+      schema = readSchema(this.engine, table);
+      this.schemas.set(id, schema);
+    }
+    return schema;
+  }
+
+  private insertedKey(schema: TableSchema, values: RowValues, rowid: number | bigint): RowKey | null {
+    const keys = schema.rowKey?.columns ?? [];
+    if (keys.length === 0) return null;
+    if (schema.rowKey?.synthetic) return { [keys[0]]: typeof rowid === 'bigint' ? rowid : Number(rowid) };
+    // An INTEGER PRIMARY KEY is the rowid: SQLite may have chosen it.
+    const pkColumn = schema.columns.find((c) => c.name === keys[0]);
+    if (keys.length === 1 && values[keys[0]] === undefined && /^INTEGER$/i.test(pkColumn?.declaredType.trim() ?? '')) return { [keys[0]]: typeof rowid === 'bigint' ? rowid : Number(rowid) };
+    if (keys.every((k) => values[k] !== undefined)) return Object.fromEntries(keys.map((k) => [k, values[k]]));
+    return null;
+  }
+
+  private keyAfterUpdate(schema: TableSchema, key: RowKey, changes: RowValues): RowKey {
+    return Object.fromEntries((schema.rowKey?.columns ?? []).map((k) => [k, k in changes ? changes[k] : key[k]]));
+  }
+
+  private rowByKey(schema: TableSchema, key: RowKey): RowValues | undefined {
+    const statement = this.sql.selectByKey(schema, key);
+    const row = this.engine.all(statement.sql, statement.params).rows[0];
+    return row ? Object.fromEntries(schema.columns.map((c, i) => [c.name, row[i]])) : undefined;
+  }
+
+  private conflict(schema: TableSchema, key: RowKey, changed: number): never {
+    if (changed > 1) throw datasourceError('conflict', `The row key matched ${changed} rows; nothing was changed.`);
+    const current = this.rowByKey(schema, key) ?? null;
+    throw datasourceError(
+      'conflict',
+      current
+        ? `This row was changed by someone else since it was read; nothing was written. Review the current values and reapply your edit.`
+        : `This row was deleted by someone else since it was read; nothing was written.`,
+      { current },
+    );
+  }
+}

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { NocofloApi } from '../api';
+import { DatasourceManager } from './core/datasourceManager';
+import { PluginRegistry } from './core/registry';
+import { TableService } from './core/tableService';
+import { API_VERSION, createApi } from './host/api';
+import { registerBuiltInPlugins, BUILT_IN_PLUGIN_IDS } from './host/builtInPlugins';
+import { registerCommands } from './host/commands/registerCommands';
+import { currentUser } from './host/currentUser';
+import { openHostMetadata } from './host/metadataAdapter';
+import { createOutputLogger } from './host/outputLog';
+import { PanelManager } from './host/panels/panelManager';
+import { secretStoreFrom } from './host/secretStore';
+import { TableOpener } from './host/tableOpener';
+import { DatasourceTreeProvider } from './host/tree/datasourceTree';
+import { CombinedCatalog, declaredConnections } from './host/workspaceConnections';
+
+export async function activate(context: vscode.ExtensionContext): Promise<NocofloApi> {
+  const { logger: log, channel } = createOutputLogger();
+  context.subscriptions.push(channel);
+
+  const metadata = await openHostMetadata({
+    storagePath: context.globalStorageUri.fsPath,
+    wasmPath: path.join(context.extensionPath, 'dist', 'sql-wasm.wasm'),
+    log,
+    onCorrupt: (backup) => {
+      void vscode.window.showWarningMessage(
+        `Nocoflo's settings database was damaged and could not be read. It was kept as ${backup} and Nocoflo started with empty settings. Import a configuration export to restore your connections.`,
+      );
+    },
+  });
+  context.subscriptions.push(metadata);
+
+  const registry = new PluginRegistry({ apiVersion: API_VERSION, log, isEnabled: (id) => metadata.isPluginEnabled(id) });
+  context.subscriptions.push(registry);
+
+  const catalog = new CombinedCatalog(metadata, () => declaredConnections((m) => log.warn(m)), (type) => registry.resolveDatasource(type)?.id ?? type);
+  const datasources = new DatasourceManager({
+    registry,
+    catalog,
+    secrets: secretStoreFrom(context.secrets),
+    log,
+    workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    slowOperationMs: () => vscode.workspace.getConfiguration('nocoflo').get<number>('log.slowOperationMs', 500),
+  });
+  context.subscriptions.push({ dispose: () => void datasources.closeAll() });
+  const tables = new TableService(datasources);
+
+  const tree = new DatasourceTreeProvider(datasources, tables, log);
+  const treeView = vscode.window.createTreeView('nocoflo.datasources', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(tree, treeView);
+
+  // The panel manager registers the tab serializer, so it must exist before activation returns.
+  const panels = new PanelManager({
+    context,
+    registry,
+    datasources,
+    tables,
+    log,
+    viewConfig: (table, viewId) => {
+      const preference = metadata.viewPreference(table, currentUser());
+      return preference?.viewId === viewId ? preference.config : undefined;
+    },
+  });
+  context.subscriptions.push(panels);
+
+  const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreference(table, currentUser())?.viewId }, panels);
+  const api = createApi({ registry, datasources, metadata, opener, user: currentUser, builtIns: BUILT_IN_PLUGIN_IDS });
+
+  context.subscriptions.push(
+    ...registerCommands({ registry, datasources, tables, metadata, tree, opener, log, output: channel }),
+    registry.onDidChange(() => tree.refresh()),
+    metadata.onDidChangeExternally(() => tree.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('nocoflo.connections') || e.affectsConfiguration('nocoflo.tree')) tree.refresh();
+    }),
+    ...registerBuiltInPlugins(api, context.extensionPath, log),
+  );
+  log.info(`Nocoflo ${context.extension.packageJSON.version} activated (API ${API_VERSION}, Node ${process.versions.node})`);
+  return api;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,28 @@
+import * as path from 'node:path';
+import type { Disposable, NocofloApi } from '../../api';
+import { errorMessage, type Logger } from '../core/log';
+import { createSqliteDatasource } from '../../plugins/sqlite';
+import { createTableViewPlugin, TABLE_VIEW_ID } from '../../plugins/table-view';
+
+export const BUILT_IN_PLUGIN_IDS: ReadonlySet<string> = new Set(['nocoflo.sqlite', TABLE_VIEW_ID]);
+
+/**
+ * Registers Nocoflo's own plugins through the public API, the same way another extension would. Each registration
+ * stands alone: one built-in failing to register must not take the others down.
+ */
+export function registerBuiltInPlugins(api: NocofloApi, extensionPath: string, log: Logger): Disposable[] {
+  const dist = path.join(extensionPath, 'dist');
+  const registrations: [string, () => Disposable][] = [
+    ['nocoflo.sqlite', () => api.registerDatasource(createSqliteDatasource({ workerPath: path.join(dist, 'sqlite-worker.js'), wasmPath: path.join(dist, 'sql-wasm.wasm') }))],
+    [TABLE_VIEW_ID, () => api.registerView(createTableViewPlugin(extensionPath))],
+  ];
+  const disposables: Disposable[] = [];
+  for (const [id, register] of registrations) {
+    try {
+      disposables.push(register());
+    } catch (error) {
+      log.error(`Built-in plugin ${id} could not be registered: ${errorMessage(error)}`);
+    }
+  }
+  return disposables;
+}
