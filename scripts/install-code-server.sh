@@ -25,7 +25,8 @@ if [ ! -f "$marker" ]; then
     ln -sfn code-linux.sh bin/remote-cli/code-server
     ln -sfn browser-linux.sh bin/helpers/browser.sh
   )
-  (cd "$pkg" && npm rebuild argon2 >&2)
+  # npm hoists argon2 next to code-server, so rebuild it from the prefix.
+  (cd "$prefix" && npm rebuild argon2 >&2)
   touch "$marker"
 fi
 echo "$pkg/out/node/entry.js"

@@ -13,7 +13,7 @@ bash scripts/install-system-deps.sh
 code_server=$(bash scripts/install-code-server.sh | tail -n 1)
 
 node esbuild.mjs --production
-npx --no-install vsce package --no-dependencies --out dist/nocoflo.vsix >/dev/null
+npx --no-install vsce package --no-dependencies --no-rewrite-relative-links --out dist/nocoflo.vsix >/dev/null
 
 workspace="$root/.tmp/sample"
 mkdir -p "$workspace/.vscode"

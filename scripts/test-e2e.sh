@@ -7,6 +7,6 @@ bash scripts/install-system-deps.sh
 bash scripts/install-code-server.sh >/dev/null
 node esbuild.mjs --tests
 node esbuild.mjs --production
-npx --no-install vsce package --no-dependencies --out dist/nocoflo.vsix >/dev/null
-(cd test/fixtures/third-party-plugin && npx --no-install vsce package --no-dependencies --allow-missing-repository --skip-license --out ../../../dist/test-plugin.vsix >/dev/null)
+npx --no-install vsce package --no-dependencies --no-rewrite-relative-links --out dist/nocoflo.vsix >/dev/null
+(cd test/fixtures/third-party-plugin && npx --no-install vsce package --no-dependencies --allow-missing-repository --skip-license --no-rewrite-relative-links --out ../../../dist/test-plugin.vsix >/dev/null)
 node out/test/e2e/run.js

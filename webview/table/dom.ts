@@ -17,10 +17,12 @@ export function codicon(name: string, extraClass = ''): HTMLSpanElement {
 /** A vscode-elements button with an icon and text; `secondary` for everything but the main action. */
 export function button(label: string, icon: string, onClick: () => void, options: { secondary?: boolean; title?: string } = {}): HTMLElement {
   const b = document.createElement('vscode-button');
-  b.textContent = label;
+  // The label is its own element so narrow tabs can show the icons alone (see .button-label in table.css).
+  b.append(el('span', 'button-label', label));
   b.setAttribute('icon', icon);
+  b.setAttribute('aria-label', label);
+  b.title = options.title ?? label;
   if (options.secondary !== false) b.setAttribute('secondary', '');
-  if (options.title) b.title = options.title;
   b.addEventListener('click', () => {
     if (!b.hasAttribute('disabled')) onClick();
   });

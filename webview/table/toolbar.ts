@@ -96,7 +96,8 @@ export class Toolbar {
     setDisabled(e.discard, state.pending === 0 || state.saving);
     setDisabled(e.preview, state.pending === 0);
     setDisabled(e.save, state.pending === 0 || state.saving);
-    this.saveLabel.textContent = state.saving ? 'Saving…' : state.pending > 0 ? `Save (${state.pending})` : 'Save';
+    const label = this.saveLabel.querySelector('.button-label');
+    if (label) label.textContent = state.saving ? 'Saving…' : state.pending > 0 ? `Save (${state.pending})` : 'Save';
     this.filterToggle.toggleAttribute('checked', state.filtersShown);
     this.filterToggle.title = state.filterCount > 0 ? `Filters: ${state.filterCount} active (Ctrl+F)` : 'Filters (Ctrl+F)';
   }
