@@ -6,7 +6,7 @@
 //   node esbuild.mjs --watch       rebuild dist/ on change
 //   node esbuild.mjs --tests       also bundle test/ into out/
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -91,8 +91,19 @@ function copyAssets() {
   }
 }
 
+/** Deletes test bundles whose source is gone, so runners never pick up a deleted or renamed test. */
+function removeStaleTestBundles() {
+  const outTest = join(root, 'out/test');
+  if (!existsSync(outTest)) return;
+  for (const file of readdirSync(outTest, { recursive: true }).map(String)) {
+    if (!file.endsWith('.js')) continue;
+    if (!existsSync(join(root, 'test', file.replace(/\.js$/, '.ts')))) rmSync(join(outTest, file), { force: true });
+  }
+}
+
 const existing = builds.filter((b) => Object.values(b.entryPoints).every((e) => existsSync(join(root, e))));
 copyAssets();
+if (tests) removeStaleTestBundles();
 if (watch) {
   for (const options of existing) {
     const ctx = await esbuild.context(options);

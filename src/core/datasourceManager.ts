@@ -132,10 +132,8 @@ export class DatasourceManager {
     if (!record) throw nocofloError('not_found', `Datasource ${id} does not exist (it may have been removed in another window).`);
     const plugin = this.options.registry.getDatasource(record.type);
     if (!plugin) {
-      throw nocofloError(
-        'unsupported',
-        `Datasource "${record.name}" needs plugin "${record.type}", which is not installed, disabled, or failed. See Nocoflo: Show Log.`,
-      );
+      const reason = this.options.registry.unavailableReason(record.type) ?? `plugin "${record.type}" is unavailable`;
+      throw nocofloError('unsupported', `Datasource "${record.name}" cannot open: ${reason}.`);
     }
     const stored = await this.options.secrets.get(secretKey(id));
     const secrets = stored ? (JSON.parse(stored) as Record<string, string>) : {};

@@ -123,6 +123,16 @@ export class PluginRegistry implements Disposable {
     return entries.map((entry) => this.info(entry)).sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
   }
 
+  /** Why a plugin cannot be used right now, in words for users; undefined when it is active. */
+  unavailableReason(pluginId: string): string | undefined {
+    const entry = this.datasources.get(pluginId) ?? this.views.get(pluginId);
+    if (!entry) return `plugin "${pluginId}" is not installed (is the extension that provides it enabled?)`;
+    const state = this.state(entry);
+    if (state === 'disabled') return `plugin "${pluginId}" is disabled`;
+    if (state === 'failed') return `plugin "${pluginId}" failed in ${entry.failure}; reload it or see Nocoflo: Show Log`;
+    return undefined;
+  }
+
   /** Runs plugin code synchronously; on an exception marks the plugin failed and returns undefined. */
   call<T>(pluginId: string, operation: string, fn: () => T): T | undefined {
     try {

@@ -14,7 +14,28 @@ async function main(): Promise<number> {
     if (!existsSync(path.join(root, required))) throw new Error(`${required} is missing; run scripts/test-e2e.sh`);
   }
   let failed = 0;
+  // For working on one journey: `node out/test/e2e/run.js --journeys <substring>` skips the host suites and runs the
+  // matching journey files only. The test command never passes it.
+  const only = process.argv.indexOf('--journeys') > 0 ? process.argv[process.argv.indexOf('--journeys') + 1] ?? '' : undefined;
 
+  if (only === undefined) failed += await hostSuites(root);
+
+  console.log('\n=== UI journeys (Chromium) ===');
+  const journeys = path.join(root, 'out/test/e2e/journeys');
+  const files = existsSync(journeys)
+    ? readdirSync(journeys).filter((f) => f.endsWith('.test.js') && (only === undefined || f.includes(only))).sort().map((f) => path.join(journeys, f))
+    : [];
+  if (files.length === 0) throw new Error('no UI journeys were built');
+  const mocha = spawnSync(process.execPath, [path.join(root, 'node_modules/mocha/bin/mocha.js'), '--timeout', '180000', '--reporter', 'spec', ...files], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+  if (mocha.status !== 0) failed++;
+  return failed === 0 ? 0 : 1;
+}
+
+async function hostSuites(root: string): Promise<number> {
+  let failed = 0;
   console.log('\n=== extension-host suites (inside VS Code) ===');
   const workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-host-ws-')));
   const server = await startCodeServer({ workspace, extensions: [path.join(root, 'dist/test-plugin.vsix')] });
@@ -27,17 +48,7 @@ async function main(): Promise<number> {
   } finally {
     await server.stop();
   }
-
-  console.log('\n=== UI journeys (Chromium) ===');
-  const journeys = path.join(root, 'out/test/e2e/journeys');
-  const files = existsSync(journeys) ? readdirSync(journeys).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(journeys, f)) : [];
-  if (files.length === 0) throw new Error('no UI journeys were built');
-  const mocha = spawnSync(process.execPath, [path.join(root, 'node_modules/mocha/bin/mocha.js'), '--timeout', '180000', '--reporter', 'spec', ...files], {
-    stdio: 'inherit',
-    cwd: root,
-  });
-  if (mocha.status !== 0) failed++;
-  return failed === 0 ? 0 : 1;
+  return failed;
 }
 
 main().then(

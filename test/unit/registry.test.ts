@@ -173,6 +173,18 @@ describe('PluginRegistry', () => {
       assert.equal(registry.list()[0].state, 'active', 'a wrong password is not a plugin bug');
     });
 
+    it('says why a plugin is unavailable: missing, disabled or failed with its error', async () => {
+      const { registry } = makeRegistry(['off']);
+      registry.registerDatasource(datasourcePlugin({ id: 'off', schemes: ['off'] }));
+      registry.registerDatasource(datasourcePlugin({ id: 'bad', schemes: ['bad'] }));
+      registry.registerDatasource(datasourcePlugin({ id: 'good', schemes: ['good'] }));
+      await assert.rejects(registry.callAsync('bad', 'connect', async () => { throw new TypeError('oops'); }));
+      assert.match(registry.unavailableReason('nope') ?? '', /"nope" is not installed/);
+      assert.match(registry.unavailableReason('off') ?? '', /"off" is disabled/);
+      assert.match(registry.unavailableReason('bad') ?? '', /"bad" failed in connect: oops/);
+      assert.equal(registry.unavailableReason('good'), undefined);
+    });
+
     it('a synchronous throw inside an async hook is caught too', async () => {
       const { registry } = makeRegistry();
       registry.registerDatasource(datasourcePlugin({ id: 'sync' }));

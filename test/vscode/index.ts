@@ -1,9 +1,15 @@
 // Entry point VS Code calls (extensionTestsPath) to run the extension-host suites inside a real VS Code.
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { format } from 'node:util';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
+  // The extension host forwards console calls unformatted ("%d passing"); format them here so logs read normally.
+  for (const method of ['log', 'info', 'warn', 'error'] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => original(format(...args));
+  }
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const dir = __dirname;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, file));
