@@ -199,15 +199,15 @@ export class SqlBuilder {
     }
     const branches: string[] = [];
     for (let i = 0; i < ordering.length; i++) {
-      const parts: string[] = [];
-      for (let j = 0; j < i; j++) parts.push(values[j] === null ? `${ordering[j].expr} IS NULL` : `${ordering[j].expr} = ${params.add(values[j])}`);
       const { expr, direction } = ordering[i];
       const v = values[i];
-      let step: string;
-      if (direction === 'asc') step = v === null ? `${expr} IS NOT NULL` : `${expr} > ${params.add(v)}`;
-      else step = v === null ? '1=0' : `(${expr} < ${params.add(v)} OR ${expr} IS NULL)`;
-      if (step === '1=0') continue;
-      parts.push(step);
+      // Nothing sorts after NULL descending; decide before binding the equalities, or their values would be bound
+      // without placeholders in the statement.
+      if (direction === 'desc' && v === null) continue;
+      const parts: string[] = [];
+      for (let j = 0; j < i; j++) parts.push(values[j] === null ? `${ordering[j].expr} IS NULL` : `${ordering[j].expr} = ${params.add(values[j])}`);
+      if (direction === 'asc') parts.push(v === null ? `${expr} IS NOT NULL` : `${expr} > ${params.add(v)}`);
+      else parts.push(`(${expr} < ${params.add(v)} OR ${expr} IS NULL)`);
       branches.push(parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`);
     }
     return branches.length === 0 ? '1=0' : `(${branches.join(' OR ')})`;
