@@ -32,6 +32,15 @@ export function loadNodeSqlite(): NodeSqliteModule | undefined {
   }
 }
 
+/**
+ * node:sqlite binds a zero-length array whose buffer has no memory (what `new Uint8Array()` and every structured
+ * clone of one give) as NULL. A view into a real one-byte buffer is still zero bytes long but binds as a BLOB.
+ */
+function bindForNode(value: CellValue): CellValue {
+  if (value instanceof Uint8Array && value.byteLength === 0) return new Uint8Array(new ArrayBuffer(1), 0, 0);
+  return bindable(value);
+}
+
 export class NodeSqliteEngine implements Engine {
   readonly name = 'node' as const;
   readonly readOnlyReason?: string;
@@ -50,7 +59,7 @@ export class NodeSqliteEngine implements Engine {
 
   all(sql: string, params: CellValue[] = []): { columns: string[]; rows: CellValue[][] } {
     const statement = this.statement(sql);
-    const result = statement.all(...params.map(bindable)) as unknown[];
+    const result = statement.all(...params.map(bindForNode)) as unknown[];
     if (statement.setReturnArrays) {
       const columns = statement.columns?.().map((c) => c.name) ?? [];
       return { columns, rows: (result as unknown[][]).map((r) => r.map(normalize)) };
@@ -63,7 +72,7 @@ export class NodeSqliteEngine implements Engine {
   }
 
   run(sql: string, params: CellValue[] = []): { changes: number; lastInsertRowid: number | bigint } {
-    const result = this.statement(sql).run(...params.map(bindable));
+    const result = this.statement(sql).run(...params.map(bindForNode));
     return { changes: Number(result.changes), lastInsertRowid: result.lastInsertRowid };
   }
 

@@ -14,7 +14,7 @@ import type {
 import { datasourceError } from '../kit/errors';
 import { sqliteDialect } from '../kit/sql/dialect';
 import { SqlBuilder } from '../kit/sql/queryBuilder';
-import type { Engine } from './engine';
+import { normalize, type Engine } from './engine';
 import { listTables, readSchema } from './introspection';
 import { fromSqliteError } from './sqliteErrors';
 
@@ -182,10 +182,10 @@ export class SqliteTables {
   private insertedKey(schema: TableSchema, values: RowValues, rowid: number | bigint): RowKey | null {
     const keys = schema.rowKey?.columns ?? [];
     if (keys.length === 0) return null;
-    if (schema.rowKey?.synthetic) return { [keys[0]]: typeof rowid === 'bigint' ? rowid : Number(rowid) };
+    if (schema.rowKey?.synthetic) return { [keys[0]]: normalize(rowid) };
     // An INTEGER PRIMARY KEY is the rowid: SQLite may have chosen it.
     const pkColumn = schema.columns.find((c) => c.name === keys[0]);
-    if (keys.length === 1 && values[keys[0]] === undefined && /^INTEGER$/i.test(pkColumn?.declaredType.trim() ?? '')) return { [keys[0]]: typeof rowid === 'bigint' ? rowid : Number(rowid) };
+    if (keys.length === 1 && values[keys[0]] === undefined && /^INTEGER$/i.test(pkColumn?.declaredType.trim() ?? '')) return { [keys[0]]: normalize(rowid) };
     if (keys.every((k) => values[k] !== undefined)) return Object.fromEntries(keys.map((k) => [k, values[k]]));
     return null;
   }
