@@ -58,8 +58,12 @@ export function readSchema(engine: Engine, table: TableRef): TableSchema {
     schema.rowKey = { columns: primaryKey };
   } else if (!withoutRowid) {
     const synthetic = SYNTHETIC_KEY_NAMES.find((n) => !columns.some((c) => c.name.toLowerCase() === n));
-    if (synthetic) schema.rowKey = { columns: [synthetic], synthetic: true };
-    else schema.readOnlyReason = 'This table has no primary key, and its columns named rowid, _rowid_ and oid hide SQLite\'s row id, so its rows cannot be addressed safely. It opens read-only.';
+    if (synthetic) {
+      // The rowid still gives fast, stable paging; but VACUUM may renumber the rowids of such a table, so an edit
+      // addressed by rowid could land on another row.
+      schema.rowKey = { columns: [synthetic], synthetic: true };
+      schema.readOnlyReason = 'This table has no primary key, so Nocoflo cannot be sure an edit reaches the row you see (SQLite may renumber its internal row ids). It opens read-only; add a PRIMARY KEY to edit it.';
+    } else schema.readOnlyReason = 'This table has no primary key, and its columns named rowid, _rowid_ and oid hide SQLite\'s row id, so its rows cannot be addressed safely. It opens read-only.';
   }
   if (engine.readOnlyReason && !schema.readOnlyReason) schema.readOnlyReason = engine.readOnlyReason;
   return schema;

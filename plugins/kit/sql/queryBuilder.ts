@@ -259,6 +259,7 @@ export class SqlBuilder {
 
   insert(schema: TableSchema, values: RowValues): Statement {
     const params = new Params(this.dialect);
+    this.writableTable(schema);
     const names = Object.keys(values);
     for (const name of names) this.writable(schema, name);
     if (names.length === 0) return { sql: `INSERT INTO ${this.table(schema.table)} DEFAULT VALUES`, params: [] };
@@ -271,6 +272,7 @@ export class SqlBuilder {
 
   /** UPDATE of exactly the row with `key`, and only if it still holds the `expected` values. */
   update(schema: TableSchema, key: Record<string, CellValue>, changes: RowValues, expected: RowValues): Statement {
+    this.writableTable(schema);
     const params = new Params(this.dialect);
     const names = Object.keys(changes);
     if (names.length === 0) throw datasourceError('invalid_value', 'An update needs at least one changed column.');
@@ -279,6 +281,7 @@ export class SqlBuilder {
   }
 
   delete(schema: TableSchema, key: Record<string, CellValue>, expected: RowValues): Statement {
+    this.writableTable(schema);
     const params = new Params(this.dialect);
     return { sql: `DELETE FROM ${this.table(schema.table)} WHERE ${this.rowMatch(schema, params, key, expected)}`, params: params.values };
   }
@@ -320,6 +323,11 @@ export class SqlBuilder {
     if (groups.length > 0) sql += ` GROUP BY ${groups.map((g) => g.expr).join(', ')} ORDER BY ${groups.map((g) => g.expr).join(', ')}`;
     sql += ` LIMIT ${params.add(limit + 1)}`;
     return { sql, params: params.values, columns: [...groups.map((g) => g.as), ...request.measures.map((m) => m.as)], limit };
+  }
+
+  /** The datasource said why this table is read-only; every write path refuses with that reason. */
+  private writableTable(schema: TableSchema): void {
+    if (schema.readOnlyReason) throw datasourceError('read_only', schema.readOnlyReason);
   }
 
   private writable(schema: TableSchema, name: string): string {
