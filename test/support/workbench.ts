@@ -49,11 +49,17 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
-  /** Types into the open quick input (input box or quick pick) and accepts. */
-  async answerQuickInput(text: string): Promise<void> {
-    const input = this.page.locator('.quick-input-widget input');
+  /**
+   * Types into the open quick input (input box or quick pick) and accepts. With `title`, first waits for the quick
+   * input showing that title, so an answer never lands in the previous step's box while the next one opens.
+   */
+  async answerQuickInput(text: string, title?: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    if (title) await widget.locator('.quick-input-title', { hasText: title }).waitFor();
+    const input = widget.locator('input');
     await input.waitFor();
     await input.fill(text);
+    if (title) await widget.locator('.quick-input-title', { hasText: title }).waitFor();
     await this.page.keyboard.press('Enter');
   }
 

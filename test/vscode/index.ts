@@ -5,11 +5,10 @@ import { format } from 'node:util';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  // The extension host forwards console calls unformatted ("%d passing"); format them here so logs read normally.
-  for (const method of ['log', 'info', 'warn', 'error'] as const) {
-    const original = console[method].bind(console);
-    console[method] = (...args: unknown[]) => original(format(...args));
-  }
+  // The extension host forwards console calls unformatted ("%d passing"); mocha's reporters print through
+  // Base.consoleLog, captured when mocha loaded, so format there.
+  const log = console.log.bind(console);
+  Mocha.reporters.Base.consoleLog = (...args: unknown[]) => log(format(...args));
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const dir = __dirname;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, file));

@@ -37,9 +37,9 @@ describe('journey: the Nocoflo sidebar', function () {
 
   it('adds a SQLite file and lists its tables with row counts and its columns with key markers', async () => {
     await workbench.runCommand('Nocoflo: Add Datasource…');
-    await workbench.answerQuickInput('Paste a connection URL');
-    await workbench.answerQuickInput(path.join(workspace, 'shop.sqlite'));
-    await workbench.answerQuickInput('Shop');
+    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
+    await workbench.answerQuickInput(path.join(workspace, 'shop.sqlite'), 'Connection URL');
+    await workbench.answerQuickInput('Shop', 'Datasource name');
     const datasource = workbench.treeItem('Shop');
     await datasource.waitFor();
     await datasource.click();

@@ -1,0 +1,171 @@
+// The table view as a user meets it, in a real VS Code: open a table from the sidebar, sort, search, edit a cell
+// and save with Ctrl+S (checked on disk by another program), insert and delete rows, meet a conflict when another
+// program changed the row, see why a table without a primary key is read-only, and get the tab back after a reload.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
+import { makeFixtureWorkspace } from '../../support/fixtures';
+import { Workbench } from '../../support/workbench';
+
+/** Python's sqlite3: a separate program reading and writing the same file. */
+function sqlite(file: string, sql: string, ...params: (string | number)[]): unknown[][] {
+  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nr=c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()\nc.commit()\nprint(json.dumps(r))';
+  const result = spawnSync('python3', ['-c', script, file, sql, JSON.stringify(params)], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as unknown[][];
+}
+
+describe('journey: a table in an editor tab', function () {
+  let server: CodeServer;
+  let workbench: Workbench;
+  let workspace: string;
+  let db: string;
+  let view: FrameLocator;
+
+  const cell = (row: number, column: string) =>
+    view.locator(`.grid-row[aria-rowindex="${row + 2}"] .cell`).nth(columnIndex.get(column)!);
+  const columnIndex = new Map<string, number>();
+  const statusCount = () => view.locator('.status-count');
+  /** The row of customer `id`, found by its generated e-mail address (which embeds the id), wherever it is shown. */
+  const customer = (id: number) => view.locator('.grid-row').filter({ has: view.locator('.cell', { hasText: new RegExp(`\\.${id}@`) }) });
+  const customerCell = (id: number, column: string) => customer(id).locator('.cell').nth(columnIndex.get(column)!);
+
+  before(async function () {
+    workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-table-')));
+    db = path.join(workspace, 'shop.sqlite');
+    server = await startCodeServer({ workspace, extensions: [path.join(repoRoot(), 'dist/nocoflo.vsix')] });
+    workbench = await Workbench.open(server);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED table ${this.currentTest.title}`);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.stop();
+  });
+
+  it('opens a table from the sidebar in a tab titled "table — datasource", with its rows', async () => {
+    await workbench.openNocofloSidebar();
+    await workbench.runCommand('Nocoflo: Add Datasource…');
+    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
+    await workbench.answerQuickInput(db, 'Connection URL');
+    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await workbench.treeItem('Shop').click();
+    await workbench.treeItem('customers').click();
+    await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).waitFor();
+    view = workbench.webview();
+    await view.locator('.grid-row .cell').first().waitFor({ timeout: 60_000 });
+    const headers = await view.locator('.header-cell .header-label').allTextContents();
+    headers.forEach((name, i) => columnIndex.set(name, i));
+    assert.deepEqual(headers.slice(0, 3), ['id', 'name', 'email']);
+    await statusCount().filter({ hasText: '500 rows' }).waitFor();
+    assert.equal(await cell(0, 'id').textContent(), '1');
+    assert.equal(await cell(0, 'name').textContent(), sqlite(db, 'select name from customers where id = 1')[0][0]);
+    // Opening it again focuses the same tab instead of opening a second one.
+    await workbench.treeItem('customers').click();
+    assert.equal(await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).count(), 1);
+  });
+
+  it('sorts in the database by a header click (descending on the second click)', async () => {
+    const nameHeader = view.locator('.header-cell', { has: view.locator('.header-label', { hasText: /^name$/ }) });
+    await nameHeader.click();
+    await nameHeader.click();
+    await view.locator('.header-cell[aria-sort="descending"]').waitFor();
+    const [expected] = sqlite(db, 'select name from customers order by name desc, id asc limit 1')[0] as string[];
+    await view.locator(`.grid-row[aria-rowindex="2"] .cell`, { hasText: expected }).first().waitFor();
+  });
+
+  it('searches text columns in the database', async () => {
+    const search = view.locator('.quick-search input');
+    await search.fill('lovelace');
+    const [[count]] = sqlite(db, "select count(*) from customers where name like '%lovelace%' or email like '%lovelace%' or country like '%lovelace%' or notes like '%lovelace%'") as number[][];
+    await statusCount().filter({ hasText: `${count} rows` }).waitFor();
+    await search.fill('');
+    await statusCount().filter({ hasText: '500 rows' }).waitFor();
+  });
+
+  it('edits a cell, marks it dirty, and Ctrl+S writes it to the file', async () => {
+    // Back to id order so row 0 is id 1.
+    const idHeader = view.locator('.header-cell', { has: view.locator('.header-label', { hasText: /^id$/ }) });
+    await idHeader.click();
+    await view.locator('.header-cell[aria-sort="ascending"]').waitFor();
+    await cell(0, 'id').filter({ hasText: /^1$/ }).waitFor();
+    await cell(0, 'email').dblclick();
+    const editor = view.locator('.cell-editor .editor-field input');
+    await editor.waitFor();
+    await editor.fill('ada@example.org');
+    await editor.press('Enter');
+    await view.locator('.cell.dirty').first().waitFor();
+    await workbench.page.locator('.tab', { hasText: '● customers — Shop' }).waitFor();
+    await cell(0, 'name').click();
+    await workbench.page.keyboard.press('Control+s');
+    await workbench.page.locator('.tab', { hasText: /^customers — Shop/ }).filter({ hasNotText: '●' }).waitFor();
+    assert.equal(await view.locator('.cell.dirty').count(), 0);
+    assert.deepEqual(sqlite(db, 'select email from customers where id = 1'), [['ada@example.org']]);
+  });
+
+  it('inserts a row and deletes another in one save', async () => {
+    const [[before]] = sqlite(db, 'select count(*) from customers') as number[][];
+    await view.locator('vscode-button', { hasText: 'Insert' }).click();
+    const inserted = view.locator('.grid-row.inserted');
+    await inserted.waitFor();
+    await inserted.locator('.cell').nth(columnIndex.get('name')!).dblclick();
+    const editor = view.locator('.cell-editor .editor-field input');
+    await editor.fill('Grace Inserted');
+    await editor.press('Enter');
+    await customerCell(2, 'name').click();
+    await view.locator('vscode-button', { hasText: 'Delete' }).click();
+    await view.locator('.grid-row.deleted').waitFor();
+    await workbench.page.keyboard.press('Control+s');
+    await workbench.page.locator('.tab', { hasText: /^customers — Shop/ }).filter({ hasNotText: '●' }).waitFor();
+    assert.deepEqual(sqlite(db, "select count(*) from customers where name = 'Grace Inserted'"), [[1]]);
+    assert.deepEqual(sqlite(db, 'select count(*) from customers where id = 2'), [[0]]);
+    assert.deepEqual(sqlite(db, 'select count(*) from customers'), [[before]]);
+  });
+
+  it('shows a conflict with both values when another program changed the row, and reloading takes theirs', async () => {
+    sqlite(db, "update customers set country = 'XX' where id = 3");
+    await customerCell(3, 'country').dblclick();
+    const editor = view.locator('.cell-editor .editor-field input');
+    await editor.fill('YY');
+    await editor.press('Enter');
+    await workbench.page.keyboard.press('Control+s');
+    const dialog = view.locator('.dialog', { hasText: 'Conflict' });
+    await dialog.waitFor();
+    await dialog.locator('td.theirs', { hasText: 'XX' }).waitFor();
+    await dialog.locator('td.mine', { hasText: 'YY' }).waitFor();
+    await workbench.screenshot('table-conflict');
+    await dialog.locator('vscode-button', { hasText: 'Reload row' }).click();
+    await customerCell(3, 'country').filter({ hasText: 'XX' }).waitFor();
+    assert.deepEqual(sqlite(db, 'select country from customers where id = 3'), [['XX']]);
+  });
+
+  it('opens a table without a primary key read-only, with the reason', async () => {
+    await workbench.treeItem('audit_log_import').click();
+    await workbench.page.locator('.tab', { hasText: 'audit_log_import — Shop' }).waitFor();
+    view = workbench.webview();
+    await view.locator('.readonly-banner', { hasText: 'no primary key' }).waitFor({ timeout: 60_000 });
+    assert.equal(await view.locator('vscode-button', { hasText: 'Insert' }).isVisible(), false);
+    await workbench.screenshot('table-read-only');
+  });
+
+  it('brings the tabs back after a window reload, with their sort', async () => {
+    await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).click();
+    view = workbench.webview();
+    await view.locator('.header-cell[aria-sort="ascending"]').waitFor();
+    await workbench.reload();
+    await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).waitFor({ timeout: 60_000 });
+    await workbench.page.locator('.tab', { hasText: 'audit_log_import — Shop' }).waitFor();
+    await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).click();
+    view = workbench.webview();
+    await view.locator('.grid-row .cell').first().waitFor({ timeout: 60_000 });
+    await view.locator('.header-cell[aria-sort="ascending"]', { hasText: 'id' }).waitFor();
+    await workbench.screenshot('table-after-reload');
+  });
+});
