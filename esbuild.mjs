@@ -65,7 +65,7 @@ if (tests) {
           .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
           .map((f) => `${dir}/${f}`)
       : [];
-  const testEntries = [...testFiles('test/unit'), ...testFiles('test/integration'), ...testFiles('test/vscode'), ...testFiles('test/e2e'), ...testFiles('test/support')];
+  const testEntries = [...testFiles('test/unit'), ...testFiles('test/integration'), ...testFiles('test/vscode'), ...testFiles('test/e2e'), ...testFiles('test/electron'), ...testFiles('test/support')];
   builds.push({
     ...hostCommon,
     entryPoints: testEntries,
