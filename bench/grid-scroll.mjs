@@ -87,6 +87,13 @@ try {
   result.afterPageDown = await firstRowLabel(page);
   result.fetches = await page.evaluate(() => ({ reads: window.harness.reads, cursor: window.harness.cursorReads, offset: window.harness.offsetReads }));
   result.cspViolations = await page.evaluate(() => window.harness.violations);
+  // Webview memory after all the scrolling: the page's JS heap after a forced GC, and the whole renderer's.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  result.jsHeapUsedMB = Math.round(metrics.JSHeapUsedSize / 2 ** 20);
+  result.jsHeapTotalMB = Math.round(metrics.JSHeapTotalSize / 2 ** 20);
   result.pageErrors = errors;
   mkdirSync(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot });

@@ -64,11 +64,12 @@ try {
     session.aggregate(table, { groupBy: [{ column: 'kind' }], measures: [{ op: 'count', as: 'n' }, { op: 'mean', column: 'score', as: 'avg' }] }),
   );
   // Edit-commit latency: one changed cell saved in a transaction (sql.js writes the whole file; node:sqlite pages).
+  let note = (await session.readRows(table, { limit: 1 })).rows[0][3];
   let generation = 0;
   await time('save one edited cell (transaction)', async () => {
-    const before = `event number 1${generation ? ` v${generation}` : ''}`;
-    generation++;
-    await session.transaction((tx) => tx.updateRow(table, { id: 1 }, { note: `event number 1 v${generation}` }, { note: before }));
+    const next = `event number 1 v${++generation}`;
+    await session.transaction((tx) => tx.updateRow(table, { id: 1 }, { note: next }, { note }));
+    note = next;
   });
 } finally {
   await session.close();

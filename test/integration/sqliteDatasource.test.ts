@@ -169,7 +169,7 @@ describe(`SQLite datasource (${engine} engine)`, function () {
 });
 
 describe(`SQLite keyset paging and filters (${engine} engine)`, function () {
-  const ROWS = 20_000;
+  const ROWS = 100_000;
   const table: TableRef = { name: 'events' };
   let session: DatasourceSession;
   // Row i: kind has ties (7 values), score has ties and NULLs, name has NULLs and case differences.
