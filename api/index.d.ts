@@ -232,6 +232,20 @@ export interface AggregateResult {
 export type RowKey = Record<string, CellValue>;
 export type RowValues = Record<string, CellValue>;
 
+/** One change of a batch, as a save applies it. */
+export type RowChange =
+  | { kind: 'insert'; values: RowValues }
+  | { kind: 'update'; key: RowKey; changes: RowValues; expected: RowValues }
+  | { kind: 'delete'; key: RowKey; expected: RowValues };
+
+/** What a datasource would run for one change, for users to read before they save. */
+export interface StatementPreview {
+  /** The statement text with placeholders, exactly as it will be sent. */
+  text: string;
+  /** The values bound to its placeholders, in order. */
+  params: CellValue[];
+}
+
 /** Writes a datasource supports; a transaction hands the same interface to its callback. */
 export interface DatasourceWriter {
   /** Inserts one row; returns the row as stored (defaults applied) when the datasource can tell. */
@@ -325,6 +339,11 @@ export interface DatasourceSession extends DatasourceWriter {
   aggregate?(table: TableRef, request: AggregateRequest): Promise<AggregateResult>;
   /** Runs `work` in one transaction: all of it applies or none of it does. */
   transaction?<T>(work: (tx: DatasourceWriter) => Promise<T>): Promise<T>;
+  /**
+   * The statements saving `changes` would run, one per change, without running them ("Preview SQL"). Optional
+   * (added in 1.1): without it, views describe the changes in their own words.
+   */
+  previewChanges?(table: TableRef, changes: RowChange[]): Promise<StatementPreview[]>;
   close(): Promise<void>;
 }
 

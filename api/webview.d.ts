@@ -17,6 +17,7 @@ import type {
   AggregateRequest,
   AggregateResult,
   Capabilities,
+  CellValue,
   CountRequest,
   Disposable,
   ReadRowsRequest,
@@ -91,6 +92,11 @@ export interface NocofloViewClient {
   refreshSchema(): Promise<{ schema: TableSchema; readOnlyReason?: string }>;
   /** Applies the changes in one transaction where the datasource supports it. */
   applyChanges(changes: ViewChange[]): Promise<ViewApplyResult>;
+  /**
+   * The exact statements saving `changes` would run (text with placeholders, and the bound values), or null when
+   * the datasource cannot tell (then describe the changes yourself).
+   */
+  previewChanges(changes: ViewChange[]): Promise<{ text: string; params: CellValue[] }[] | null>;
   /**
    * Tells Nocoflo which edits are unsaved: the tab title shows a dirty marker, and closing the tab offers to
    * save, discard or reopen them. Call it after every edit, save and discard.

@@ -122,6 +122,8 @@ export interface RequestMap {
   'rows/count': { params: WireCountRequest; result: RowCount };
   'rows/aggregate': { params: WireAggregateRequest; result: WireAggregateResult };
   'changes/apply': { params: { changes: WirePendingChange[] }; result: WireApplyResult };
+  /** The statements a save of these changes would run; null when the datasource cannot say. */
+  'changes/preview': { params: { changes: WirePendingChange[] }; result: { statements: { text: string; params: WireValue[] }[] | null } };
   /** Re-reads the table's schema (after a reload, when another program may have changed it). */
   'schema/refresh': { params: Record<string, never>; result: { schema: TableSchema; readOnlyReason?: string } };
 }
@@ -234,6 +236,7 @@ const PARAMS: { [M in RequestMethod]: Check } = {
     { filters, limit: int(1, 1_000_000) },
   ),
   'changes/apply': object({ changes: pendingChanges }),
+  'changes/preview': object({ changes: pendingChanges }),
   'schema/refresh': object({}),
 };
 

@@ -10,7 +10,9 @@ import type {
   RowCount,
   RowKey,
   RowPage,
+  RowChange,
   RowValues,
+  StatementPreview,
   TableInfo,
   TableRef,
   TableSchema,
@@ -114,6 +116,10 @@ export class SqliteSession implements DatasourceSession {
 
   deleteRow(table: TableRef, key: RowKey, expected: RowValues): Promise<void> {
     return this.call('deleteRow', [table, key, expected]);
+  }
+
+  previewChanges(table: TableRef, changes: RowChange[]): Promise<StatementPreview[]> {
+    return this.call('previewChanges', [table, changes]);
   }
 
   async transaction<T>(work: (tx: DatasourceWriter) => Promise<T>): Promise<T> {

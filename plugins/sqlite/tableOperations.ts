@@ -6,7 +6,9 @@ import type {
   RowCount,
   RowKey,
   RowPage,
+  RowChange,
   RowValues,
+  StatementPreview,
   TableInfo,
   TableRef,
   TableSchema,
@@ -99,6 +101,17 @@ export class SqliteTables {
       const statement = this.sql.delete(schema, key, expected);
       const { changes } = this.engine.run(statement.sql, statement.params);
       if (changes !== 1) this.conflict(schema, key, changes);
+    });
+  }
+
+  previewChanges(table: TableRef, changes: RowChange[]): StatementPreview[] {
+    return this.guard(() => {
+      this.refresh();
+      const schema = this.schema(table);
+      return changes.map((change) => {
+        const statement = this.sql.statementFor(schema, change);
+        return { text: statement.sql, params: statement.params };
+      });
     });
   }
 

@@ -20,6 +20,7 @@ export type WorkerMethod =
   | 'insertRow'
   | 'updateRow'
   | 'deleteRow'
+  | 'previewChanges'
   | 'begin'
   | 'commit'
   | 'rollback';

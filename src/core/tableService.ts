@@ -4,10 +4,13 @@ import type {
   CountRequest,
   DatasourceWriter,
   ReadRowsRequest,
+  DatasourceErrorCode,
+  RowChange,
   RowCount,
   RowKey,
   RowPage,
   RowValues,
+  StatementPreview,
   TableLocator,
   TableRef,
   TableSchema,
@@ -16,10 +19,7 @@ import type { DatasourceManager } from './datasourceManager';
 import { isExpectedError, nocofloError } from './pluginErrors';
 
 /** One edit the user made in a view and has not saved yet. */
-export type PendingChange =
-  | { kind: 'insert'; values: RowValues }
-  | { kind: 'update'; key: RowKey; changes: RowValues; expected: RowValues }
-  | { kind: 'delete'; key: RowKey; expected: RowValues };
+export type PendingChange = RowChange;
 
 export interface ChangeFailure {
   /** Index of the change in the submitted list. */
@@ -79,6 +79,21 @@ export class TableService {
     const session = await this.datasources.session(table.datasourceId);
     if (!session.aggregate) throw nocofloError('unsupported', 'This datasource cannot aggregate.');
     return session.aggregate(tableRef(table), request);
+  }
+
+  /**
+   * The statements saving `changes` would run, after the same checks a save makes; null when the datasource
+   * cannot preview (views then describe the changes themselves).
+   */
+  async preview(table: TableLocator, changes: PendingChange[]): Promise<StatementPreview[] | null> {
+    const schema = await this.schema(table);
+    for (const change of changes) {
+      const problem = this.writeProblem(schema, change);
+      if (problem) throw nocofloError(problem.code as DatasourceErrorCode, problem.message);
+    }
+    const session = await this.datasources.session(table.datasourceId);
+    if (!session.previewChanges) return null;
+    return session.previewChanges(tableRef(table), changes);
   }
 
   /**

@@ -152,6 +152,22 @@ describe(`SQLite datasource (${engine} engine)`, function () {
       await assert.rejects(session.insertRow({ name: 'child' }, { pa: 1, pb: 'x', status: 'bogus' }), (e: Error & { code?: string }) => e.code === 'constraint' && /CHECK constraint failed/.test(e.message));
     });
 
+    it('previews the exact statements of a batch without running them', async () => {
+      const before = await session.readRows(parent, { limit: 100 });
+      const statements = await session.previewChanges!(parent, [
+        { kind: 'insert', values: { a: 5, b: "it's", label: null } },
+        { kind: 'update', key: { a: 1, b: 'x' }, changes: { label: 'new' }, expected: { label: 'one-x' } },
+        { kind: 'delete', key: { a: 1, b: 'x' }, expected: { label: 'one-x' } },
+      ]);
+      assert.deepEqual(statements, [
+        { text: 'INSERT INTO "parent" ("a", "b", "label") VALUES (?, ?, ?)', params: [5, "it's", null] },
+        { text: 'UPDATE "parent" SET "label" = ? WHERE "a" = ? AND "b" = ? AND "label" IS ?', params: ['new', 1, 'x', 'one-x'] },
+        { text: 'DELETE FROM "parent" WHERE "a" = ? AND "b" = ? AND "label" IS ?', params: [1, 'x', 'one-x'] },
+      ]);
+      assert.deepEqual((await session.readRows(parent, { limit: 100 })).rows, before.rows, 'nothing ran');
+      await assert.rejects(session.previewChanges!({ name: 'child_view' }, [{ kind: 'delete', key: { id: 1 }, expected: {} }]), (e: Error & { code?: string }) => e.code === 'read_only');
+    });
+
     it('refuses to write generated columns and views', async () => {
       await assert.rejects(session.insertRow({ name: 'child' }, { pa: 1, pb: 'x', doubled: 3 }), (e: Error & { code?: string }) => e.code === 'read_only' || e.code === 'invalid_value');
       await assert.rejects(session.updateRow({ name: 'child_view' }, { id: 1 }, { status: 'new' }, { status: 'done' }), (e: Error & { code?: string }) => e.code === 'read_only');

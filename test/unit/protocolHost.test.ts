@@ -28,6 +28,7 @@ function fakeTables(overrides: Partial<TableAccess> = {}): TableAccess & { reads
       applied.push(changes);
       return { ok: true, results: [] };
     },
+    preview: async (_t: TableLocator, changes: PendingChange[]) => changes.map((c) => ({ text: `${c.kind.toUpperCase()} …`, params: [2n ** 60n, null] })),
     ...overrides,
   } as TableAccess & { reads: ReadRowsRequest[]; applied: PendingChange[][] };
 }
@@ -59,6 +60,16 @@ describe('host request handling (src/host/panels/requestHandler)', () => {
     const response = await handleRequest(message, { table, tables, capabilities: caps }, new AbortController().signal);
     assert.ok(response.ok);
     assert.deepEqual(response.result, { ok: false, rolledBack: true, failure: { index: 1, code: 'conflict', message: 'Row changed', current: { id: 1, name: { $bytes: 'Bw==' } } } });
+  });
+
+  it('previews the statements of pending changes with bound values in wire form, or says it cannot', async () => {
+    const message = parse({ type: 'request', id: 3, method: 'changes/preview', params: { changes: [{ kind: 'delete', key: { id: 1 }, expected: {} }] } });
+    const response = await handleRequest(message, { table, tables: fakeTables(), capabilities: caps }, new AbortController().signal);
+    assert.ok(response.ok);
+    assert.deepEqual(response.result, { statements: [{ text: 'DELETE …', params: [{ $bigint: '1152921504606846976' }, null] }] });
+    const none = await handleRequest(message, { table, tables: fakeTables({ preview: async () => null }), capabilities: caps }, new AbortController().signal);
+    assert.deepEqual(none.ok && none.result, { statements: null });
+    assert.equal(parseFromWebview({ type: 'request', id: 4, method: 'changes/preview', params: { changes: [{ kind: 'drop table' }] } }).ok, false);
   });
 
   it('passes contract errors through with their code and names plugin failures', async () => {

@@ -12,7 +12,7 @@ import {
   encodeReadRowsRequest,
 } from '../../shared/protocolCodec';
 import type { RpcClient } from '../../shared/rpcClient';
-import { decodeRecord } from '../../shared/values';
+import { decodeRecord, decodeValue } from '../../shared/values';
 
 type Listener<T> = (value: T) => void;
 
@@ -83,6 +83,10 @@ export function createViewClient(wire: WireViewInit, host: ClientHost): NocofloV
         rolledBack: result.rolledBack,
         failure: { ...failure, ...(current !== undefined ? { current: current === null ? null : decodeRecord(current) } : {}) },
       };
+    },
+    previewChanges: async (changes: ViewChange[]) => {
+      const { statements } = await host.rpc.request('changes/preview', { changes: changes.map(encodeChange) });
+      return statements?.map((s) => ({ text: s.text, params: s.params.map(decodeValue) })) ?? null;
     },
     setPendingChanges: (changes: ViewChange[]) => host.post({ type: 'pending/changed', changes: changes.map(encodeChange) }),
     exportRows: (request: ExportRequest) => host.post({ type: 'export', format: request.format, columns: [...request.columns], query: encodeQuery(request) }),

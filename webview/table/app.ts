@@ -2,6 +2,7 @@ import type { CellValue, ColumnSchema, TableSchema } from '../../api';
 import type { NocofloViewClient, ViewChangeFailure } from '../../api/webview';
 import { decodeChange, encodeChange, type Query } from '../../shared/protocolCodec';
 import { rowCountText } from '../../shared/rowCountText';
+import { formatStatements } from '../../shared/statementPreview';
 import { CellEditor, type EditorMove } from './cellEditor';
 import { showConflict } from './conflictDialog';
 import { showDialog } from './dialogs';
@@ -74,7 +75,7 @@ export class TableApp {
         setNull: () => this.setNull(),
         viewValue: () => this.viewValue(),
         discard: () => this.discard(),
-        preview: () => this.preview(),
+        preview: () => void this.preview(),
         save: () => void this.save(),
         exportMenu: (anchor) => this.exportMenu(anchor),
         columnsMenu: () => this.columnsDialog(),
@@ -439,16 +440,32 @@ export class TableApp {
     this.source.reload();
   }
 
-  private preview(): void {
+  /** Shows the exact statements Save will run when the datasource can tell, else a description of each change. */
+  private async preview(): Promise<void> {
     const { changes } = this.pending.toChanges();
-    const list = el('ol', 'change-list');
-    for (const change of changes) list.append(el('li', `change-${change.kind}`, describeChange(change, this.columns)));
+    const transactional = this.capabilities.transactions;
     const body = el('div');
-    body.append(
-      el('p', 'dialog-note', `Save applies these ${changes.length} changes${this.capabilities.transactions ? ' in one transaction: all of them or none' : ' one by one, stopping at the first failure'}.`),
-      list,
-    );
-    showDialog(`Pending changes (${changes.length})`, body, [{ label: 'Close' }, { label: 'Save', primary: true, run: () => void this.save() }]);
+    const count = changes.length === 1 ? '1 change' : `${changes.length} changes`;
+    body.append(el('p', 'dialog-note', `Save applies ${changes.length === 1 ? 'this change' : `these ${count}`}${transactional ? ' in one transaction: all of it or none' : ' one by one, stopping at the first failure'}.`));
+    let statements: Awaited<ReturnType<typeof this.client.previewChanges>> = null;
+    try {
+      statements = await this.client.previewChanges(changes);
+    } catch (error) {
+      body.append(el('p', 'dialog-note preview-problem', `Nocoflo could not preview these changes: ${messageOf(error)}`));
+    }
+    if (statements) {
+      body.append(el('pre', 'dialog-text sql-preview', formatStatements(statements, transactional)));
+    } else {
+      const list = el('ol', 'change-list');
+      for (const change of changes) list.append(el('li', `change-${change.kind}`, describeChange(change, this.columns)));
+      body.append(list);
+    }
+    const copy = statements ? [{ label: 'Copy SQL', run: () => this.client.writeClipboard(formatStatements(statements, transactional)) }] : [];
+    showDialog(statements ? `Preview SQL (${count})` : `Pending changes (${count})`, body, [
+      { label: 'Close' },
+      ...copy,
+      { label: 'Save', primary: true, run: () => void this.save() },
+    ]);
   }
 
   private async save(): Promise<void> {

@@ -71,7 +71,7 @@ export class Toolbar {
       delete: button('Delete', 'trash', () => actions.deleteRows(), { title: 'Delete the selected rows on save (Delete on selected rows)' }),
       setNull: button('Set NULL', 'circle-slash', () => actions.setNull(), { title: 'Set the selected cells to NULL' }),
       discard: button('Discard', 'discard', () => actions.discard(), { title: 'Discard all unsaved changes' }),
-      preview: button('Preview', 'eye', () => actions.preview(), { title: 'Show what Save will change' }),
+      preview: button('Preview', 'eye', () => actions.preview(), { title: 'Preview SQL: the exact statements Save will run' }),
       save: button('Save', 'save', () => actions.save(), { secondary: false, title: 'Save all changes in one transaction (Ctrl+S)' }),
     };
     this.saveLabel = this.editing.save;

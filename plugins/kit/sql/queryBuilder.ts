@@ -5,6 +5,7 @@ import type {
   CountRequest,
   Filter,
   ReadRowsRequest,
+  RowChange,
   RowValues,
   SortKey,
   TableRef,
@@ -284,6 +285,20 @@ export class SqlBuilder {
     this.writableTable(schema);
     const params = new Params(this.dialect);
     return { sql: `DELETE FROM ${this.table(schema.table)} WHERE ${this.rowMatch(schema, params, key, expected)}`, params: params.values };
+  }
+
+  /** The write statement of one change of a batch (what "Preview SQL" shows, and what a save runs). */
+  statementFor(schema: TableSchema, change: RowChange): Statement {
+    switch (change.kind) {
+      case 'insert':
+        return this.insert(schema, change.values);
+      case 'update':
+        return this.update(schema, change.key, change.changes, change.expected);
+      case 'delete':
+        return this.delete(schema, change.key, change.expected);
+      default:
+        throw datasourceError('invalid_value', 'A change is an insert, an update or a delete.');
+    }
   }
 
   /** SELECT of one row by key, with the key columns as `__k<i>` like selectPage. */

@@ -13,11 +13,11 @@ import {
   encodeRowPage,
   readOnlyReasonFor,
 } from '../../../shared/protocolCodec';
-import { encodeRecord, WireFormatError } from '../../../shared/values';
+import { encodeRecord, encodeValue, WireFormatError } from '../../../shared/values';
 import type { Capabilities } from '../../../api';
 
 /** The part of TableService a panel uses; tests hand in a fake. */
-export type TableAccess = Pick<TableService, 'schema' | 'readRows' | 'countRows' | 'aggregate' | 'apply'>;
+export type TableAccess = Pick<TableService, 'schema' | 'readRows' | 'countRows' | 'aggregate' | 'apply' | 'preview'>;
 
 export interface RequestContext {
   table: TableLocator;
@@ -59,6 +59,10 @@ async function dispatch(message: RequestMessage, { table, tables, capabilities }
             },
           };
       return wire;
+    }
+    case 'changes/preview': {
+      const statements = await tables.preview(table, message.params.changes.map(decodeChange));
+      return { statements: statements?.map((s) => ({ text: s.text, params: s.params.map(encodeValue) })) ?? null };
     }
     case 'schema/refresh': {
       const schema = await tables.schema(table, { refresh: true });

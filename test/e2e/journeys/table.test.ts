@@ -104,6 +104,13 @@ describe('journey: a table in an editor tab', function () {
     await view.locator('.cell.dirty').first().waitFor();
     await workbench.page.locator('.tab', { hasText: '● customers — Shop' }).waitFor();
     await cell(0, 'name').click();
+    // Preview SQL shows the statement exactly as it will run, with the value bound, not pasted in.
+    await view.locator('vscode-button', { hasText: 'Preview' }).click();
+    const preview = view.locator('.dialog .sql-preview');
+    await preview.filter({ hasText: 'UPDATE "customers" SET "email" = ? WHERE "id" = ?' }).waitFor();
+    assert.match((await preview.textContent()) ?? '', /bound: \[1\] 'ada@example\.org', \[2\] 1/);
+    await workbench.screenshot('table-preview-sql');
+    await view.locator('.dialog vscode-button', { hasText: 'Close' }).click();
     await workbench.page.keyboard.press('Control+s');
     await workbench.page.locator('.tab', { hasText: /^customers — Shop/ }).filter({ hasNotText: '●' }).waitFor();
     assert.equal(await view.locator('.cell.dirty').count(), 0);
