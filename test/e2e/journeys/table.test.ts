@@ -175,4 +175,24 @@ describe('journey: a table in an editor tab', function () {
     await view.locator('.header-cell[aria-sort="ascending"]', { hasText: 'id' }).waitFor();
     await workbench.screenshot('table-after-reload');
   });
+  it('asks about unsaved edits when a dirty tab is closed, and Save writes them', async () => {
+    const tab = workbench.page.locator('.tab', { hasText: 'customers — Shop' });
+    await tab.click();
+    view = workbench.webview();
+    await customerCell(4, 'country').dblclick();
+    const editor = view.locator('.cell-editor .editor-field input');
+    await editor.fill('ZZ');
+    await editor.press('Enter');
+    await workbench.page.locator('.tab', { hasText: '● customers — Shop' }).waitFor();
+    await tab.hover();
+    await tab.locator('.codicon-close').click();
+    const dialog = workbench.page.locator('.monaco-dialog-box', { hasText: 'was closed with 1 unsaved change' });
+    await dialog.waitFor();
+    await workbench.screenshot('table-closed-dirty');
+    await dialog.locator('.monaco-button', { hasText: /^Save$/ }).click();
+    for (let tries = 0; sqlite(db, 'select country from customers where id = 4')[0][0] !== 'ZZ'; tries++) {
+      assert.ok(tries < 50, 'the edit was not saved after closing');
+      await workbench.page.waitForTimeout(100);
+    }
+  });
 });
