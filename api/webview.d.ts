@@ -21,6 +21,7 @@ import type {
   CountRequest,
   Disposable,
   ReadRowsRequest,
+  RowChange,
   RowCount,
   RowKey,
   RowPage,
@@ -32,10 +33,7 @@ import type {
 export type ViewThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
 /** One unsaved edit, as `applyChanges` takes it. Updates and deletes carry the values read, for conflict checks. */
-export type ViewChange =
-  | { kind: 'insert'; values: RowValues }
-  | { kind: 'update'; key: RowKey; changes: RowValues; expected: RowValues }
-  | { kind: 'delete'; key: RowKey; expected: RowValues };
+export type ViewChange = RowChange;
 
 export interface ViewChangeFailure {
   /** Index of the failed change in the list given to `applyChanges`. */
