@@ -44,7 +44,7 @@ describe('activation and the exported API', () => {
           id: 'tests.future-view', displayName: 'Future', version: '1.0.0', apiVersion: '2.0.0', priority: 1,
           canHandle: () => true, webview: { root: '/tmp', script: 'x.js' },
         }),
-      /2\.0\.0.*1\.0\.0/,
+      (error: Error) => error.message.includes('API 2.0.0') && error.message.includes(`API ${api.apiVersion}`),
     );
   });
 
