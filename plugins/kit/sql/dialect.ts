@@ -48,10 +48,12 @@ export const postgresDialect: Dialect = {
   nullSafeEquals: (l, r) => `${l} IS NOT DISTINCT FROM ${r}`,
   likeInsensitive: (e, p) => `(${e})::text ILIKE ${p} ESCAPE '\\'`,
   explicitNullOrdering: true,
+  // The step is numeric: bound untyped, PostgreSQL would take the column's type, so an integer column would refuse a
+  // step of 0.5 and divide with truncation (floor(-3 / 2) = -1, not -2).
   binFloor: (e, step) => {
     const s1 = step();
     const s2 = step();
-    return `(floor(${e} / ${s1}) * ${s2})`;
+    return `(floor(${e} / ${s1}::numeric) * ${s2}::numeric)`;
   },
   timeUnit: (e, unit) => `date_trunc('${unit}', ${e})`,
 };

@@ -39,11 +39,23 @@ export interface KeyColumn {
   expr: string;
 }
 
+export interface SqlBuilderOptions {
+  /**
+   * The expression a column is compared and sorted by in filters, orderings, keyset seeks and expected-value
+   * checks, given its quoted name. Default: the quoted name. PostgreSQL compares types that have no equality or
+   * ordering operators (json, xml, geometric types) as text this way.
+   */
+  comparable?(column: ColumnSchema, quoted: string): string;
+}
+
 export const MAX_IN_VALUES = 1_000;
 const TEXT_KINDS = new Set(['text', 'json', 'uuid', 'enum', 'set', 'date', 'time', 'datetime', 'datetimetz', 'other']);
 
 export class SqlBuilder {
-  constructor(readonly dialect: Dialect) {}
+  constructor(
+    readonly dialect: Dialect,
+    private readonly options: SqlBuilderOptions = {},
+  ) {}
 
   table(ref: TableRef): string {
     const q = this.dialect.quoteIdentifier;
@@ -79,8 +91,15 @@ export class SqlBuilder {
     return this.dialect.quoteIdentifier(name);
   }
 
+  /** The column as it is compared with bound values (see SqlBuilderOptions.comparable). */
+  private comparable(schema: TableSchema, name: string): string {
+    const column = this.column(schema, name);
+    const quoted = this.dialect.quoteIdentifier(name);
+    return this.options.comparable && 'kind' in column ? this.options.comparable(column, quoted) : quoted;
+  }
+
   private filter(schema: TableSchema, params: Params, filter: Filter): string {
-    const expr = this.quoted(schema, filter.column);
+    const expr = ['contains', 'startswith', 'endswith'].includes(filter.op) ? this.quoted(schema, filter.column) : this.comparable(schema, filter.column);
     const value = filter.value;
     const scalar = (): CellValue => {
       if (Array.isArray(value)) throw datasourceError('invalid_value', `Filter "${filter.op}" on "${filter.column}" takes one value, not a list.`);
@@ -148,7 +167,7 @@ export class SqlBuilder {
     const result = sort.map((s) => {
       const column = this.column(schema, s.column);
       if (s.direction !== 'asc' && s.direction !== 'desc') throw datasourceError('invalid_value', `Sort direction must be "asc" or "desc".`);
-      return { expr: this.dialect.quoteIdentifier(s.column), name: s.column, direction: s.direction, nullable: 'nullable' in column ? column.nullable : false };
+      return { expr: this.comparable(schema, s.column), name: s.column, direction: s.direction, nullable: 'nullable' in column ? column.nullable : false };
     });
     for (const key of keys) {
       if (!result.some((r) => r.name === key.name)) result.push({ expr: key.expr, name: key.name, direction: 'asc', nullable: false });
@@ -366,10 +385,7 @@ export class SqlBuilder {
 
   private rowMatch(schema: TableSchema, params: Params, key: Record<string, CellValue>, expected: RowValues): string {
     const parts = [this.keyMatch(schema, params, key)];
-    for (const [name, value] of Object.entries(expected)) {
-      this.column(schema, name);
-      parts.push(this.dialect.nullSafeEquals(this.dialect.quoteIdentifier(name), params.add(value)));
-    }
+    for (const [name, value] of Object.entries(expected)) parts.push(this.dialect.nullSafeEquals(this.comparable(schema, name), params.add(value)));
     return parts.join(' AND ');
   }
 

@@ -1,0 +1,47 @@
+// The built-in PostgreSQL datasource, written as a plugin against the public API only (api/index.d.ts), like the
+// SQLite one. It uses `pg` (pure JavaScript), loaded on first connect, with one pool per session.
+import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
+import { clientConfig, configFields, describe, parseUrl, readSettings } from './connectionConfig';
+import { PostgresSession } from './postgresSession';
+import { typeParsers } from './typeKinds';
+
+async function open(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): Promise<{ session: PostgresSession; version: string }> {
+  const settings = readSettings(config);
+  const pg = (await import('pg')).default;
+  return PostgresSession.open(pg, {
+    // Our value parsers go to this pool's clients only (pg's `types` option), never to pg's global registry.
+    config: { ...clientConfig(settings, secrets, context), types: typeParsers },
+    description: describe(settings),
+    log: (level, message) => context.log(level, message),
+  });
+}
+
+export function createPostgresDatasource(): DatasourcePlugin {
+  return {
+    id: 'nocoflo.postgres',
+    displayName: 'PostgreSQL',
+    version: '1.0.0',
+    apiVersion: '1.0.0',
+    extensionId: 'nocoflo.nocoflo',
+    description: 'PostgreSQL databases: schemas, tables, views, materialized views, partitions and foreign tables.',
+    icon: 'database',
+    schemes: ['postgres', 'postgresql'],
+    configFields,
+    parseUrl,
+    async testConnection(config, secrets, context) {
+      const { session, version } = await open(config, secrets, context);
+      try {
+        const tables = await session.listTables();
+        const schemas = new Set(tables.map((t) => t.ref.schema)).size;
+        return { ok: true, message: `PostgreSQL ${version}: ${tables.length} tables and views in ${schemas} schemas.` };
+      } finally {
+        await session.close();
+      }
+    },
+    async connect(config, secrets, context) {
+      const { session, version } = await open(config, secrets, context);
+      context.log('info', `Connected to ${session.description} (PostgreSQL ${version}).`);
+      return session;
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import type {
+  AggregateRequest,
+  AggregateResult,
+  CellValue,
+  CountRequest,
+  ReadRowsRequest,
+  RowChange,
+  RowCount,
+  RowKey,
+  RowPage,
+  RowValues,
+  StatementPreview,
+  TableRef,
+  TableSchema,
+} from '../../api';
+import { datasourceError } from '../kit/errors';
+import { postgresDialect } from '../kit/sql/dialect';
+import { Params, SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
+import { readSchema, type SchemaDetails } from './introspection';
+import type { MapOptions } from './pgErrors';
+
+/** Runs statements on one connection (of the pool, or of a transaction). Values are always bound. */
+export interface Runner {
+  query(sql: string, params?: CellValue[], map?: MapOptions): Promise<{ rows: CellValue[][]; rowCount: number }>;
+}
+
+interface TableContext {
+  details: SchemaDetails;
+  sql: SqlBuilder;
+}
+
+const refKey = (table: TableRef) => JSON.stringify([table.schema ?? null, table.name]);
+
+/**
+ * Everything a PostgreSQL session does to tables, on whichever connection it is given. Statements come from the SQL
+ * kit (the same paging, filters and conflict checks as SQLite); writes add RETURNING so a save gets back the row as
+ * stored, defaults and generated values included.
+ */
+export class PostgresTables {
+  /** Table schemas by the ref they were asked for; getSchema always reads afresh and replaces the entry. */
+  private readonly schemas = new Map<string, TableContext>();
+
+  forget(table: TableRef): void {
+    this.schemas.delete(refKey(table));
+  }
+
+  async refreshSchema(runner: Runner, table: TableRef): Promise<SchemaDetails> {
+    const details = await readSchema((sql, params) => runner.query(sql, params).then((r) => r.rows), table);
+    const compareAs = details.compareAs;
+    // json, xml, point… are compared and sorted by their text; domains over enums as the enum.
+    const sql = new SqlBuilder(postgresDialect, {
+      comparable: (column, quoted) => {
+        const cast = compareAs.get(column.name);
+        return cast ? `(${quoted})::${cast}` : quoted;
+      },
+    });
+    this.schemas.set(refKey(table), { details, sql });
+    return details;
+  }
+
+  private async context(runner: Runner, table: TableRef): Promise<TableContext> {
+    const cached = this.schemas.get(refKey(table));
+    if (cached) return cached;
+    await this.refreshSchema(runner, table);
+    return this.schemas.get(refKey(table))!;
+  }
+
+  async readRows(runner: Runner, table: TableRef, request: ReadRowsRequest): Promise<RowPage> {
+    const { details, sql } = await this.context(runner, table);
+    const page = sql.selectPage(details.schema, request);
+    const { rows } = await runner.query(page.sql, page.params);
+    return sql.shapePage(details.schema, page, rows, request.limit);
+  }
+
+  async countRows(runner: Runner, table: TableRef, request: CountRequest): Promise<RowCount> {
+    const { details, sql } = await this.context(runner, table);
+    const schema = details.schema;
+    if (request.estimate) {
+      // The planner's estimate for exactly these filters (statistics scaled to the table's current size).
+      const params = new Params(postgresDialect);
+      const where = sql.where(schema, params, request.filters, request.search);
+      const { rows } = await runner.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${sql.table(schema.table)} WHERE ${where}`, params.values);
+      const plan = JSON.parse(String(rows[0]?.[0] ?? '[]')) as { Plan?: { 'Plan Rows'?: number } }[];
+      const estimate = Math.max(0, Math.round(Number(plan[0]?.Plan?.['Plan Rows'] ?? 0)));
+      // A small table is cheap to count exactly (up to the cap): better than a guess.
+      if (request.cap === undefined || estimate > request.cap) return { count: estimate, exact: false };
+    }
+    const statement = sql.count(schema, request);
+    const { rows } = await runner.query(statement.sql, statement.params);
+    const count = Number(rows[0]?.[0] ?? 0);
+    if (request.cap !== undefined && count > request.cap) return { count: request.cap, exact: false, capped: true };
+    return { count, exact: true };
+  }
+
+  async aggregate(runner: Runner, table: TableRef, request: AggregateRequest): Promise<AggregateResult> {
+    const { details, sql } = await this.context(runner, table);
+    const statement = sql.aggregate(details.schema, request);
+    const { rows } = await runner.query(statement.sql, statement.params);
+    // count() is int8: small counts become numbers, like every other aggregate that fits a double exactly.
+    const shaped = rows.slice(0, statement.limit).map((row) => row.map((v) => (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v)));
+    return { columns: statement.columns, rows: shaped, ...(rows.length > statement.limit ? { truncated: true } : {}) };
+  }
+
+  async previewChanges(runner: Runner, table: TableRef, changes: RowChange[]): Promise<StatementPreview[]> {
+    const { details, sql } = await this.context(runner, table);
+    return changes.map((change) => {
+      const statement = this.writeStatement(details.schema, sql, change);
+      return { text: statement.sql, params: statement.params };
+    });
+  }
+
+  async insertRow(runner: Runner, table: TableRef, values: RowValues): Promise<{ key: RowKey | null; row?: RowValues }> {
+    const { details, sql } = await this.context(runner, table);
+    const schema = details.schema;
+    const statement = this.writeStatement(schema, sql, { kind: 'insert', values });
+    const { rows } = await runner.query(statement.sql, statement.params, { written: written(schema, values) });
+    const stored = rows[0];
+    if (!stored) return { key: null };
+    return { key: this.keyOf(schema, stored), row: this.rowOf(schema, stored) };
+  }
+
+  async updateRow(runner: Runner, table: TableRef, key: RowKey, changes: RowValues, expected: RowValues): Promise<{ row?: RowValues }> {
+    const { details, sql } = await this.context(runner, table);
+    const schema = details.schema;
+    const statement = this.writeStatement(schema, sql, { kind: 'update', key, changes, expected });
+    const { rows, rowCount } = await runner.query(statement.sql, statement.params, { written: written(schema, changes) });
+    if (rowCount !== 1) await this.conflict(runner, schema, sql, key, rowCount);
+    return rows[0] ? { row: this.rowOf(schema, rows[0]) } : {};
+  }
+
+  async deleteRow(runner: Runner, table: TableRef, key: RowKey, expected: RowValues): Promise<void> {
+    const { details, sql } = await this.context(runner, table);
+    const schema = details.schema;
+    const statement = this.writeStatement(schema, sql, { kind: 'delete', key, expected });
+    const { rowCount } = await runner.query(statement.sql, statement.params);
+    if (rowCount !== 1) await this.conflict(runner, schema, sql, key, rowCount);
+  }
+
+  /** The kit's statement for a change, with RETURNING for inserts and updates: what a save sends, verbatim. */
+  private writeStatement(schema: TableSchema, sql: SqlBuilder, change: RowChange): Statement {
+    const statement = sql.statementFor(schema, change);
+    if (change.kind === 'delete') return statement;
+    const q = postgresDialect.quoteIdentifier;
+    const returning = [...schema.columns.map((c) => q(c.name)), ...sql.keyColumns(schema).map((k, i) => `${k.expr} AS ${q(`__k${i}`)}`)];
+    return { sql: `${statement.sql} RETURNING ${returning.join(', ')}`, params: statement.params };
+  }
+
+  private rowOf(schema: TableSchema, raw: CellValue[]): RowValues {
+    return Object.fromEntries(schema.columns.map((c, i) => [c.name, raw[i]]));
+  }
+
+  private keyOf(schema: TableSchema, raw: CellValue[]): RowKey | null {
+    const keys = schema.rowKey?.columns ?? [];
+    if (keys.length === 0) return null;
+    const width = schema.columns.length;
+    return Object.fromEntries(keys.map((k, i) => [k, raw[width + i]]));
+  }
+
+  private async conflict(runner: Runner, schema: TableSchema, sql: SqlBuilder, key: RowKey, changed: number): Promise<never> {
+    if (changed > 1) throw datasourceError('conflict', `The row key matched ${changed} rows; nothing was changed.`);
+    const statement = sql.selectByKey(schema, key);
+    const { rows } = await runner.query(statement.sql, statement.params);
+    const current = rows[0] ? this.rowOf(schema, rows[0]) : null;
+    throw datasourceError(
+      'conflict',
+      current
+        ? 'This row was changed by someone else since it was read; nothing was written. Review the current values and reapply your edit.'
+        : 'This row was deleted by someone else since it was read; nothing was written.',
+      { current },
+    );
+  }
+}
+
+function written(schema: TableSchema, values: RowValues): MapOptions['written'] {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { declaredType: schema.columns.find((c) => c.name === name)?.declaredType ?? '', value }]));
+}

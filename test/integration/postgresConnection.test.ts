@@ -1,0 +1,219 @@
+// Connecting to a real PostgreSQL server and staying connected: URLs, the server's own errors mapped to codes,
+// cancellation that stops the query on the server, statement timeouts, permissions, and a server restart in the
+// middle of a session.
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { DatasourceConfig, DatasourceContext, DatasourceError, DatasourceSession } from '../../api';
+import { createPostgresDatasource } from '../../plugins/postgres';
+import { startPostgres, type PostgresServer } from '../support/servers/postgresServer';
+
+const SSL_ONLY_USER = 'nocoflo_ssl_only';
+
+const isCode = (code: string, message?: RegExp) => (e: DatasourceError) => {
+  assert.equal(e.code, code, `expected a ${code} error, got ${e.code}: ${e.message}`);
+  if (message) assert.match(e.message, message);
+  return true;
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+describe('PostgreSQL connections, cancellation and restarts', function () {
+  this.timeout(60_000);
+  const plugin = createPostgresDatasource();
+  const logs: string[] = [];
+  const context: DatasourceContext = { workspaceFolders: [], log: (level, message) => logs.push(`${level}: ${message}`) };
+  let server: PostgresServer;
+  let config: DatasourceConfig;
+  let secrets: Record<string, string>;
+  let session: DatasourceSession;
+
+  before(async () => {
+    // A user the server only accepts over SSL, as a server with hostssl-only rules would.
+    server = await startPostgres({ hba: [`host all ${SSL_ONLY_USER} 127.0.0.1/32 reject`] });
+    await server.admin(`SET ROLE ${server.user};
+      CREATE TABLE items (id int PRIMARY KEY, note text);
+      INSERT INTO items SELECT i, 'note ' || i FROM generate_series(1, 50) i;
+      CREATE VIEW slow AS SELECT pg_sleep(30)::text AS slept, 1 AS n;
+      CREATE VIEW slowish AS SELECT pg_sleep(0.5)::text AS slept, 1 AS n;`);
+    await server.admin('CREATE TABLE public.locked (id int PRIMARY KEY)');
+    config = { host: server.host, port: server.port, database: server.database, user: server.user, applicationName: 'nocoflo-test' };
+    secrets = { password: server.password };
+    session = await plugin.connect(config, secrets, context);
+  });
+  after(async () => {
+    await session?.close();
+    await server?.stop();
+  });
+
+  describe('connection settings', () => {
+    it('parses postgres:// and postgresql:// URLs, keeping the password in secrets only', () => {
+      const password = `p@ss:/?#${randomBytes(6).toString('hex')}`;
+      const parsed = plugin.parseUrl!(`postgres://alice:${encodeURIComponent(password)}@db.example.com:6543/sales%20db?sslmode=verify-full&application_name=reports&connect_timeout=7&sslrootcert=/etc/ca.pem`);
+      assert.deepEqual(parsed, {
+        config: { host: 'db.example.com', port: 6543, database: 'sales db', user: 'alice', sslMode: 'verify-full', sslCaFile: '/etc/ca.pem', applicationName: 'reports', connectTimeoutSeconds: 7 },
+        secrets: { password },
+      });
+      assert.deepEqual(plugin.parseUrl!('postgresql://[::1]/app'), { config: { host: '::1', database: 'app' }, secrets: {} });
+      assert.deepEqual(plugin.parseUrl!('postgresql:///app?host=/var/run/postgresql&user=bob'), { config: { host: '/var/run/postgresql', database: 'app', user: 'bob' }, secrets: {} });
+      assert.throws(() => plugin.parseUrl!('mysql://root@localhost/db'), /postgres:\/\/ or postgresql:\/\//);
+      assert.throws(
+        () => plugin.parseUrl!(`postgres://alice:${encodeURIComponent(password)}@h/db?sslmode=bogus`),
+        (e: Error) => !e.message.includes(password) && !e.message.includes(encodeURIComponent(password)) && /sslmode "bogus"/.test(e.message),
+      );
+      assert.throws(() => plugin.parseUrl!(`postgres://alice:${encodeURIComponent(password)}@h:99999/db`), (e: Error) => /cannot be parsed/.test(e.message) && !e.message.includes(encodeURIComponent(password)));
+      assert.deepEqual(plugin.schemes, ['postgres', 'postgresql']);
+      const fields = Object.fromEntries(plugin.configFields.map((f) => [f.key, f]));
+      assert.deepEqual(Object.keys(fields), ['host', 'port', 'database', 'user', 'password', 'sslMode', 'sslCaFile', 'applicationName', 'connectTimeoutSeconds', 'statementTimeoutSeconds']);
+      assert.equal(fields.password.secret, true);
+      assert.equal(fields.password.type, 'password');
+      assert.deepEqual(fields.sslMode.enum, ['disable', 'require', 'verify-ca', 'verify-full']);
+      assert.equal(fields.sslCaFile.type, 'file');
+    });
+
+    it('tests a connection and says what it found', async () => {
+      const result = await plugin.testConnection(config, secrets, context);
+      assert.match(result.message ?? '', new RegExp(`^PostgreSQL ${server.version}\\.\\d+.*: 4 tables and views in 1 schemas`));
+    });
+
+    it('connects through a URL the plugin parsed', async () => {
+      const { config: fromUrl, secrets: fromUrlSecrets } = plugin.parseUrl!(server.url);
+      const other = await plugin.connect(fromUrl, fromUrlSecrets, context);
+      try {
+        assert.equal((await other.countRows({ name: 'items' })).count, 50);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe("the server's errors, mapped", () => {
+    it('a wrong password is an auth error with the server message, and never shows the password', async () => {
+      const wrong = randomBytes(12).toString('hex');
+      await assert.rejects(plugin.testConnection(config, { password: wrong }, context), (e: DatasourceError) => {
+        isCode('auth', /password authentication failed for user "nocoflo_test"/)(e);
+        assert.ok(!e.message.includes(wrong));
+        return true;
+      });
+      await assert.rejects(plugin.testConnection(config, {}, context), isCode('auth', /password/));
+      await assert.rejects(plugin.testConnection({ ...config, user: 'nobody_here' }, secrets, context), isCode('auth', /nobody_here/));
+    });
+
+    it('a port where nothing listens is a connection error', async () => {
+      const port = await freePort();
+      await assert.rejects(plugin.testConnection({ ...config, port }, secrets, context), isCode('connection', /nothing is listening/));
+    });
+
+    it('a missing database is not_found', async () => {
+      await assert.rejects(plugin.testConnection({ ...config, database: 'no_such_db' }, secrets, context), isCode('not_found', /database "no_such_db" does not exist/));
+    });
+
+    it('a server that refuses unencrypted connections, or has no SSL, says so', async () => {
+      await assert.rejects(plugin.testConnection({ ...config, user: SSL_ONLY_USER }, secrets, context), isCode('connection', /no encryption.*Set SSL to "require"/));
+      await assert.rejects(plugin.testConnection({ ...config, sslMode: 'require' }, secrets, context), isCode('connection', /does not support SSL/));
+    });
+
+    it('a server that never answers is a timeout after connectTimeoutSeconds', async () => {
+      const sockets: Socket[] = [];
+      const silent: Server = createServer((socket) => sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const port = (silent.address() as { port: number }).port;
+      const started = Date.now();
+      try {
+        await assert.rejects(plugin.testConnection({ ...config, port, connectTimeoutSeconds: 1 }, secrets, context), isCode('timeout', /timed out/));
+        assert.ok(Date.now() - started < 5_000);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    });
+
+    it('refuses bad settings before connecting', async () => {
+      await assert.rejects(plugin.testConnection({ ...config, sslMode: 'sometimes' }, secrets, context), isCode('invalid_value', /sslMode/));
+      await assert.rejects(plugin.testConnection({ ...config, database: '' }, secrets, context), isCode('invalid_value', /database/));
+    });
+
+    it('a table the user may not read is a permission error', async () => {
+      await assert.rejects(session.readRows({ schema: 'public', name: 'locked' }, { limit: 10 }), isCode('permission', /permission denied for table locked/));
+    });
+  });
+
+  describe('cancellation and timeouts', () => {
+    const activeSleeps = async () =>
+      Number((await server.admin<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%slow%' AND application_name = 'nocoflo-test'")).rows[0].n);
+
+    it('cancels a slow read on the server when its signal aborts', async () => {
+      const controller = new AbortController();
+      const started = Date.now();
+      const reading = session.readRows({ name: 'slow' }, { limit: 10, signal: controller.signal });
+      // Wait until the server is running it, then abort.
+      for (let i = 0; i < 100 && (await activeSleeps()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await activeSleeps(), 1, 'the slow query runs on the server');
+      controller.abort();
+      await assert.rejects(reading, isCode('cancelled'));
+      assert.ok(Date.now() - started < 10_000, 'it did not wait for pg_sleep(30)');
+      assert.equal(await activeSleeps(), 0, 'the query is gone from pg_stat_activity');
+      // The session carries on.
+      assert.equal((await session.countRows({ name: 'items' })).count, 50);
+    });
+
+    it('cancels at once when the signal has already aborted, and when it aborts right after the call', async () => {
+      await assert.rejects(session.readRows({ name: 'items' }, { limit: 10, signal: AbortSignal.abort() }), isCode('cancelled'));
+      const controller = new AbortController();
+      const reading = session.countRows({ name: 'slow' }, { signal: controller.signal });
+      controller.abort();
+      await assert.rejects(reading, isCode('cancelled'));
+      for (let i = 0; i < 50 && (await activeSleeps()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await activeSleeps(), 0);
+    });
+
+    it('stops a statement at statementTimeoutSeconds with a timeout error', async () => {
+      const impatient = await plugin.connect({ ...config, statementTimeoutSeconds: 1 }, secrets, context);
+      try {
+        const started = Date.now();
+        await assert.rejects(impatient.readRows({ name: 'slow' }, { limit: 1 }), isCode('timeout', /statement timeout/));
+        assert.ok(Date.now() - started < 10_000);
+        assert.equal((await impatient.countRows({ name: 'items' })).count, 50, 'the session still works');
+      } finally {
+        await impatient.close();
+      }
+    });
+  });
+
+  describe('server restarts', () => {
+    it('reconnects after the server restarted: the next write and read work', async () => {
+      // Several idle connections in the pool, all of which the restart kills.
+      const first = await Promise.all([1, 2, 3].map(() => session.readRows({ name: 'items' }, { limit: 5 })));
+      await server.restart();
+      await session.updateRow({ name: 'items' }, { id: 1 }, { note: 'after restart' }, { note: 'note 1' });
+      assert.equal((await server.admin('SELECT note FROM items WHERE id = 1')).rows[0].note, 'after restart');
+      const again = await session.readRows({ name: 'items' }, { limit: 5 });
+      assert.deepEqual(again.rows.slice(1), first[0].rows.slice(1));
+    });
+
+    it('retries a read once on a new connection when the server restarts under it', async () => {
+      const reading = session.readRows({ name: 'slowish' }, { limit: 1 });
+      const running = async () => Number((await server.admin<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%slowish%'")).rows[0].n);
+      for (let i = 0; i < 100 && (await running()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await server.restart();
+      assert.deepEqual((await reading).rows, [['', 1]]);
+      assert.ok(logs.some((l) => /was lost \(.*\); trying again on a new one/.test(l)), logs.join('\n'));
+    });
+
+    it('refuses calls on a closed session with a connection error, and no log line holds the password', async () => {
+      const other = await plugin.connect(config, secrets, context);
+      await other.close();
+      await assert.rejects(other.readRows({ name: 'items' }, { limit: 1 }), isCode('connection', /closed/));
+      assert.equal(logs.some((l) => l.includes(server.password)), false);
+    });
+  });
+});

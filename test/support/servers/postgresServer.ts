@@ -1,0 +1,192 @@
+// A throwaway PostgreSQL cluster for integration tests: initdb into a fresh temporary directory, a server that
+// listens only on 127.0.0.1 (on a free port) with its unix socket inside that directory, one login role with a
+// generated SCRAM password and one database it owns. Nothing is skipped: missing binaries fail loudly with the
+// Debian package to install. stop() (and, as a last resort, process exit) stops the server and deletes the
+// directory.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import pg from 'pg';
+
+export interface PostgresServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** postgres://user:password@127.0.0.1:port/database */
+  url: string;
+  /** PostgreSQL major version, e.g. 15. */
+  version: number;
+  /** Runs SQL as the superuser (over the unix socket) in `database` or another one. */
+  admin<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[], database?: string): Promise<pg.QueryResult<T>>;
+  /** Stops the server (fast shutdown: sessions are terminated) and starts it again on the same port. */
+  restart(): Promise<void>;
+  /** Stops the server and deletes its directory. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface PostgresServerOptions {
+  /** Extra pg_hba.conf lines, placed before the default ones (first match wins). */
+  hba?: string[];
+  /** Extra server settings (`-c name=value`). */
+  settings?: Record<string, string>;
+}
+
+const PACKAGE_HINT = 'Install the Debian package "postgresql" (apt-get install postgresql), or set NOCOFLO_PG_BIN to the directory holding initdb, pg_ctl and postgres.';
+
+function findBinDir(): string {
+  const fromEnv = process.env.NOCOFLO_PG_BIN;
+  const candidates: string[] = [];
+  if (fromEnv) candidates.push(fromEnv);
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian)) {
+    for (const version of readdirSync(debian).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))) candidates.push(path.join(debian, version, 'bin'));
+  }
+  const pgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  if (pgConfig.status === 0) candidates.push(pgConfig.stdout.trim());
+  const found = candidates.find((dir) => ['initdb', 'pg_ctl', 'postgres'].every((b) => existsSync(path.join(dir, b))));
+  if (!found) throw new Error(`PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found (looked in ${candidates.join(', ') || 'no candidate directory'}). ${PACKAGE_HINT}`);
+  return found;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+const quoteIdent = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
+export async function startPostgres(options: PostgresServerOptions = {}): Promise<PostgresServer> {
+  const bin = findBinDir();
+  const asRoot = process.getuid?.() === 0;
+  let owner: { uid: number; gid: number } | undefined;
+  if (asRoot) {
+    if (!existsSync('/usr/sbin/runuser') && !existsSync('/sbin/runuser') && spawnSync('runuser', ['--help']).error) {
+      throw new Error('The tests run as root, and PostgreSQL refuses to run as root, but "runuser" (Debian package "util-linux") is missing.');
+    }
+    const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+    const uid = id('-u');
+    const gid = id('-g');
+    if (uid.status !== 0 || gid.status !== 0) throw new Error(`The tests run as root and need the system user "postgres" to run the server, but it does not exist. ${PACKAGE_HINT}`);
+    owner = { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  }
+  // Short path: the unix socket path (dir + /.s.PGSQL.port) must fit in 107 bytes.
+  const dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-pg-'));
+  if (owner) chownSync(dir, owner.uid, owner.gid);
+  const data = path.join(dir, 'data');
+  const log = path.join(dir, 'server.log');
+
+  const run = (binary: string, args: string[], what: string) => {
+    const command = owner ? 'runuser' : path.join(bin, binary);
+    const argv = owner ? ['-u', 'postgres', '--', path.join(bin, binary), ...args] : args;
+    // TZ pins the cluster's default time zone, so tests see the same server wherever they run.
+    const result = spawnSync(command, argv, { encoding: 'utf8', cwd: dir, env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' } });
+    if (result.error) throw new Error(`${what} could not run ${binary}: ${result.error.message}. ${PACKAGE_HINT}`);
+    if (result.status !== 0) {
+      const serverLog = existsSync(log) ? spawnSync('tail', ['-n', '30', log], { encoding: 'utf8' }).stdout : '';
+      throw new Error(`${what} failed (${binary} exited with ${result.status}):\n${result.stdout}\n${result.stderr}\n${serverLog}`);
+    }
+    return result.stdout;
+  };
+
+  let running = false;
+  let removed = false;
+  const stopNow = (mode: 'fast' | 'immediate') => {
+    if (!running) return;
+    running = false;
+    run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop'], 'Stopping PostgreSQL');
+  };
+  const cleanUp = () => {
+    try {
+      stopNow('immediate');
+    } catch {
+      // The directory goes anyway.
+    }
+    if (!removed) {
+      removed = true;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // Last resort when a test run dies without calling stop().
+  const onExit = () => cleanUp();
+  process.once('exit', onExit);
+
+  try {
+    run('initdb', ['-D', data, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync'], 'initdb');
+    writeFileSync(
+      path.join(data, 'pg_hba.conf'),
+      [...(options.hba ?? []), 'local all all trust', 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n'),
+    );
+    const port = await freePort();
+    const settings: Record<string, string> = {
+      listen_addresses: '127.0.0.1',
+      port: String(port),
+      unix_socket_directories: dir,
+      fsync: 'off',
+      synchronous_commit: 'off',
+      full_page_writes: 'off',
+      max_connections: '50',
+      ...(options.settings ?? {}),
+    };
+    const serverOptions = Object.entries(settings)
+      .map(([k, v]) => `-c ${k}=${v}`)
+      .join(' ');
+    const start = () => {
+      run('pg_ctl', ['-D', data, '-l', log, '-o', serverOptions, '-w', '-t', '60', 'start'], 'Starting PostgreSQL');
+      running = true;
+    };
+    start();
+
+    const admin = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = [], database = 'postgres') => {
+      const client = new pg.Client({ host: dir, port, user: 'postgres', database });
+      await client.connect();
+      try {
+        return await client.query<T>(sql, params);
+      } finally {
+        await client.end();
+      }
+    };
+
+    const user = 'nocoflo_test';
+    const database = 'nocoflo_test';
+    const password = randomBytes(18).toString('base64url');
+    await admin(`CREATE ROLE ${quoteIdent(user)} LOGIN PASSWORD ${quoteLiteral(password)}`);
+    await admin(`CREATE DATABASE ${quoteIdent(database)} OWNER ${quoteIdent(user)}`);
+    const version = Number((await admin<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0].v.slice(0, -4));
+
+    return {
+      host: '127.0.0.1',
+      port,
+      user,
+      password,
+      database,
+      url: `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+      version,
+      admin: (sql, params, db) => admin(sql, params, db ?? database),
+      async restart() {
+        stopNow('fast');
+        start();
+      },
+      async stop() {
+        process.removeListener('exit', onExit);
+        cleanUp();
+      },
+    };
+  } catch (error) {
+    process.removeListener('exit', onExit);
+    cleanUp();
+    throw error;
+  }
+}
