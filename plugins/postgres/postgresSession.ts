@@ -19,7 +19,7 @@ import type {
   TableSchema,
 } from '../../api';
 import { datasourceError } from '../kit/errors';
-import { listTables, readSchema, type SchemaDetails } from './introspection';
+import { listTables } from './introspection';
 import { fromPgError, isConnectionError, isDatabaseError, type MapOptions } from './pgErrors';
 import { PostgresTables, type Runner } from './tableOperations';
 
@@ -30,9 +30,9 @@ export interface PgModule {
 }
 type ClientConfig = Pg.ClientConfig;
 
-const cancelled = (cause?: unknown) => datasourceError('cancelled', 'Cancelled: the query was stopped on the server.', cause === undefined ? {} : { cause });
+const cancelled = (cause?: unknown, message = 'Cancelled.') => datasourceError('cancelled', message, cause === undefined ? {} : { cause });
 
-/** How long a cancelled query may take to stop before its connection is closed instead. */
+/** A cancel is repeated every CANCEL_RETRY_MS until the query stops; after CANCEL_ATTEMPTS its connection is closed. */
 const CANCEL_RETRY_MS = 100;
 const CANCEL_ATTEMPTS = 50;
 
@@ -78,7 +78,7 @@ class ClientRunner implements Runner {
       if (this.aborted) throw cancelled();
       return { rows: result.rows as CellValue[][], rowCount: result.rowCount ?? 0 };
     } catch (error) {
-      if (this.aborted) throw cancelled(error);
+      if (this.aborted) throw cancelled(error, this.cancelSent ? 'Cancelled: the query was stopped on the server.' : 'Cancelled.');
       throw fromPgError(error, map);
     } finally {
       settled = true;
@@ -99,6 +99,8 @@ export class PostgresSession implements DatasourceSession {
   private readonly pool: Pg.Pool;
   private readonly tables: PostgresTables;
   private closed = false;
+  /** Aborted by close(): running queries are cancelled on the server instead of holding close() up. */
+  private readonly closing = new AbortController();
 
   private constructor(
     private readonly pg: PgModule,
@@ -152,15 +154,15 @@ export class PostgresSession implements DatasourceSession {
   }
 
   insertRow(table: TableRef, values: RowValues): Promise<{ key: RowKey | null; row?: RowValues }> {
-    return this.write((runner) => this.tables.insertRow(runner, table, values));
+    return this.write((runner) => this.tables.insertRow(runner, table, values), table);
   }
 
   updateRow(table: TableRef, key: RowKey, changes: RowValues, expected: RowValues): Promise<{ row?: RowValues }> {
-    return this.write((runner) => this.tables.updateRow(runner, table, key, changes, expected));
+    return this.write((runner) => this.tables.updateRow(runner, table, key, changes, expected), table);
   }
 
   deleteRow(table: TableRef, key: RowKey, expected: RowValues): Promise<void> {
-    return this.write((runner) => this.tables.deleteRow(runner, table, key, expected));
+    return this.write((runner) => this.tables.deleteRow(runner, table, key, expected), table);
   }
 
   /** BEGIN … COMMIT on one connection; any failure rolls everything back. */
@@ -193,6 +195,7 @@ export class PostgresSession implements DatasourceSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort();
     await this.pool.end();
   }
 
@@ -202,26 +205,50 @@ export class PostgresSession implements DatasourceSession {
   }
 
   /** Writes are never retried: the first attempt may have been applied. */
-  private write<T>(work: (runner: ClientRunner) => Promise<T>): Promise<T> {
-    return this.withClient(undefined, work);
+  private write<T>(work: (runner: ClientRunner) => Promise<T>, table: TableRef): Promise<T> {
+    return this.withClient(undefined, work, { table });
+  }
+
+  /** A client from the pool, or a cancellation if `signal` aborts while the pool is busy. */
+  private acquire(signal: AbortSignal): Promise<Pg.PoolClient> {
+    const connecting = this.pool.connect();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        reject(cancelled());
+        connecting.then((client) => client.release(), () => undefined);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      connecting.then(
+        (client) => {
+          signal.removeEventListener('abort', onAbort);
+          if (!signal.aborted) resolve(client);
+        },
+        (error) => {
+          signal.removeEventListener('abort', onAbort);
+          if (!signal.aborted) reject(error);
+        },
+      );
+    });
   }
 
   private async withClient<T>(
-    signal: AbortSignal | undefined,
+    requestSignal: AbortSignal | undefined,
     work: (runner: ClientRunner) => Promise<T>,
     options: { retry?: boolean; table?: TableRef } = {},
   ): Promise<T> {
     if (this.closed) throw datasourceError('connection', `The session to ${this.description} is closed.`);
+    const signal = requestSignal ? AbortSignal.any([requestSignal, this.closing.signal]) : this.closing.signal;
     // Let pending socket events run first (two turns: the first may come after this turn's poll phase), so the pool
     // has dropped idle connections the server already closed (after a restart, say) instead of handing one out.
     for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
     for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw cancelled();
-      const retryable = () => options.retry === true && attempt === 0 && !signal?.aborted && !this.closed;
+      if (signal.aborted) throw cancelled();
+      const retryable = () => options.retry === true && attempt === 0 && !signal.aborted && !this.closed;
       let client: Pg.PoolClient;
       try {
-        client = await this.pool.connect();
+        client = await this.acquire(signal);
       } catch (error) {
+        if (signal.aborted) throw cancelled(error);
         const mapped = fromPgError(error);
         // A refused or reset connection may be a restarting server; a timeout or a wrong password will not change.
         if (retryable() && isConnectionError(mapped)) continue;
@@ -280,4 +307,3 @@ export class PostgresSession implements DatasourceSession {
   }
 }
 
-export type { SchemaDetails };

@@ -176,6 +176,18 @@ describe('PostgreSQL connections, cancellation and restarts', function () {
       assert.equal(await activeSleeps(), 0);
     });
 
+    it('closing a session cancels its running queries instead of waiting for them', async () => {
+      const other = await plugin.connect(config, secrets, context);
+      const reading = other.readRows({ name: 'slow' }, { limit: 1 });
+      for (let i = 0; i < 100 && (await activeSleeps()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const started = Date.now();
+      const outcome = assert.rejects(reading, isCode('cancelled'));
+      await other.close();
+      await outcome;
+      assert.ok(Date.now() - started < 10_000);
+      assert.equal(await activeSleeps(), 0);
+    });
+
     it('stops a statement at statementTimeoutSeconds with a timeout error', async () => {
       const impatient = await plugin.connect({ ...config, statementTimeoutSeconds: 1 }, secrets, context);
       try {

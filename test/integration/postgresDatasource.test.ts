@@ -5,6 +5,7 @@
 // postgres*.test.ts files.
 import * as assert from 'node:assert/strict';
 import type { DatasourceContext, DatasourceError, DatasourceSession, RowValues, TableRef } from '../../api';
+import pg from 'pg';
 import { createPostgresDatasource } from '../../plugins/postgres';
 import { startPostgres, type PostgresServer } from '../support/servers/postgresServer';
 
@@ -466,7 +467,20 @@ describe('PostgreSQL datasource: catalog, values and writes', function () {
     });
   });
 
-  describe('secrets', () => {
+  describe('process hygiene', () => {
+    it("leaves pg's global type parsers alone for other users of pg in the same process", async () => {
+      assert.equal(pg.types.getTypeParser(20, 'text')('9007199254740993'), '9007199254740993');
+      assert.ok(pg.types.getTypeParser(1184, 'text')('2024-03-10 06:30:00+05:30') instanceof Date);
+      const client = new pg.Client({ host: server.host, port: server.port, user: server.user, password: server.password, database: server.database });
+      await client.connect();
+      try {
+        const { rows } = await client.query("SELECT '{\"a\": 1}'::jsonb AS j, 5::int8 AS n");
+        assert.deepEqual(rows[0], { j: { a: 1 }, n: '5' });
+      } finally {
+        await client.end();
+      }
+    });
+
     it('never puts the password in logs or descriptions', () => {
       assert.ok(logs.length > 0);
       assert.equal(logs.some((l) => l.includes(server.password)), false);

@@ -119,9 +119,20 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
       rmSync(dir, { recursive: true, force: true });
     }
   };
-  // Last resort when a test run dies without calling stop().
+  // Last resort when a test run dies without calling stop(): on exit, or when killed by SIGTERM/SIGHUP (cleaned up,
+  // then the signal is raised again so the process still ends the way it was asked to).
   const onExit = () => cleanUp();
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanUp();
+    process.kill(process.pid, signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+  const forget = () => {
+    process.removeListener('exit', onExit);
+    for (const signal of signals) process.removeListener(signal, onSignal);
+  };
   process.once('exit', onExit);
+  for (const signal of signals) process.once(signal, onSignal);
 
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync'], 'initdb');
@@ -180,12 +191,12 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
         start();
       },
       async stop() {
-        process.removeListener('exit', onExit);
+        forget();
         cleanUp();
       },
     };
   } catch (error) {
-    process.removeListener('exit', onExit);
+    forget();
     cleanUp();
     throw error;
   }
