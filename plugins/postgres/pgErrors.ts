@@ -51,12 +51,12 @@ const CLASS_CODES: Record<string, DatasourceErrorCode> = {
   '08': 'connection',
   '22': 'invalid_value',
   '23': 'constraint',
-  '25': 'read_only',
   '28': 'auth',
   '3D': 'not_found',
   '3F': 'not_found',
   '40': 'conflict',
-  '53': 'connection',
+  // 53: insufficient resources (disk full, out of memory); 53300, too many connections, is handled apart.
+  '53': 'too_large',
   '54': 'too_large',
   '57': 'connection',
 };
@@ -90,6 +90,11 @@ export function fromPgError(error: unknown, options: MapOptions = {}): Datasourc
         return make('unsupported', withDetail(error));
       case 'P0001':
         return make('constraint', withDetail(error));
+      case '25006':
+      case '428C9':
+        return make('read_only', withDetail(error));
+      case '53300':
+        return make('connection', withDetail(error));
       case '28000':
         if (/no encryption/i.test(error.message)) {
           return make('connection', `The server refused an unencrypted connection (${error.message}). Set SSL to "require" (or verify-ca / verify-full) for this datasource.`);

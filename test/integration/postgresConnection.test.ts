@@ -145,6 +145,18 @@ describe('PostgreSQL connections, cancellation and restarts', function () {
     it('a table the user may not read is a permission error', async () => {
       await assert.rejects(session.readRows({ schema: 'public', name: 'locked' }, { limit: 10 }), isCode('permission', /permission denied for table locked/));
     });
+
+    it('a write where the server only allows reading is a read_only error', async () => {
+      const password = randomBytes(12).toString('base64url');
+      await server.admin(`CREATE ROLE nocoflo_reader LOGIN PASSWORD '${password}'; ALTER ROLE nocoflo_reader SET default_transaction_read_only = on; GRANT SELECT, UPDATE ON items TO nocoflo_reader`);
+      const reader = await plugin.connect({ ...config, user: 'nocoflo_reader' }, { password }, context);
+      try {
+        assert.equal((await reader.countRows({ name: 'items' })).count, 50);
+        await assert.rejects(reader.updateRow({ name: 'items' }, { id: 2 }, { note: 'x' }, { note: 'note 2' }), isCode('read_only', /read-only transaction/));
+      } finally {
+        await reader.close();
+      }
+    });
   });
 
   describe('cancellation and timeouts', () => {
