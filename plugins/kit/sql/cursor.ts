@@ -5,10 +5,12 @@ import { datasourceError } from '../errors';
 // bytes survive JSON. A cursor also names the ordering it was made for, so one from another sort is refused
 // instead of silently returning wrong rows.
 
-type Tagged = null | string | number | boolean | { b: string } | { u: string };
+type Tagged = null | string | number | boolean | { b: string } | { u: string } | { f: string };
 
 function tag(value: CellValue): Tagged {
   if (typeof value === 'bigint') return { b: value.toString() };
+  // JSON has no NaN or Infinity (it would write null, and the next page would start over after the NULLs).
+  if (typeof value === 'number' && !Number.isFinite(value)) return { f: String(value) };
   if (value instanceof Uint8Array) return { u: Buffer.from(value).toString('base64') };
   return value;
 }
@@ -18,6 +20,8 @@ function untag(value: unknown): CellValue {
   if (typeof value === 'object' && value !== null) {
     if (typeof (value as { b?: unknown }).b === 'string' && /^-?\d+$/.test((value as { b: string }).b)) return BigInt((value as { b: string }).b);
     if (typeof (value as { u?: unknown }).u === 'string') return new Uint8Array(Buffer.from((value as { u: string }).u, 'base64'));
+    const f = (value as { f?: unknown }).f;
+    if (f === 'NaN' || f === 'Infinity' || f === '-Infinity') return Number(f);
   }
   throw new Error('bad value');
 }
