@@ -43,7 +43,6 @@ export interface SchemaDetails {
    * (json, xml, geometric…), the enum itself for domains over enums (PostgreSQL finds no operators for those).
    */
   compareAs: Map<string, string>;
-  oid: number;
 }
 
 export async function readSchema(query: Query, table: TableRef): Promise<SchemaDetails> {
@@ -140,7 +139,7 @@ export async function readSchema(query: Query, table: TableRef): Promise<SchemaD
         schema.readOnlyReason = 'This table has no primary key or unique key, so Nocoflo cannot address single rows. It opens read-only; add a primary key to edit it.';
       }
   }
-  return { schema, compareAs, oid };
+  return { schema, compareAs };
 }
 
 function isComparable(type: ResolvedType): boolean {

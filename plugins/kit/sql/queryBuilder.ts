@@ -63,7 +63,11 @@ export class SqlBuilder {
   }
 
   keyColumns(schema: TableSchema): KeyColumn[] {
-    return (schema.rowKey?.columns ?? []).map((name) => ({ name, expr: this.dialect.quoteIdentifier(name) }));
+    return (schema.rowKey?.columns ?? []).map((name) => {
+      const quoted = this.dialect.quoteIdentifier(name);
+      const column = this.options.comparable && schema.columns.find((c) => c.name === name);
+      return { name, expr: column ? this.options.comparable!(column, quoted) : quoted };
+    });
   }
 
   column(schema: TableSchema, name: string): ColumnSchema | KeyColumn {
