@@ -39,7 +39,7 @@ describe('PostgreSQL connections, cancellation and restarts', function () {
 
   before(async () => {
     // A user the server only accepts over SSL, as a server with hostssl-only rules would.
-    server = await startPostgres({ hba: [`host all ${SSL_ONLY_USER} 127.0.0.1/32 reject`] });
+    server = await startPostgres({ ssl: true, hba: [`hostssl all ${SSL_ONLY_USER} 127.0.0.1/32 scram-sha-256`, `host all ${SSL_ONLY_USER} 127.0.0.1/32 reject`] });
     await server.admin(`SET ROLE ${server.user};
       CREATE TABLE items (id int PRIMARY KEY, note text);
       INSERT INTO items SELECT i, 'note ' || i FROM generate_series(1, 50) i;
@@ -117,9 +117,35 @@ describe('PostgreSQL connections, cancellation and restarts', function () {
       await assert.rejects(plugin.testConnection({ ...config, database: 'no_such_db' }, secrets, context), isCode('not_found', /database "no_such_db" does not exist/));
     });
 
-    it('a server that refuses unencrypted connections, or has no SSL, says so', async () => {
-      await assert.rejects(plugin.testConnection({ ...config, user: SSL_ONLY_USER }, secrets, context), isCode('connection', /no encryption.*Set SSL to "require"/));
-      await assert.rejects(plugin.testConnection({ ...config, sslMode: 'require' }, secrets, context), isCode('connection', /does not support SSL/));
+    it('connects with SSL in every mode, and says what is wrong when SSL is refused, missing or unverifiable', async () => {
+      const password = randomBytes(12).toString('base64url');
+      await server.admin(`CREATE ROLE ${SSL_ONLY_USER} LOGIN PASSWORD '${password}'; GRANT SELECT ON items TO ${SSL_ONLY_USER}`);
+      const sslOnly = { ...config, user: SSL_ONLY_USER };
+      await assert.rejects(plugin.testConnection(sslOnly, { password }, context), isCode('connection', /no encryption.*Set SSL to "require"/));
+      const ssl = async (extra: DatasourceConfig) => {
+        const s = await plugin.connect({ ...sslOnly, ...extra }, { password }, context);
+        try {
+          return (await s.readRows({ name: 'items' }, { limit: 1 })).rows.length;
+        } finally {
+          await s.close();
+        }
+      };
+      assert.equal(await ssl({ sslMode: 'require' }), 1);
+      assert.equal(await ssl({ sslMode: 'verify-ca', sslCaFile: server.caFile! }), 1);
+      assert.equal(await ssl({ sslMode: 'verify-full', sslCaFile: server.caFile! }), 1);
+      await assert.rejects(plugin.testConnection({ ...sslOnly, sslMode: 'verify-full' }, { password }, context), isCode('connection', /SSL connection failed: .*self[- ]signed/i));
+      // verify-ca checks the chain only; verify-full also the host name, and the certificate is for 127.0.0.1, not localhost.
+      assert.equal(await ssl({ host: 'localhost', sslMode: 'verify-ca', sslCaFile: server.caFile! }), 1);
+      await assert.rejects(plugin.testConnection({ ...sslOnly, host: 'localhost', sslMode: 'verify-full', sslCaFile: server.caFile! }, { password }, context), isCode('connection', /SSL connection failed/));
+    });
+
+    it('a server without SSL says so when SSL is asked for', async () => {
+      const plain = await startPostgres();
+      try {
+        await assert.rejects(plugin.testConnection({ ...config, port: plain.port, user: plain.user, database: plain.database, sslMode: 'require' }, { password: plain.password }, context), isCode('connection', /does not support SSL/));
+      } finally {
+        await plain.stop();
+      }
     });
 
     it('a server that never answers is a timeout after connectTimeoutSeconds', async () => {
@@ -140,6 +166,8 @@ describe('PostgreSQL connections, cancellation and restarts', function () {
     it('refuses bad settings before connecting', async () => {
       await assert.rejects(plugin.testConnection({ ...config, sslMode: 'sometimes' }, secrets, context), isCode('invalid_value', /sslMode/));
       await assert.rejects(plugin.testConnection({ ...config, database: '' }, secrets, context), isCode('invalid_value', /database/));
+      await assert.rejects(plugin.testConnection({ ...config, sslMode: 'verify-full', sslCaFile: '/nonexistent/root.crt' }, secrets, context), isCode('not_found', /\/nonexistent\/root\.crt/));
+      await assert.rejects(plugin.testConnection({ ...config, sslMode: 'verify-ca', sslCaFile: 'certs/root.crt' }, secrets, context), isCode('invalid_value', /no workspace folder/));
     });
 
     it('a table the user may not read is a permission error', async () => {

@@ -5,7 +5,7 @@
 // directory.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -21,6 +21,8 @@ export interface PostgresServer {
   url: string;
   /** PostgreSQL major version, e.g. 15. */
   version: number;
+  /** With `ssl: true`: the self-signed certificate (for 127.0.0.1) the server presents, to use as the CA. */
+  caFile?: string;
   /** Runs SQL as the superuser (over the unix socket) in `database` or another one. */
   admin<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[], database?: string): Promise<pg.QueryResult<T>>;
   /** Stops the server (fast shutdown: sessions are terminated) and starts it again on the same port. */
@@ -34,6 +36,8 @@ export interface PostgresServerOptions {
   hba?: string[];
   /** Extra server settings (`-c name=value`). */
   settings?: Record<string, string>;
+  /** Serve SSL with a fresh self-signed certificate for 127.0.0.1 (needs the `openssl` command). */
+  ssl?: boolean;
 }
 
 const PACKAGE_HINT = 'Install the Debian package "postgresql" (apt-get install postgresql), or set NOCOFLO_PG_BIN to the directory holding initdb, pg_ctl and postgres.';
@@ -140,6 +144,18 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
       path.join(data, 'pg_hba.conf'),
       [...(options.hba ?? []), 'local all all trust', 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n'),
     );
+    let caFile: string | undefined;
+    const sslSettings: Record<string, string> = {};
+    if (options.ssl) {
+      caFile = path.join(dir, 'server.crt');
+      const key = path.join(dir, 'server.key');
+      const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', caFile], { encoding: 'utf8' });
+      if (made.error || made.status !== 0) throw new Error(`Making a test certificate failed (install the Debian package "openssl"): ${made.error?.message ?? made.stderr}`);
+      // PostgreSQL refuses a key file that others can read, or that it does not own.
+      chmodSync(key, 0o600);
+      if (owner) for (const file of [key, caFile]) chownSync(file, owner.uid, owner.gid);
+      Object.assign(sslSettings, { ssl: 'on', ssl_cert_file: caFile, ssl_key_file: key });
+    }
     const port = await freePort();
     const settings: Record<string, string> = {
       listen_addresses: '127.0.0.1',
@@ -149,6 +165,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
       synchronous_commit: 'off',
       full_page_writes: 'off',
       max_connections: '50',
+      ...sslSettings,
       ...(options.settings ?? {}),
     };
     const serverOptions = Object.entries(settings)
@@ -185,6 +202,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
       database,
       url: `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
       version,
+      ...(caFile ? { caFile } : {}),
       admin: (sql, params, db) => admin(sql, params, db ?? database),
       async restart() {
         stopNow('fast');
