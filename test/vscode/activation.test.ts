@@ -22,6 +22,8 @@ describe('activation and the exported API', () => {
     const byId = new Map(api.listPlugins().map((p) => [p.id, p]));
     assert.equal(byId.get('nocoflo.sqlite')?.state, 'active');
     assert.equal(byId.get('nocoflo.sqlite')?.builtIn, true);
+    assert.equal(byId.get('nocoflo.postgres')?.state, 'active');
+    assert.equal(byId.get('nocoflo.postgres')?.builtIn, true);
     assert.equal(byId.get('nocoflo.table')?.kind, 'view');
     assert.deepEqual(api.listPlugins({ kind: 'view' }).every((p) => p.kind === 'view'), true);
   });
