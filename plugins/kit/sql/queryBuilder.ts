@@ -339,15 +339,19 @@ export class SqlBuilder {
     if (request.groupBy.length === 0 && request.measures.length === 0) throw datasourceError('invalid_value', 'An aggregate needs a group or a measure.');
     const groups = request.groupBy.map((g, i) => {
       let expr = this.quoted(schema, g.column);
+      let bound = false;
       if (g.bin) {
         if (!(typeof g.bin.step === 'number' && Number.isFinite(g.bin.step) && g.bin.step > 0)) throw datasourceError('invalid_value', 'A bin step must be a positive number.');
         const step = g.bin.step;
-        expr = this.dialect.binFloor(expr, () => params.add(step));
+        expr = this.dialect.binFloor(expr, () => {
+          bound = true;
+          return params.add(step);
+        });
       } else if (g.timeUnit) {
         if (!['year', 'month', 'day', 'hour'].includes(g.timeUnit)) throw datasourceError('invalid_value', `Unknown time unit "${g.timeUnit}".`);
         expr = this.dialect.timeUnit(expr, g.timeUnit);
       }
-      return { expr, alias: `g${i}`, as: g.column };
+      return { expr, alias: `g${i}`, as: g.column, bound };
     });
     const measures = request.measures.map((m) => {
       const fn = { count: 'COUNT', sum: 'SUM', mean: 'AVG', min: 'MIN', max: 'MAX' }[m.op];
@@ -358,7 +362,12 @@ export class SqlBuilder {
     const where = this.where(schema, params, request.filters);
     const limit = this.limit(request.limit ?? 10_000, 100_000);
     let sql = `SELECT ${[...groups.map((g) => `${g.expr} AS ${q(g.alias)}`), ...measures].join(', ')} FROM ${this.table(schema.table)} WHERE ${where}`;
-    if (groups.length > 0) sql += ` GROUP BY ${groups.map((g) => g.expr).join(', ')} ORDER BY ${groups.map((g) => g.expr).join(', ')}`;
+    // Where placeholders are positional (`?`), a group expression with bound values cannot be repeated: its values
+    // are bound once but would be read again by GROUP BY and ORDER BY. Such groups are named by their select-list
+    // position instead.
+    const positional = this.dialect.placeholder(1) === this.dialect.placeholder(2);
+    const groupRefs = groups.map((g, i) => (positional && g.bound ? String(i + 1) : g.expr));
+    if (groups.length > 0) sql += ` GROUP BY ${groupRefs.join(', ')} ORDER BY ${groupRefs.join(', ')}`;
     sql += ` LIMIT ${params.add(limit + 1)}`;
     return { sql, params: params.values, columns: [...groups.map((g) => g.as), ...request.measures.map((m) => m.as)], limit };
   }
