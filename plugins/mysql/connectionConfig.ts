@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import * as path from 'node:path';
+import type { SslOptions } from 'mysql2';
+import type { ConfigField, DatasourceConfig, DatasourceContext } from '../../api';
+import { datasourceError } from '../kit/errors';
+
+// The connection form, connection URLs, and how both become a mysql2 pool configuration. Passwords only ever arrive
+// in `secrets` and only ever leave in the pool configuration: never in config, descriptions, logs or messages.
+
+export const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+export const DEFAULT_PORT = 3306;
+export const DEFAULT_QUERY_TIMEOUT_SECONDS = 60;
+
+export const configFields: ConfigField[] = [
+  { key: 'host', label: 'Host', type: 'string', required: true, default: 'localhost', placeholder: 'db.example.com', description: 'Host name or IP address; an absolute path means a unix socket.' },
+  { key: 'port', label: 'Port', type: 'number', default: DEFAULT_PORT },
+  { key: 'database', label: 'Database', type: 'string', placeholder: 'app', description: 'The default database. Every database the user can see is listed either way.' },
+  { key: 'user', label: 'User', type: 'string', required: true },
+  { key: 'password', label: 'Password', type: 'password', secret: true, description: 'Kept in VS Code secret storage.' },
+  {
+    key: 'sslMode',
+    label: 'SSL',
+    type: 'enum',
+    enum: [...SSL_MODES],
+    default: 'disable',
+    description: 'require: encrypt without checking the certificate; verify-ca: check it against the CA; verify-full: also check the host name.',
+  },
+  { key: 'sslCaFile', label: 'SSL CA certificate', type: 'file', placeholder: 'certs/ca.pem', description: 'PEM file of the certificate authority (verify-ca, verify-full). Relative paths resolve against the workspace folder.' },
+  { key: 'connectTimeoutSeconds', label: 'Connect timeout (seconds)', type: 'number', default: 10 },
+  {
+    key: 'queryTimeoutSeconds',
+    label: 'Query timeout (seconds)',
+    type: 'number',
+    default: DEFAULT_QUERY_TIMEOUT_SECONDS,
+    description: 'Statements running longer are stopped on the server (KILL QUERY). 0: no limit.',
+  },
+];
+
+/** The settings of one connection, validated, without secrets. */
+export interface MysqlSettings {
+  host: string;
+  /** Set when `host` is a unix socket path. */
+  socketPath?: string;
+  port: number;
+  database?: string;
+  user: string;
+  sslMode: SslMode;
+  sslCaFile?: string;
+  connectTimeoutSeconds: number;
+  /** 0: no limit. */
+  queryTimeoutSeconds: number;
+}
+
+const invalid = (message: string) => datasourceError('invalid_value', message);
+
+function text(config: DatasourceConfig, key: string): string | undefined {
+  const value = config[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw invalid(`"${key}" must be text.`);
+  return value.trim() || undefined;
+}
+
+function number(config: DatasourceConfig, key: string, check: (n: number) => boolean, what: string): number | undefined {
+  const value = config[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(n) || !check(n)) throw invalid(`"${key}" must be ${what}.`);
+  return n;
+}
+
+export function readSettings(config: DatasourceConfig): MysqlSettings {
+  const host = text(config, 'host') ?? 'localhost';
+  const port = number(config, 'port', (n) => Number.isInteger(n) && n > 0 && n < 65536, 'a port number from 1 to 65535') ?? DEFAULT_PORT;
+  const user = text(config, 'user');
+  if (!user) throw invalid('A MySQL datasource needs a user name.');
+  const sslMode = (text(config, 'sslMode') ?? 'disable') as SslMode;
+  if (!SSL_MODES.includes(sslMode)) throw invalid(`sslMode must be one of ${SSL_MODES.join(', ')}.`);
+  const settings: MysqlSettings = {
+    host,
+    port,
+    user,
+    sslMode,
+    connectTimeoutSeconds: number(config, 'connectTimeoutSeconds', (n) => n > 0 && n <= 3600, 'a number of seconds from 1 to 3600') ?? 10,
+    queryTimeoutSeconds: number(config, 'queryTimeoutSeconds', (n) => n >= 0 && n <= 86_400 * 7, 'a number of seconds (0 for no limit)') ?? DEFAULT_QUERY_TIMEOUT_SECONDS,
+  };
+  if (path.isAbsolute(host) && host.startsWith('/')) settings.socketPath = host;
+  const database = text(config, 'database');
+  if (database) settings.database = database;
+  const sslCaFile = text(config, 'sslCaFile');
+  if (sslCaFile) settings.sslCaFile = sslCaFile;
+  return settings;
+}
+
+/** "user@host:port/database", for the tree and logs. */
+export function describe(settings: MysqlSettings): string {
+  const host = settings.socketPath ?? (settings.host.includes(':') ? `[${settings.host}]` : settings.host);
+  const where = settings.socketPath ? host : `${host}:${settings.port}`;
+  return `${settings.user}@${where}${settings.database ? `/${settings.database}` : ''}`;
+}
+
+function sslOptions(settings: MysqlSettings, context: DatasourceContext): SslOptions | undefined {
+  if (settings.sslMode === 'disable') return undefined;
+  // mysql2 checks the certificate of a server reached by IP address against the name "localhost", so verify-full
+  // would accept the wrong certificates and refuse the right ones; better to say so than to pretend.
+  if (settings.sslMode === 'verify-full' && isIP(settings.host.replace(/^\[(.*)\]$/, '$1'))) {
+    throw invalid(`sslMode verify-full checks the server's host name, which cannot be done for the IP address ${settings.host}: connect by host name, or use verify-ca.`);
+  }
+  let ca: string | undefined;
+  if (settings.sslCaFile) {
+    const base = context.workspaceFolders[0];
+    if (!path.isAbsolute(settings.sslCaFile) && !base) throw invalid(`The CA file "${settings.sslCaFile}" is a relative path, but no workspace folder is open to resolve it against.`);
+    const file = path.isAbsolute(settings.sslCaFile) ? settings.sslCaFile : path.resolve(base!, settings.sslCaFile);
+    try {
+      ca = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw datasourceError('not_found', `The SSL CA file ${file} cannot be read: ${(error as Error).message}`);
+    }
+  }
+  if (settings.sslMode === 'require') return { rejectUnauthorized: false };
+  // verify-ca checks the chain only; verify-full also checks the host name.
+  return { rejectUnauthorized: true, verifyIdentity: settings.sslMode === 'verify-full', ...(ca ? { ca } : {}) };
+}
+
+/**
+ * The mysql2 connection options shared by the pool and the side connection that stops queries (KILL QUERY).
+ *
+ * Values: `supportBigNumbers` + `bigNumberStrings` bring BIGINT as exact text (turned into bigint), DECIMAL stays
+ * text, `dateStrings` keeps DATE/DATETIME/TIMESTAMP as the server's text (never a JS Date, so nothing shifts time
+ * zones and zero dates survive), `jsonStrings` keeps JSON as its text. utf8mb4 on the wire, so emoji round-trip.
+ */
+export function connectionOptions(settings: MysqlSettings, secrets: Record<string, string>, context: DatasourceContext) {
+  const password = typeof secrets.password === 'string' && secrets.password !== '' ? secrets.password : undefined;
+  const ssl = sslOptions(settings, context);
+  return {
+    ...(settings.socketPath ? { socketPath: settings.socketPath } : { host: settings.host, port: settings.port }),
+    user: settings.user,
+    ...(password !== undefined ? { password } : {}),
+    ...(settings.database ? { database: settings.database } : {}),
+    ...(ssl ? { ssl } : {}),
+    connectTimeout: Math.round(settings.connectTimeoutSeconds * 1000),
+    charset: 'UTF8MB4_UNICODE_CI',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+    jsonStrings: true,
+    decimalNumbers: false,
+    multipleStatements: false,
+    // Prepared statements are cached per connection; the server caps them for all clients together.
+    maxPreparedStatements: 200,
+    enableKeepAlive: true,
+  };
+}
+
+/**
+ * Splits mysql://user:password@host:port/database?ssl-mode=…&ssl-ca=…&connect_timeout=… (or mariadb://…) into
+ * config and secrets ({ password }). `?socket=/path` connects through a unix socket.
+ */
+export function parseUrl(url: string): { config: DatasourceConfig; secrets: Record<string, string> } {
+  // Never echo the URL itself: it may hold the password.
+  const bad = (why: string) => invalid(`This is not a MySQL/MariaDB connection URL: ${why}.`);
+  const match = /^(mysql|mariadb):\/\//i.exec(url.trim());
+  if (!match) throw bad('it must start with mysql:// or mariadb://');
+  const rest = url.trim().slice(match[0].length);
+  const noHost = rest.startsWith('/') || rest.startsWith('?') || rest === '';
+  let parsed: URL;
+  try {
+    // WHATWG URL parses unknown schemes opaquely; swapping in http:// gives host/port/user parsing.
+    parsed = new URL(`http://${noHost ? 'no-host.invalid' : ''}${rest}`);
+  } catch {
+    throw bad('it cannot be parsed');
+  }
+  if (parsed.hostname.includes(',')) throw bad('several hosts are not supported');
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw bad('it has a malformed %-escape');
+    }
+  };
+  const config: DatasourceConfig = {};
+  const secrets: Record<string, string> = {};
+  const query = parsed.searchParams;
+  const host = query.get('socket') ?? (parsed.hostname && !noHost ? decode(parsed.hostname).replace(/^\[(.*)\]$/, '$1') : '');
+  if (host) config.host = host;
+  if (parsed.port) {
+    const n = Number(parsed.port);
+    if (!Number.isInteger(n) || n <= 0 || n >= 65536) throw bad('the port is not a number from 1 to 65535');
+    config.port = n;
+  }
+  const database = decode(parsed.pathname.replace(/^\//, ''));
+  if (database) config.database = database;
+  const user = query.get('user') ?? (parsed.username ? decode(parsed.username) : '');
+  if (user) config.user = user;
+  const password = query.get('password') ?? (parsed.password ? decode(parsed.password) : '');
+  if (password) secrets.password = password;
+  const sslMode = query.get('ssl-mode') ?? query.get('sslmode') ?? query.get('sslMode');
+  if (sslMode) {
+    // Both spellings: ours (libpq's) and MySQL's own --ssl-mode values.
+    const mapped = (
+      {
+        disable: 'disable',
+        disabled: 'disable',
+        prefer: 'disable',
+        preferred: 'disable',
+        require: 'require',
+        required: 'require',
+        'verify-ca': 'verify-ca',
+        verify_ca: 'verify-ca',
+        'verify-full': 'verify-full',
+        verify_identity: 'verify-full',
+      } as Record<string, SslMode>
+    )[sslMode.toLowerCase()];
+    if (!mapped) throw bad(`ssl-mode "${sslMode}" is not one of ${SSL_MODES.join(', ')}`);
+    config.sslMode = mapped;
+  }
+  const ca = query.get('ssl-ca') ?? query.get('sslca') ?? query.get('sslrootcert');
+  if (ca) config.sslCaFile = ca;
+  const connectTimeout = query.get('connect_timeout') ?? query.get('connectTimeout');
+  if (connectTimeout) {
+    const n = Number(connectTimeout);
+    if (!Number.isFinite(n) || n <= 0) throw bad('connect_timeout is not a positive number of seconds');
+    config.connectTimeoutSeconds = n;
+  }
+  return { config, secrets };
+}

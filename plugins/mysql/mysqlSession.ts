@@ -1,0 +1,476 @@
+import type {
+  AggregateRequest,
+  AggregateResult,
+  Capabilities,
+  CellValue,
+  CountRequest,
+  DatasourceError,
+  DatasourceSession,
+  DatasourceWriter,
+  ReadRowsRequest,
+  RowChange,
+  RowCount,
+  RowKey,
+  RowPage,
+  RowValues,
+  StatementPreview,
+  TableInfo,
+  TableRef,
+  TableSchema,
+} from '../../api';
+import type { FieldPacket, Pool, PoolConnection, PoolOptions, ResultSetHeader } from 'mysql2/promise';
+import { datasourceError, isDatasourceError } from '../kit/errors';
+import type { TableDetails } from './introspection';
+import { fromMysqlError, serverErrno, type ErrorContext } from './mysqlErrors';
+import type { Runner, ServerInfo } from './runner';
+import { MysqlTables, type WriteHooks } from './tableOperations';
+import { readRows, type FieldMeta } from './typeKinds';
+
+type Mysql = typeof import('mysql2/promise');
+
+export interface MysqlSessionOptions {
+  /** mysql2 options for the pool and for the side connection that stops queries. */
+  connection: PoolOptions;
+  description: string;
+  /** "host:port" or the socket path, for messages. */
+  where: string;
+  defaultDatabase?: string;
+  /** 0: no limit. */
+  queryTimeoutSeconds: number;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+const POOL_SIZE = 5;
+
+/** The SET statement every new connection runs first. */
+interface SessionSettings {
+  sql: string;
+  params: CellValue[];
+}
+/** How long a stopped statement may take to report back before its connection is dropped anyway. */
+const KILL_GRACE_MS = 2_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Binds JavaScript values with explicit protocol types where inference would lose something: integers as BIGINT
+ * (exact, and what LIMIT needs), bigints beyond BIGINT as DECIMAL, bytes as BLOB.
+ */
+function toParams(mysql: Mysql, values: readonly CellValue[]): unknown[] {
+  const typed = mysql.TypedParameter;
+  return values.map((value) => {
+    if (typeof value === 'number') return Number.isSafeInteger(value) && !Object.is(value, -0) ? typed.LONGLONG(value) : value;
+    if (typeof value === 'bigint') {
+      if (value >= -(2n ** 63n) && value < 2n ** 63n) return typed.LONGLONG(value);
+      if (value >= 0n && value < 2n ** 64n) return typed.LONGLONG.unsigned(value);
+      return typed.DECIMAL(value.toString());
+    }
+    if (typeof value === 'boolean') return typed.TINY(value ? 1 : 0);
+    if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return value;
+  });
+}
+
+/** Spatial values come as their stored bytes; mysql2 would otherwise parse them into objects. */
+const typeCast = (field: { type: string; buffer(): Buffer | null }, next: () => unknown) => (field.type === 'GEOMETRY' ? field.buffer() : next());
+
+/** One pooled connection lent to one operation. A connection whose statement was stopped is dropped, not reused. */
+class Lease {
+  poisoned = false;
+
+  constructor(
+    private readonly session: MysqlSession,
+    readonly connection: PoolConnection,
+  ) {}
+
+  runner(signal?: AbortSignal): Runner {
+    return {
+      query: async (sql, params = []) => {
+        const [rows, fields] = (await this.execute(sql, params, signal)) as [unknown[][], FieldPacket[]];
+        return readRows(rows, fields as unknown as FieldMeta[]);
+      },
+      write: async (sql, params = []) => {
+        const [header] = (await this.execute(sql, params, signal)) as [ResultSetHeader, unknown];
+        return { affectedRows: header.affectedRows, insertId: BigInt(header.insertId ?? 0) };
+      },
+    };
+  }
+
+  /** A statement that cannot be prepared or needs no parameters (transaction control). */
+  async text(sql: string): Promise<void> {
+    try {
+      await this.connection.query(sql);
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  release(): void {
+    if (this.poisoned) this.connection.destroy();
+    else this.connection.release();
+  }
+
+  private fail(error: unknown): Error {
+    const mapped = this.session.mapError(error);
+    if (isDatasourceError(mapped) && mapped.code === 'connection') this.poisoned = true;
+    return mapped;
+  }
+
+  private execute(sql: string, params: readonly CellValue[], signal?: AbortSignal): Promise<unknown> {
+    if (signal?.aborted) return Promise.reject(datasourceError('cancelled', 'Cancelled.'));
+    const threadId = this.connection.threadId;
+    this.session.running.add(threadId);
+    const pending = this.connection.execute({ sql, rowsAsArray: true, typeCast } as never, toParams(this.session.mysql, params) as never);
+    pending.then(
+      () => this.session.running.delete(threadId),
+      () => this.session.running.delete(threadId),
+    );
+    const timeoutMs = this.session.queryTimeoutMs;
+    if (!signal && timeoutMs === 0) return pending.catch((error) => Promise.reject(this.fail(error)));
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const onAbort = () => interrupt('cancelled');
+      const timer = timeoutMs > 0 ? setTimeout(() => interrupt('timeout'), timeoutMs) : undefined;
+      const finish = () => {
+        settled = true;
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      pending.then(
+        (result) => {
+          if (settled) return;
+          finish();
+          resolve(result);
+        },
+        (error) => {
+          if (settled) return;
+          finish();
+          reject(this.fail(error));
+        },
+      );
+      // The statement is stopped on the server (KILL QUERY from a side connection), not just abandoned: the
+      // promise settles once the server has let go of it, or after a grace period with the connection dropped.
+      const interrupt = (why: 'cancelled' | 'timeout') => {
+        if (settled) return;
+        finish();
+        this.poisoned = true;
+        void (async () => {
+          await this.session.killQuery(threadId);
+          await Promise.race([pending.then(noop, noop), sleep(KILL_GRACE_MS)]);
+          reject(
+            why === 'cancelled'
+              ? datasourceError('cancelled', 'Cancelled; the server stopped the query.')
+              : datasourceError('timeout', `The query ran longer than the query timeout (${timeoutMs / 1000} s) and was stopped on the server.`),
+          );
+        })();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+const noop = () => undefined;
+
+/** Which writes of one transaction went to tables that cannot roll back. */
+class TransactionState implements WriteHooks {
+  private readonly written = new Map<string, { details: TableDetails; count: number }>();
+
+  constructor(private readonly warn: (details: TableDetails) => void) {}
+
+  beforeWrite(details: TableDetails): void {
+    if (!details.transactional) this.warn(details);
+  }
+
+  afterWrite(details: TableDetails): void {
+    if (details.transactional) return;
+    const id = `${details.database}.${details.schema.table.name}`;
+    const entry = this.written.get(id) ?? { details, count: 0 };
+    entry.count++;
+    this.written.set(id, entry);
+  }
+
+  /** The error of a failed transaction, saying which earlier changes a non-transactional engine kept. */
+  explain(error: Error): Error {
+    if (this.written.size === 0 || !isDatasourceError(error)) return error;
+    const kept = [...this.written.values()]
+      .map(({ details, count }) => `${count} change${count === 1 ? '' : 's'} to \`${details.database}\`.\`${details.schema.table.name}\` (${details.engine ?? 'non-transactional'} engine)`)
+      .join(', ');
+    const message = `${error.message} The rest of the save was rolled back, but ${kept} stayed written: that storage engine cannot roll back. Convert the table to InnoDB to save all-or-nothing.`;
+    return datasourceError(error.code, message, {
+      cause: error,
+      ...('current' in error ? { current: error.current ?? null } : {}),
+      ...(error.column !== undefined ? { column: error.column } : {}),
+    });
+  }
+}
+
+/**
+ * A MySQL/MariaDB datasource session: a mysql2 pool (one connection per operation, one for a whole transaction),
+ * prepared statements for everything that carries values, server-side cancellation and timeouts, and a retry of
+ * read-only operations when a pooled connection turns out dead (e.g. after a server restart).
+ *
+ * Every connection gets `time_zone = '+00:00'`, so TIMESTAMP columns read and write in UTC whatever the server's
+ * or the client's zone (DATETIME has no zone and is shown as stored), and a strict sql_mode (STRICT_ALL_TABLES,
+ * backslash escapes on) so a value the column cannot hold is refused instead of silently truncated.
+ */
+export class MysqlSession implements DatasourceSession {
+  readonly capabilities: Capabilities = { insert: true, update: true, delete: true, transactions: true, aggregate: true, schemas: true, cheapCount: false };
+  readonly queryTimeoutMs: number;
+  private readonly tables: MysqlTables;
+  private readonly initialized = new WeakSet<object>();
+  private readonly warnedTables = new Set<string>();
+  /** Server thread ids of the connections running a statement right now. */
+  readonly running = new Set<number>();
+  private closed = false;
+
+  private constructor(
+    readonly mysql: Mysql,
+    private readonly pool: Pool,
+    private readonly options: MysqlSessionOptions,
+    readonly server: ServerInfo,
+    private readonly sessionSettings: SessionSettings,
+  ) {
+    this.queryTimeoutMs = Math.round(options.queryTimeoutSeconds * 1000);
+    this.tables = new MysqlTables(server, options.defaultDatabase);
+  }
+
+  get description(): string {
+    return this.options.description;
+  }
+
+  static async open(mysql: Mysql, options: MysqlSessionOptions): Promise<MysqlSession> {
+    const context: ErrorContext = { where: options.where };
+    const pool = mysql.createPool({ ...options.connection, connectionLimit: POOL_SIZE, maxIdle: 2, idleTimeout: 60_000, waitForConnections: true, queueLimit: 0 });
+    let connection: PoolConnection | undefined;
+    try {
+      connection = await pool.getConnection();
+      (connection as unknown as { connection: NodeJS.EventEmitter }).connection.on('error', noop);
+      const [[row]] = (await connection.query({ sql: 'SELECT VERSION(), @@SESSION.sql_mode', rowsAsArray: true })) as unknown as [[string, string][]];
+      const version = String(row[0]);
+      const mariadb = /mariadb/i.test(version);
+      // Strict for every engine; backslash escapes on, because LIKE patterns escape with a backslash.
+      const modes = String(row[1])
+        .split(',')
+        .filter((m) => m !== '' && m !== 'NO_BACKSLASH_ESCAPES');
+      if (!modes.includes('STRICT_ALL_TABLES')) modes.push('STRICT_ALL_TABLES');
+      const timeout = options.queryTimeoutSeconds;
+      const settings: SessionSettings = { sql: "SET time_zone = '+00:00', sql_mode = ?", params: [modes.join(',')] };
+      // The server-side limit stops a statement even if this client is gone; the client timer reports it.
+      if (timeout > 0) {
+        settings.sql += mariadb ? ', max_statement_time = ?' : ', max_execution_time = ?';
+        settings.params.push(mariadb ? timeout : Math.round(timeout * 1000));
+      }
+      const session = new MysqlSession(mysql, pool, options, { mariadb, version }, settings);
+      await session.initialize(connection);
+      connection.release();
+      connection = undefined;
+      return session;
+    } catch (error) {
+      connection?.destroy();
+      await pool.end().catch(noop);
+      throw fromMysqlError(error, context);
+    }
+  }
+
+  mapError(error: unknown): Error {
+    return fromMysqlError(error, { where: this.options.where });
+  }
+
+  listTables(options: { signal?: AbortSignal } = {}): Promise<TableInfo[]> {
+    return this.read(options.signal, undefined, (runner) => this.tables.listTables(runner));
+  }
+
+  getSchema(table: TableRef): Promise<TableSchema> {
+    return this.read(undefined, undefined, (runner) => this.tables.getSchema(runner, table));
+  }
+
+  readRows(table: TableRef, request: ReadRowsRequest): Promise<RowPage> {
+    return this.read(request.signal, table, (runner) => this.tables.readRows(runner, table, request));
+  }
+
+  countRows(table: TableRef, request: CountRequest = {}): Promise<RowCount> {
+    return this.read(request.signal, table, (runner) => this.tables.countRows(runner, table, request));
+  }
+
+  aggregate(table: TableRef, request: AggregateRequest): Promise<AggregateResult> {
+    return this.read(request.signal, table, (runner) => this.tables.aggregate(runner, table, request));
+  }
+
+  previewChanges(table: TableRef, changes: RowChange[]): Promise<StatementPreview[]> {
+    return this.read(undefined, table, (runner) => this.tables.previewChanges(runner, table, changes));
+  }
+
+  insertRow(table: TableRef, values: RowValues): Promise<{ key: RowKey | null; row?: RowValues }> {
+    return this.transaction((tx) => tx.insertRow(table, values));
+  }
+
+  updateRow(table: TableRef, key: RowKey, changes: RowValues, expected: RowValues): Promise<{ row?: RowValues }> {
+    return this.transaction((tx) => tx.updateRow(table, key, changes, expected));
+  }
+
+  deleteRow(table: TableRef, key: RowKey, expected: RowValues): Promise<void> {
+    return this.transaction((tx) => tx.deleteRow(table, key, expected));
+  }
+
+  /**
+   * BEGIN … COMMIT on one connection; any error rolls back and is rethrown. InnoDB (and every engine whose
+   * information_schema.ENGINES.TRANSACTIONS is YES) applies all of it or nothing. MyISAM, Aria, MEMORY and the
+   * like cannot roll back: their writes still work, a warning is logged the first time a table is written, and if
+   * a later change of the same save fails, the error says which changes stayed written.
+   */
+  async transaction<T>(work: (tx: DatasourceWriter) => Promise<T>): Promise<T> {
+    const lease = await this.begin();
+    const state = new TransactionState((details) => this.warnNonTransactional(details));
+    const runner = lease.runner();
+    const tx: DatasourceWriter = {
+      insertRow: (table, values) => this.tables.insertRow(runner, table, values, state),
+      updateRow: (table, key, changes, expected) => this.tables.updateRow(runner, table, key, changes, expected, state),
+      deleteRow: (table, key, expected) => this.tables.deleteRow(runner, table, key, expected, state),
+    };
+    try {
+      const result = await work(tx);
+      await lease.text('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await lease.text('ROLLBACK');
+      } catch {
+        // The connection is gone, and the server rolled back with it.
+        lease.poisoned = true;
+      }
+      throw state.explain(error instanceof Error ? this.mapError(error) : new Error(String(error)));
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** Stops what still runs on the server (a closed session leaves no query behind), then closes the pool. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.running].map((threadId) => this.killQuery(threadId)));
+    await this.pool.end().catch(noop);
+  }
+
+  /** Stops the statement running on another connection of this session (same user, so no privilege needed). */
+  async killQuery(threadId: number): Promise<void> {
+    if (!Number.isSafeInteger(threadId) || threadId <= 0) return;
+    let killer: Awaited<ReturnType<Mysql['createConnection']>> | undefined;
+    try {
+      killer = await this.mysql.createConnection(this.options.connection);
+      (killer as unknown as { connection: NodeJS.EventEmitter }).connection.on('error', noop);
+      // KILL takes no placeholder; the id is a safe integer from the protocol handshake.
+      await killer.query(`KILL QUERY ${threadId}`);
+    } catch (error) {
+      this.options.log('warn', `Could not stop query ${threadId} on ${this.options.where}: ${(this.mapError(error) as Error).message}`);
+    } finally {
+      killer?.destroy();
+    }
+  }
+
+  /** A connection from the pool; waiting for one (all busy) ends as soon as `signal` aborts. */
+  private async acquire(signal?: AbortSignal): Promise<Lease> {
+    if (this.closed) throw datasourceError('connection', 'This MySQL session is closed.');
+    const waiting = this.pool.getConnection();
+    let connection: PoolConnection;
+    try {
+      connection = signal
+        ? await new Promise<PoolConnection>((resolve, reject) => {
+            const onAbort = () => reject(datasourceError('cancelled', 'Cancelled.'));
+            signal.addEventListener('abort', onAbort, { once: true });
+            waiting.then(
+              (c) => {
+                signal.removeEventListener('abort', onAbort);
+                if (signal.aborted) c.release();
+                else resolve(c);
+              },
+              (error) => {
+                signal.removeEventListener('abort', onAbort);
+                reject(error);
+              },
+            );
+          })
+        : await waiting;
+    } catch (error) {
+      throw this.mapError(error);
+    }
+    const lease = new Lease(this, connection);
+    const core = (connection as unknown as { connection: object }).connection;
+    if (!this.initialized.has(core)) {
+      try {
+        await this.initialize(connection);
+      } catch (error) {
+        connection.destroy();
+        throw this.mapError(error);
+      }
+    }
+    return lease;
+  }
+
+  private async initialize(connection: PoolConnection): Promise<void> {
+    const core = (connection as unknown as { connection: NodeJS.EventEmitter }).connection;
+    // An idle pooled connection that loses its server reports an error nobody waits for.
+    core.on('error', noop);
+    await connection.execute(this.sessionSettings.sql, toParams(this.mysql, this.sessionSettings.params) as never);
+    this.initialized.add(core);
+  }
+
+  /** A connection with an open transaction; a dead pooled connection is replaced once, since nothing ran yet. */
+  private async begin(): Promise<Lease> {
+    for (let attempt = 0; ; attempt++) {
+      const lease = await this.acquire();
+      try {
+        await lease.text('START TRANSACTION');
+        return lease;
+      } catch (error) {
+        lease.release();
+        if (attempt === 0 && isDatasourceError(error) && error.code === 'connection' && !this.closed) continue;
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Runs a read-only operation. Retried once when the connection was dead (a restarted server) and once when the
+   * table's cached schema turned out stale (a column or the table itself is gone).
+   */
+  private async read<T>(signal: AbortSignal | undefined, table: TableRef | undefined, operation: (runner: Runner) => Promise<T>): Promise<T> {
+    let connectionRetried = false;
+    let schemaRetried = false;
+    for (;;) {
+      if (signal?.aborted) throw datasourceError('cancelled', 'Cancelled.');
+      try {
+        const lease = await this.acquire(signal);
+        try {
+          return await operation(lease.runner(signal));
+        } finally {
+          lease.release();
+        }
+      } catch (error) {
+        const mapped = this.mapError(error) as DatasourceError;
+        if (isDatasourceError(mapped) && mapped.code === 'connection' && !connectionRetried && !this.closed && !signal?.aborted) {
+          connectionRetried = true;
+          this.options.log('info', `Reconnecting to ${this.options.where} (${mapped.message}).`);
+          continue;
+        }
+        const errno = serverErrno(mapped);
+        if (table && (errno === 1054 || errno === 1146) && !schemaRetried) {
+          schemaRetried = true;
+          this.tables.forget(table);
+          continue;
+        }
+        throw mapped;
+      }
+    }
+  }
+
+  private warnNonTransactional(details: TableDetails): void {
+    const id = `${details.database}.${details.schema.table.name}`;
+    if (this.warnedTables.has(id)) return;
+    this.warnedTables.add(id);
+    this.options.log(
+      'warn',
+      `\`${details.database}\`.\`${details.schema.table.name}\` uses the ${details.engine ?? 'a non-transactional'} engine, which cannot roll back: if one change of a save fails, the changes before it stay written.`,
+    );
+  }
+}

@@ -1,0 +1,18 @@
+import type { CellValue } from '../../api';
+
+/**
+ * Runs statements on one connection of the session's pool (or the connection of an open transaction). Values are
+ * always bound parameters of a prepared statement; results come back converted (typeKinds.ts).
+ */
+export interface Runner {
+  /** A statement that returns rows, as arrays in select-list order. */
+  query(sql: string, params?: CellValue[]): Promise<CellValue[][]>;
+  /** A statement that changes rows. `affectedRows` counts matched rows (the FOUND_ROWS client flag). */
+  write(sql: string, params?: CellValue[]): Promise<{ affectedRows: number; insertId: bigint }>;
+}
+
+/** What the server is: MariaDB and MySQL differ in JSON, timeouts and some catalog columns. */
+export interface ServerInfo {
+  mariadb: boolean;
+  version: string;
+}

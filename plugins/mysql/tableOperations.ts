@@ -1,0 +1,237 @@
+import type {
+  AggregateRequest,
+  AggregateResult,
+  ColumnSchema,
+  CountRequest,
+  ReadRowsRequest,
+  RowChange,
+  RowCount,
+  RowKey,
+  RowPage,
+  RowValues,
+  StatementPreview,
+  TableInfo,
+  TableRef,
+  TableSchema,
+} from '../../api';
+import { datasourceError } from '../kit/errors';
+import { mysqlDialect } from '../kit/sql/dialect';
+import { SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
+import { listTables, readSchema, type TableDetails } from './introspection';
+import { withColumn } from './mysqlErrors';
+import type { Runner, ServerInfo } from './runner';
+import { fromColumn } from './typeKinds';
+
+/**
+ * How a column is compared and sorted, so that ORDER BY and the comparisons of keyset seeks, filters and conflict
+ * checks agree. ENUM and SET sort by their internal numbers but compare with text alphabetically, so they are
+ * sorted and compared as text. MySQL's JSON type compares with a text value as a JSON string, never equal to the
+ * document, so it is compared as its text (MariaDB's JSON is text already).
+ */
+function comparable(server: ServerInfo, column: ColumnSchema, quoted: string): string {
+  if (column.kind === 'enum' || column.kind === 'set') return `CAST(${quoted} AS CHAR)`;
+  if (column.kind === 'json' && !server.mariadb && /^json$/i.test(column.declaredType)) return `CAST(${quoted} AS CHAR)`;
+  return quoted;
+}
+
+/** Called around each write of a transaction, so the session can tell which engines were written. */
+export interface WriteHooks {
+  beforeWrite?(details: TableDetails): void;
+  afterWrite?(details: TableDetails): void;
+}
+
+/**
+ * Everything a MySQL session does to tables, on whatever connection it is given. Statements come from the SQL kit
+ * (bound values, backtick-quoted identifiers, keyset paging); this class adds the catalog, value conversion and the
+ * conflict checks of the write contract.
+ */
+export class MysqlTables {
+  readonly sql: SqlBuilder;
+  private readonly cache = new Map<string, TableDetails>();
+
+  constructor(
+    private readonly server: ServerInfo,
+    private readonly defaultDatabase: string | undefined,
+  ) {
+    this.sql = new SqlBuilder(mysqlDialect, { comparable: (column, quoted) => comparable(server, column, quoted) });
+  }
+
+  database(table: TableRef): string {
+    const database = table.schema ?? this.defaultDatabase;
+    if (!database) throw datasourceError('invalid_value', `Table "${table.name}" names no database, and this connection has no default database.`);
+    return database;
+  }
+
+  /** The table's catalog entry, read once and kept until getSchema reads it again or a statement finds it stale. */
+  async details(runner: Runner, table: TableRef, options: { refresh?: boolean } = {}): Promise<TableDetails> {
+    const database = this.database(table);
+    const id = JSON.stringify([database, table.name]);
+    let details = options.refresh ? undefined : this.cache.get(id);
+    if (!details) {
+      details = await readSchema(runner, this.server, table, database);
+      this.cache.set(id, details);
+    }
+    return details;
+  }
+
+  forget(table?: TableRef): void {
+    if (!table) this.cache.clear();
+    else this.cache.delete(JSON.stringify([table.schema ?? this.defaultDatabase ?? '', table.name]));
+  }
+
+  listTables(runner: Runner): Promise<TableInfo[]> {
+    return listTables(runner);
+  }
+
+  async getSchema(runner: Runner, table: TableRef): Promise<TableSchema> {
+    return (await this.details(runner, table, { refresh: true })).schema;
+  }
+
+  async readRows(runner: Runner, table: TableRef, request: ReadRowsRequest): Promise<RowPage> {
+    const { schema } = await this.details(runner, table);
+    const { signal: _signal, ...rest } = request;
+    const page = this.sql.selectPage(schema, rest);
+    const raw = await runner.query(page.sql, page.params);
+    // Row values and keys get their column's conversion; the ordering values stay as bound, for the cursor.
+    const keyColumns = (schema.rowKey?.columns ?? []).map((name) => schema.columns.find((c) => c.name === name));
+    const width = schema.columns.length;
+    const converted = raw.map((row) =>
+      row.map((value, i) => {
+        if (i < width) return fromColumn(schema.columns[i], value);
+        const keyColumn = keyColumns[i - width];
+        return i < width + keyColumns.length && keyColumn ? fromColumn(keyColumn, value) : value;
+      }),
+    );
+    return this.sql.shapePage(schema, page, converted, request.limit);
+  }
+
+  async countRows(runner: Runner, table: TableRef, request: CountRequest = {}): Promise<RowCount> {
+    const details = await this.details(runner, table);
+    const { signal: _signal, ...rest } = request;
+    const unfiltered = (rest.filters ?? []).length === 0 && !(rest.search && rest.search.text !== '');
+    // InnoDB keeps no row count: statistics give an estimate for free. MyISAM and Aria know the exact count.
+    if (rest.estimate && unfiltered && details.schema.kind === 'table' && !details.exactRowCount) {
+      const [row] = await runner.query('SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [details.database, details.schema.table.name]);
+      if (row && row[0] !== null) return { count: Number(row[0]), exact: false };
+    }
+    // A cap only saves work where counting is work.
+    const cap = details.exactRowCount && unfiltered ? undefined : rest.cap;
+    const statement = this.sql.count(details.schema, { ...rest, ...(cap === undefined ? { cap: undefined } : {}) });
+    const [row] = await runner.query(statement.sql, statement.params);
+    const count = Number(row?.[0] ?? 0);
+    if (cap !== undefined && count > cap) return { count: cap, exact: false, capped: true };
+    return { count, exact: true };
+  }
+
+  async aggregate(runner: Runner, table: TableRef, request: AggregateRequest): Promise<AggregateResult> {
+    const { schema } = await this.details(runner, table);
+    const { signal: _signal, ...rest } = request;
+    const statement = this.sql.aggregate(schema, rest);
+    const rows = await runner.query(statement.sql, statement.params);
+    const groups = rest.groupBy.map((g) => (g.bin || g.timeUnit ? undefined : schema.columns.find((c) => c.name === g.column)));
+    // COUNT() is BIGINT: counts become numbers, like every aggregate that fits a double exactly. SUM and AVG of
+    // exact columns stay decimal strings.
+    const shaped = rows.slice(0, statement.limit).map((row) =>
+      row.map((value, i) => {
+        const group = groups[i];
+        if (group) return fromColumn(group, value);
+        return typeof value === 'bigint' && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+      }),
+    );
+    return { columns: statement.columns, rows: shaped, ...(rows.length > statement.limit ? { truncated: true } : {}) };
+  }
+
+  async previewChanges(runner: Runner, table: TableRef, changes: RowChange[]): Promise<StatementPreview[]> {
+    const { schema } = await this.details(runner, table);
+    return changes.map((change) => {
+      const statement = this.statementFor(schema, change);
+      return { text: statement.sql, params: statement.params };
+    });
+  }
+
+  async insertRow(runner: Runner, table: TableRef, values: RowValues, hooks: WriteHooks = {}): Promise<{ key: RowKey | null; row?: RowValues }> {
+    const details = await this.details(runner, table);
+    const schema = details.schema;
+    const statement = this.statementFor(schema, { kind: 'insert', values });
+    hooks.beforeWrite?.(details);
+    const { insertId } = await this.write(runner, details, statement);
+    hooks.afterWrite?.(details);
+    const keys = schema.rowKey?.columns ?? [];
+    if (keys.length === 0) return { key: null };
+    const key: RowKey = {};
+    for (const name of keys) {
+      const column = schema.columns.find((c) => c.name === name);
+      if (name in values) key[name] = values[name];
+      else if (column?.autoIncrement && insertId > 0n) key[name] = /^bigint/i.test(column.declaredType) ? insertId : Number(insertId);
+      else return { key: null };
+    }
+    const row = await this.rowByKey(runner, schema, key);
+    if (!row) return { key };
+    // The stored key, as the server normalised it (e.g. '7' into an INT column).
+    return { key: Object.fromEntries(keys.map((k) => [k, row[k]])), row };
+  }
+
+  async updateRow(runner: Runner, table: TableRef, key: RowKey, changes: RowValues, expected: RowValues, hooks: WriteHooks = {}): Promise<{ row?: RowValues }> {
+    const details = await this.details(runner, table);
+    const schema = details.schema;
+    const statement = this.sql.update(schema, key, changes, expected);
+    hooks.beforeWrite?.(details);
+    const { affectedRows } = await this.write(runner, details, statement);
+    if (affectedRows !== 1) await this.conflict(runner, schema, key, affectedRows);
+    hooks.afterWrite?.(details);
+    const after = Object.fromEntries((schema.rowKey?.columns ?? []).map((k) => [k, k in changes ? changes[k] : key[k]]));
+    const row = await this.rowByKey(runner, schema, after);
+    return row ? { row } : {};
+  }
+
+  async deleteRow(runner: Runner, table: TableRef, key: RowKey, expected: RowValues, hooks: WriteHooks = {}): Promise<void> {
+    const details = await this.details(runner, table);
+    const schema = details.schema;
+    const statement = this.sql.delete(schema, key, expected);
+    hooks.beforeWrite?.(details);
+    const { affectedRows } = await this.write(runner, details, statement);
+    if (affectedRows !== 1) await this.conflict(runner, schema, key, affectedRows);
+    hooks.afterWrite?.(details);
+  }
+
+  /** Runs a write; a constraint or value error names its column once the table is known. */
+  private async write(runner: Runner, details: TableDetails, statement: Statement): Promise<{ affectedRows: number; insertId: bigint }> {
+    try {
+      return await runner.write(statement.sql, statement.params);
+    } catch (error) {
+      throw withColumn(error, { columns: details.schema.columns.map((c) => c.name), keyColumns: (name) => details.indexes.get(name) });
+    }
+  }
+
+  /** The kit's statement, except that MySQL spells an insert of nothing but defaults `() VALUES ()`. */
+  statementFor(schema: TableSchema, change: RowChange): Statement {
+    const statement = this.sql.statementFor(schema, change);
+    if (change.kind === 'insert' && statement.params.length === 0 && statement.sql.endsWith(' DEFAULT VALUES')) {
+      return { sql: `${statement.sql.slice(0, -' DEFAULT VALUES'.length)} () VALUES ()`, params: [] };
+    }
+    return statement;
+  }
+
+  /**
+   * The row as stored now. Writes run in a transaction, so this is a locking read: it sees the latest committed
+   * version, not the transaction's snapshot, and keeps the row from changing until the save ends.
+   */
+  private async rowByKey(runner: Runner, schema: TableSchema, key: RowKey): Promise<RowValues | undefined> {
+    const statement = this.sql.selectByKey(schema, key);
+    const [row] = await runner.query(`${statement.sql} FOR UPDATE`, statement.params);
+    return row ? Object.fromEntries(schema.columns.map((c, i) => [c.name, fromColumn(c, row[i])])) : undefined;
+  }
+
+  private async conflict(runner: Runner, schema: TableSchema, key: RowKey, matched: number): Promise<never> {
+    if (matched > 1) throw datasourceError('conflict', `The row key matched ${matched} rows; nothing was changed.`);
+    const current = (await this.rowByKey(runner, schema, key)) ?? null;
+    throw datasourceError(
+      'conflict',
+      current
+        ? 'This row was changed by someone else since it was read; nothing was written. Review the current values and reapply your edit.'
+        : 'This row was deleted by someone else since it was read; nothing was written.',
+      { current },
+    );
+  }
+}
+
