@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import type { Disposable, NocofloApi } from '../../api';
 import { errorMessage, type Logger } from '../core/log';
+import { createMysqlDatasource } from '../../plugins/mysql';
 import { createPostgresDatasource } from '../../plugins/postgres';
 import { createSqliteDatasource } from '../../plugins/sqlite';
 import { createTableViewPlugin, TABLE_VIEW_ID } from '../../plugins/table-view';
 
-export const BUILT_IN_PLUGIN_IDS: ReadonlySet<string> = new Set(['nocoflo.sqlite', 'nocoflo.postgres', TABLE_VIEW_ID]);
+export const BUILT_IN_PLUGIN_IDS: ReadonlySet<string> = new Set(['nocoflo.sqlite', 'nocoflo.postgres', 'nocoflo.mysql', TABLE_VIEW_ID]);
 
 /**
  * Registers Nocoflo's own plugins through the public API, the same way another extension would. Each registration
@@ -16,6 +17,7 @@ export function registerBuiltInPlugins(api: NocofloApi, extensionPath: string, l
   const registrations: [string, () => Disposable][] = [
     ['nocoflo.sqlite', () => api.registerDatasource(createSqliteDatasource({ workerPath: path.join(dist, 'sqlite-worker.js'), wasmPath: path.join(dist, 'sql-wasm.wasm') }))],
     ['nocoflo.postgres', () => api.registerDatasource(createPostgresDatasource())],
+    ['nocoflo.mysql', () => api.registerDatasource(createMysqlDatasource())],
     [TABLE_VIEW_ID, () => api.registerView(createTableViewPlugin(extensionPath))],
   ];
   const disposables: Disposable[] = [];

@@ -24,6 +24,7 @@ describe('activation and the exported API', () => {
     assert.equal(byId.get('nocoflo.sqlite')?.builtIn, true);
     assert.equal(byId.get('nocoflo.postgres')?.state, 'active');
     assert.equal(byId.get('nocoflo.postgres')?.builtIn, true);
+    assert.equal(byId.get('nocoflo.mysql')?.state, 'active');
     assert.equal(byId.get('nocoflo.table')?.kind, 'view');
     assert.deepEqual(api.listPlugins({ kind: 'view' }).every((p) => p.kind === 'view'), true);
   });
