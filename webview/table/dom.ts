@@ -1,5 +1,5 @@
 // Small DOM helpers. Styles are only ever set through CSSOM (element.style), never as attributes: the page's
-// Content Security Policy has no 'unsafe-inline'.
+// Content Security Policy allows no inline styles.
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);

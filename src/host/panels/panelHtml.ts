@@ -1,5 +1,5 @@
 // The HTML document of a view tab. Nothing inline: scripts carry a fresh nonce, styles come from files, and the
-// view sets any dynamic style through CSSOM, which the policy allows without 'unsafe-inline'.
+// view sets any dynamic style through CSSOM, which a style-src without inline permission still allows.
 
 export interface PanelHtmlInput {
   /** `webview.cspSource`. */
