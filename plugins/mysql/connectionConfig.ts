@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
 import type { SslOptions } from 'mysql2';
 import type { ConfigField, DatasourceConfig, DatasourceContext } from '../../api';
 import { datasourceError } from '../kit/errors';
+import { configNumber as number, configText as text, parseServerUrl, readCaFile, SSL_MODES, type SslMode } from '../kit/serverConnection';
 
 // The connection form, connection URLs, and how both become a mysql2 pool configuration. Passwords only ever arrive
 // in `secrets` and only ever leave in the pool configuration: never in config, descriptions, logs or messages.
 
-export const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
-export type SslMode = (typeof SSL_MODES)[number];
+export { SSL_MODES, type SslMode };
 
 export const DEFAULT_PORT = 3306;
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 60;
@@ -56,21 +55,6 @@ export interface MysqlSettings {
 
 const invalid = (message: string) => datasourceError('invalid_value', message);
 
-function text(config: DatasourceConfig, key: string): string | undefined {
-  const value = config[key];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw invalid(`"${key}" must be text.`);
-  return value.trim() || undefined;
-}
-
-function number(config: DatasourceConfig, key: string, check: (n: number) => boolean, what: string): number | undefined {
-  const value = config[key];
-  if (value === undefined || value === null || value === '') return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(n) || !check(n)) throw invalid(`"${key}" must be ${what}.`);
-  return n;
-}
-
 export function readSettings(config: DatasourceConfig): MysqlSettings {
   const host = text(config, 'host') ?? 'localhost';
   const port = number(config, 'port', (n) => Number.isInteger(n) && n > 0 && n < 65536, 'a port number from 1 to 65535') ?? DEFAULT_PORT;
@@ -108,17 +92,7 @@ function sslOptions(settings: MysqlSettings, context: DatasourceContext): SslOpt
   if (settings.sslMode === 'verify-full' && isIP(settings.host.replace(/^\[(.*)\]$/, '$1'))) {
     throw invalid(`sslMode verify-full checks the server's host name, which cannot be done for the IP address ${settings.host}: connect by host name, or use verify-ca.`);
   }
-  let ca: string | undefined;
-  if (settings.sslCaFile) {
-    const base = context.workspaceFolders[0];
-    if (!path.isAbsolute(settings.sslCaFile) && !base) throw invalid(`The CA file "${settings.sslCaFile}" is a relative path, but no workspace folder is open to resolve it against.`);
-    const file = path.isAbsolute(settings.sslCaFile) ? settings.sslCaFile : path.resolve(base!, settings.sslCaFile);
-    try {
-      ca = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw datasourceError('not_found', `The SSL CA file ${file} cannot be read: ${(error as Error).message}`);
-    }
-  }
+  const ca = settings.sslCaFile ? readCaFile(settings.sslCaFile, context) : undefined;
   if (settings.sslMode === 'require') return { rejectUnauthorized: false };
   // verify-ca checks the chain only; verify-full also checks the host name.
   return { rejectUnauthorized: true, verifyIdentity: settings.sslMode === 'verify-full', ...(ca ? { ca } : {}) };
@@ -159,43 +133,7 @@ export function connectionOptions(settings: MysqlSettings, secrets: Record<strin
  * config and secrets ({ password }). `?socket=/path` connects through a unix socket.
  */
 export function parseUrl(url: string): { config: DatasourceConfig; secrets: Record<string, string> } {
-  // Never echo the URL itself: it may hold the password.
-  const bad = (why: string) => invalid(`This is not a MySQL/MariaDB connection URL: ${why}.`);
-  const match = /^(mysql|mariadb):\/\//i.exec(url.trim());
-  if (!match) throw bad('it must start with mysql:// or mariadb://');
-  const rest = url.trim().slice(match[0].length);
-  const noHost = rest.startsWith('/') || rest.startsWith('?') || rest === '';
-  let parsed: URL;
-  try {
-    // WHATWG URL parses unknown schemes opaquely; swapping in http:// gives host/port/user parsing.
-    parsed = new URL(`http://${noHost ? 'no-host.invalid' : ''}${rest}`);
-  } catch {
-    throw bad('it cannot be parsed');
-  }
-  if (parsed.hostname.includes(',')) throw bad('several hosts are not supported');
-  const decode = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      throw bad('it has a malformed %-escape');
-    }
-  };
-  const config: DatasourceConfig = {};
-  const secrets: Record<string, string> = {};
-  const query = parsed.searchParams;
-  const host = query.get('socket') ?? (parsed.hostname && !noHost ? decode(parsed.hostname).replace(/^\[(.*)\]$/, '$1') : '');
-  if (host) config.host = host;
-  if (parsed.port) {
-    const n = Number(parsed.port);
-    if (!Number.isInteger(n) || n <= 0 || n >= 65536) throw bad('the port is not a number from 1 to 65535');
-    config.port = n;
-  }
-  const database = decode(parsed.pathname.replace(/^\//, ''));
-  if (database) config.database = database;
-  const user = query.get('user') ?? (parsed.username ? decode(parsed.username) : '');
-  if (user) config.user = user;
-  const password = query.get('password') ?? (parsed.password ? decode(parsed.password) : '');
-  if (password) secrets.password = password;
+  const { config, secrets, query, bad } = parseServerUrl(url, { product: 'MySQL/MariaDB', schemes: ['mysql', 'mariadb'], hostParam: 'socket' });
   const sslMode = query.get('ssl-mode') ?? query.get('sslmode') ?? query.get('sslMode');
   if (sslMode) {
     // Both spellings: ours (libpq's) and MySQL's own --ssl-mode values.
@@ -218,11 +156,5 @@ export function parseUrl(url: string): { config: DatasourceConfig; secrets: Reco
   }
   const ca = query.get('ssl-ca') ?? query.get('sslca') ?? query.get('sslrootcert');
   if (ca) config.sslCaFile = ca;
-  const connectTimeout = query.get('connect_timeout') ?? query.get('connectTimeout');
-  if (connectTimeout) {
-    const n = Number(connectTimeout);
-    if (!Number.isFinite(n) || n <= 0) throw bad('connect_timeout is not a positive number of seconds');
-    config.connectTimeoutSeconds = n;
-  }
   return { config, secrets };
 }

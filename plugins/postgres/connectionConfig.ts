@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import type { ConfigField, DatasourceConfig, DatasourceContext } from '../../api';
 import { datasourceError } from '../kit/errors';
+import { configNumber as number, configText as text, parseServerUrl, readCaFile, SSL_MODES, type SslMode } from '../kit/serverConnection';
 
 // The connection form, connection URLs, and how both become a pg pool configuration. Passwords only ever arrive in
 // `secrets` and only ever leave in the pool configuration: never in config, descriptions, logs or messages.
 
-export const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
-export type SslMode = (typeof SSL_MODES)[number];
+export { SSL_MODES, type SslMode };
 
 export const DEFAULT_PORT = 5432;
 export const DEFAULT_APPLICATION_NAME = 'Nocoflo';
@@ -48,21 +46,6 @@ export interface PostgresSettings {
 
 const invalid = (message: string) => datasourceError('invalid_value', message);
 
-function text(config: DatasourceConfig, key: string): string | undefined {
-  const value = config[key];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw invalid(`"${key}" must be text.`);
-  return value.trim() || undefined;
-}
-
-function number(config: DatasourceConfig, key: string, check: (n: number) => boolean, what: string): number | undefined {
-  const value = config[key];
-  if (value === undefined || value === null || value === '') return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(n) || !check(n)) throw invalid(`"${key}" must be ${what}.`);
-  return n;
-}
-
 export function readSettings(config: DatasourceConfig): PostgresSettings {
   const host = text(config, 'host') ?? 'localhost';
   const port = number(config, 'port', (n) => Number.isInteger(n) && n > 0 && n < 65536, 'a port number from 1 to 65535') ?? DEFAULT_PORT;
@@ -96,17 +79,7 @@ export function describe(settings: PostgresSettings): string {
 
 function sslOptions(settings: PostgresSettings, context: DatasourceContext): false | ConnectionOptions {
   if (settings.sslMode === 'disable') return false;
-  let ca: string | undefined;
-  if (settings.sslCaFile) {
-    const base = context.workspaceFolders[0];
-    if (!path.isAbsolute(settings.sslCaFile) && !base) throw invalid(`The CA file "${settings.sslCaFile}" is a relative path, but no workspace folder is open to resolve it against.`);
-    const file = path.isAbsolute(settings.sslCaFile) ? settings.sslCaFile : path.resolve(base!, settings.sslCaFile);
-    try {
-      ca = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw datasourceError('not_found', `The SSL CA file ${file} cannot be read: ${(error as Error).message}`);
-    }
-  }
+  const ca = settings.sslCaFile ? readCaFile(settings.sslCaFile, context) : undefined;
   if (settings.sslMode === 'require') return { rejectUnauthorized: false };
   const options: ConnectionOptions = { rejectUnauthorized: true, ...(ca ? { ca } : {}) };
   // verify-ca checks the chain only, like libpq; verify-full also checks the host name (Node's default).
@@ -143,45 +116,13 @@ export function clientConfig(settings: PostgresSettings, secrets: Record<string,
  * and secrets ({ password }). Also takes `host=/socket/dir` in the query for unix sockets.
  */
 export function parseUrl(url: string): { config: DatasourceConfig; secrets: Record<string, string> } {
-  // Never echo the URL itself: it may hold the password.
-  const bad = (why: string) => invalid(`This is not a PostgreSQL connection URL: ${why}.`);
-  const match = /^(postgres(?:ql)?):\/\//i.exec(url.trim());
-  if (!match) throw bad('it must start with postgres:// or postgresql://');
-  const rest = url.trim().slice(match[0].length);
-  // postgresql:///db and postgresql://?host=… name no host (libpq's default, or the one in the query).
-  const noHost = rest.startsWith('/') || rest.startsWith('?') || rest === '';
-  let parsed: URL;
-  try {
-    // WHATWG URL parses unknown schemes opaquely; swapping in http:// gives host/port/user parsing.
-    parsed = new URL(`http://${noHost ? 'no-host.invalid' : ''}${rest}`);
-  } catch {
-    throw bad('it cannot be parsed');
-  }
-  if (parsed.hostname.includes(',')) throw bad('several hosts are not supported');
-  const decode = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      throw bad('it has a malformed %-escape');
-    }
-  };
-  const config: DatasourceConfig = {};
-  const secrets: Record<string, string> = {};
-  const query = parsed.searchParams;
-  const host = query.get('host') ?? (parsed.hostname && !noHost ? decode(parsed.hostname).replace(/^\[(.*)\]$/, '$1') : '');
-  if (host) config.host = host;
-  const port = query.get('port') ?? parsed.port;
-  if (port) {
-    const n = Number(port);
-    if (!Number.isInteger(n) || n <= 0 || n >= 65536) throw bad('the port is not a number from 1 to 65535');
-    config.port = n;
-  }
-  const database = query.get('dbname') ?? decode(parsed.pathname.replace(/^\//, ''));
-  if (database) config.database = database;
-  const user = query.get('user') ?? (parsed.username ? decode(parsed.username) : '');
-  if (user) config.user = user;
-  const password = query.get('password') ?? (parsed.password ? decode(parsed.password) : '');
-  if (password) secrets.password = password;
+  const { config, secrets, query, bad } = parseServerUrl(url, {
+    product: 'PostgreSQL',
+    schemes: ['postgres', 'postgresql'],
+    hostParam: 'host',
+    databaseParam: 'dbname',
+    portParams: ['port'],
+  });
   const sslmode = query.get('sslmode');
   if (sslmode) {
     if ((SSL_MODES as readonly string[]).includes(sslmode)) config.sslMode = sslmode;
@@ -192,11 +133,5 @@ export function parseUrl(url: string): { config: DatasourceConfig; secrets: Reco
   if (sslrootcert) config.sslCaFile = sslrootcert;
   const applicationName = query.get('application_name');
   if (applicationName) config.applicationName = applicationName;
-  const connectTimeout = query.get('connect_timeout');
-  if (connectTimeout) {
-    const n = Number(connectTimeout);
-    if (!Number.isFinite(n) || n <= 0) throw bad('connect_timeout is not a positive number of seconds');
-    config.connectTimeoutSeconds = n;
-  }
   return { config, secrets };
 }
