@@ -5,10 +5,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import mysql from 'mysql2/promise';
+import { cleanUpOnExit, freePort } from './lifecycle';
 
 export interface MariadbServer {
   host: string;
@@ -51,18 +51,6 @@ function findBinaries(): { server: string; installDb: string } {
   return { server, installDb };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface MariadbServerOptions {
@@ -96,20 +84,8 @@ export async function startMariadb(options: MariadbServerOptions = {}): Promise<
       rmSync(dir, { recursive: true, force: true });
     }
   };
-  // Last resort when a test run dies without calling stop(): on exit, or when killed by SIGTERM/SIGHUP (cleaned up,
-  // then the signal is raised again so the process still ends the way it was asked to).
-  const onExit = () => cleanUp();
-  const onSignal = (signal: NodeJS.Signals) => {
-    cleanUp();
-    process.kill(process.pid, signal);
-  };
-  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
-  const forget = () => {
-    process.removeListener('exit', onExit);
-    for (const signal of signals) process.removeListener(signal, onSignal);
-  };
-  process.once('exit', onExit);
-  for (const signal of signals) process.once(signal, onSignal);
+  // Last resort when a test run dies without calling stop().
+  const forget = cleanUpOnExit(cleanUp);
 
   const rootConnection = (database?: string | null) =>
     mysql.createConnection({ socketPath: socket, user: 'root', ...(database ? { database } : {}), charset: 'UTF8MB4_UNICODE_CI', supportBigNumbers: true, bigNumberStrings: true, dateStrings: true });

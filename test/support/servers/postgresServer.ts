@@ -6,10 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
+import { cleanUpOnExit, freePort } from './lifecycle';
 
 export interface PostgresServer {
   host: string;
@@ -55,18 +55,6 @@ function findBinDir(): string {
   const found = candidates.find((dir) => ['initdb', 'pg_ctl', 'postgres'].every((b) => existsSync(path.join(dir, b))));
   if (!found) throw new Error(`PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found (looked in ${candidates.join(', ') || 'no candidate directory'}). ${PACKAGE_HINT}`);
   return found;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -123,20 +111,8 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
       rmSync(dir, { recursive: true, force: true });
     }
   };
-  // Last resort when a test run dies without calling stop(): on exit, or when killed by SIGTERM/SIGHUP (cleaned up,
-  // then the signal is raised again so the process still ends the way it was asked to).
-  const onExit = () => cleanUp();
-  const onSignal = (signal: NodeJS.Signals) => {
-    cleanUp();
-    process.kill(process.pid, signal);
-  };
-  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
-  const forget = () => {
-    process.removeListener('exit', onExit);
-    for (const signal of signals) process.removeListener(signal, onSignal);
-  };
-  process.once('exit', onExit);
-  for (const signal of signals) process.once(signal, onSignal);
+  // Last resort when a test run dies without calling stop().
+  const forget = cleanUpOnExit(cleanUp);
 
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync'], 'initdb');
