@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { CellValue, DatasourceContext, DatasourceSession, Filter, ReadRowsRequest, SortKey, TableRef } from '../../api';
 import { createPostgresDatasource } from '../../plugins/postgres';
 import { startPostgres, type PostgresServer } from '../support/servers/postgresServer';
+import { expectedOrder, readAllPages } from '../support/pagingOracle';
 
 const ROWS = 20_000;
 const KINDS = ['alpha', 'beta', 'gamma', 'delta', 'eps', 'zeta', 'eta'];
@@ -46,36 +47,14 @@ describe('PostgreSQL keyset paging, filters, counts and aggregates', function ()
     await server?.stop();
   });
 
-  async function readAll(request: Omit<ReadRowsRequest, 'limit' | 'after'>, limit = 997): Promise<CellValue[][]> {
-    const rows: CellValue[][] = [];
-    let after: string | undefined;
-    for (let pages = 0; pages < 1_000; pages++) {
-      const page = await session.readRows(table, { ...request, limit, ...(after ? { after } : {}) });
-      assert.ok(page.rows.length <= limit);
-      rows.push(...page.rows);
-      if (!page.next) return rows;
-      after = page.next;
-    }
-    throw new Error('paging did not end');
-  }
+  const readAll = (request: Omit<ReadRowsRequest, 'limit' | 'after'>, limit = 997) => readAllPages(session, table, request, limit);
+
 
   const all = Array.from({ length: ROWS }, (_, i) => i + 1);
   const value = (i: number, column: string): string | number | null =>
     ({ id: i, kind: kindOf(i), score: scoreOf(i), name: nameOf(i), at: hourOf(i), amount: amountOf(i) })[column] ?? null;
 
-  /** The promised order: NULLs first ascending (last descending), then the primary key ascending as tiebreak. */
-  function expectedOrder(sort: SortKey[]): number[] {
-    return [...all].sort((x, y) => {
-      for (const { column, direction } of sort) {
-        const a = value(x, column);
-        const b = value(y, column);
-        if (a === b) continue;
-        const cmp = a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
-        return direction === 'asc' ? cmp : -cmp;
-      }
-      return x - y;
-    });
-  }
+
 
   for (const sort of [
     [{ column: 'score', direction: 'asc' }],
@@ -90,7 +69,7 @@ describe('PostgreSQL keyset paging, filters, counts and aggregates', function ()
       const rows = await readAll({ sort });
       const ids = rows.map((r) => Number(r[0]));
       assert.equal(new Set(ids).size, ROWS);
-      assert.deepEqual(ids, expectedOrder(sort));
+      assert.deepEqual(ids, expectedOrder(all, value, sort));
       assert.equal(typeof rows[0][0], 'bigint');
     });
   }
@@ -117,7 +96,7 @@ describe('PostgreSQL keyset paging, filters, counts and aggregates', function ()
     const jump = await session.readRows(table, { limit: 100, sort, offset: 12_345 });
     assert.equal(jump.offset, 12_345);
     const next = await session.readRows(table, { limit: 100, sort, after: jump.next! });
-    assert.deepEqual([...jump.rows, ...next.rows].map((r) => Number(r[0])), expectedOrder(sort).slice(12_345, 12_545));
+    assert.deepEqual([...jump.rows, ...next.rows].map((r) => Number(r[0])), expectedOrder(all, value, sort).slice(12_345, 12_545));
     assert.deepEqual(jump.keys[0], { id: jump.rows[0][0] });
   });
 

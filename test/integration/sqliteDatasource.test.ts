@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CellValue, DatasourceSession, Filter, ReadRowsRequest, SortKey, TableRef } from '../../api';
+import { expectedOrder, readAllPages } from '../support/pagingOracle';
 import { engine, makeDatabase, openSqlite, python, sqlitePlugin, tempDir, context } from '../support/sqliteFixtures';
 
 const SHAPES = `
@@ -202,33 +203,9 @@ describe(`SQLite keyset paging and filters (${engine} engine)`, function () {
   });
   after(async () => session?.close());
 
-  async function readAll(request: Omit<ReadRowsRequest, 'limit' | 'after'>, limit = 997): Promise<CellValue[][]> {
-    const rows: CellValue[][] = [];
-    let after: string | undefined;
-    for (let pages = 0; pages < 1_000; pages++) {
-      const page = await session.readRows(table, { ...request, limit, ...(after ? { after } : {}) });
-      rows.push(...page.rows);
-      if (!page.next) return rows;
-      after = page.next;
-    }
-    throw new Error('paging did not end');
-  }
-
-  /** The order Nocoflo promises: NULLs first ascending (last descending), then the primary key as tiebreak. */
-  function expectedOrder(sort: SortKey[]): number[] {
-    const value = (i: number, column: string): CellValue => ({ id: i, kind: kindOf(i), score: scoreOf(i), name: nameOf(i) })[column] ?? null;
-    const ids = Array.from({ length: ROWS }, (_, i) => i + 1);
-    return ids.sort((x, y) => {
-      for (const { column, direction } of sort) {
-        const a = value(x, column);
-        const b = value(y, column);
-        if (a === b) continue;
-        const cmp = a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
-        return direction === 'asc' ? cmp : -cmp;
-      }
-      return x - y;
-    });
-  }
+  const readAll = (request: Omit<ReadRowsRequest, 'limit' | 'after'>, limit = 997) => readAllPages(session, table, request, limit);
+  const allIds = Array.from({ length: ROWS }, (_, i) => i + 1);
+  const valueOf = (i: number, column: string): CellValue => ({ id: i, kind: kindOf(i), score: scoreOf(i), name: nameOf(i) })[column] ?? null;
 
   for (const sort of [
     [{ column: 'score', direction: 'asc' }],
@@ -239,7 +216,7 @@ describe(`SQLite keyset paging and filters (${engine} engine)`, function () {
     it(`returns every row exactly once, in order, sorted by ${sort.map((s) => `${s.column} ${s.direction}`).join(', ')}`, async () => {
       const ids = (await readAll({ sort })).map((r) => Number(r[0]));
       assert.equal(new Set(ids).size, ROWS);
-      assert.deepEqual(ids, expectedOrder(sort));
+      assert.deepEqual(ids, expectedOrder(allIds, valueOf, sort));
     });
   }
 
@@ -248,7 +225,7 @@ describe(`SQLite keyset paging and filters (${engine} engine)`, function () {
     const jump = await session.readRows(table, { limit: 100, sort, offset: 12_345 });
     assert.equal(jump.offset, 12_345);
     const next = await session.readRows(table, { limit: 100, sort, after: jump.next! });
-    assert.deepEqual([...jump.rows, ...next.rows].map((r) => Number(r[0])), expectedOrder(sort).slice(12_345, 12_545));
+    assert.deepEqual([...jump.rows, ...next.rows].map((r) => Number(r[0])), expectedOrder(allIds, valueOf, sort).slice(12_345, 12_545));
   });
 
   it('refuses a cursor from another ordering instead of returning wrong rows', async () => {
