@@ -1,4 +1,5 @@
 import type {
+  ConfigField,
   DatasourceConfig,
   DatasourceContext,
   DatasourcePlugin,
@@ -6,7 +7,7 @@ import type {
   NewDatasource,
 } from '../../api';
 import type { Logger } from './log';
-import { nocofloError } from './pluginErrors';
+import { isExpectedError, nocofloError } from './pluginErrors';
 import type { PluginRegistry } from './registry';
 import { isolateSession } from './sessionIsolation';
 
@@ -25,6 +26,8 @@ export interface DatasourceCatalog {
   getDatasource(id: string): DatasourceRecord | undefined;
   addDatasource(record: Omit<DatasourceRecord, 'id'>): Promise<DatasourceRecord>;
   renameDatasource(id: string, name: string): Promise<void>;
+  /** Replaces name and settings of a stored datasource (the connection form's "Edit"). */
+  updateDatasource(id: string, changes: { name: string; config: DatasourceConfig }): Promise<void>;
   removeDatasource(id: string): Promise<void>;
 }
 
@@ -43,7 +46,26 @@ export interface DatasourceManagerOptions {
   workspaceFolders(): readonly string[];
   /** Operations slower than this are logged. */
   slowOperationMs(): number;
+  /**
+   * Asks the user for the secrets of a datasource whose server refused its credentials (or that has none yet, like
+   * a connection declared in workspace settings). Resolves undefined when the user declines. The answer is stored
+   * in the SecretStore, so it is asked once.
+   */
+  askSecrets?(record: DatasourceRecord, fields: ConfigField[], reason: string): Promise<Record<string, string> | undefined>;
+  /** How long "Test connection" waits for an answer. */
+  testTimeoutMs?: number;
 }
+
+/** What the connection form edits: everything but the id. Secrets left out (or empty) keep their stored value. */
+export interface DatasourceUpdate {
+  name: string;
+  config: DatasourceConfig;
+  secrets?: Record<string, string>;
+}
+
+const DEFAULT_TEST_TIMEOUT_MS = 20_000;
+/** How often a refused login is asked again before giving up, so a wrong answer never loops forever. */
+const MAX_SECRET_PROMPTS = 3;
 
 const secretKey = (datasourceId: string) => `nocoflo.datasource.${datasourceId}`;
 
@@ -70,18 +92,54 @@ export class DatasourceManager {
     const { plugin, config, secrets } = this.prepare(input);
     const name = typeof input.name === 'string' && input.name.trim() ? input.name.trim() : plugin.displayName;
     const record = await this.options.catalog.addDatasource({ type: plugin.id, name, config });
-    if (Object.keys(secrets).length > 0) await this.options.secrets.store(secretKey(record.id), JSON.stringify(secrets));
+    if (Object.keys(secrets).length > 0) await this.storeSecrets(record.id, secrets);
     this.options.log.info(`Added datasource "${name}" (${plugin.id}, id ${record.id})`);
     return record.id;
   }
 
-  /** Checks that a not-yet-saved datasource can connect; reports the datasource's own error message. */
-  async test(input: NewDatasource): Promise<string | undefined> {
+  /**
+   * Checks that a not-yet-saved datasource can connect; reports the datasource's own error message. `existingId`
+   * fills in the stored secrets the form left empty (editing a connection without retyping its password). A server
+   * that does not answer within the test timeout is reported as such rather than leaving the form waiting.
+   */
+  async test(input: NewDatasource, existingId?: string): Promise<string | undefined> {
     const { plugin, config, secrets } = this.prepare(input);
-    const result = await this.options.registry.callAsync(plugin.id, 'testConnection', () =>
-      plugin.testConnection(config, secrets, this.context(plugin.id)),
-    );
-    return result?.message;
+    const stored = existingId ? await this.storedSecrets(existingId) : {};
+    const timeoutMs = this.options.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(nocofloError('timeout', `No answer within ${Math.round(timeoutMs / 1000)} s: the server may be unreachable or behind a firewall.`)), timeoutMs);
+    });
+    try {
+      const result = await Promise.race([
+        this.options.registry.callAsync(plugin.id, 'testConnection', () => plugin.testConnection(config, { ...stored, ...secrets }, this.context(plugin.id))),
+        timeout,
+      ]);
+      return result?.message;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Stores new settings for a datasource and closes its session, so the next use connects with them. Secret fields
+   * given non-empty replace the stored ones; the others are kept.
+   */
+  async update(id: string, update: DatasourceUpdate): Promise<void> {
+    const record = this.options.catalog.getDatasource(id);
+    if (!record) throw nocofloError('not_found', `Datasource ${id} does not exist (it may have been removed in another window).`);
+    if (!update.name.trim()) throw nocofloError('invalid_value', 'A datasource name cannot be empty.');
+    const { config, secrets } = this.prepare({ name: update.name, type: record.type, config: update.config, secrets: update.secrets ?? {} });
+    await this.options.catalog.updateDatasource(id, { name: update.name.trim(), config });
+    const entered = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ''));
+    if (Object.keys(entered).length > 0) await this.storeSecrets(id, { ...(await this.storedSecrets(id)), ...entered });
+    await this.close(id);
+    this.options.log.info(`Updated datasource "${update.name.trim()}" (${record.type}, id ${id})`);
+  }
+
+  /** Which secret fields have a stored value (the form shows "saved" instead of the value, which never leaves). */
+  async storedSecretKeys(id: string): Promise<string[]> {
+    return Object.keys(await this.storedSecrets(id));
   }
 
   async rename(id: string, name: string): Promise<void> {
@@ -135,15 +193,46 @@ export class DatasourceManager {
       const reason = this.options.registry.unavailableReason(record.type) ?? `plugin "${record.type}" is unavailable`;
       throw nocofloError('unsupported', `Datasource "${record.name}" cannot open: ${reason}.`);
     }
-    const stored = await this.options.secrets.get(secretKey(id));
-    const secrets = stored ? (JSON.parse(stored) as Record<string, string>) : {};
-    const session = await this.options.registry.callAsync(plugin.id, 'connect', () => plugin.connect(record.config, secrets, this.context(plugin.id)));
+    const session = await this.connectAsking(record, plugin);
     if (!session || typeof session.readRows !== 'function' || typeof session.getSchema !== 'function') {
       const error = new Error('connect() did not return a session with readRows/getSchema');
       this.options.registry.markFailed(plugin.id, 'connect', error);
       throw error;
     }
     return isolateSession(session, plugin.id, this.options.registry, this.options.log, this.options.slowOperationMs);
+  }
+
+  /** Connects; when the server refuses the credentials and the user can be asked, asks and tries again. */
+  private async connectAsking(record: DatasourceRecord, plugin: DatasourcePlugin): Promise<DatasourceSession> {
+    const secretFields = plugin.configFields.filter((f) => f.secret || f.type === 'password');
+    for (let attempt = 0; ; attempt++) {
+      const secrets = await this.storedSecrets(record.id);
+      try {
+        return await this.options.registry.callAsync(plugin.id, 'connect', () => plugin.connect(record.config, secrets, this.context(plugin.id)));
+      } catch (error) {
+        const ask = this.options.askSecrets;
+        if (!ask || secretFields.length === 0 || attempt >= MAX_SECRET_PROMPTS || !isExpectedError(error) || error.code !== 'auth') throw error;
+        const answer = await ask(record, secretFields, error.message);
+        if (!answer) throw error;
+        await this.storeSecrets(record.id, { ...secrets, ...answer });
+      }
+    }
+  }
+
+  private async storedSecrets(id: string): Promise<Record<string, string>> {
+    const stored = await this.options.secrets.get(secretKey(id));
+    if (!stored) return {};
+    try {
+      const parsed = JSON.parse(stored) as unknown;
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+    } catch {
+      // A damaged entry is as good as none: the user is asked again instead of the datasource failing to open.
+      return {};
+    }
+  }
+
+  private storeSecrets(id: string, secrets: Record<string, string>): Promise<void> {
+    return this.options.secrets.store(secretKey(id), JSON.stringify(secrets));
   }
 
   private prepare(input: NewDatasource): { plugin: DatasourcePlugin; config: DatasourceConfig; secrets: Record<string, string> } {

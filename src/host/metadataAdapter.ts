@@ -35,6 +35,7 @@ export async function openHostMetadata(options: OpenHostMetadataOptions): Promis
     getDatasource: (id) => store.getDatasource(id),
     addDatasource: (record) => store.addDatasource(record),
     renameDatasource: (id, name) => store.renameDatasource(id, name),
+    updateDatasource: (id, changes) => store.updateDatasource(id, changes),
     removeDatasource: (id) => store.removeDatasource(id),
     isPluginEnabled: (id) => store.isPluginEnabled(id),
     viewPreference: (table, user) => {

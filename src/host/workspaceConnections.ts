@@ -64,6 +64,11 @@ export class CombinedCatalog implements DatasourceCatalog {
     await this.stored.renameDatasource(id, name);
   }
 
+  async updateDatasource(id: string, changes: { name: string; config: DatasourceConfig }): Promise<void> {
+    if (isDeclared(id)) throw nocofloError('read_only', 'This connection is declared in the workspace settings (nocoflo.connections); change it there. Its password is asked when it connects and kept in secret storage.');
+    await this.stored.updateDatasource(id, changes);
+  }
+
   async removeDatasource(id: string): Promise<void> {
     if (isDeclared(id)) throw nocofloError('read_only', 'This connection is declared in the workspace settings (nocoflo.connections); remove it there.');
     await this.stored.removeDatasource(id);

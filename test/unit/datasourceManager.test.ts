@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { DatasourceSession } from '../../api';
-import { DatasourceManager, redactUrl, type DatasourceCatalog, type DatasourceRecord } from '../../src/core/datasourceManager';
+import { DatasourceManager, redactUrl, type DatasourceCatalog, type DatasourceManagerOptions, type DatasourceRecord } from '../../src/core/datasourceManager';
 import { PluginFailure } from '../../src/core/pluginErrors';
 import { PluginRegistry } from '../../src/core/registry';
 import { silentLogger } from '../../src/core/log';
@@ -23,12 +23,15 @@ class MemoryCatalog implements DatasourceCatalog {
   async renameDatasource(id: string, name: string) {
     this.getDatasource(id)!.name = name;
   }
+  async updateDatasource(id: string, changes: { name: string; config: DatasourceRecord['config'] }) {
+    Object.assign(this.getDatasource(id)!, changes);
+  }
   async removeDatasource(id: string) {
     this.records = this.records.filter((r) => r.id !== id);
   }
 }
 
-function setup(connect?: () => Promise<DatasourceSession>) {
+function setup(connect?: () => Promise<DatasourceSession>, extra: Partial<DatasourceManagerOptions> = {}) {
   const registry = new PluginRegistry({ apiVersion: '1.0.0', log: silentLogger, isEnabled: () => true });
   registry.registerDatasource(datasourcePlugin(connect ? { connect } : {}));
   const catalog = new MemoryCatalog();
@@ -40,6 +43,7 @@ function setup(connect?: () => Promise<DatasourceSession>) {
     log: silentLogger,
     workspaceFolders: () => [],
     slowOperationMs: () => 1e9,
+    ...extra,
   });
   return { registry, catalog, secrets, manager };
 }
@@ -68,6 +72,78 @@ describe('DatasourceManager', () => {
     const id = await manager.add({ type: 'spy', name: 'spy', config: { host: 'h' }, secrets: { password: 'pw' } });
     await manager.session(id);
     assert.deepEqual(seen, { password: 'pw' });
+  });
+
+  it('updates name and settings, keeps stored secrets the form left empty, and reconnects with the new settings', async () => {
+    const seen: { config: unknown; secrets: unknown }[] = [];
+    const { manager, registry, catalog, secrets } = setup();
+    registry.registerDatasource(datasourcePlugin({ id: 'spy', schemes: ['spy'], connect: async (c, s) => (seen.push({ config: c, secrets: s }), fakeSession()) }));
+    const id = await manager.add({ type: 'spy', name: 'before', config: { host: 'old' }, secrets: { password: 'pw1' } });
+    await manager.session(id);
+    await manager.update(id, { name: ' after ', config: { host: 'new', password: 'moved-out-of-config' }, secrets: {} });
+    assert.deepEqual(catalog.getDatasource(id), { id, type: 'spy', name: 'after', config: { host: 'new' } });
+    assert.equal(manager.isConnected(id), false, 'the old session is closed');
+    await manager.session(id);
+    assert.deepEqual(seen[1], { config: { host: 'new' }, secrets: { password: 'moved-out-of-config' } });
+    await manager.update(id, { name: 'after', config: { host: 'new' }, secrets: { password: '' } });
+    assert.deepEqual(JSON.parse(secrets.get(`nocoflo.datasource.${id}`)!), { password: 'moved-out-of-config' }, 'an empty secret keeps the stored one');
+    assert.deepEqual(await manager.storedSecretKeys(id), ['password']);
+    await assert.rejects(manager.update(id, { name: '  ', config: { host: 'x' } }), /name cannot be empty/);
+    await assert.rejects(manager.update(id, { name: 'x', config: {} }), /Missing "Host"/);
+    await assert.rejects(manager.update('gone', { name: 'x', config: { host: 'x' } }), /does not exist/);
+  });
+
+  it('tests a connection with the stored secrets of the datasource being edited, and gives up on a silent server', async () => {
+    let seen: Record<string, string> | undefined;
+    const { manager, registry } = setup(undefined, { testTimeoutMs: 50 });
+    registry.registerDatasource(
+      datasourcePlugin({
+        id: 'spy',
+        schemes: ['spy'],
+        testConnection: async (c, s) => {
+          seen = s;
+          if (c.host === 'silent') await new Promise(() => undefined);
+          return { ok: true, message: 'hello' };
+        },
+      }),
+    );
+    const id = await manager.add({ type: 'spy', name: 'spy', config: { host: 'h' }, secrets: { password: 'stored' } });
+    assert.equal(await manager.test({ type: 'spy', name: 'spy', config: { host: 'h' } }, id), 'hello');
+    assert.deepEqual(seen, { password: 'stored' });
+    await manager.test({ type: 'spy', name: 'spy', config: { host: 'h' }, secrets: { password: 'typed' } }, id);
+    assert.deepEqual(seen, { password: 'typed' }, 'what the form holds wins');
+    await assert.rejects(manager.test({ type: 'spy', name: 'spy', config: { host: 'silent' } }), (e: Error & { code?: string }) => e.code === 'timeout' && /No answer within/.test(e.message));
+  });
+
+  it('asks for the password when the server refuses the stored one, stores the answer once, and stops when declined', async () => {
+    const asked: string[] = [];
+    let answer: Record<string, string> | undefined = { password: 'right' };
+    const { manager, registry, secrets } = setup(undefined, {
+      askSecrets: async (record, fields, reason) => (asked.push(`${record.name}:${fields.map((f) => f.key).join(',')}:${reason}`), answer),
+    });
+    registry.registerDatasource(
+      datasourcePlugin({
+        id: 'auth',
+        schemes: ['auth'],
+        connect: async (_c, s) => {
+          if (s.password !== 'right') throw Object.assign(new Error('password authentication failed for user "bob"'), { code: 'auth' });
+          return fakeSession();
+        },
+      }),
+    );
+    const id = await manager.add({ type: 'auth', name: 'team db', config: { host: 'h' } });
+    await manager.session(id);
+    assert.deepEqual(asked, ['team db:password:password authentication failed for user "bob"']);
+    assert.deepEqual(JSON.parse(secrets.get(`nocoflo.datasource.${id}`)!), { password: 'right' });
+    await manager.close(id);
+    await manager.session(id);
+    assert.equal(asked.length, 1, 'a stored password is not asked again');
+
+    answer = undefined;
+    secrets.set(`nocoflo.datasource.${id}`, JSON.stringify({ password: 'changed-on-server' }));
+    await manager.close(id);
+    await assert.rejects(manager.session(id), /password authentication failed/);
+    assert.equal(asked.length, 2, 'declining gives the server\'s message');
   });
 
   it('refuses missing required fields and unknown types with clear messages', async () => {

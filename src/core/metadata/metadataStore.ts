@@ -144,8 +144,12 @@ export class MetadataStore implements Disposable {
     });
   }
 
-  async updateDatasourceConfig(id: string, config: DatasourceConfig): Promise<void> {
-    await this.write((db) => db.run('UPDATE datasources SET config = ?, updated_at = ? WHERE id = ?', [JSON.stringify(config), now(), id]));
+  /** `config` must not contain secrets, as for addDatasource. */
+  async updateDatasource(id: string, changes: { name: string; config: DatasourceConfig }): Promise<void> {
+    await this.write((db) => {
+      db.run('UPDATE datasources SET name = ?, config = ?, updated_at = ? WHERE id = ?', [changes.name, JSON.stringify(changes.config), now(), id]);
+      if (db.getRowsModified() === 0) throw new Error(`Datasource ${id} no longer exists (removed in another window?).`);
+    });
   }
 
   async removeDatasource(id: string): Promise<void> {
