@@ -7,10 +7,12 @@ import { TableService } from './core/tableService';
 import { API_VERSION, createApi } from './host/api';
 import { registerBuiltInPlugins, BUILT_IN_PLUGIN_IDS } from './host/builtInPlugins';
 import { registerCommands } from './host/commands/registerCommands';
+import { ConnectionFormPanel } from './host/connections/connectionFormPanel';
 import { currentUser } from './host/currentUser';
 import { openHostMetadata } from './host/metadataAdapter';
 import { createOutputLogger } from './host/outputLog';
 import { PanelManager } from './host/panels/panelManager';
+import { askSecrets } from './host/secretPrompt';
 import { secretStoreFrom } from './host/secretStore';
 import { TableOpener } from './host/tableOpener';
 import { DatasourceTreeProvider } from './host/tree/datasourceTree';
@@ -43,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     log,
     workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
     slowOperationMs: () => vscode.workspace.getConfiguration('nocoflo').get<number>('log.slowOperationMs', 500),
+    askSecrets,
   });
   context.subscriptions.push({ dispose: () => void datasources.closeAll() });
   const tables = new TableService(datasources);
@@ -69,7 +72,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   const api = createApi({ registry, datasources, metadata, opener, user: currentUser, builtIns: BUILT_IN_PLUGIN_IDS });
 
   context.subscriptions.push(
-    ...registerCommands({ registry, datasources, tables, metadata, tree, opener, log, output: channel }),
+    ...registerCommands({
+      registry,
+      datasources,
+      tables,
+      metadata,
+      tree,
+      opener,
+      log,
+      output: channel,
+      openConnectionForm: (target) =>
+        ConnectionFormPanel.show(
+          {
+            extensionUri: context.extensionUri,
+            registry,
+            datasources,
+            log,
+            onSaved: (id) => {
+              tables.forget(id);
+              tree.refresh();
+              panels.refresh(id);
+            },
+          },
+          target,
+        ),
+    }),
+    { dispose: () => ConnectionFormPanel.disposeAll() },
     registry.onDidChange(() => tree.refresh()),
     metadata.onDidChangeExternally(() => tree.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {

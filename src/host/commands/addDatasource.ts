@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConfigField, DatasourceConfig, DatasourcePlugin, NewDatasource } from '../../../api';
+import type { DatasourcePlugin, NewDatasource } from '../../../api';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage } from '../../core/log';
 import type { PluginRegistry } from '../../core/registry';
 
-// Input-box flows for adding datasources. The schema-driven connection form arrives with the PostgreSQL/MySQL work;
-// these flows already read the plugin's declared fields, so third-party datasources work with them unchanged.
+// Quick ways to add a datasource: a SQLite file from the open dialog, or a pasted connection URL. Everything else
+// (choosing a datasource type and filling its fields) happens in the connection form (connections/).
 
 const SQLITE_EXTENSIONS = ['sqlite', 'sqlite3', 'db', 'db3'];
 
@@ -25,7 +25,8 @@ export async function addSqliteFile(datasources: DatasourceManager, uri?: vscode
   return save(datasources, { type: 'sqlite', name: path.basename(file.fsPath), config: { path: file.fsPath } });
 }
 
-export async function addDatasourceInteractively(datasources: DatasourceManager, registry: PluginRegistry): Promise<string | undefined> {
+/** Asks what to connect to; a datasource type opens the connection form (`openForm`) for it. */
+export async function addDatasourceInteractively(datasources: DatasourceManager, registry: PluginRegistry, openForm: (type: string) => void): Promise<string | undefined> {
   const plugins = registry
     .list({ kind: 'datasource' })
     .filter((p) => p.state === 'active')
@@ -40,11 +41,8 @@ export async function addDatasourceInteractively(datasources: DatasourceManager,
   if (!choice) return undefined;
   if (!choice.plugin) return addFromUrl(datasources);
   if (choice.plugin.id === 'nocoflo.sqlite') return addSqliteFile(datasources);
-  const answers = await askFields(choice.plugin);
-  if (!answers) return undefined;
-  const name = await vscode.window.showInputBox({ title: 'Datasource name', value: choice.plugin.displayName, validateInput: nonEmpty });
-  if (name === undefined) return undefined;
-  return save(datasources, { type: choice.plugin.id, name, config: answers.config, secrets: answers.secrets });
+  openForm(choice.plugin.id);
+  return undefined;
 }
 
 async function addFromUrl(datasources: DatasourceManager): Promise<string | undefined> {
@@ -58,45 +56,6 @@ async function addFromUrl(datasources: DatasourceManager): Promise<string | unde
   const name = await vscode.window.showInputBox({ title: 'Datasource name', value: guessName(url), validateInput: nonEmpty });
   if (name === undefined) return undefined;
   return save(datasources, { url, name });
-}
-
-async function askFields(plugin: DatasourcePlugin): Promise<{ config: DatasourceConfig; secrets: Record<string, string> } | undefined> {
-  const config: DatasourceConfig = {};
-  const secrets: Record<string, string> = {};
-  for (const field of plugin.configFields) {
-    const value = await askField(field);
-    if (value === undefined) return undefined;
-    if (value === '') continue;
-    if (field.secret || field.type === 'password') secrets[field.key] = String(value);
-    else config[field.key] = value;
-  }
-  return { config, secrets };
-}
-
-async function askField(field: ConfigField): Promise<string | number | boolean | undefined> {
-  const title = `${field.label}${field.required ? '' : ' (optional)'}`;
-  if (field.type === 'boolean') {
-    const picked = await vscode.window.showQuickPick(['No', 'Yes'], { title, placeHolder: field.description });
-    return picked === undefined ? undefined : picked === 'Yes';
-  }
-  if (field.type === 'enum' && field.enum) {
-    return vscode.window.showQuickPick(field.enum, { title, placeHolder: field.description });
-  }
-  const text = await vscode.window.showInputBox({
-    title,
-    prompt: field.description,
-    placeHolder: field.placeholder,
-    value: field.default === undefined ? '' : String(field.default),
-    password: field.secret || field.type === 'password',
-    ignoreFocusOut: true,
-    validateInput: (v) => {
-      if (field.required && v.trim() === '') return `${field.label} is required`;
-      if (field.type === 'number' && v.trim() !== '' && !Number.isFinite(Number(v))) return `${field.label} must be a number`;
-      return undefined;
-    },
-  });
-  if (text === undefined) return undefined;
-  return field.type === 'number' && text.trim() !== '' ? Number(text) : text;
 }
 
 /** Tests the connection first; a failure shows the datasource's own message and offers to save anyway. */

@@ -8,6 +8,7 @@ import type { HostMetadata } from '../hostMetadata';
 import { pickView, type TableOpener } from '../tableOpener';
 import type { DatasourceTreeProvider } from '../tree/datasourceTree';
 import { nodeName, type TreeNode } from '../tree/treeNodes';
+import { isDeclared } from '../workspaceConnections';
 import { addDatasourceInteractively, addSqliteFile } from './addDatasource';
 
 export interface CommandDeps {
@@ -19,6 +20,8 @@ export interface CommandDeps {
   opener: TableOpener;
   log: Logger;
   output: vscode.OutputChannel;
+  /** Opens the connection form to add a datasource (of `type`) or edit one. */
+  openConnectionForm(target: { mode: 'add'; type?: string } | { mode: 'edit'; id: string }): void;
 }
 
 /** A command's failure becomes one error notification with the real reason, never an unhandled rejection. */
@@ -50,7 +53,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   return [
     command('nocoflo.addSqliteFile', async (uri?: vscode.Uri) => afterAdd(await addSqliteFile(datasources, uri instanceof vscode.Uri ? uri : undefined))),
-    command('nocoflo.addDatasource', async () => afterAdd(await addDatasourceInteractively(datasources, registry))),
+    command('nocoflo.addDatasource', async () => afterAdd(await addDatasourceInteractively(datasources, registry, (type) => deps.openConnectionForm({ mode: 'add', type })))),
+    command('nocoflo.editDatasource', async (node?: TreeNode) => {
+      if (node?.kind !== 'datasource') throw new Error('Choose a datasource in the Nocoflo sidebar to edit.');
+      if (isDeclared(node.record.id)) {
+        const open = await vscode.window.showInformationMessage(
+          `"${node.record.name}" is declared in the workspace settings (nocoflo.connections); change it there. Its password is asked when it connects and kept in secret storage.`,
+          'Open Workspace Settings',
+        );
+        if (open) await vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile');
+        return;
+      }
+      deps.openConnectionForm({ mode: 'edit', id: node.record.id });
+    }),
     command('nocoflo.refresh', async (node?: TreeNode) => {
       registry.resetFailures();
       const datasourceId = node?.kind === 'datasource' ? node.record.id : node?.kind === 'message' ? node.datasourceId : undefined;

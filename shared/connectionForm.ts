@@ -1,0 +1,177 @@
+// The connection form: its messages (webview ⇄ host) and the pure rules that turn what the user typed into a
+// datasource's config and secrets. The form is built from each plugin's declared `configFields`, so a third-party
+// datasource gets a form without writing any UI. Both sides validate with the same rules; the host's check is the
+// one that counts, because a webview message is untrusted input.
+import type { ConfigField, DatasourceConfig } from '../api';
+import { anyOf, bool, type Check, int, isPlainObject, object, recordOf, str } from './validate';
+
+/** A datasource plugin as the form shows it. */
+export interface FormPlugin {
+  id: string;
+  displayName: string;
+  icon?: string;
+  schemes: string[];
+  fields: ConfigField[];
+  /** Whether the plugin can split a pasted connection URL into fields. */
+  acceptsUrl: boolean;
+}
+
+/** What the user typed: text for text-like fields, booleans for checkboxes. Secrets travel apart from the rest. */
+export type FormValues = Record<string, string | boolean>;
+
+export interface FormSubmission {
+  type: string;
+  name: string;
+  values: FormValues;
+  /** Only the secret fields the user typed into; an absent or empty one keeps the stored secret when editing. */
+  secrets: Record<string, string>;
+}
+
+export interface ConnectionFormInit {
+  mode: 'add' | 'edit';
+  plugins: FormPlugin[];
+  type: string;
+  name: string;
+  values: FormValues;
+  /** Secret fields that have a stored value (never the value itself). */
+  savedSecrets: string[];
+}
+
+export interface FormError {
+  code: string;
+  message: string;
+  /** The field the error is about, when known. */
+  field?: string;
+}
+
+export interface ConnectionFormRequests {
+  parseUrl: { params: { type: string; url: string }; result: { type: string; values: FormValues; secrets: Record<string, string> } };
+  test: { params: FormSubmission; result: { message: string } };
+  save: { params: FormSubmission; result: { id: string } };
+  pickFile: { params: { field: string }; result: { path: string | null } };
+}
+export type ConnectionFormMethod = keyof ConnectionFormRequests;
+
+export type FromConnectionForm =
+  | { type: 'ready' }
+  | { type: 'cancel' }
+  | { [M in ConnectionFormMethod]: { type: 'request'; id: number; method: M; params: ConnectionFormRequests[M]['params'] } }[ConnectionFormMethod];
+
+export type ToConnectionForm =
+  | { type: 'init'; init: ConnectionFormInit }
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: FormError };
+
+const key = str(200);
+const submission: Check = object({
+  type: key,
+  name: str(500),
+  values: recordOf(anyOf(str(1_000_000), bool), 200),
+  secrets: recordOf(str(100_000), 50),
+});
+const PARAMS: Record<ConnectionFormMethod, Check> = {
+  parseUrl: object({ type: key, url: str(10_000) }),
+  test: submission,
+  save: submission,
+  pickFile: object({ field: key }),
+};
+
+export type ParsedFormMessage = { ok: true; message: FromConnectionForm } | { ok: false; error: string; id?: number };
+
+/** Checks a message from the form webview before the host acts on it. */
+export function parseFromConnectionForm(raw: unknown): ParsedFormMessage {
+  if (!isPlainObject(raw)) return { ok: false, error: 'message must be an object' };
+  if (raw.type === 'ready' || raw.type === 'cancel') {
+    return Object.keys(raw).length === 1 ? { ok: true, message: { type: raw.type } } : { ok: false, error: `${raw.type} takes no fields` };
+  }
+  if (raw.type !== 'request') return { ok: false, error: `unknown message type ${JSON.stringify(raw.type)}` };
+  const idProblem = int(1, Number.MAX_SAFE_INTEGER)(raw.id, 'id');
+  if (idProblem) return { ok: false, error: idProblem };
+  const id = raw.id as number;
+  const method = raw.method;
+  if (typeof method !== 'string' || !Object.hasOwn(PARAMS, method)) return { ok: false, error: `unknown method ${JSON.stringify(method)}`, id };
+  const extra = Object.keys(raw).find((k) => !['type', 'id', 'method', 'params'].includes(k));
+  if (extra) return { ok: false, error: `${extra} is not allowed`, id };
+  const problem = PARAMS[method as ConnectionFormMethod](raw.params, 'params');
+  if (problem) return { ok: false, error: `${method}: ${problem}`, id };
+  return { ok: true, message: raw as unknown as FromConnectionForm };
+}
+
+export const isSecretField = (field: ConfigField): boolean => field.secret === true || field.type === 'password';
+
+/**
+ * Turns typed values into the datasource's config and secrets, or the first problem per field. Empty text means
+ * "not set" (the plugin's default applies), so optional fields stay out of the stored config.
+ * `savedSecrets` lists the secrets already stored, which satisfy a required secret field left empty.
+ */
+export function formToConfig(
+  fields: readonly ConfigField[],
+  form: Pick<FormSubmission, 'values' | 'secrets'>,
+  savedSecrets: readonly string[] = [],
+): { ok: true; config: DatasourceConfig; secrets: Record<string, string> } | { ok: false; errors: Record<string, string> } {
+  const config: DatasourceConfig = {};
+  const secrets: Record<string, string> = {};
+  const errors: Record<string, string> = {};
+  for (const field of fields) {
+    if (isSecretField(field)) {
+      const value = form.secrets[field.key] ?? '';
+      if (value !== '') secrets[field.key] = value;
+      else if (field.required && !savedSecrets.includes(field.key)) errors[field.key] = `${field.label} is required.`;
+      continue;
+    }
+    const raw = form.values[field.key];
+    if (field.type === 'boolean') {
+      if (typeof raw === 'boolean') config[field.key] = raw;
+      continue;
+    }
+    const text = typeof raw === 'string' ? raw.trim() : '';
+    if (text === '') {
+      if (field.required) errors[field.key] = `${field.label} is required.`;
+      continue;
+    }
+    const problem = fieldProblem(field, text);
+    if (problem) errors[field.key] = problem;
+    else config[field.key] = field.type === 'number' ? Number(text) : text;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, config, secrets };
+}
+
+function fieldProblem(field: ConfigField, text: string): string | undefined {
+  switch (field.type) {
+    case 'number':
+      return Number.isFinite(Number(text)) ? undefined : `${field.label} must be a number.`;
+    case 'enum':
+      return field.enum && !field.enum.includes(text) ? `${field.label} must be one of ${field.enum.join(', ')}.` : undefined;
+    case 'json':
+      try {
+        JSON.parse(text);
+        return undefined;
+      } catch (error) {
+        return `${field.label} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    default:
+      return undefined;
+  }
+}
+
+/** The form's values for a stored config (editing), as text and booleans, secrets excluded. */
+export function configToForm(fields: readonly ConfigField[], config: DatasourceConfig): FormValues {
+  const values: FormValues = {};
+  for (const field of fields) {
+    if (isSecretField(field)) continue;
+    const value = config[field.key];
+    if (value === undefined) continue;
+    values[field.key] = field.type === 'boolean' ? value === true || value === 'true' : String(value);
+  }
+  return values;
+}
+
+/** Initial values of a new connection: the plugin's declared defaults. */
+export function defaultForm(fields: readonly ConfigField[]): FormValues {
+  const values: FormValues = {};
+  for (const field of fields) {
+    if (isSecretField(field) || field.default === undefined) continue;
+    values[field.key] = field.type === 'boolean' ? field.default === true : String(field.default);
+  }
+  return values;
+}

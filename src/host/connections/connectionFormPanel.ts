@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { DatasourceConfig, DatasourcePlugin } from '../../../api';
+import type { DatasourceManager } from '../../core/datasourceManager';
+import { errorMessage, type Logger } from '../../core/log';
+import { isExpectedError } from '../../core/pluginErrors';
+import type { PluginRegistry } from '../../core/registry';
+import {
+  type ConnectionFormInit,
+  type ConnectionFormRequests,
+  configToForm,
+  defaultForm,
+  type FormError,
+  type FormPlugin,
+  type FormSubmission,
+  formToConfig,
+  type FromConnectionForm,
+  isSecretField,
+  parseFromConnectionForm,
+  type ToConnectionForm,
+} from '../../../shared/connectionForm';
+import { renderPanelHtml } from '../panels/panelHtml';
+
+export interface ConnectionFormDeps {
+  extensionUri: vscode.Uri;
+  registry: PluginRegistry;
+  datasources: DatasourceManager;
+  log: Logger;
+  /** Called after a connection was added or changed. */
+  onSaved(id: string): void;
+}
+
+export type ConnectionFormTarget = { mode: 'add'; type?: string } | { mode: 'edit'; id: string };
+
+export const CONNECTION_FORM_TYPE = 'nocoflo.connectionForm';
+
+/** A user-facing refusal of what the form sent, shown on the field it is about. */
+class FieldError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The "Add connection" / "Edit connection" tab. Its fields come from the datasource plugin's `configFields`, so
+ * every datasource, built-in or third-party, gets the same form. Secrets typed here go to SecretStorage through
+ * DatasourceManager and are never sent back to the webview nor kept in its saved state.
+ */
+export class ConnectionFormPanel {
+  private static readonly open = new Map<string, ConnectionFormPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static show(deps: ConnectionFormDeps, target: ConnectionFormTarget): void {
+    const key = target.mode === 'edit' ? `edit:${target.id}` : 'add';
+    const existing = ConnectionFormPanel.open.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      if (target.mode === 'add' && target.type) void existing.sendInit(target);
+      return;
+    }
+    const title = target.mode === 'edit' ? `Edit ${deps.datasources.get(target.id)?.name ?? 'Connection'}` : 'Add Connection';
+    const panel = vscode.window.createWebviewPanel(CONNECTION_FORM_TYPE, title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview')],
+    });
+    ConnectionFormPanel.open.set(key, new ConnectionFormPanel(panel, deps, target, () => ConnectionFormPanel.open.delete(key)));
+  }
+
+  /** Closes every open form (deactivation). */
+  static disposeAll(): void {
+    for (const form of [...ConnectionFormPanel.open.values()]) form.panel.dispose();
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly deps: ConnectionFormDeps,
+    private target: ConnectionFormTarget,
+    onClosed: () => void,
+  ) {
+    const root = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview');
+    const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
+    panel.webview.html = renderPanelHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      title: panel.title,
+      codiconCss: asset('codicon.css'),
+      styles: [asset('connection.css')],
+      scripts: [asset('connection.js')],
+    });
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.onDidDispose(() => {
+        onClosed();
+        for (const d of this.disposables) d.dispose();
+      }),
+    );
+  }
+
+  private post(message: ToConnectionForm): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = parseFromConnectionForm(raw);
+    if (!parsed.ok) {
+      this.deps.log.warn(`Connection form sent a malformed message (ignored): ${parsed.error}`);
+      if (parsed.id !== undefined) this.post({ type: 'response', id: parsed.id, ok: false, error: { code: 'invalid_message', message: parsed.error } });
+      return;
+    }
+    const message: FromConnectionForm = parsed.message;
+    switch (message.type) {
+      case 'ready':
+        await this.sendInit(this.target);
+        return;
+      case 'cancel':
+        this.panel.dispose();
+        return;
+      case 'request':
+        try {
+          const result = await this.handle(message.method, message.params as never);
+          this.post({ type: 'response', id: message.id, ok: true, result });
+        } catch (error) {
+          this.post({ type: 'response', id: message.id, ok: false, error: toFormError(error) });
+        }
+    }
+  }
+
+  private async sendInit(target: ConnectionFormTarget): Promise<void> {
+    this.target = target;
+    const plugins = this.formPlugins();
+    let init: ConnectionFormInit;
+    if (target.mode === 'edit') {
+      const record = this.deps.datasources.get(target.id);
+      const plugin = record && this.deps.registry.getDatasource(record.type);
+      if (!record || !plugin) {
+        this.post({ type: 'response', id: 0, ok: false, error: { code: 'not_found', message: record ? `The plugin of "${record.name}" is not available.` : 'This connection no longer exists.' } });
+        return;
+      }
+      init = {
+        mode: 'edit',
+        plugins: plugins.filter((p) => p.id === plugin.id),
+        type: plugin.id,
+        name: record.name,
+        values: configToForm(plugin.configFields, record.config),
+        savedSecrets: await this.deps.datasources.storedSecretKeys(record.id),
+      };
+    } else {
+      const type = plugins.find((p) => p.id === target.type)?.id ?? plugins.find((p) => p.id !== 'nocoflo.sqlite')?.id ?? plugins[0]?.id ?? '';
+      const plugin = plugins.find((p) => p.id === type);
+      init = { mode: 'add', plugins, type, name: plugin?.displayName ?? '', values: plugin ? defaultForm(plugin.fields) : {}, savedSecrets: [] };
+    }
+    this.post({ type: 'init', init });
+  }
+
+  private formPlugins(): FormPlugin[] {
+    return this.deps.registry
+      .list({ kind: 'datasource' })
+      .filter((info) => info.state === 'active')
+      .map((info) => this.deps.registry.getDatasource(info.id))
+      .filter((p): p is DatasourcePlugin => p !== undefined)
+      .map((p) => ({
+        id: p.id,
+        displayName: p.displayName,
+        ...(p.icon ? { icon: p.icon } : {}),
+        schemes: [...p.schemes],
+        fields: p.configFields.map((f) => ({ ...f })),
+        acceptsUrl: typeof p.parseUrl === 'function',
+      }));
+  }
+
+  private async handle<M extends keyof ConnectionFormRequests>(method: M, params: ConnectionFormRequests[M]['params']): Promise<ConnectionFormRequests[M]['result']> {
+    type R = ConnectionFormRequests[M]['result'];
+    switch (method) {
+      case 'parseUrl':
+        return this.parseUrl(params as ConnectionFormRequests['parseUrl']['params']) as Promise<R>;
+      case 'test': {
+        const { input, existingId } = await this.prepare(params as FormSubmission);
+        const message = await this.deps.datasources.test(input, existingId);
+        return { message: message ?? 'Connected.' } as R;
+      }
+      case 'save': {
+        const { input, existingId } = await this.prepare(params as FormSubmission);
+        let id: string;
+        if (existingId) {
+          await this.deps.datasources.update(existingId, input);
+          id = existingId;
+        } else {
+          id = await this.deps.datasources.add(input);
+        }
+        this.deps.onSaved(id);
+        void vscode.window.showInformationMessage(`Saved connection "${input.name.trim()}".`);
+        this.panel.dispose();
+        return { id } as R;
+      }
+      case 'pickFile': {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Choose' });
+        return { path: picked?.[0]?.fsPath ?? null } as R;
+      }
+    }
+    throw new Error(`unhandled method ${String(method)}`);
+  }
+
+  private async parseUrl({ type, url }: { type: string; url: string }): Promise<ConnectionFormRequests['parseUrl']['result']> {
+    const trimmed = url.trim();
+    const plugin = this.deps.registry.resolveUrl(trimmed) ?? this.deps.registry.getDatasource(type);
+    if (!plugin?.parseUrl) throw new FieldError(`No datasource accepts a URL like this one; expected ${this.formPlugins().flatMap((p) => p.schemes.map((s) => `${s}://`)).join(', ')}.`, 'url');
+    let parsed: ReturnType<NonNullable<DatasourcePlugin['parseUrl']>>;
+    try {
+      parsed = plugin.parseUrl(trimmed);
+    } catch (error) {
+      throw new FieldError(errorMessage(error), 'url');
+    }
+    const secrets = Object.fromEntries(Object.entries(parsed.secrets).filter(([k]) => plugin.configFields.some((f) => f.key === k && isSecretField(f))));
+    return { type: plugin.id, values: { ...defaultForm(plugin.configFields), ...configToForm(plugin.configFields, parsed.config) }, secrets };
+  }
+
+  /** The host's own check of a submission: the plugin must exist and match, values must fit the fields. */
+  private async prepare(form: FormSubmission): Promise<{ input: PreparedInput; existingId?: string }> {
+    const existingId = this.target.mode === 'edit' ? this.target.id : undefined;
+    const record = existingId ? this.deps.datasources.get(existingId) : undefined;
+    if (existingId && !record) throw new FieldError('This connection no longer exists (removed in another window?).');
+    if (record && record.type !== form.type) throw new FieldError('The type of an existing connection cannot change; add a new connection instead.');
+    const plugin = this.deps.registry.getDatasource(form.type);
+    if (!plugin) throw new FieldError(`The datasource type "${form.type}" is not available.`);
+    if (!form.name.trim()) throw new FieldError('Give the connection a name.', 'name');
+    // A required secret left empty is fine when one is already stored for the connection being edited.
+    const saved = existingId ? await this.deps.datasources.storedSecretKeys(existingId) : [];
+    const converted = formToConfig(plugin.configFields, form, saved);
+    if (!converted.ok) {
+      const [field, message] = Object.entries(converted.errors)[0]!;
+      throw new FieldError(message, field);
+    }
+    return { input: { type: plugin.id, name: form.name, config: converted.config, secrets: converted.secrets }, ...(existingId ? { existingId } : {}) };
+  }
+}
+
+interface PreparedInput {
+  type: string;
+  name: string;
+  config: DatasourceConfig;
+  secrets: Record<string, string>;
+}
+
+function toFormError(error: unknown): FormError {
+  if (error instanceof FieldError) return { code: 'invalid_value', message: error.message, ...(error.field ? { field: error.field } : {}) };
+  if (isExpectedError(error)) return { code: error.code, message: error.message, ...(error.column ? { field: error.column } : {}) };
+  return { code: 'internal', message: errorMessage(error) };
+}
