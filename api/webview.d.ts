@@ -1,5 +1,5 @@
 /**
- * Nocoflo view client API, version 1: what a view plugin's webview script gets.
+ * Nocoflo view client API, version 1 (1.2.0): what a view plugin's webview script gets.
  *
  * Nocoflo loads its view client before the view's own script (both ES modules). The client installs itself as
  * `globalThis.nocoflo`; a view connects once and then reads and writes the table it was opened for:
@@ -20,13 +20,16 @@ import type {
   CellValue,
   CountRequest,
   Disposable,
+  Filter,
   ReadRowsRequest,
   RowChange,
   RowCount,
   RowKey,
   RowPage,
   RowValues,
+  SortKey,
   TableLocator,
+  TableRef,
   TableSchema,
 } from './index';
 
@@ -51,6 +54,21 @@ export type ViewApplyResult =
   | { ok: true; results: { key: RowKey | null; row?: RowValues }[] }
   | { ok: false; failure: ViewChangeFailure; rolledBack: boolean };
 
+/** The rows a view shows: the same sort, filters and search feed its reads, counts and exports. (1.2) */
+export interface ViewQuery {
+  sort?: SortKey[];
+  filters?: Filter[];
+  search?: { text: string; columns?: string[] };
+}
+
+/** A view that can show this table, as `ViewInit.views` lists it. (1.2) */
+export interface ViewChoice {
+  id: string;
+  displayName: string;
+  /** Codicon name. */
+  icon?: string;
+}
+
 export interface ViewInit {
   table: TableLocator;
   displayName: { table: string; datasource: string };
@@ -64,6 +82,44 @@ export interface ViewInit {
   theme: ViewThemeKind;
   /** Unsaved edits handed back by Nocoflo (the user closed the tab with edits and chose "Reopen"). */
   pending?: ViewChange[];
+  /**
+   * The query this tab showed last: after "Switch View…" the previous view's sort, filters and search, later the
+   * view's own latest query (Nocoflo remembers what a view sent in readRows, countRows, aggregate and exportRows).
+   * Start with it when you have no state of your own. (1.2)
+   */
+  query?: ViewQuery;
+  /** The row to show first ("Open row in form", a followed foreign key). Sent until the view first reads rows. (1.2) */
+  focusKey?: RowKey;
+  /** The views that can show this table (enabled, not failed, canHandle true), best first; for `openView`. (1.2) */
+  views?: ViewChoice[];
+}
+
+/** What `openView` opens. Every part is optional. (1.2) */
+export interface OpenViewTarget {
+  /** Default: the table's preferred view (stored preference, then the configured strategy). */
+  viewId?: string;
+  /** Default: this view's table. Always a table of the same datasource. */
+  table?: TableRef;
+  /** The row to focus: the new view gets it as `init.focusKey`, an open one through `onFocus`. */
+  key?: RowKey;
+  query?: ViewQuery;
+}
+
+/** Read-only access to another table of the same datasource, with the same checks as the view's own table. (1.2) */
+export interface RelatedTable {
+  schema(): Promise<TableSchema>;
+  readRows(request: ReadRowsRequest): Promise<RowPage>;
+  countRows(request?: CountRequest): Promise<RowCount>;
+}
+
+/** A file the user saves through the host's save dialog (webviews cannot download). (1.2) */
+export interface SaveFileRequest {
+  /** File name offered in the dialog, e.g. "orders.png"; path separators are replaced. */
+  suggestedName: string;
+  /** Dialog filters, e.g. `{ PNG: ['png'] }`. */
+  filters?: Record<string, string[]>;
+  /** Text is written as UTF-8. At most 50 MB. */
+  data: Uint8Array | string;
 }
 
 /** Rejections of client calls carry a code: a DatasourceErrorCode, 'plugin_failed', 'timeout' or 'internal'. */
@@ -111,11 +167,29 @@ export interface NocofloViewClient {
   onTheme(listener: (kind: ViewThemeKind) => void): Disposable;
   /** Writes to the Nocoflo output channel, prefixed with the view id. */
   log(level: 'info' | 'warn' | 'error', message: string): void;
+
+  // Added in 1.2 (optional; Nocoflo's own client always provides them).
+
+  /**
+   * The view's current configuration (e.g. a chart spec), JSON-serializable, at most 256 KB as JSON. Nocoflo keeps
+   * the latest one and stores it with "Set as Default View for This Table"; it comes back as `init.viewConfig`.
+   */
+  setViewConfig?(config: unknown): void;
+  /** Opens a view of this or another table of the same datasource in a tab (an open tab is reused and focused). */
+  openView?(target: OpenViewTarget): void;
+  /** Fires when `openView` targets this already open tab: show `key` (and apply `query` when given). */
+  onFocus?(listener: (target: { key?: RowKey; query?: ViewQuery }) => void): Disposable;
+  /** Read-only access to another table of the same datasource (foreign-key display values, pickers, references). */
+  related?(table: TableRef): RelatedTable;
+  /** The tables and views of this datasource. */
+  listTables?(): Promise<TableRef[]>;
+  /** Asks where to save `file` and writes it; false when the user cancelled. */
+  saveFile?(file: SaveFileRequest): Promise<boolean>;
 }
 
 /** The object at `globalThis.nocoflo`. */
 export interface NocofloWebview {
-  /** Semver of this client API, "1.0.0". */
+  /** Semver of this client API, e.g. "1.2.0". */
   readonly apiVersion: string;
   /** Resolves once Nocoflo sent the initial state; rejects when the table cannot be opened (the reason is shown). */
   connect(): Promise<NocofloViewClient>;

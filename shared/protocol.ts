@@ -2,10 +2,12 @@
 // client in webview/client speaks it on the view's behalf). Three kinds of traffic, all with a `type`
 // discriminant:
 //   - requests   webview → host with an `id`; the host answers with exactly one `response` carrying that id;
-//   - commands   webview → host, no answer (ready handshake, pending-change mirror, export, clipboard, log);
-//   - notifications host → webview (init after ready, refresh, theme).
+//   - commands   webview → host, no answer (ready handshake, pending-change mirror, export, clipboard, log, view
+//                config, open another view);
+//   - notifications host → webview (init after ready, refresh, theme, focus).
 // Everything the webview sends is validated by `parseFromWebview` before the host acts on it. No SQL ever
-// crosses: filters are structured, sorts are column names, and the table is the panel's own, never the message's.
+// crosses: filters are structured, sorts are column names, and the table is the panel's own, never the message's
+// (the `related/*` reads name another table, which the host resolves inside the panel's own datasource only).
 import type {
   AggregateOp,
   Capabilities,
@@ -13,11 +15,12 @@ import type {
   RowCount,
   SortKey,
   TableLocator,
+  TableRef,
   TableSchema,
   TimeUnit,
 } from '../api';
 import { isWireValue, type WireRecord, type WireValue } from './values';
-import { anyOf, arrayOf, bool, type Check, int, object, oneOf, recordOf, str } from './validate';
+import { anyOf, arrayOf, bool, type Check, int, jsonValue, object, oneOf, recordOf, str } from './validate';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -111,7 +114,16 @@ export interface WireViewInit {
   theme: ThemeKind;
   /** Pending changes handed back when the user chose "Reopen" for a closed tab with unsaved edits. */
   pending?: WirePendingChange[];
+  /** The query this tab showed last (the previous view's after a switch). (1.2) */
+  query?: WireQuery;
+  /** The row to show first; sent until the view first reads rows. (1.2) */
+  focusKey?: WireRecord;
+  /** Views that can show this table, best first. (1.2) */
+  views?: { id: string; displayName: string; icon?: string }[];
 }
+
+/** File content for `file/save`: text (written as UTF-8) or bytes in their wire form. */
+export type WireFileData = string | { $bytes: string };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests (webview → host, answered by id)
@@ -126,6 +138,14 @@ export interface RequestMap {
   'changes/preview': { params: { changes: WirePendingChange[] }; result: { statements: { text: string; params: WireValue[] }[] | null } };
   /** Re-reads the table's schema (after a reload, when another program may have changed it). */
   'schema/refresh': { params: Record<string, never>; result: { schema: TableSchema; readOnlyReason?: string } };
+  /** Read-only access to another table of the panel's datasource (1.2). */
+  'related/schema': { params: { table: TableRef }; result: TableSchema };
+  'related/read': { params: { table: TableRef; request: WireReadRowsRequest }; result: WireRowPage };
+  'related/count': { params: { table: TableRef; request: WireCountRequest }; result: RowCount };
+  /** The tables of the panel's datasource (1.2). */
+  'tables/list': { params: Record<string, never>; result: { tables: TableRef[] } };
+  /** A save dialog, then the file is written; `saved` is false when the user cancelled (1.2). */
+  'file/save': { params: { suggestedName: string; filters?: Record<string, string[]>; data: WireFileData }; result: { saved: boolean } };
 }
 
 export type RequestMethod = keyof RequestMap;
@@ -158,7 +178,11 @@ export type CommandMessage =
   /** Streams the whole filtered result (not just the loaded rows) to a file the user picks. */
   | { type: 'export'; format: ExportFormat; query: WireQuery; columns: string[] }
   | { type: 'clipboard/write'; text: string }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** The view's current configuration (a chart spec…), kept per panel for "Set as Default View" (1.2). */
+  | { type: 'view/config'; config: unknown }
+  /** Opens a view of this or another table of the same datasource, focused on a row (1.2). */
+  | { type: 'view/open'; viewId?: string; table?: TableRef; key?: WireRecord; query?: WireQuery };
 
 export type FromWebviewMessage = RequestMessage | CommandMessage;
 
@@ -172,7 +196,9 @@ export type NotificationMessage =
   | { type: 'failed'; error: WireError }
   /** The data may have changed outside the view (saved from the close prompt, refreshed in the tree): re-read. */
   | { type: 'refresh'; reason: 'saved' | 'external' }
-  | { type: 'theme'; kind: ThemeKind };
+  | { type: 'theme'; kind: ThemeKind }
+  /** `view/open` targeted this open tab: show this row (and apply this query) (1.2). */
+  | { type: 'focus'; key?: WireRecord; query?: WireQuery };
 
 export type ToWebviewMessage = ResponseMessage | NotificationMessage;
 
@@ -225,9 +251,23 @@ const pendingChange: Check = (v, p) => {
 };
 const pendingChanges = arrayOf(pendingChange, 100_000);
 
+/** Bounds of what a view may hand the host as its configuration, and of files it may save. */
+export const MAX_VIEW_CONFIG_CHARS = 256 * 1024;
+export const MAX_SAVE_FILE_CHARS = 50_000_000;
+
+const tableRefCheck = object({ name: str(10_000) }, { schema: str(10_000) });
+const readRowsParams = object({ limit: int(1, 10_000) }, { ...queryFields, after: str(100_000), offset: int(0, MAX_ID) });
+const countParams = object({}, { filters, search, cap: int(1, MAX_ID), estimate: bool });
+const fileName = (v: unknown, p: string) => str(255)(v, p) ?? ((v as string).trim() === '' ? `${p} must not be empty` : undefined);
+const fileData: Check = (v, p) => {
+  if (typeof v === 'string') return str(MAX_SAVE_FILE_CHARS)(v, p);
+  return object({ $bytes: str(MAX_SAVE_FILE_CHARS) })(v, p) ? `${p} must be a string or { $bytes: base64 }` : undefined;
+};
+const dialogFilters = recordOf(arrayOf(str(50), 50), 50);
+
 const PARAMS: { [M in RequestMethod]: Check } = {
-  'rows/read': object({ limit: int(1, 10_000) }, { ...queryFields, after: str(100_000), offset: int(0, MAX_ID) }),
-  'rows/count': object({}, { filters, search, cap: int(1, MAX_ID), estimate: bool }),
+  'rows/read': readRowsParams,
+  'rows/count': countParams,
   'rows/aggregate': object(
     {
       groupBy: arrayOf(object({ column: columnName }, { bin: object({ step: (v, p) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? undefined : `${p} must be a positive number`) }), timeUnit: oneOf('year', 'month', 'day', 'hour') }), 10),
@@ -238,6 +278,11 @@ const PARAMS: { [M in RequestMethod]: Check } = {
   'changes/apply': object({ changes: pendingChanges }),
   'changes/preview': object({ changes: pendingChanges }),
   'schema/refresh': object({}),
+  'related/schema': object({ table: tableRefCheck }),
+  'related/read': object({ table: tableRefCheck, request: readRowsParams }),
+  'related/count': object({ table: tableRefCheck, request: countParams }),
+  'tables/list': object({}),
+  'file/save': object({ suggestedName: fileName, data: fileData }, { filters: dialogFilters }),
 };
 
 const COMMANDS: { [T in CommandMessage['type']]: Check } = {
@@ -247,6 +292,8 @@ const COMMANDS: { [T in CommandMessage['type']]: Check } = {
   export: object({ type: oneOf('export'), format: oneOf('csv', 'json'), query: object({}, queryFields), columns: arrayOf(columnName, 10_000) }),
   'clipboard/write': object({ type: oneOf('clipboard/write'), text: str(50_000_000) }),
   log: object({ type: oneOf('log'), level: oneOf('info', 'warn', 'error'), message: str(10_000) }),
+  'view/config': object({ type: oneOf('view/config'), config: jsonValue(MAX_VIEW_CONFIG_CHARS) }),
+  'view/open': object({ type: oneOf('view/open') }, { viewId: str(1_000), table: tableRefCheck, key: wireRecord, query: object({}, queryFields) }),
 };
 
 export type ParseResult = { ok: true; message: FromWebviewMessage } | { ok: false; error: string; id?: number };

@@ -88,3 +88,36 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   const proto = Object.getPrototypeOf(v) as unknown;
   return proto === Object.prototype || proto === null;
 }
+
+/**
+ * Plain JSON data (null, booleans, finite numbers, strings, arrays, plain objects) at most `maxChars` long once
+ * serialized and at most 64 levels deep. A view's configuration is stored as JSON, so anything else (Dates, Maps,
+ * typed arrays, NaN) would silently change on the way.
+ */
+export const jsonValue =
+  (maxChars: number): Check =>
+  (v, p) => {
+    const problem = plainJson(v, p, 0);
+    if (problem) return problem;
+    return JSON.stringify(v).length > maxChars ? `${p} is larger than ${maxChars} characters as JSON` : undefined;
+  };
+
+function plainJson(v: unknown, p: string, depth: number): string | undefined {
+  if (depth > 64) return `${p} is nested too deeply`;
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : `${p} must be a finite number`;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const problem = plainJson(v[i], `${p}[${i}]`, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (!isPlainObject(v)) return `${p} must be plain JSON data`;
+  for (const [key, item] of Object.entries(v)) {
+    if (item === undefined) continue;
+    const problem = plainJson(item, `${p}.${key}`, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}

@@ -69,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   context.subscriptions.push(panels);
 
   const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreference(table, currentUser())?.viewId }, panels);
+  panels.useOpener(opener);
   const api = createApi({ registry, datasources, metadata, opener, user: currentUser, builtIns: BUILT_IN_PLUGIN_IDS });
 
   context.subscriptions.push(

@@ -57,6 +57,13 @@ export class TableService {
     return pending;
   }
 
+  /** The tables and views of a datasource, as references (for views that list related tables). */
+  async listTables(datasourceId: string, options: { signal?: AbortSignal } = {}): Promise<TableRef[]> {
+    const session = await this.datasources.session(datasourceId);
+    const tables = await session.listTables(options.signal ? { signal: options.signal } : undefined);
+    return tables.map((t) => (t.ref.schema === undefined ? { name: t.ref.name } : { schema: t.ref.schema, name: t.ref.name }));
+  }
+
   forget(datasourceId?: string): void {
     for (const key of [...this.schemas.keys()]) {
       if (datasourceId === undefined || (JSON.parse(key) as string[])[0] === datasourceId) this.schemas.delete(key);

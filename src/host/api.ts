@@ -5,7 +5,7 @@ import type { PluginRegistry } from '../core/registry';
 import type { HostMetadata } from './hostMetadata';
 import type { TableOpener } from './tableOpener';
 
-export const API_VERSION = '1.1.0';
+export const API_VERSION = '1.2.0';
 
 export interface ApiDeps {
   registry: PluginRegistry;

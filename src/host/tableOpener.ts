@@ -5,9 +5,10 @@ import { nocofloError } from '../core/pluginErrors';
 import type { PluginRegistry } from '../core/registry';
 import type { TableService } from '../core/tableService';
 import { chooseView, type ViewSelectionStrategy } from '../core/viewSelection';
+import type { PanelHandoff } from './panels/tablePanel';
 
 export interface PanelOpener {
-  open(table: TableLocator, viewId: string, names: { table: string; datasource: string }): Promise<void>;
+  open(table: TableLocator, viewId: string, names: { table: string; datasource: string }, options?: { handoff?: PanelHandoff }): Promise<void>;
 }
 
 export interface ViewPreferenceLookup {
@@ -29,7 +30,8 @@ export class TableOpener {
     return this.registry.viewsFor(await this.tables.schema(table));
   }
 
-  async open(table: TableLocator, viewId?: string): Promise<void> {
+  /** `handoff` (a query, a row to focus) goes to the tab that shows the table, new or already open. */
+  async open(table: TableLocator, viewId?: string, handoff?: PanelHandoff): Promise<void> {
     const record = this.datasources.get(table.datasourceId);
     if (!record) throw nocofloError('not_found', `No datasource with id "${table.datasourceId}".`);
     const config = vscode.workspace.getConfiguration('nocoflo.viewSelection');
@@ -45,7 +47,7 @@ export class TableOpener {
     if (choice.kind === 'view') view = choice.view;
     else view = await pickView(choice.candidates);
     if (!view) return;
-    await this.panels.open(table, view.id, { table: table.name, datasource: record.name });
+    await this.panels.open(table, view.id, { table: table.name, datasource: record.name }, handoff ? { handoff } : {});
   }
 }
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { ViewThemeKind } from '../../api/webview';
+import type { RowKey } from '../../api';
+import type { ViewQuery, ViewThemeKind } from '../../api/webview';
 import { parseFromWebview, type RequestMessage, type WireViewInit } from '../../shared/protocol';
 import { RpcClient } from '../../shared/rpcClient';
 import { createViewClient, Listeners } from '../../webview/client/client';
@@ -40,6 +41,7 @@ function setup(answer: (m: RequestMessage) => unknown) {
     setState: (s) => (state = s),
     refresh: new Listeners<'saved' | 'external'>(),
     theme: new Listeners<ViewThemeKind>(),
+    focus: new Listeners<{ key?: RowKey; query?: ViewQuery }>(),
   });
   return { client, sent, state: () => state };
 }

@@ -10,6 +10,9 @@ import { tableSchema } from '../support/fakePlugins';
 
 const table: TableLocator = { datasourceId: 'ds1', name: 't' };
 const caps = async () => ({ insert: true, update: true, delete: true, transactions: true, aggregate: false, schemas: false });
+const refuseSave = async (): Promise<boolean> => {
+  throw new Error('these requests never save files');
+};
 
 function fakeTables(overrides: Partial<TableAccess> = {}): TableAccess & { reads: ReadRowsRequest[]; applied: PendingChange[][] } {
   const reads: ReadRowsRequest[] = [];
@@ -43,7 +46,7 @@ describe('host request handling (src/host/panels/requestHandler)', () => {
   it('reads rows of the panel table with decoded operands and answers in wire form', async () => {
     const tables = fakeTables();
     const message = parse({ type: 'request', id: 5, method: 'rows/read', params: { limit: 10, filters: [{ column: 'id', op: 'gt', value: { $bigint: '9007199254740993' } }], after: 'c' } });
-    const response = await handleRequest(message, { table, tables, capabilities: caps }, new AbortController().signal);
+    const response = await handleRequest(message, { table, tables, capabilities: caps, saveFile: refuseSave }, new AbortController().signal);
     assert.equal(response.id, 5);
     assert.ok(response.ok);
     assert.deepEqual((response.result as WireRowPage).rows, [[{ $bigint: '1152921504606846976' }, 'a']]);
@@ -57,23 +60,23 @@ describe('host request handling (src/host/panels/requestHandler)', () => {
       apply: async () => ({ ok: false, rolledBack: true, failure: { index: 1, code: 'conflict', message: 'Row changed', current: { id: 1, name: new Uint8Array([7]) } } }),
     });
     const message = parse({ type: 'request', id: 1, method: 'changes/apply', params: { changes: [{ kind: 'update', key: { id: 1 }, changes: { name: 'b' }, expected: { name: 'a' } }] } });
-    const response = await handleRequest(message, { table, tables, capabilities: caps }, new AbortController().signal);
+    const response = await handleRequest(message, { table, tables, capabilities: caps, saveFile: refuseSave }, new AbortController().signal);
     assert.ok(response.ok);
     assert.deepEqual(response.result, { ok: false, rolledBack: true, failure: { index: 1, code: 'conflict', message: 'Row changed', current: { id: 1, name: { $bytes: 'Bw==' } } } });
   });
 
   it('previews the statements of pending changes with bound values in wire form, or says it cannot', async () => {
     const message = parse({ type: 'request', id: 3, method: 'changes/preview', params: { changes: [{ kind: 'delete', key: { id: 1 }, expected: {} }] } });
-    const response = await handleRequest(message, { table, tables: fakeTables(), capabilities: caps }, new AbortController().signal);
+    const response = await handleRequest(message, { table, tables: fakeTables(), capabilities: caps, saveFile: refuseSave }, new AbortController().signal);
     assert.ok(response.ok);
     assert.deepEqual(response.result, { statements: [{ text: 'DELETE …', params: [{ $bigint: '1152921504606846976' }, null] }] });
-    const none = await handleRequest(message, { table, tables: fakeTables({ preview: async () => null }), capabilities: caps }, new AbortController().signal);
+    const none = await handleRequest(message, { table, tables: fakeTables({ preview: async () => null }), capabilities: caps, saveFile: refuseSave }, new AbortController().signal);
     assert.deepEqual(none.ok && none.result, { statements: null });
     assert.equal(parseFromWebview({ type: 'request', id: 4, method: 'changes/preview', params: { changes: [{ kind: 'drop table' }] } }).ok, false);
   });
 
   it('passes contract errors through with their code and names plugin failures', async () => {
-    const ctx = (error: Error) => ({ table, tables: fakeTables({ countRows: async () => { throw error; } }), capabilities: caps });
+    const ctx = (error: Error) => ({ table, tables: fakeTables({ countRows: async () => { throw error; } }), capabilities: caps, saveFile: refuseSave });
     const count = parse({ type: 'request', id: 2, method: 'rows/count', params: {} });
     const signal = new AbortController().signal;
     assert.deepEqual(await handleRequest(count, ctx(nocofloError('connection', 'refused')), signal), { type: 'response', id: 2, ok: false, error: { code: 'connection', message: 'refused' } });
@@ -86,14 +89,14 @@ describe('host request handling (src/host/panels/requestHandler)', () => {
   it('refuses search columns the table does not have, before the datasource sees them', async () => {
     const tables = fakeTables();
     const message = parse({ type: 'request', id: 4, method: 'rows/read', params: { limit: 10, search: { text: 'x', columns: ['name', 'password_hash'] } } });
-    const response = await handleRequest(message, { table, tables, capabilities: caps }, new AbortController().signal);
+    const response = await handleRequest(message, { table, tables, capabilities: caps, saveFile: refuseSave }, new AbortController().signal);
     assert.ok(!response.ok && response.error.code === 'invalid_value' && /password_hash/.test(response.error.message));
     assert.equal(tables.reads.length, 0);
   });
 
   it('refreshes the schema together with the read-only reason', async () => {
     const tables = fakeTables({ schema: async () => tableSchema({ kind: 'view' }) });
-    const response = await handleRequest(parse({ type: 'request', id: 3, method: 'schema/refresh', params: {} }), { table, tables, capabilities: caps }, new AbortController().signal);
+    const response = await handleRequest(parse({ type: 'request', id: 3, method: 'schema/refresh', params: {} }), { table, tables, capabilities: caps, saveFile: refuseSave }, new AbortController().signal);
     assert.ok(response.ok);
     assert.match((response.result as { readOnlyReason: string }).readOnlyReason, /is a view/);
   });

@@ -1,9 +1,10 @@
-import type { AggregateRequest, CountRequest, Disposable, ReadRowsRequest } from '../../api';
-import type { ExportRequest, NocofloViewClient, ViewChange, ViewInit, ViewThemeKind } from '../../api/webview';
+import type { AggregateRequest, CountRequest, Disposable, ReadRowsRequest, RowKey, TableRef } from '../../api';
+import type { ExportRequest, NocofloViewClient, OpenViewTarget, SaveFileRequest, ViewChange, ViewInit, ViewQuery, ViewThemeKind } from '../../api/webview';
 import type { PanelIdentity, SavedWebviewState, WireViewInit } from '../../shared/protocol';
 import {
   decodeAggregateResult,
   decodeChange,
+  decodeQuery,
   decodeRowPage,
   encodeAggregateRequest,
   encodeChange,
@@ -12,7 +13,7 @@ import {
   encodeReadRowsRequest,
 } from '../../shared/protocolCodec';
 import type { RpcClient } from '../../shared/rpcClient';
-import { decodeRecord, decodeValue } from '../../shared/values';
+import { bytesToBase64, decodeRecord, decodeValue, encodeRecord } from '../../shared/values';
 
 type Listener<T> = (value: T) => void;
 
@@ -41,9 +42,20 @@ export interface ClientHost {
   setState(state: unknown): void;
   refresh: Listeners<'saved' | 'external'>;
   theme: Listeners<ViewThemeKind>;
+  focus: Listeners<{ key?: RowKey; query?: ViewQuery }>;
 }
 
 const APPLY_TIMEOUT_MS = 10 * 60_000;
+// A save dialog waits for the user, who may take longer than a datasource call should.
+const SAVE_FILE_TIMEOUT_MS = 30 * 60_000;
+
+const sameIdentity = (a: PanelIdentity, b: PanelIdentity): boolean =>
+  a.viewId === b.viewId &&
+  a.table?.datasourceId === b.table.datasourceId &&
+  (a.table.schema ?? null) === (b.table.schema ?? null) &&
+  a.table.name === b.table.name;
+
+const tableRef = (t: TableRef): TableRef => (t.schema === undefined ? { name: t.name } : { schema: t.schema, name: t.name });
 
 /** Builds the client a view gets from `connect()`: contract types in, wire shapes out, and back. */
 export function createViewClient(wire: WireViewInit, host: ClientHost): NocofloViewClient {
@@ -51,7 +63,8 @@ export function createViewClient(wire: WireViewInit, host: ClientHost): NocofloV
   const saved = host.getState() as Partial<SavedWebviewState> | undefined;
   // The host needs the identity to restore this tab after a reload, whether or not the view keeps state.
   const writeState = (view: unknown) => host.setState({ nocoflo: identity, view } satisfies SavedWebviewState);
-  writeState(saved?.view);
+  // "Switch View…" replaces the view in the same webview: the previous view's state is not this view's.
+  writeState(saved?.nocoflo === undefined || sameIdentity(saved.nocoflo, identity) ? saved?.view : undefined);
 
   const init: ViewInit = {
     table: wire.table,
@@ -63,6 +76,9 @@ export function createViewClient(wire: WireViewInit, host: ClientHost): NocofloV
     ...(wire.readOnlyReason !== undefined ? { readOnlyReason: wire.readOnlyReason } : {}),
     ...(wire.viewConfig !== undefined ? { viewConfig: wire.viewConfig } : {}),
     ...(wire.pending ? { pending: wire.pending.map(decodeChange) } : {}),
+    ...(wire.query ? { query: decodeQuery(wire.query) } : {}),
+    ...(wire.focusKey ? { focusKey: decodeRecord(wire.focusKey) } : {}),
+    ...(wire.views ? { views: wire.views.map((v) => ({ ...v })) } : {}),
   };
   const log = (level: 'info' | 'warn' | 'error', message: string) => host.post({ type: 'log', level, message: String(message).slice(0, 10_000) });
 
@@ -96,5 +112,30 @@ export function createViewClient(wire: WireViewInit, host: ClientHost): NocofloV
     onRefresh: (listener: (reason: 'saved' | 'external') => void) => host.refresh.add(listener),
     onTheme: (listener: (kind: ViewThemeKind) => void) => host.theme.add(listener),
     log,
-  } satisfies NocofloViewClient);
+    setViewConfig: (config: unknown) => host.post({ type: 'view/config', config }),
+    openView: (target: OpenViewTarget = {}) =>
+      host.post({
+        type: 'view/open',
+        ...(target.viewId !== undefined ? { viewId: target.viewId } : {}),
+        ...(target.table ? { table: tableRef(target.table) } : {}),
+        ...(target.key ? { key: encodeRecord(target.key) } : {}),
+        ...(target.query ? { query: encodeQuery(target.query) } : {}),
+      }),
+    onFocus: (listener: (target: { key?: RowKey; query?: ViewQuery }) => void) => host.focus.add(listener),
+    related: (table: TableRef) => {
+      const ref = tableRef(table);
+      return Object.freeze({
+        schema: () => host.rpc.request('related/schema', { table: ref }),
+        readRows: async ({ signal, ...request }: ReadRowsRequest) =>
+          decodeRowPage(await host.rpc.request('related/read', { table: ref, request: encodeReadRowsRequest(request) }, signal ? { signal } : {})),
+        countRows: ({ signal, ...request }: CountRequest = {}) => host.rpc.request('related/count', { table: ref, request: encodeCountRequest(request) }, signal ? { signal } : {}),
+      });
+    },
+    listTables: async () => (await host.rpc.request('tables/list', {})).tables,
+    saveFile: async (file: SaveFileRequest) => {
+      const data = typeof file.data === 'string' ? file.data : { $bytes: bytesToBase64(file.data) };
+      const params = { suggestedName: file.suggestedName, data, ...(file.filters ? { filters: file.filters } : {}) };
+      return (await host.rpc.request('file/save', params, { timeoutMs: SAVE_FILE_TIMEOUT_MS })).saved;
+    },
+  } satisfies Required<NocofloViewClient>);
 }

@@ -1,7 +1,10 @@
 // Nocoflo's view client: loaded before every view script (built-in or third-party). It performs the ready
 // handshake, owns the message channel, and installs `globalThis.nocoflo` (see api/webview.d.ts).
-import type { NocofloViewClient, NocofloWebview, ViewThemeKind } from '../../api/webview';
+import type { RowKey } from '../../api';
+import type { NocofloViewClient, NocofloWebview, ViewQuery, ViewThemeKind } from '../../api/webview';
 import { assertNever, type ToWebviewMessage, type WireError } from '../../shared/protocol';
+import { decodeQuery } from '../../shared/protocolCodec';
+import { decodeRecord } from '../../shared/values';
 import { RpcClient, toRequestError } from '../../shared/rpcClient';
 import { createViewClient, Listeners } from './client';
 import { vscodeApi } from './vscodeApi';
@@ -11,6 +14,7 @@ const post = (message: unknown) => api.postMessage(message);
 const rpc = new RpcClient(post);
 const refresh = new Listeners<'saved' | 'external'>();
 const theme = new Listeners<ViewThemeKind>();
+const focus = new Listeners<{ key?: RowKey; query?: ViewQuery }>();
 const reportListenerError = (error: unknown) => post({ type: 'log', level: 'error', message: `view listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
 
 let settle: { resolve(client: NocofloViewClient): void; reject(error: Error): void } | undefined;
@@ -42,7 +46,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return;
     case 'init':
       if (settle) {
-        settle.resolve(createViewClient(message.init, { rpc, post, getState: () => api.getState(), setState: (s) => api.setState(s), refresh, theme }));
+        settle.resolve(createViewClient(message.init, { rpc, post, getState: () => api.getState(), setState: (s) => api.setState(s), refresh, theme, focus }));
         settle = undefined;
       }
       return;
@@ -57,11 +61,14 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'theme':
       theme.fire(message.kind, reportListenerError);
       return;
+    case 'focus':
+      focus.fire({ ...(message.key ? { key: decodeRecord(message.key) } : {}), ...(message.query ? { query: decodeQuery(message.query) } : {}) }, reportListenerError);
+      return;
     default:
       assertNever(message, 'message from the host');
   }
 });
 
-const nocoflo: NocofloWebview = Object.freeze({ apiVersion: '1.0.0', connect: () => connected });
+const nocoflo: NocofloWebview = Object.freeze({ apiVersion: '1.2.0', connect: () => connected });
 Object.defineProperty(globalThis, 'nocoflo', { value: nocoflo, enumerable: false, configurable: false, writable: false });
 post({ type: 'ready' });

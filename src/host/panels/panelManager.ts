@@ -4,11 +4,24 @@ import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage, type Logger } from '../../core/log';
 import type { PluginRegistry } from '../../core/registry';
 import type { TableService } from '../../core/tableService';
-import { type PanelIdentity, parseSavedState, type WirePendingChange } from '../../../shared/protocol';
+import { type PanelIdentity, parseSavedState, type WirePendingChange, type WireQuery } from '../../../shared/protocol';
 import { decodeChange } from '../../../shared/protocolCodec';
 import type { PanelServices } from './panelServices';
 import { TabIcons } from './tabIcon';
-import { panelKey, panelTitle, TablePanel, themeKind } from './tablePanel';
+import { relatedLocator } from './requestHandler';
+import { type PanelHandoff, panelKey, panelTitle, TablePanel, themeKind } from './tablePanel';
+
+/** What the panels need from the view selection (TableOpener): created after the panels, so handed in later. */
+export interface ViewOpener {
+  open(table: TableLocator, viewId?: string, handoff?: PanelHandoff): Promise<void>;
+}
+
+/** An open tab as tests and commands see it. */
+export interface OpenPanelInfo extends PanelIdentity {
+  active: boolean;
+  query: WireQuery;
+  viewConfig?: unknown;
+}
 
 export interface PanelManagerOptions {
   context: vscode.ExtensionContext;
@@ -32,6 +45,9 @@ export class PanelManager implements vscode.Disposable {
   private readonly services: PanelServices;
   private readonly disposables: vscode.Disposable[] = [];
   private disposing = false;
+  private opener: ViewOpener | undefined;
+  /** The tab that was active last, for commands run while a quick pick has the focus. */
+  private lastActive: TablePanel | undefined;
 
   constructor(options: PanelManagerOptions) {
     const { context } = options;
@@ -43,6 +59,12 @@ export class PanelManager implements vscode.Disposable {
       log: options.log,
       icons: new TabIcons(context.extensionPath, context.globalStorageUri),
       ...(options.viewConfig ? { viewConfig: options.viewConfig } : {}),
+      openView: async (from, target) => {
+        if (!this.opener) throw new Error('Nocoflo is still starting; try again.');
+        const table = target.table ? relatedLocator(from, target.table) : from;
+        const handoff: PanelHandoff = { ...(target.query ? { query: target.query } : {}), ...(target.key ? { focusKey: target.key } : {}) };
+        await this.opener.open(table, target.viewId, handoff);
+      },
     };
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(VIEW_PANEL_TYPE, {
@@ -54,12 +76,22 @@ export class PanelManager implements vscode.Disposable {
     );
   }
 
-  /** Shows the tab for (table, view), creating it if needed. */
-  async open(table: TableLocator, viewId: string, displayName: { table: string; datasource: string }, options: { pending?: WirePendingChange[] } = {}): Promise<void> {
+  /** Lets views open other views (client.openView) through the view selection. */
+  useOpener(opener: ViewOpener): void {
+    this.opener = opener;
+  }
+
+  /** Shows the tab for (table, view), creating it if needed; an open tab is asked to show `handoff`'s row. */
+  async open(
+    table: TableLocator,
+    viewId: string,
+    displayName: { table: string; datasource: string },
+    options: { pending?: WirePendingChange[]; handoff?: PanelHandoff } = {},
+  ): Promise<void> {
     const identity: PanelIdentity = { table: { ...table }, viewId, displayName: { ...displayName } };
     const existing = this.panels.get(panelKey(identity));
     if (existing) {
-      existing.reveal();
+      existing.focus(options.handoff ?? {});
       return;
     }
     const panel = vscode.window.createWebviewPanel(VIEW_PANEL_TYPE, panelTitle(identity, false), vscode.ViewColumn.Active, {
@@ -67,7 +99,36 @@ export class PanelManager implements vscode.Disposable {
       retainContextWhenHidden: false,
       enableFindWidget: false,
     });
-    this.track(new TablePanel(panel, identity, this.services, (p, pending) => this.closed(p, pending), options.pending));
+    this.track(new TablePanel(panel, identity, this.services, (p, pending) => this.closed(p, pending), options.pending, options.handoff));
+  }
+
+  /** The tab the user is looking at (or looked at last, if a quick pick took the focus). */
+  activePanel(): TablePanel | undefined {
+    const active = [...this.panels.values()].find((p) => p.panel.active);
+    if (active) return active;
+    return this.lastActive && this.panels.get(this.lastActive.key) === this.lastActive ? this.lastActive : undefined;
+  }
+
+  /** The open tab showing (table, view), if any. */
+  find(table: TableLocator, viewId: string): TablePanel | undefined {
+    return this.panels.get(panelKey({ table, viewId }));
+  }
+
+  /** Replaces the view of `panel` in place; the caller has dealt with its pending edits. */
+  switchView(panel: TablePanel, viewId: string): void {
+    if (this.panels.get(panel.key) === panel) this.panels.delete(panel.key);
+    panel.switchView(viewId);
+    this.panels.set(panel.key, panel);
+  }
+
+  /** The open tabs, for the test-only command that lets extension-host tests see which views opened. */
+  list(): OpenPanelInfo[] {
+    return [...this.panels.values()].map((p) => ({
+      ...p.identity,
+      active: p.panel.active,
+      query: p.currentQuery,
+      ...(p.currentViewConfig !== undefined ? { viewConfig: p.currentViewConfig } : {}),
+    }));
   }
 
   /** Tells the tabs of a datasource (or all tabs) that the data may have changed elsewhere. */
@@ -104,6 +165,11 @@ export class PanelManager implements vscode.Disposable {
 
   private track(panel: TablePanel): void {
     this.panels.set(panel.key, panel);
+    if (panel.panel.active) this.lastActive = panel;
+    const watch = panel.panel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active) this.lastActive = panel;
+    });
+    panel.panel.onDidDispose(() => watch.dispose());
   }
 
   private closed(panel: TablePanel, pending: WirePendingChange[]): void {

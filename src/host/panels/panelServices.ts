@@ -1,5 +1,7 @@
 import type * as vscode from 'vscode';
-import type { TableLocator } from '../../../api';
+import type { TableLocator, TableRef } from '../../../api';
+import type { WireQuery } from '../../../shared/protocol';
+import type { WireRecord } from '../../../shared/values';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import type { Logger } from '../../core/log';
 import type { PluginRegistry } from '../../core/registry';
@@ -16,4 +18,6 @@ export interface PanelServices {
   icons: TabIcons;
   /** The view configuration stored with the user's view preference (api.setViewPreference). */
   viewConfig?(table: TableLocator, viewId: string): unknown;
+  /** Opens a view of `target.table` (default: `from`, same datasource always), focused on `target.key`. */
+  openView?(from: TableLocator, target: { viewId?: string; table?: TableRef; key?: WireRecord; query?: WireQuery }): Promise<void>;
 }

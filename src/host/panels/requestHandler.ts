@@ -1,9 +1,11 @@
-// Answers a view's requests through TableService, for the panel's own table only. Free of `vscode` so the
-// whole request path (validated message → TableService → encoded response) is unit-tested in plain Node.
-import type { TableLocator } from '../../../api';
+// Answers a view's requests through TableService: reads and writes of the panel's own table, read-only access to
+// other tables of the same datasource (`related/*`), the datasource's table list, and file saves (through a
+// callback, the one part that needs `vscode`). Free of `vscode` so the whole request path (validated message →
+// TableService → encoded response) is unit-tested in plain Node.
+import type { TableLocator, TableRef } from '../../../api';
 import { isExpectedError, nocofloError, PluginFailure } from '../../core/pluginErrors';
 import type { TableService } from '../../core/tableService';
-import type { RequestMessage, ResponseMessage, WireApplyResult, WireError } from '../../../shared/protocol';
+import type { RequestMessage, RequestParams, ResponseMessage, WireApplyResult, WireError } from '../../../shared/protocol';
 import {
   decodeAggregateRequest,
   decodeChange,
@@ -17,13 +19,19 @@ import { encodeRecord, encodeValue, WireFormatError } from '../../../shared/valu
 import type { Capabilities } from '../../../api';
 
 /** The part of TableService a panel uses; tests hand in a fake. */
-export type TableAccess = Pick<TableService, 'schema' | 'readRows' | 'countRows' | 'aggregate' | 'apply' | 'preview'>;
+export type TableAccess = Pick<TableService, 'schema' | 'readRows' | 'countRows' | 'aggregate' | 'apply' | 'preview' | 'listTables'>;
 
 export interface RequestContext {
   table: TableLocator;
   tables: TableAccess;
   capabilities(): Promise<Capabilities>;
+  /** Shows a save dialog and writes the file; false when the user cancelled. */
+  saveFile(params: RequestParams<'file/save'>): Promise<boolean>;
 }
+
+/** Another table of the panel's datasource: the message names the table, never the datasource. */
+export const relatedLocator = (own: TableLocator, table: TableRef): TableLocator =>
+  table.schema === undefined ? { datasourceId: own.datasourceId, name: table.name } : { datasourceId: own.datasourceId, schema: table.schema, name: table.name };
 
 export async function handleRequest(message: RequestMessage, context: RequestContext, signal: AbortSignal): Promise<ResponseMessage> {
   try {
@@ -33,7 +41,7 @@ export async function handleRequest(message: RequestMessage, context: RequestCon
   }
 }
 
-async function dispatch(message: RequestMessage, { table, tables, capabilities }: RequestContext, signal: AbortSignal): Promise<unknown> {
+async function dispatch(message: RequestMessage, { table, tables, capabilities, saveFile }: RequestContext, signal: AbortSignal): Promise<unknown> {
   switch (message.method) {
     case 'rows/read':
       await checkSearchColumns(tables, table, message.params.search?.columns);
@@ -69,6 +77,22 @@ async function dispatch(message: RequestMessage, { table, tables, capabilities }
       const reason = readOnlyReasonFor(schema, await capabilities());
       return reason === undefined ? { schema } : { schema, readOnlyReason: reason };
     }
+    case 'related/schema':
+      return tables.schema(relatedLocator(table, message.params.table));
+    case 'related/read': {
+      const other = relatedLocator(table, message.params.table);
+      await checkSearchColumns(tables, other, message.params.request.search?.columns);
+      return encodeRowPage(await tables.readRows(other, { ...decodeReadRowsRequest(message.params.request), signal }));
+    }
+    case 'related/count': {
+      const other = relatedLocator(table, message.params.table);
+      await checkSearchColumns(tables, other, message.params.request.search?.columns);
+      return tables.countRows(other, { ...decodeCountRequest(message.params.request), signal });
+    }
+    case 'tables/list':
+      return { tables: await tables.listTables(table.datasourceId, { signal }) };
+    case 'file/save':
+      return { saved: await saveFile(message.params) };
   }
 }
 

@@ -10,12 +10,22 @@ import {
   type ThemeKind,
   type ToWebviewMessage,
   type WirePendingChange,
+  type WireQuery,
 } from '../../../shared/protocol';
+import type { WireRecord } from '../../../shared/values';
 import { readOnlyReasonFor } from '../../../shared/protocolCodec';
 import { runExport } from './exportCommand';
 import { escapeHtml, renderPanelHtml } from './panelHtml';
+import { QueryTracker } from './queryTracker';
 import { handleRequest, toWireError } from './requestHandler';
 import type { PanelServices } from './panelServices';
+import { saveViewFile } from './saveFile';
+
+/** What a tab is handed when it opens or switches view: the query to start with and the row to show first. */
+export interface PanelHandoff {
+  query?: WireQuery;
+  focusKey?: WireRecord;
+}
 
 export const panelKey = (identity: Pick<PanelIdentity, 'table' | 'viewId'>): string =>
   JSON.stringify([identity.table.datasourceId, identity.table.schema ?? null, identity.table.name, identity.viewId]);
@@ -26,24 +36,33 @@ export const panelTitle = (identity: PanelIdentity, dirty: boolean): string =>
 /**
  * One editor tab showing one table through one view. It serves the view's requests for this table only, mirrors
  * the view's unsaved edits (so the title shows them and closing can offer to save them), and re-sends the initial
- * state whenever the webview starts again (retainContextWhenHidden is off, so hiding the tab unloads it).
+ * state whenever the webview starts again (retainContextWhenHidden is off, so hiding the tab unloads it). It also
+ * remembers the view's latest query and configuration, which "Switch View…" and "Set as Default View" use; a
+ * switch replaces the view in this same tab.
  */
 export class TablePanel {
-  readonly key: string;
+  private currentIdentity: PanelIdentity;
   private pending: WirePendingChange[];
+  private readonly query: QueryTracker;
+  /** Sent with init until the view first reads rows, so a tab hidden before it started still gets it. */
+  private focusKey: WireRecord | undefined;
+  private viewConfig: { viewId: string; config: unknown } | undefined;
   private readonly inFlight = new Map<number, AbortController>();
   private readonly disposables: vscode.Disposable[] = [];
   private closed = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    readonly identity: PanelIdentity,
+    identity: PanelIdentity,
     private readonly services: PanelServices,
     private readonly onClosed: (panel: TablePanel, pending: WirePendingChange[]) => void,
     restoredPending: WirePendingChange[] = [],
+    handoff: PanelHandoff = {},
   ) {
-    this.key = panelKey(identity);
+    this.currentIdentity = identity;
     this.pending = restoredPending;
+    this.query = new QueryTracker(handoff.query);
+    this.focusKey = handoff.focusKey;
     this.updateTitle();
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -52,8 +71,54 @@ export class TablePanel {
     this.render();
   }
 
+  get identity(): PanelIdentity {
+    return this.currentIdentity;
+  }
+
+  get key(): string {
+    return panelKey(this.currentIdentity);
+  }
+
   get log(): Logger {
     return this.services.log;
+  }
+
+  /** The query the view last used for its own table. */
+  get currentQuery(): WireQuery {
+    return this.query.current;
+  }
+
+  /** The configuration the current view last reported with setViewConfig, if any. */
+  get currentViewConfig(): unknown {
+    return this.viewConfig?.viewId === this.currentIdentity.viewId ? this.viewConfig.config : undefined;
+  }
+
+  get pendingChanges(): WirePendingChange[] {
+    return this.pending;
+  }
+
+  /**
+   * Replaces the view in this tab. The caller has dealt with pending edits (saved or discarded them); the new view
+   * starts with `handoff.query`, by default the query the previous view used last.
+   */
+  switchView(viewId: string, handoff: PanelHandoff = {}): void {
+    for (const controller of this.inFlight.values()) controller.abort();
+    this.inFlight.clear();
+    this.currentIdentity = { ...this.currentIdentity, viewId };
+    this.pending = [];
+    this.viewConfig = undefined;
+    this.query.reset(handoff.query ?? this.query.current);
+    this.focusKey = handoff.focusKey;
+    this.updateTitle();
+    this.render();
+  }
+
+  /** Shows a row in this already open tab: the view hears it through onFocus; a view still starting, with init. */
+  focus(handoff: PanelHandoff): void {
+    if (handoff.focusKey) this.focusKey = handoff.focusKey;
+    if (handoff.query) this.query.reset(handoff.query);
+    this.reveal();
+    if (handoff.focusKey || handoff.query) this.notify({ type: 'focus', ...(handoff.focusKey ? { key: handoff.focusKey } : {}), ...(handoff.query ? { query: handoff.query } : {}) });
   }
 
   get hasPending(): boolean {
@@ -102,9 +167,17 @@ export class TablePanel {
     }
     const message = parsed.message;
     if (message.type === 'request') {
+      this.query.observeRequest(message);
+      if (message.method === 'rows/read') this.focusKey = undefined;
       const controller = new AbortController();
       this.inFlight.set(message.id, controller);
-      void handleRequest(message, { table: this.identity.table, tables: this.services.tables, capabilities: () => this.capabilities() }, controller.signal).then((response) => {
+      const context = {
+        table: this.identity.table,
+        tables: this.services.tables,
+        capabilities: () => this.capabilities(),
+        saveFile: (params: Parameters<typeof saveViewFile>[0]) => saveViewFile(params, this.identity.displayName.table, this.log),
+      };
+      void handleRequest(message, context, controller.signal).then((response) => {
         this.inFlight.delete(message.id);
         if (!response.ok && response.error.code === 'plugin_failed') this.log.error(`[${this.identity.viewId}] ${message.method}: ${response.error.message}`);
         this.notify(response);
@@ -127,6 +200,7 @@ export class TablePanel {
         this.updateTitle();
         return;
       case 'export':
+        this.query.observeExport(message.query);
         void runExport(this.services, this.identity, message).catch((error) => {
           this.log.error(`Export of ${this.identity.displayName.table} failed: ${errorMessage(error)}`);
           void vscode.window.showErrorMessage(`Export failed: ${errorMessage(error)}`);
@@ -138,6 +212,22 @@ export class TablePanel {
       case 'log':
         this.log[message.level](`[${this.identity.viewId} webview] ${message.message}`);
         return;
+      case 'view/config':
+        this.viewConfig = { viewId: this.identity.viewId, config: message.config };
+        return;
+      case 'view/open': {
+        const { type: _type, ...target } = message;
+        const open = this.services.openView;
+        if (!open) {
+          this.log.warn(`[${this.identity.viewId}] openView is not available yet`);
+          return;
+        }
+        void open(this.identity.table, target).catch((error) => {
+          this.log.error(`[${this.identity.viewId}] openView failed: ${errorMessage(error)}`);
+          void vscode.window.showErrorMessage(errorMessage(error));
+        });
+        return;
+      }
       default:
         assertNever(message, 'command');
     }
@@ -152,7 +242,10 @@ export class TablePanel {
     try {
       const [schema, capabilities] = await Promise.all([this.services.tables.schema(table), this.capabilities()]);
       const readOnlyReason = readOnlyReasonFor(schema, capabilities);
-      const viewConfig = this.services.viewConfig?.(table, viewId);
+      // The view's own latest configuration (a reload after hiding the tab) wins over the stored preference's.
+      const viewConfig = this.currentViewConfig ?? this.services.viewConfig?.(table, viewId);
+      const query = this.query.current;
+      const views = this.services.registry.viewsFor(schema).map((v) => ({ id: v.id, displayName: v.displayName, ...(v.icon ? { icon: v.icon } : {}) }));
       this.notify({
         type: 'init',
         init: {
@@ -166,6 +259,9 @@ export class TablePanel {
           ...(readOnlyReason !== undefined ? { readOnlyReason } : {}),
           ...(viewConfig !== undefined ? { viewConfig } : {}),
           ...(this.pending.length > 0 ? { pending: this.pending } : {}),
+          ...(Object.keys(query).length > 0 ? { query } : {}),
+          ...(this.focusKey ? { focusKey: this.focusKey } : {}),
+          views,
         },
       });
     } catch (error) {
