@@ -85,8 +85,8 @@ class Lease {
 
   runner(signal?: AbortSignal): Runner {
     return {
-      query: async (sql, params = []) => {
-        const [rows, fields] = (await this.execute(sql, params, signal)) as [unknown[][], FieldPacket[]];
+      query: async (sql, params = [], options = {}) => {
+        const [rows, fields] = (await this.execute(sql, params, signal, options.spatial !== false)) as [unknown[][], FieldPacket[]];
         return readRows(rows, fields as unknown as FieldMeta[]);
       },
       write: async (sql, params = []) => {
@@ -116,11 +116,12 @@ class Lease {
     return mapped;
   }
 
-  private execute(sql: string, params: readonly CellValue[], signal?: AbortSignal): Promise<unknown> {
+  private execute(sql: string, params: readonly CellValue[], signal?: AbortSignal, spatial = true): Promise<unknown> {
     if (signal?.aborted) return Promise.reject(datasourceError('cancelled', 'Cancelled.'));
     const threadId = this.connection.threadId;
     this.session.running.add(threadId);
-    const pending = this.connection.execute({ sql, rowsAsArray: true, typeCast } as never, toParams(this.session.mysql, params) as never);
+    // A typeCast function makes mysql2 build a field wrapper for every value, so it is only passed where needed.
+    const pending = this.connection.execute({ sql, rowsAsArray: true, ...(spatial ? { typeCast } : {}) } as never, toParams(this.session.mysql, params) as never);
     pending.then(
       () => this.session.running.delete(threadId),
       () => this.session.running.delete(threadId),

@@ -20,7 +20,7 @@ import { SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
 import { listTables, readSchema, type TableDetails } from './introspection';
 import { withColumn } from './mysqlErrors';
 import type { Runner, ServerInfo } from './runner';
-import { fromColumn } from './typeKinds';
+import { fromColumn, isSpatial } from './typeKinds';
 
 /**
  * How a column is compared and sorted, so that ORDER BY and the comparisons of keyset seeks, filters and conflict
@@ -91,18 +91,18 @@ export class MysqlTables {
     const { schema } = await this.details(runner, table);
     const { signal: _signal, ...rest } = request;
     const page = this.sql.selectPage(schema, rest);
-    const raw = await runner.query(page.sql, page.params);
-    // Row values and keys get their column's conversion; the ordering values stay as bound, for the cursor.
+    const raw = await runner.query(page.sql, page.params, { spatial: schema.columns.some((c) => isSpatial(c.declaredType.split(/[\s(]/)[0])) });
+    // Row values and keys get their column's conversion; extra ordering columns stay as bound, for the cursor (an
+    // ordering value read from the row's own column is that converted value, which binds the same way).
     const keyColumns = (schema.rowKey?.columns ?? []).map((name) => schema.columns.find((c) => c.name === name));
     const width = schema.columns.length;
-    const converted = raw.map((row) =>
-      row.map((value, i) => {
-        if (i < width) return fromColumn(schema.columns[i], value);
-        const keyColumn = keyColumns[i - width];
-        return i < width + keyColumns.length && keyColumn ? fromColumn(keyColumn, value) : value;
-      }),
-    );
-    return this.sql.shapePage(schema, page, converted, request.limit);
+    const extraKeys = page.keyIndexes.map((at, k) => [at, keyColumns[k]] as const).filter(([at, column]) => at >= width && column);
+    // In place: the rows are fresh arrays of ours, and a copy per row was a measurable part of a 10,000-row page.
+    for (const row of raw) {
+      for (let i = 0; i < width; i++) row[i] = fromColumn(schema.columns[i], row[i]);
+      for (const [at, column] of extraKeys) row[at] = fromColumn(column!, row[at]);
+    }
+    return this.sql.shapePage(schema, page, raw, request.limit);
   }
 
   async countRows(runner: Runner, table: TableRef, request: CountRequest = {}): Promise<RowCount> {

@@ -132,9 +132,16 @@ export function readersFor(fields: readonly FieldMeta[]): Reader[] {
   });
 }
 
+/** Converts in place (mysql2 hands each row over as a fresh array): no copy of every row of a big page. */
 export function readRows(rows: unknown[][], fields: readonly FieldMeta[]): CellValue[][] {
   const readers = readersFor(fields);
-  return rows.map((row) => row.map((value, i) => (value === null ? null : readers[i](value))));
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      row[i] = value === null ? null : readers[i](value);
+    }
+  }
+  return rows as CellValue[][];
 }
 
 /** Column-level conversion on top of the protocol's: TINYINT(1) as boolean. */
