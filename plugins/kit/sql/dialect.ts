@@ -28,12 +28,16 @@ export const sqliteDialect: Dialect = {
   likeInsensitive: (e, p) => `CAST(${e} AS TEXT) LIKE ${p} ESCAPE '\\'`,
   // SQLite already sorts NULLs first ascending and last descending.
   explicitNullOrdering: false,
-  // SQLite without the math extension has no floor(): subtract one for negative values that are not exact.
+  // SQLite without the math extension has no floor(): subtract one for negative values that are not exact. The
+  // division is done in REAL (integer / integer truncates, which would put -150 in the bin of -100), and every
+  // placeholder gets its own bound step (placeholders are positional).
   binFloor: (e, step) => {
+    const x = `CAST(${e} AS REAL)`;
     const s1 = step();
     const s2 = step();
     const s3 = step();
-    return `((CAST(${e} / ${s1} AS INTEGER) - (${e} < 0 AND ${e} / ${s2} <> CAST(${e} / ${s2} AS INTEGER))) * ${s3})`;
+    const s4 = step();
+    return `((CAST(${x} / ${s1} AS INTEGER) - (${x} < 0 AND ${x} / ${s2} <> CAST(${x} / ${s3} AS INTEGER))) * ${s4})`;
   },
   timeUnit: (e, unit) => {
     const format = { year: '%Y', month: '%Y-%m', day: '%Y-%m-%d', hour: '%Y-%m-%d %H:00' }[unit];
