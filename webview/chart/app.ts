@@ -1,0 +1,291 @@
+import type { AggregateResult, ColumnSchema, Filter } from '../../api';
+import type { NocofloViewClient } from '../../api/webview';
+import { codicon, debounce, el, iconButton, setDisabled } from '../table/dom';
+import { ChartBuilder } from './builder';
+import { ChartView, readTheme } from './chartView';
+import { extras, initQuery } from './clientExtras';
+import { autoChartCandidates } from './model/autoChart';
+import { type ChartConfig, describeConfig, validateConfig } from './model/chartConfig';
+import { type ChartData, chartData } from './model/chartData';
+import { chartRequest, type ChartRequest, extentRequest, MAX_GROUPS, niceStep, readExtent } from './model/chartQuery';
+import { chartSpec } from './model/chartSpec';
+import { restoreChartState, saveChartState, validFilters } from './model/chartState';
+import { chipText } from './model/filterChips';
+import { aggregateSample, SAMPLE_ROWS } from './model/sampleAggregate';
+
+interface Drawn {
+  config: ChartConfig;
+  data: ChartData;
+  binStep?: number;
+  truncated: boolean;
+  /** Set when the chart was aggregated here from a sample of rows. */
+  sample?: { rows: number; complete: boolean };
+}
+
+/**
+ * The chart view: a builder over a chart of the table, aggregated by the datasource (only one row per group
+ * reaches the webview). Everything goes through `client` (api/webview.d.ts), the door a third-party view uses.
+ */
+export class ChartApp {
+  private readonly columns: readonly ColumnSchema[];
+  private config: ChartConfig | undefined;
+  private filters: Filter[];
+  private readonly search: string | undefined;
+  private readonly builder: ChartBuilder;
+  private readonly chart: ChartView;
+  private readonly chips: HTMLDivElement;
+  private readonly notes: HTMLDivElement;
+  private readonly status: HTMLSpanElement;
+  private readonly exports: { png: HTMLElement; svg: HTMLElement };
+  private drawn: Drawn | undefined;
+  private abort: AbortController | undefined;
+  private generation = 0;
+  private readonly persist = debounce(200, () => this.saveState());
+
+  constructor(
+    private readonly client: NocofloViewClient,
+    root: HTMLElement,
+  ) {
+    const init = client.init;
+    this.columns = init.schema.columns;
+    const restored = restoreChartState(client.getState(), this.columns);
+    const query = initQuery(init);
+    // The query handed over (from the view the user switched from, or this tab's last one) is the latest word on
+    // the filters; the tab's own state is the fallback.
+    this.filters = query?.filters ? validFilters(query.filters, this.columns) : restored.filters;
+    this.search = query?.search?.text.trim() || undefined;
+    this.config = restored.config ?? validateConfig(init.viewConfig, this.columns);
+
+    root.classList.add('chart-app');
+    this.builder = new ChartBuilder(this.columns, (config) => this.setConfig(config));
+    const toolbar = el('div', 'toolbar');
+    toolbar.setAttribute('role', 'toolbar');
+    const actions = el('div', 'toolbar-group toolbar-end');
+    const canSave = typeof extras(client).saveFile === 'function';
+    this.exports = {
+      png: iconButton(canSave ? 'Export as PNG…' : 'Export needs Nocoflo 1.2 (save dialog)', 'file-media', () => void this.export('png')),
+      svg: iconButton(canSave ? 'Export as SVG…' : 'Export needs Nocoflo 1.2 (save dialog)', 'file-code', () => void this.export('svg')),
+    };
+    this.exports.png.classList.add('export-png');
+    this.exports.svg.classList.add('export-svg');
+    actions.append(iconButton('Refresh (aggregate again)', 'refresh', () => void this.draw()), this.exports.png, this.exports.svg);
+    toolbar.append(this.builder.element, actions);
+    this.chips = el('div', 'filter-chips');
+    this.chips.setAttribute('aria-label', 'Filters applied to the chart');
+    this.notes = el('div', 'chart-notes');
+    this.notes.setAttribute('role', 'status');
+    const host = el('div', 'chart-host');
+    host.setAttribute('data-state', 'loading');
+    this.chart = new ChartView(host);
+    const statusBar = el('div', 'status-bar');
+    this.status = el('span', 'status-text');
+    statusBar.append(this.status);
+    root.replaceChildren(toolbar, this.chips, this.notes, host, statusBar);
+
+    this.renderChips();
+    this.updateExports();
+    client.onRefresh(() => void this.draw());
+    client.onTheme(() => void this.redraw());
+    window.addEventListener('beforeunload', () => this.persist.flush());
+    if (this.config) {
+      this.builder.set(this.config);
+      void this.draw();
+    } else void this.autoChart();
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Config and filters
+  // ------------------------------------------------------------------------------------------------------------
+
+  private setConfig(config: ChartConfig): void {
+    this.config = config;
+    this.configChanged();
+    void this.draw();
+  }
+
+  private configChanged(): void {
+    this.persist();
+    // The chart config is the view config: "Set as Default View for This Table" stores the latest one.
+    if (this.config) extras(this.client).setViewConfig?.(this.config);
+  }
+
+  private removeFilter(index: number): void {
+    this.filters = this.filters.filter((_, i) => i !== index);
+    this.renderChips();
+    this.persist();
+    void this.draw();
+  }
+
+  private renderChips(): void {
+    const chips = this.filters.map((filter, index) => {
+      const chip = el('span', 'filter-chip');
+      chip.append(codicon('filter'), el('span', 'chip-text', chipText(filter)));
+      const remove = iconButton(`Remove filter ${chipText(filter)}`, 'close', () => this.removeFilter(index));
+      remove.classList.add('chip-remove');
+      chip.append(remove);
+      return chip;
+    });
+    this.chips.replaceChildren(...chips);
+    this.chips.hidden = chips.length === 0;
+  }
+
+  private saveState(): void {
+    this.client.setState(saveChartState(this.config, this.filters));
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Reading and drawing
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** The aggregate the datasource computes, or the same one computed here over a sample when it cannot. */
+  private async aggregate(request: ChartRequest, signal: AbortSignal): Promise<{ result: AggregateResult; sample?: Drawn['sample'] }> {
+    if (this.client.init.capabilities.aggregate) return { result: await this.client.aggregate({ ...request, signal }) };
+    const page = await this.client.readRows({ limit: SAMPLE_ROWS, ...(this.filters.length > 0 ? { filters: this.filters } : {}), signal });
+    const { filters: _applied, ...rest } = request;
+    return { result: aggregateSample(page.columns, page.rows, rest), sample: { rows: page.rows.length, complete: page.next === undefined && page.rows.length < SAMPLE_ROWS } };
+  }
+
+  private async binStep(config: ChartConfig, signal: AbortSignal): Promise<number | undefined> {
+    if (!config.bin || config.binStep !== undefined) return undefined;
+    const { result } = await this.aggregate(extentRequest(config, this.filters), signal);
+    const extent = readExtent(result);
+    return extent ? niceStep(extent.min, extent.max) : 1;
+  }
+
+  private begin(): { signal: AbortSignal; generation: number } {
+    this.abort?.abort();
+    this.abort = new AbortController();
+    this.setState('loading', 'Aggregating…');
+    return { signal: this.abort.signal, generation: ++this.generation };
+  }
+
+  /** Tries the automatic candidates in order; the first whose group count fits becomes the chart. */
+  private async autoChart(): Promise<void> {
+    const { signal, generation } = this.begin();
+    try {
+      for (const candidate of autoChartCandidates(this.client.init.schema)) {
+        const binStep = await this.binStep(candidate.config, signal);
+        const limit = candidate.maxGroups ?? MAX_GROUPS;
+        const { result, sample } = await this.aggregate(chartRequest(candidate.config, this.filters, binStep, limit), signal);
+        if (generation !== this.generation) return;
+        if (result.truncated && candidate.maxGroups !== undefined) continue;
+        this.config = candidate.config;
+        this.builder.set(candidate.config);
+        this.configChanged();
+        await this.show({ config: candidate.config, data: chartData(candidate.config, result, this.columns, binStep), binStep, truncated: result.truncated === true, sample }, generation);
+        return;
+      }
+      this.setState('error', 'This table has no numeric column to chart.');
+    } catch (error) {
+      if (generation === this.generation) this.failed(error);
+    }
+  }
+
+  private async draw(): Promise<void> {
+    const config = this.config;
+    if (!config) return void this.autoChart();
+    const { signal, generation } = this.begin();
+    try {
+      const binStep = await this.binStep(config, signal);
+      const { result, sample } = await this.aggregate(chartRequest(config, this.filters, binStep), signal);
+      if (generation !== this.generation) return;
+      await this.show({ config, data: chartData(config, result, this.columns, binStep), binStep, truncated: result.truncated === true, sample }, generation);
+    } catch (error) {
+      if (generation === this.generation) this.failed(error);
+    }
+  }
+
+  /** Draws the last data again (the theme changed): no new query. */
+  private async redraw(): Promise<void> {
+    if (this.drawn) await this.show(this.drawn, this.generation);
+  }
+
+  private async show(drawn: Drawn, generation: number): Promise<void> {
+    // Notes first: they take room from the chart, which is sized to what is left.
+    this.renderNotes(drawn);
+    const spec = chartSpec(drawn.config, drawn.data, this.columns, readTheme(), this.chart.size());
+    const shown = await this.chart.show(spec);
+    if (!shown || generation !== this.generation) return;
+    this.drawn = drawn;
+    const host = this.chart.element;
+    host.setAttribute('data-datum-count', String(drawn.data.values.length));
+    host.setAttribute('data-mark', drawn.config.mark);
+    const groups = drawn.data.values.length;
+    this.setState('ready', `${describeConfig(drawn.config)} · ${groups.toLocaleString('en-US')} ${groups === 1 ? 'group' : 'groups'}${drawn.sample ? ' · aggregated in this view' : ' · aggregated by the datasource'}`);
+    if (groups === 0) host.setAttribute('data-empty', '');
+    else host.removeAttribute('data-empty');
+    this.updateExports();
+  }
+
+  private renderNotes(drawn: Drawn | undefined, error?: string): void {
+    const notes: HTMLElement[] = [];
+    const note = (kind: 'info' | 'warning' | 'error', icon: string, text: string, className: string) => {
+      const line = el('div', `chart-note ${kind} ${className}`);
+      line.append(codicon(icon), el('span', 'note-text', text));
+      notes.push(line);
+      return line;
+    };
+    if (error) {
+      const line = note('error', 'error', error, 'note-error');
+      const retry = document.createElement('vscode-button');
+      retry.setAttribute('secondary', '');
+      retry.textContent = 'Retry';
+      retry.addEventListener('click', () => void this.draw());
+      line.append(retry);
+    }
+    if (drawn?.sample) {
+      note(
+        'warning',
+        'warning',
+        drawn.sample.complete
+          ? `This datasource cannot aggregate: the chart is computed here from all ${drawn.sample.rows.toLocaleString('en-US')} rows.`
+          : `This datasource cannot aggregate: the chart shows a sample, the first ${drawn.sample.rows.toLocaleString('en-US')} rows, aggregated here.`,
+        'note-sample',
+      );
+    }
+    if (drawn?.truncated) note('warning', 'warning', `Only the first ${drawn.data.values.length.toLocaleString('en-US')} groups are shown; the table has more. Bin the x axis, use a coarser time unit or filter.`, 'note-truncated');
+    if (drawn && drawn.data.nullX > 0) note('info', 'info', `${drawn.data.nullX} ${drawn.data.nullX === 1 ? 'group' : 'groups'} with NULL ${drawn.config.x} not shown on the numeric axis.`, 'note-null');
+    if (drawn && drawn.data.values.length === 0) note('info', 'info', this.filters.length > 0 ? 'No rows match the filters.' : 'This table has no rows to chart.', 'note-empty');
+    if (this.search) note('info', 'info', `The search "${this.search}" is not applied: charts are aggregated with column filters only.`, 'note-search');
+    this.notes.replaceChildren(...notes);
+    this.notes.hidden = notes.length === 0;
+  }
+
+  private failed(error: unknown): void {
+    if (error instanceof DOMException && error.name === 'AbortError') return;
+    if ((error as { code?: unknown } | null)?.code === 'cancelled') return;
+    const message = error instanceof Error ? error.message : String(error);
+    this.client.log('warn', `chart failed: ${message}`);
+    // The last chart stays on screen; the builder keeps the choice, so Retry (or another choice) loses nothing.
+    this.setState(this.chart.hasChart ? 'ready' : 'error', this.chart.hasChart ? this.status.textContent ?? '' : 'No chart.');
+    this.renderNotes(undefined, `Could not draw the chart: ${message}`);
+  }
+
+  private setState(state: 'loading' | 'ready' | 'error', text: string): void {
+    this.chart.element.setAttribute('data-state', state);
+    this.status.textContent = text;
+  }
+
+  private updateExports(): void {
+    const canSave = typeof extras(this.client).saveFile === 'function';
+    setDisabled(this.exports.png, !canSave || !this.chart.hasChart);
+    setDisabled(this.exports.svg, !canSave || !this.chart.hasChart);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Export
+  // ------------------------------------------------------------------------------------------------------------
+
+  private async export(format: 'png' | 'svg'): Promise<void> {
+    const saveFile = extras(this.client).saveFile;
+    if (!saveFile || !this.chart.hasChart) return;
+    const { background } = readTheme();
+    try {
+      const data = format === 'png' ? await this.chart.toPng(background) : await this.chart.toSvg(background);
+      const name = `${this.client.init.displayName.table} chart.${format}`;
+      await saveFile.call(this.client, { suggestedName: name, filters: format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] }, data });
+    } catch (error) {
+      this.renderNotes(this.drawn, `Export failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
