@@ -74,6 +74,8 @@ export interface FieldMeta {
   decimals: number;
   columnLength?: number;
   flags: number | string[];
+  /** 63 is "binary": such columns come as bytes. */
+  characterSet?: number;
 }
 
 // Protocol type codes (include/mysql_com.h: enum_field_types).
@@ -84,6 +86,15 @@ const T_DATETIME = 12;
 const T_BIT = 16;
 
 type Reader = (value: unknown) => CellValue;
+
+/**
+ * Protocol types that mysql2 hands over as a number or a string already, with our connection options: TINY,
+ * SHORT, LONG, FLOAT, DOUBLE, DATE, INT24, YEAR, NEWDECIMAL; and the string and BLOB types when their character set
+ * is not binary (text). Their values need no reader, which matters on a page of 10,000 rows.
+ */
+const AS_IS = new Set([1, 2, 3, 4, 5, 10, 9, 13, 246]);
+const TEXT_OR_BYTES = new Set([15, 249, 250, 251, 252, 253, 254]);
+const BINARY_CHARSET = 63;
 
 function padFraction(decimals: number): Reader {
   return (value) => {
@@ -110,11 +121,12 @@ const plain: Reader = (value) => {
   return value as CellValue;
 };
 
-/** Turns the raw binary-protocol values of each result column into Nocoflo's values. */
-export function readersFor(fields: readonly FieldMeta[]): Reader[] {
+/** Turns the raw binary-protocol values of each result column into Nocoflo's values; undefined: kept as they are. */
+export function readersFor(fields: readonly FieldMeta[]): (Reader | undefined)[] {
   return fields.map((field) => {
     const type = field.columnType ?? field.type;
     const decimals = Number(field.decimals);
+    if (type !== undefined && (AS_IS.has(type) || (TEXT_OR_BYTES.has(type) && field.characterSet !== undefined && field.characterSet !== BINARY_CHARSET))) return undefined;
     switch (type) {
       case T_LONGLONG:
         return (value) => (typeof value === 'string' || typeof value === 'number' ? BigInt(value) : plain(value));
@@ -123,7 +135,7 @@ export function readersFor(fields: readonly FieldMeta[]): Reader[] {
       case T_TIME:
         // The binary protocol leaves out a zero fraction (and mysql2 trims trailing zeros of TIME); the text form
         // of a DATETIME(6) always has six digits.
-        return decimals > 0 && decimals <= 6 ? padFraction(decimals) : plain;
+        return decimals > 0 && decimals <= 6 ? padFraction(decimals) : undefined;
       case T_BIT:
         return bitReader(field.columnLength ?? 64);
       default:
@@ -135,13 +147,19 @@ export function readersFor(fields: readonly FieldMeta[]): Reader[] {
 /** Converts in place (mysql2 hands each row over as a fresh array): no copy of every row of a big page. */
 export function readRows(rows: unknown[][], fields: readonly FieldMeta[]): CellValue[][] {
   const readers = readersFor(fields);
+  const columns = readers.flatMap((reader, i) => (reader ? [i] : []));
   for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
+    for (const i of columns) {
       const value = row[i];
-      row[i] = value === null ? null : readers[i](value);
+      if (value !== null) row[i] = readers[i]!(value);
     }
   }
   return rows as CellValue[][];
+}
+
+/** Whether fromColumn can change a value of this column at all (so a big page can skip the others). */
+export function convertsValues(column: Pick<ColumnSchema, 'kind'>): boolean {
+  return column.kind === 'boolean';
 }
 
 /** Column-level conversion on top of the protocol's: TINYINT(1) as boolean. */
