@@ -186,6 +186,11 @@ export interface RowPage {
   next?: string;
   /** Offset of the first row of this page, when known. */
   offset?: number;
+  /**
+   * A short remark for users about how this page was produced, e.g. that a REST API could not sort, so the
+   * datasource sorted a bounded number of fetched records itself. Optional (added in 1.2).
+   */
+  note?: string;
 }
 
 export interface RowCount {

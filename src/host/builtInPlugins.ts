@@ -4,10 +4,11 @@ import { errorMessage, type Logger } from '../core/log';
 import { createMysqlDatasource } from '../../plugins/mysql';
 import { createChartViewPlugin, CHART_VIEW_ID } from '../../plugins/chart-view';
 import { createPostgresDatasource } from '../../plugins/postgres';
+import { createRestDatasource, REST_DATASOURCE_ID } from '../../plugins/rest';
 import { createSqliteDatasource } from '../../plugins/sqlite';
 import { createTableViewPlugin, TABLE_VIEW_ID } from '../../plugins/table-view';
 
-export const BUILT_IN_PLUGIN_IDS: ReadonlySet<string> = new Set(['nocoflo.sqlite', 'nocoflo.postgres', 'nocoflo.mysql', TABLE_VIEW_ID, CHART_VIEW_ID]);
+export const BUILT_IN_PLUGIN_IDS: ReadonlySet<string> = new Set(['nocoflo.sqlite', 'nocoflo.postgres', 'nocoflo.mysql', REST_DATASOURCE_ID, TABLE_VIEW_ID, CHART_VIEW_ID]);
 
 /**
  * Registers Nocoflo's own plugins through the public API, the same way another extension would. Each registration
@@ -19,6 +20,7 @@ export function registerBuiltInPlugins(api: NocofloApi, extensionPath: string, l
     ['nocoflo.sqlite', () => api.registerDatasource(createSqliteDatasource({ workerPath: path.join(dist, 'sqlite-worker.js'), wasmPath: path.join(dist, 'sql-wasm.wasm') }))],
     ['nocoflo.postgres', () => api.registerDatasource(createPostgresDatasource())],
     ['nocoflo.mysql', () => api.registerDatasource(createMysqlDatasource())],
+    [REST_DATASOURCE_ID, () => api.registerDatasource(createRestDatasource())],
     [TABLE_VIEW_ID, () => api.registerView(createTableViewPlugin(extensionPath))],
     [CHART_VIEW_ID, () => api.registerView(createChartViewPlugin(extensionPath))],
   ];

@@ -1,0 +1,40 @@
+// The built-in REST datasource, written as a plugin against the public API only (api/index.d.ts), like the SQL
+// ones. Each configured endpoint of a JSON API is a table; it uses Node's own fetch, no extra dependency.
+import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
+import { RestSession } from './restSession';
+import { configFields, parseUrl, readSettings } from './settings';
+
+export const REST_DATASOURCE_ID = 'nocoflo.rest';
+
+function open(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): RestSession {
+  return new RestSession(readSettings(config), secrets, (level, message) => context.log(level, message));
+}
+
+export function createRestDatasource(): DatasourcePlugin {
+  return {
+    id: REST_DATASOURCE_ID,
+    displayName: 'REST API',
+    version: '1.0.0',
+    apiVersion: '1.0.0',
+    extensionId: 'nocoflo.nocoflo',
+    description: 'JSON HTTP APIs: each endpoint is a table, with pagination, optional writes and bearer/basic/API-key auth.',
+    icon: 'globe',
+    schemes: ['http', 'https'],
+    configFields,
+    parseUrl,
+    async testConnection(config, secrets, context) {
+      const session = open(config, secrets, context);
+      try {
+        return { ok: true, message: await session.probe() };
+      } finally {
+        await session.close();
+      }
+    },
+    // No request yet: the endpoints come from the config, and each table reports its own errors when opened.
+    async connect(config, secrets, context) {
+      const session = open(config, secrets, context);
+      context.log('info', `Opened ${session.description} (${readSettings(config).endpoints.length} endpoints).`);
+      return session;
+    },
+  };
+}

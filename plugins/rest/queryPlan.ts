@@ -1,0 +1,178 @@
+// Which parts of a read the API does (query parameters from the endpoint's sort/filter/search templates) and
+// which Nocoflo does over fetched records (everything without a template). The client-side part works on cells
+// with the same promises the SQL datasources make: NULLs first ascending and last descending, ties broken by the
+// record id (then by the API's order), text operators case-insensitive.
+import type { CellValue, ColumnSchema, Filter, SortKey } from '../../api';
+import type { Endpoint } from './endpoints';
+
+export interface QueryPlan {
+  /** Identifies sort, filters and search, so a cursor cannot continue a different query. */
+  key: string;
+  /** Query parameters pushed to the API. */
+  params: [string, string][];
+  clientFilters: Filter[];
+  clientSearch?: { text: string; columns?: string[] };
+  clientSort?: SortKey[];
+  /** Why work stays on the client, for the note shown in the view. */
+  reasons: string[];
+}
+
+export interface ReadShape {
+  sort?: SortKey[];
+  filters?: Filter[];
+  search?: { text: string; columns?: string[] };
+}
+
+const fill = (template: string, column: string, value = '') => template.split('{column}').join(column).split('{value}').join(value);
+
+function paramValue(value: Filter['value']): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) {
+    const parts = value.map((v) => paramValue(v as Filter['value']));
+    return parts.some((p) => p === undefined) ? undefined : parts.join(',');
+  }
+  if (value instanceof Uint8Array) return undefined;
+  return String(value);
+}
+
+export function planQuery(endpoint: Endpoint, request: ReadShape): QueryPlan {
+  const plan: QueryPlan = {
+    key: JSON.stringify([request.sort ?? [], (request.filters ?? []).map((f) => [f.column, f.op, f.value === undefined ? null : jsonable(f.value)]), request.search ?? null]),
+    params: [],
+    clientFilters: [],
+    reasons: [],
+  };
+  for (const filter of request.filters ?? []) {
+    const template = endpoint.filters?.ops[filter.op];
+    const allowed = !endpoint.filters?.columns || endpoint.filters.columns.includes(filter.column);
+    const needsValue = filter.op !== 'isnull' && filter.op !== 'notnull';
+    const value = paramValue(filter.value);
+    if (template && allowed && (!needsValue || value !== undefined)) {
+      const eq = template.indexOf('=');
+      if (eq >= 0) plan.params.push([fill(template.slice(0, eq), filter.column, value), fill(template.slice(eq + 1), filter.column, value)]);
+      else plan.params.push([fill(template, filter.column, value), value ?? 'true']);
+    } else {
+      plan.clientFilters.push(filter);
+      plan.reasons.push(`the API cannot filter "${filter.column}" by ${filter.op}`);
+    }
+  }
+  if (request.search && request.search.text !== '') {
+    if (endpoint.searchParam && !request.search.columns) plan.params.push([endpoint.searchParam, request.search.text]);
+    else {
+      plan.clientSearch = request.search;
+      plan.reasons.push('the API cannot search');
+    }
+  }
+  const sort = request.sort ?? [];
+  if (sort.length > 0) {
+    const template = endpoint.sort;
+    const allowed = template && sort.every((s) => !template.columns || template.columns.includes(s.column)) && (sort.length === 1 || template.separator !== undefined);
+    if (template && allowed) {
+      plan.params.push([template.param, sort.map((s) => fill(s.direction === 'asc' ? template.asc : template.desc, s.column)).join(template.separator ?? ',')]);
+    } else {
+      plan.clientSort = sort;
+      plan.reasons.push(`the API cannot sort by ${sort.map((s) => `"${s.column}"`).join(', ')}`);
+    }
+  }
+  return plan;
+}
+
+function jsonable(value: Filter['value']): unknown {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
+  if (Array.isArray(value)) return value.map((v) => jsonable(v as Filter['value']));
+  return value;
+}
+
+export const needsClient = (plan: QueryPlan) => plan.clientFilters.length > 0 || plan.clientSearch !== undefined || plan.clientSort !== undefined;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Client-side evaluation over cells
+// ---------------------------------------------------------------------------------------------------------------
+
+const asNumber = (v: CellValue): number | undefined => {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+};
+
+/** -1, 0 or 1; numbers by value where both sides are numeric, everything else as text. NULL sorts first. */
+export function compareCells(a: CellValue, b: CellValue): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  if (typeof a === 'boolean' || typeof b === 'boolean') return Number(a === true || a === 'true') - Number(b === true || b === 'true');
+  const x = asNumber(a);
+  const y = asNumber(b);
+  if (x !== undefined && y !== undefined && (typeof a !== 'string' || typeof b !== 'string')) return x < y ? -1 : x > y ? 1 : 0;
+  const s = String(a);
+  const t = String(b);
+  return s < t ? -1 : s > t ? 1 : 0;
+}
+
+const lower = (v: CellValue) => (v === null ? '' : String(v).toLowerCase());
+
+export function matchesFilter(cell: CellValue, filter: Filter): boolean {
+  const value = filter.value as CellValue | undefined;
+  switch (filter.op) {
+    case 'isnull':
+      return cell === null;
+    case 'notnull':
+      return cell !== null;
+    case 'in':
+      return cell !== null && (Array.isArray(filter.value) ? filter.value : [filter.value as CellValue]).some((v) => v !== null && compareCells(cell, v) === 0);
+    default:
+      break;
+  }
+  if (cell === null || value === undefined || value === null) return false;
+  switch (filter.op) {
+    case 'eq':
+      return compareCells(cell, value) === 0;
+    case 'ne':
+      return compareCells(cell, value) !== 0;
+    case 'lt':
+      return compareCells(cell, value) < 0;
+    case 'lte':
+      return compareCells(cell, value) <= 0;
+    case 'gt':
+      return compareCells(cell, value) > 0;
+    case 'gte':
+      return compareCells(cell, value) >= 0;
+    case 'contains':
+      return lower(cell).includes(lower(value));
+    case 'startswith':
+      return lower(cell).startsWith(lower(value));
+    case 'endswith':
+      return lower(cell).endsWith(lower(value));
+  }
+}
+
+/**
+ * Applies the client-side part of a plan to rows (cells in `columns` order). `idIndex` is the id column, the
+ * tiebreak after the sort keys; rows keep the API's order otherwise (the sort is stable).
+ */
+export function applyClientSide<T extends { row: CellValue[] }>(items: T[], columns: readonly ColumnSchema[], plan: QueryPlan, idIndex: number): T[] {
+  const index = new Map(columns.map((c, i) => [c.name, i]));
+  const at = (row: CellValue[], column: string) => row[index.get(column) ?? -1] ?? null;
+  let out = items.filter(({ row }) => plan.clientFilters.every((f) => matchesFilter(at(row, f.column), f)));
+  const search = plan.clientSearch;
+  if (search) {
+    const needle = search.text.toLowerCase();
+    const searched = search.columns ?? columns.filter((c) => ['text', 'json', 'uuid', 'enum', 'date', 'datetime', 'datetimetz', 'time'].includes(c.kind)).map((c) => c.name);
+    out = out.filter(({ row }) => searched.some((c) => typeof at(row, c) === 'string' && (at(row, c) as string).toLowerCase().includes(needle)));
+  }
+  const sort = plan.clientSort;
+  if (sort) {
+    out = out
+      .map((item, position) => ({ item, position }))
+      .sort((x, y) => {
+        for (const { column, direction } of sort) {
+          const c = compareCells(at(x.item.row, column), at(y.item.row, column));
+          if (c !== 0) return direction === 'asc' ? c : -c;
+        }
+        const byId = idIndex >= 0 ? compareCells(x.item.row[idIndex] ?? null, y.item.row[idIndex] ?? null) : 0;
+        return byId !== 0 ? byId : x.position - y.position;
+      })
+      .map(({ item }) => item);
+  }
+  return out;
+}
