@@ -6,9 +6,10 @@ import { createChartViewPlugin, CHART_VIEW_ID } from '../../plugins/chart-view';
 import { createPostgresDatasource } from '../../plugins/postgres';
 import { createRestDatasource, REST_DATASOURCE_ID } from '../../plugins/rest';
 import { createSqliteDatasource } from '../../plugins/sqlite';
+import { createFormViewPlugin, FORM_VIEW_ID } from '../../plugins/form-view';
 import { createTableViewPlugin, TABLE_VIEW_ID } from '../../plugins/table-view';
 
-export const BUILT_IN_PLUGIN_IDS: ReadonlySet<string> = new Set(['nocoflo.sqlite', 'nocoflo.postgres', 'nocoflo.mysql', REST_DATASOURCE_ID, TABLE_VIEW_ID, CHART_VIEW_ID]);
+export const BUILT_IN_PLUGIN_IDS: ReadonlySet<string> = new Set(['nocoflo.sqlite', 'nocoflo.postgres', 'nocoflo.mysql', REST_DATASOURCE_ID, TABLE_VIEW_ID, FORM_VIEW_ID, CHART_VIEW_ID]);
 
 /**
  * Registers Nocoflo's own plugins through the public API, the same way another extension would. Each registration
@@ -22,6 +23,7 @@ export function registerBuiltInPlugins(api: NocofloApi, extensionPath: string, l
     ['nocoflo.mysql', () => api.registerDatasource(createMysqlDatasource())],
     [REST_DATASOURCE_ID, () => api.registerDatasource(createRestDatasource())],
     [TABLE_VIEW_ID, () => api.registerView(createTableViewPlugin(extensionPath))],
+    [FORM_VIEW_ID, () => api.registerView(createFormViewPlugin(extensionPath))],
     [CHART_VIEW_ID, () => api.registerView(createChartViewPlugin(extensionPath))],
   ];
   const disposables: Disposable[] = [];
