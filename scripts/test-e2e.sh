@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Tests in a real VS Code: installs Chromium and code-server if missing, packages Nocoflo and the third-party test
-# plugin, bundles the tests, then runs the extension-host suites and the UI journeys (test/e2e/run.ts).
+# Tests in a real VS Code: installs Chromium, code-server and the database servers (the PostgreSQL/MariaDB journeys
+# start their own) if missing, packages Nocoflo and the third-party test plugin, bundles the tests, then runs the
+# extension-host suites and the UI journeys (test/e2e/run.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-system-deps.sh
+NOCOFLO_DB_SERVERS=1 bash scripts/install-system-deps.sh
 bash scripts/install-code-server.sh >/dev/null
 node esbuild.mjs --tests
 node esbuild.mjs --production

@@ -8,10 +8,11 @@ import { API_VERSION, createApi } from './host/api';
 import { registerBuiltInPlugins, BUILT_IN_PLUGIN_IDS } from './host/builtInPlugins';
 import { registerCommands } from './host/commands/registerCommands';
 import { ConnectionFormPanel } from './host/connections/connectionFormPanel';
+import { ConnectionStatusBar } from './host/connectionStatusBar';
 import { currentUser } from './host/currentUser';
 import { openHostMetadata } from './host/metadataAdapter';
 import { createOutputLogger } from './host/outputLog';
-import { PanelManager } from './host/panels/panelManager';
+import { PanelManager, VIEW_PANEL_TYPE } from './host/panels/panelManager';
 import { askSecrets } from './host/secretPrompt';
 import { secretStoreFrom } from './host/secretStore';
 import { TableOpener } from './host/tableOpener';
@@ -99,6 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
         ),
     }),
     { dispose: () => ConnectionFormPanel.disposeAll() },
+    ...watchActiveTable(panels, new ConnectionStatusBar(datasources)),
     registry.onDidChange(() => tree.refresh()),
     metadata.onDidChangeExternally(() => tree.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -108,6 +110,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   );
   log.info(`Nocoflo ${context.extension.packageJSON.version} activated (API ${API_VERSION}, Node ${process.versions.node})`);
   return api;
+}
+
+/** Keeps the status bar on the active Nocoflo tab's connection; VS Code reports tab changes, not panel ones. */
+function watchActiveTable(panels: PanelManager, statusBar: ConnectionStatusBar): vscode.Disposable[] {
+  const update = () => {
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    const isView = tab?.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(VIEW_PANEL_TYPE);
+    void statusBar.show(isView ? panels.activePanel()?.identity.table : undefined);
+  };
+  return [statusBar, vscode.window.tabGroups.onDidChangeTabs(update), vscode.window.tabGroups.onDidChangeTabGroups(update)];
 }
 
 export function deactivate(): void {

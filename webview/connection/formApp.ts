@@ -215,7 +215,8 @@ export class ConnectionFormApp {
       );
       input = line;
     }
-    const description = [field.description, isSecretField(field) ? 'Kept in VS Code secret storage only.' : undefined].filter(Boolean).join(' ');
+    const mentionsStorage = /secret storage/i.test(field.description ?? '');
+    const description = [field.description, isSecretField(field) && !mentionsStorage ? 'Kept in VS Code secret storage only.' : undefined].filter(Boolean).join(' ');
     return this.row(field.type === 'boolean' ? '' : field.label, field.key, input, description, field.required === true && !(isSecretField(field) && this.init!.savedSecrets.includes(field.key)));
   }
 
