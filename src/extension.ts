@@ -12,10 +12,12 @@ import { ConnectionStatusBar } from './host/connectionStatusBar';
 import { currentUser } from './host/currentUser';
 import { openHostMetadata } from './host/metadataAdapter';
 import { createOutputLogger } from './host/outputLog';
+import { registerViewCommands } from './host/panels/viewCommands';
 import { PanelManager, VIEW_PANEL_TYPE } from './host/panels/panelManager';
 import { askSecrets } from './host/secretPrompt';
 import { secretStoreFrom } from './host/secretStore';
 import { TableOpener } from './host/tableOpener';
+import { storeViewPreference } from './host/viewPreferences';
 import { DatasourceTreeProvider } from './host/tree/datasourceTree';
 import { CombinedCatalog, declaredConnections } from './host/workspaceConnections';
 
@@ -72,6 +74,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreference(table, currentUser())?.viewId }, panels);
   panels.useOpener(opener);
   const api = createApi({ registry, datasources, metadata, opener, user: currentUser, builtIns: BUILT_IN_PLUGIN_IDS });
+  context.subscriptions.push(
+    ...registerViewCommands({
+      panels,
+      candidates: (table) => opener.candidates(table),
+      tables,
+      storePreference: (table, viewId, config) => storeViewPreference({ registry, datasources, metadata, user: currentUser }, table, viewId, config),
+      log,
+    }),
+  );
 
   context.subscriptions.push(
     ...registerCommands({

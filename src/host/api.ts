@@ -4,6 +4,7 @@ import { nocofloError } from '../core/pluginErrors';
 import type { PluginRegistry } from '../core/registry';
 import type { HostMetadata } from './hostMetadata';
 import type { TableOpener } from './tableOpener';
+import { storeViewPreference } from './viewPreferences';
 
 export const API_VERSION = '1.2.0';
 
@@ -35,12 +36,7 @@ export function createApi(deps: ApiDeps): NocofloApi {
     registerView: (plugin: ViewPlugin) => registry.registerView(plugin, { builtIn: deps.builtIns.has(plugin?.id) }),
     listPlugins: (filter?: { kind?: 'view' | 'datasource' }) => registry.list(filter ?? {}),
     addDatasource: (datasource) => datasources.add(datasource),
-    setViewPreference: async (table, viewId, config) => {
-      checkLocator(table);
-      if (!registry.getView(viewId)) throw nocofloError('not_found', `No enabled view plugin "${viewId}".`);
-      if (!datasources.get(table.datasourceId)) throw nocofloError('not_found', `No datasource with id "${table.datasourceId}".`);
-      await metadata.setViewPreference(table, deps.user(), viewId, config);
-    },
+    setViewPreference: (table, viewId, config) => storeViewPreference({ registry, datasources, metadata, user: deps.user }, table, viewId, config),
     openTable: async (table, viewId) => {
       checkLocator(table);
       await opener.open(table, viewId);

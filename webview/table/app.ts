@@ -1,4 +1,4 @@
-import type { CellValue, ColumnSchema, TableSchema } from '../../api';
+import type { CellValue, ColumnSchema, RowKey, TableSchema } from '../../api';
 import type { NocofloViewClient, ViewChangeFailure } from '../../api/webview';
 import { decodeChange, encodeChange, type Query } from '../../shared/protocolCodec';
 import { rowCountText } from '../../shared/rowCountText';
@@ -16,12 +16,16 @@ import { copyText, planPaste } from './model/clipboardModel';
 import { DisplayRows } from './model/displayRows';
 import { buildFilters, type FilterDraft, searchColumns } from './model/filterModel';
 import { defaultWidth, type GridState, MAX_WIDTH, MIN_WIDTH, restoreState } from './model/gridState';
+import { stateFromQuery } from './model/handedQuery';
 import { PendingChanges, type RowRef } from './model/pendingChanges';
 import { RowSource } from './model/rowSource';
 import { type CellPos, type Move, rangeOf, tabStep } from './model/selection';
 import { toggleSort } from './model/sortModel';
 import { parsePasted } from './model/valueInput';
 import { Toolbar } from './toolbar';
+
+/** The built-in form view (plugins/form-view); "Open row in form" is offered only when it can show this table. */
+const FORM_VIEW_ID = 'nocoflo.form';
 
 const MAX_COPY_ROWS = 10_000;
 
@@ -57,7 +61,9 @@ export class TableApp {
     this.schema = init.schema;
     this.columns = init.schema.columns;
     this.readOnlyReason = init.readOnlyReason;
-    this.state = restoreState(client.getState(), this.columns);
+    const saved = client.getState();
+    // A tab switched from another view starts with that view's query (API 1.2); the grid's own state wins.
+    this.state = saved === undefined ? stateFromQuery(restoreState(undefined, this.columns), init.query, this.columns) : restoreState(saved, this.columns);
     const restored = init.pending ?? (this.state.pending ?? []).map(decodeChange);
     this.pending = PendingChanges.restore(restored);
 
@@ -699,6 +705,8 @@ export class TableApp {
       { label: 'Copy with headers', keybinding: 'Ctrl+Shift+C', run: () => void this.copySelection(true) },
       { label: 'View full value', keybinding: 'Shift+Enter', run: () => this.viewValue(cell) },
     ];
+    const key = this.display.get(cell.row)?.ref?.key;
+    if (key && this.canOpenForm()) entries.push('separator', { label: 'Open row in form', keybinding: 'Ctrl+Shift+Enter', run: () => this.openInForm(key) });
     if (!this.readOnlyReason) {
       entries.push('separator');
       if (editable) entries.push({ label: 'Edit cell', keybinding: 'F2', run: () => this.startEdit(cell) });
@@ -709,6 +717,15 @@ export class TableApp {
       if (problem?.code === 'conflict') entries.push({ label: 'Resolve conflict…', run: () => this.openConflict(this.display.get(cell.row)!.id!) });
     }
     showMenu(at, entries, () => this.grid.focus());
+  }
+
+  /** "Open row in form" needs the form view to be available for this table and a client that can open views. */
+  private canOpenForm(): boolean {
+    return typeof this.client.openView === 'function' && (this.client.init.views ?? []).some((v) => v.id === FORM_VIEW_ID);
+  }
+
+  private openInForm(key: RowKey): void {
+    this.client.openView?.({ viewId: FORM_VIEW_ID, key, query: this.query() });
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -754,11 +771,15 @@ export class TableApp {
         e.preventDefault();
         this.grid.setSelection({ anchor: tabStep(focus, e.shiftKey, this.grid.bounds()), focus: tabStep(focus, e.shiftKey, this.grid.bounds()) });
         return;
-      case 'Enter':
+      case 'Enter': {
         e.preventDefault();
-        if (e.shiftKey) this.viewValue();
+        const key = mod && e.shiftKey ? this.display.get(focus.row)?.ref?.key : undefined;
+        if (mod && e.shiftKey) {
+          if (key && this.canOpenForm()) this.openInForm(key);
+        } else if (e.shiftKey) this.viewValue();
         else this.startEdit(focus);
         return;
+      }
       case 'F2':
         e.preventDefault();
         this.startEdit(focus);

@@ -19,6 +19,8 @@ export interface ViewOpener {
 /** An open tab as tests and commands see it. */
 export interface OpenPanelInfo extends PanelIdentity {
   active: boolean;
+  /** The view got its init. */
+  started: boolean;
   query: WireQuery;
   viewConfig?: unknown;
 }
@@ -121,11 +123,17 @@ export class PanelManager implements vscode.Disposable {
     this.panels.set(panel.key, panel);
   }
 
+  /** A view's display name, for messages. */
+  viewName(viewId: string): string {
+    return this.services.registry.getView(viewId)?.displayName ?? viewId;
+  }
+
   /** The open tabs, for the test-only command that lets extension-host tests see which views opened. */
   list(): OpenPanelInfo[] {
     return [...this.panels.values()].map((p) => ({
       ...p.identity,
       active: p.panel.active,
+      started: p.started,
       query: p.currentQuery,
       ...(p.currentViewConfig !== undefined ? { viewConfig: p.currentViewConfig } : {}),
     }));

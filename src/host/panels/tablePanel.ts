@@ -47,6 +47,8 @@ export class TablePanel {
   /** Sent with init until the view first reads rows, so a tab hidden before it started still gets it. */
   private focusKey: WireRecord | undefined;
   private viewConfig: { viewId: string; config: unknown } | undefined;
+  /** Whether the current view got its init (tests wait for it). */
+  private initSent = false;
   private readonly inFlight = new Map<number, AbortController>();
   private readonly disposables: vscode.Disposable[] = [];
   private closed = false;
@@ -93,6 +95,10 @@ export class TablePanel {
     return this.viewConfig?.viewId === this.currentIdentity.viewId ? this.viewConfig.config : undefined;
   }
 
+  get started(): boolean {
+    return this.initSent;
+  }
+
   get pendingChanges(): WirePendingChange[] {
     return this.pending;
   }
@@ -109,6 +115,7 @@ export class TablePanel {
     this.viewConfig = undefined;
     this.query.reset(handoff.query ?? this.query.current);
     this.focusKey = handoff.focusKey;
+    this.initSent = false;
     this.updateTitle();
     this.render();
   }
@@ -264,6 +271,7 @@ export class TablePanel {
           views,
         },
       });
+      this.initSent = true;
     } catch (error) {
       this.log.error(`Opening ${this.identity.displayName.table} failed: ${errorMessage(error)}`);
       this.notify({ type: 'failed', error: toWireError(error) });

@@ -1,0 +1,119 @@
+// Switching views in one tab, in a real VS Code: a filter set in the grid is what the next view shows (the test
+// plugin's "Row list" view, test/fixtures/third-party-plugin, lists the rows of the query it is handed), switching
+// back keeps it, unsaved edits are settled before a switch, and "Set as Default View for This Table" decides what
+// the next open shows.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
+import { makeFixtureWorkspace } from '../../support/fixtures';
+import { Workbench } from '../../support/workbench';
+
+function sqlite(file: string, sql: string): unknown[][] {
+  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nprint(json.dumps(c.execute(sys.argv[2]).fetchall()))';
+  const result = spawnSync('python3', ['-c', script, file, sql], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as unknown[][];
+}
+
+describe('journey: switching the view of a tab', function () {
+  let server: CodeServer;
+  let workbench: Workbench;
+  let db: string;
+
+  const view = () => workbench.webview();
+  const tab = () => workbench.page.locator('.tab', { hasText: 'customers — Shop' });
+  const rowList = () => view().locator('.row-list');
+
+  async function switchTo(label: string): Promise<void> {
+    await workbench.runCommand('Nocoflo: Switch View…');
+    await workbench.answerQuickInput(label, 'Switch view of customers');
+  }
+
+  before(async function () {
+    const workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-switch-')));
+    db = path.join(workspace, 'shop.sqlite');
+    server = await startCodeServer({ workspace, extensions: [path.join(repoRoot(), 'dist/nocoflo.vsix'), path.join(repoRoot(), 'dist/test-plugin.vsix')] });
+    workbench = await Workbench.open(server);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED viewSwitch ${this.currentTest.title}`);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.stop();
+  });
+
+  it('filters the grid, switches the tab to another view in place, and that view shows the filtered rows', async () => {
+    await workbench.openNocofloSidebar();
+    await workbench.runCommand('Nocoflo: Add Datasource…');
+    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
+    await workbench.answerQuickInput(db, 'Connection URL');
+    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await workbench.treeItem('Shop').click();
+    await workbench.treeItem('customers').click();
+    await tab().waitFor();
+    await view().locator('.status-count', { hasText: '500 rows' }).waitFor({ timeout: 60_000 });
+    // Showing the filters adds one for the selected column (id) with its first operator (=).
+    await view().locator('.grid-row[aria-rowindex="2"] .cell').first().click();
+    await workbench.page.keyboard.press('Control+f');
+    await view().locator('.filter-row .filter-column', { hasText: 'id' }).waitFor();
+    const value = view().locator('.filter-row .filter-value input').first();
+    await value.fill('7');
+    await value.press('Enter');
+    await view().locator('.status-count', { hasText: /^1 rows?$/ }).waitFor();
+    const [[name]] = sqlite(db, 'select name from customers where id = 7') as string[][];
+
+    await switchTo('Row list');
+    await rowList().waitFor({ timeout: 60_000 });
+    assert.equal(await tab().count(), 1, 'the same tab, not a second one');
+    await view().locator('.row-list-filters', { hasText: 'id eq "7"' }).waitFor();
+    await view().locator('.row-list-count', { hasText: '1 rows' }).waitFor();
+    assert.equal(await rowList().locator('li').count(), 1);
+    assert.match((await rowList().locator('li').first().textContent()) ?? '', new RegExp(`^7 \\| ${name} \\|`));
+    await workbench.screenshot('view-switch-row-list');
+  });
+
+  it('switches back from the editor title button, and the grid still has the filter', async () => {
+    await workbench.page.locator('.editor-actions .action-label[aria-label^="Switch View"]').click();
+    await workbench.answerQuickInput('Table', 'Switch view of customers');
+    await view().locator('.status-count', { hasText: /^1 rows?$/ }).waitFor({ timeout: 60_000 });
+    assert.equal(await view().locator('.filter-row .filter-value input').first().inputValue(), '7');
+    await view().locator('.grid-row[aria-rowindex="2"] .cell', { hasText: /^7$/ }).first().waitFor();
+    assert.equal(await tab().count(), 1);
+  });
+
+  it('asks to save or discard unsaved edits before switching, and Discard leaves the database alone', async () => {
+    const [[email]] = sqlite(db, 'select email from customers where id = 7') as string[][];
+    const emailIndex = (await view().locator('.header-cell .header-label').allTextContents()).indexOf('email');
+    await view().locator('.grid-row[aria-rowindex="2"] .cell').nth(emailIndex).dblclick();
+    const editor = view().locator('.cell-editor .editor-field input');
+    await editor.fill('switch@example.org');
+    await editor.press('Enter');
+    await workbench.page.locator('.tab', { hasText: '● customers — Shop' }).waitFor();
+    await switchTo('Row list');
+    const dialog = workbench.page.locator('.monaco-dialog-box', { hasText: '1 unsaved change' });
+    await dialog.waitFor();
+    await dialog.locator('.monaco-button', { hasText: 'Discard' }).click();
+    await rowList().waitFor({ timeout: 60_000 });
+    await tab().filter({ hasNotText: '●' }).waitFor();
+    await view().locator('.row-list-filters', { hasText: 'id eq "7"' }).waitFor();
+    assert.deepEqual(sqlite(db, 'select email from customers where id = 7'), [[email]]);
+  });
+
+  it('"Set as Default View for This Table" makes the next open of the table use that view', async () => {
+    await workbench.runCommand('Nocoflo: Set as Default View for This Table');
+    await workbench.notification('customers now opens in the Row list (test plugin) view').waitFor();
+    await workbench.runCommand('View: Close All Editors');
+    await tab().waitFor({ state: 'detached' });
+    await workbench.treeItem('customers').click();
+    await tab().waitFor();
+    await rowList().waitFor({ timeout: 60_000 });
+    // A fresh tab has no query to hand over: all rows.
+    await view().locator('.row-list-count', { hasText: '500 rows' }).waitFor();
+  });
+});
