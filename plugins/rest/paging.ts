@@ -79,6 +79,10 @@ export function pageRequest(endpoint: Endpoint, state: PageState): { params: [st
 export function readApiPage(endpoint: Endpoint, state: PageState, response: HttpResponse, what: string): ApiPage {
   const records = recordsOf(endpoint, response.body, what);
   const p = endpoint.pagination;
+  // Page arithmetic (and so offset jumps) assumes the API sends pageSize records per full page.
+  if (state.s === 'page' && records.length > p.pageSize) {
+    throw datasourceError('bad_response', `${what} returned ${records.length} records for a page of ${p.pageSize}; set "pagination.pageSize" of endpoint "${endpoint.name}" to the API's page size${p.sizeParam ? ` (or check that it reads "${p.sizeParam}")` : ''}.`);
+  }
   const page: ApiPage = { records, response };
   const total = totalOf(endpoint, response);
   if (total !== undefined) page.total = total;

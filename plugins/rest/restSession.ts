@@ -104,9 +104,12 @@ export class RestSession implements DatasourceSession {
   }
 
   async getSchema(table: TableRef): Promise<TableSchema> {
-    const endpoint = this.endpoint(table);
-    this.schemas.delete(endpoint.name);
-    return (await this.columnsOf(endpoint)).schema;
+    return this.guard(async () => {
+      const endpoint = this.endpoint(table);
+      // Asked again (a refresh): sample again.
+      this.schemas.delete(endpoint.name);
+      return (await this.columnsOf(endpoint)).schema;
+    });
   }
 
   async readRows(table: TableRef, request: ReadRowsRequest): Promise<RowPage> {

@@ -266,6 +266,7 @@ describe('REST datasource kit', () => {
       assert.equal(readApiPage(cursor, initialState(cursor), response({ items: [1], next: '' }), 'GET /t').next, undefined);
       assert.deepEqual(readApiPage(cursor, initialState(cursor), response({ items: [1], next: 7 }), 'GET /t').next, { s: 'cursor', c: '7', o: 1, skip: 0 });
       assert.throws(() => readApiPage(cursor, initialState(cursor), response({ items: [1], next: { a: 1 } }), 'GET /t'), /is not a text or number/);
+      assert.throws(() => readApiPage(paged, state, response([1, 2, 3]), 'GET /t'), /returned 3 records for a page of 2; set "pagination.pageSize" of endpoint "t" to the API's page size \(or check that it reads "per_page"\)/);
     });
 
     it('cursors are opaque, tied to table and query, and checked when they come back', () => {
