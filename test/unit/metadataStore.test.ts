@@ -66,16 +66,20 @@ describe('MetadataStore', () => {
     const v1 = await open({ migrations: MIGRATIONS.filter((m) => m.version === 1) });
     const ds = await v1.addDatasource({ type: 'nocoflo.sqlite', name: 'Old', config: { path: '/old.db' } });
     v1.dispose();
-    const v2: Migration = {
+    const next: Migration = {
       version: MIGRATIONS.length + 1,
-      description: 'audit log (test)',
-      up: (db) => db.run('CREATE TABLE audit_log (id INTEGER PRIMARY KEY, datasource_id TEXT NOT NULL, op TEXT NOT NULL)'),
+      description: 'a later feature (test)',
+      up: (db) => db.run('CREATE TABLE later_feature (id INTEGER PRIMARY KEY, datasource_id TEXT NOT NULL, op TEXT NOT NULL)'),
     };
-    const upgraded = await open({ migrations: [...MIGRATIONS, v2] });
+    const upgraded = await open({ migrations: [...MIGRATIONS, next] });
     assert.deepEqual(upgraded.getDatasource(ds.id)?.name, 'Old');
-    await upgraded.write((db) => db.run('INSERT INTO audit_log (datasource_id, op) VALUES (?, ?)', [ds.id, 'update']));
-    assert.deepEqual(upgraded.rows('SELECT op FROM audit_log'), [{ op: 'update' }]);
-    assert.deepEqual(upgraded.rows('PRAGMA user_version'), [{ user_version: v2.version }]);
+    await upgraded.write((db) => db.run('INSERT INTO later_feature (datasource_id, op) VALUES (?, ?)', [ds.id, 'update']));
+    assert.deepEqual(upgraded.rows('SELECT op FROM later_feature'), [{ op: 'update' }]);
+    assert.deepEqual(upgraded.rows('PRAGMA user_version'), [{ user_version: next.version }]);
+    // Migration 2 (governance) added its tables and marked the old connection as not production.
+    assert.deepEqual(upgraded.rows('SELECT production FROM datasources WHERE id = ?', [ds.id]), [{ production: 0 }]);
+    const tables = upgraded.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((r) => r.name);
+    for (const table of ['audit_log', 'connection_roles', 'row_locks']) assert.ok(tables.includes(table), `${table} exists`);
     upgraded.dispose();
   });
 
@@ -83,7 +87,7 @@ describe('MetadataStore', () => {
     const newer = await open({ migrations: [...MIGRATIONS, { version: 99, description: 'future', up: () => undefined }] });
     newer.dispose();
     const before = readFileSync(file);
-    await assert.rejects(open(), /written by a newer Nocoflo \(schema version 99; this one knows up to 1\)/);
+    await assert.rejects(open(), new RegExp(`written by a newer Nocoflo \\(schema version 99; this one knows up to ${MIGRATIONS.length}\\)`));
     assert.deepEqual(readFileSync(file), before);
   });
 

@@ -45,6 +45,58 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'governance: audit log, connection roles and the production mark, advisory row locks',
+    up(db) {
+      db.run(`
+        -- One row per change applied through Nocoflo. Values are wire-encoded JSON (bigint and bytes survive), each
+        -- bounded in size; 'truncated' marks entries whose values were cut, which therefore cannot be undone.
+        CREATE TABLE audit_log (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          batch_id TEXT NOT NULL,
+          at TEXT NOT NULL,
+          user_name TEXT NOT NULL,
+          datasource_id TEXT NOT NULL,
+          schema_name TEXT NOT NULL DEFAULT '',
+          table_name TEXT NOT NULL,
+          operation TEXT NOT NULL CHECK (operation IN ('insert', 'update', 'delete')),
+          row_key TEXT,
+          old_values TEXT,
+          new_values TEXT,
+          truncated INTEGER NOT NULL DEFAULT 0,
+          source TEXT NOT NULL DEFAULT '',
+          undo_of INTEGER,
+          undone_by INTEGER
+        );
+        CREATE INDEX audit_log_table ON audit_log (datasource_id, schema_name, table_name, at);
+        CREATE INDEX audit_log_batch ON audit_log (batch_id);
+        CREATE INDEX audit_log_at ON audit_log (at);
+        -- A role for a whole connection (table_name '') or one table of it.
+        CREATE TABLE connection_roles (
+          datasource_id TEXT NOT NULL,
+          schema_name TEXT NOT NULL DEFAULT '',
+          table_name TEXT NOT NULL DEFAULT '',
+          role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (datasource_id, schema_name, table_name)
+        );
+        ALTER TABLE datasources ADD COLUMN production INTEGER NOT NULL DEFAULT 0;
+        -- Advisory: who is editing which record, shared by every window through the metadata file.
+        CREATE TABLE row_locks (
+          datasource_id TEXT NOT NULL,
+          schema_name TEXT NOT NULL DEFAULT '',
+          table_name TEXT NOT NULL,
+          row_key TEXT NOT NULL,
+          owner TEXT NOT NULL,
+          session_id TEXT NOT NULL,
+          acquired_at TEXT NOT NULL,
+          expires_at TEXT NOT NULL,
+          PRIMARY KEY (datasource_id, schema_name, table_name, row_key)
+        );
+      `);
+    },
+  },
 ];
 
 export class NewerSchemaError extends Error {
