@@ -174,7 +174,8 @@ export class RestSession implements DatasourceSession {
         if (api.total !== undefined) return { count: api.total, exact: true };
         count += api.records.length;
         if (!api.next) return { count, exact: true };
-        if (count >= cap) return { count, exact: false, capped: true };
+        // An estimate (the tree's counts) costs one request: "100+" rather than walking a rate-limited API.
+        if (count >= cap || request.estimate) return { count, exact: false, capped: true };
         state = api.next;
       }
     });

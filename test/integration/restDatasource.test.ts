@@ -218,6 +218,10 @@ describe('REST datasource: tables, paging, sorting, filtering, counting and writ
     assert.equal(server.requests.length, 1, 'one request: the total header');
     assert.deepEqual(await session.countRows({ name: 'cursor' }), { count: 437, exact: true });
     assert.deepEqual(await session.countRows({ name: 'offset' }, { cap: 100 }), { count: 120, exact: false, capped: true });
+    server.resetStats();
+    assert.deepEqual(await session.countRows({ name: 'linked' }, { cap: 10_000, estimate: true }), { count: 45, exact: false, capped: true }, 'an estimate (the tree) reads one page');
+    assert.equal(server.requests.length, 1);
+    assert.deepEqual(await session.countRows({ name: 'paged' }, { estimate: true }), { count: 437, exact: true });
   });
 
   it('inserts with POST, updates with PATCH, deletes with DELETE; the server changes and later reads show it', async () => {
