@@ -49,8 +49,8 @@ export function chartSpec(config: ChartConfig, data: ChartData, columns: readonl
   // Categories keep the database's order (it sorted the groups), not vega's re-sort of their labels.
   if (type !== 'quantitative') {
     x.sort = null;
-    // Slanted rather than vertical labels: easier to read.
-    x.axis = { labelAngle: -40 };
+    // Slanted rather than vertical labels, easier to read; with many groups only labels that have room are shown.
+    x.axis = { labelAngle: -40, labelOverlap: true };
   }
   const drawsBins = config.bin && (config.mark === 'bar' || config.mark === 'rect');
 

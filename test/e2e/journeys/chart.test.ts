@@ -1,0 +1,148 @@
+// The chart view as a user meets it, in a real VS Code: "Open as…" → Chart on a table with numbers draws an
+// automatic first chart (bars of a few categories), with one mark per group as the database counts them; changing
+// the builder (x over time, by hour) redraws with the new number of marks; nothing is blocked by the webview's
+// Content Security Policy along the way. Expected numbers come from the fixture file itself (Python's sqlite3).
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Frame, FrameLocator } from 'playwright-core';
+import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
+import { makeFixtureWorkspace } from '../../support/fixtures';
+import { Workbench } from '../../support/workbench';
+
+/** Python's sqlite3: a separate program reading the same file. */
+function sqlite(file: string, sql: string): unknown[][] {
+  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nprint(json.dumps(c.execute(sys.argv[2]).fetchall()))';
+  const result = spawnSync('python3', ['-c', script, file, sql], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as unknown[][];
+}
+
+describe('journey: a chart of a table', function () {
+  let server: CodeServer;
+  let workbench: Workbench;
+  let db: string;
+  let view: FrameLocator;
+  /** Messages the workbench page and its frames logged about the Content Security Policy, with where from. */
+  const cspMessages: { text: string; url: string }[] = [];
+
+  const host = () => view.locator('.chart-host');
+  /** Bars as vega's SVG renderer draws them: one path per bar in the rect mark's group. */
+  const bars = () => view.locator('.chart-host svg g.mark-rect.role-mark path');
+  /** The chart's webview document, for what only code inside it can see (securitypolicyviolation events). */
+  async function chartFrame(): Promise<Frame> {
+    for (let tries = 0; tries < 100; tries++) {
+      for (const frame of workbench.page.frames()) {
+        if (await frame.locator('.chart-app').count().catch(() => 0)) return frame;
+      }
+      await workbench.page.waitForTimeout(100);
+    }
+    throw new Error('the chart webview did not appear');
+  }
+  async function choose(control: string, option: string): Promise<void> {
+    const select = view.locator(`[data-control="${control}"]`);
+    await select.click();
+    await select.getByRole('option', { name: option, exact: true }).click();
+  }
+
+  before(async function () {
+    const workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-chart-')));
+    db = path.join(workspace, 'shop.sqlite');
+    server = await startCodeServer({ workspace, extensions: [path.join(repoRoot(), 'dist/nocoflo.vsix')] });
+    workbench = await Workbench.open(server);
+    workbench.page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspMessages.push({ text: message.text(), url: message.location().url });
+    });
+    await workbench.openNocofloSidebar();
+    await workbench.runCommand('Nocoflo: Add Datasource…');
+    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
+    await workbench.answerQuickInput(db, 'Connection URL');
+    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await workbench.treeItem('Shop').click();
+    await workbench.treeItem('events').waitFor();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED chart ${this.currentTest.title}`);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.stop();
+  });
+
+  it('opens "Open as…" → Chart with an automatic bar chart: the mean of value per kind, one bar per kind', async () => {
+    const pickTitle = workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Open table as…' });
+    // A context menu can swallow a click while it is still opening: try again until the view picker shows.
+    for (let tries = 0; !(await pickTitle.isVisible()); tries++) {
+      assert.ok(tries < 5, 'the "Open as…" picker did not open');
+      if (!(await workbench.page.locator('.monaco-menu').isVisible())) await workbench.treeItem('events').click({ button: 'right' });
+      await workbench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).click();
+      await pickTitle.waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
+    await workbench.answerQuickInput('Chart', 'Open table as…');
+    await workbench.page.locator('.tab', { hasText: 'events — Shop' }).waitFor();
+    view = workbench.webview();
+    const frame = await chartFrame();
+    // From here on, anything the policy blocks in the chart's document is recorded.
+    await frame.evaluate(() => {
+      const w = window as unknown as { cspViolations: string[] };
+      w.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    });
+    const [[kinds]] = sqlite(db, 'select count(distinct kind) from events') as number[][];
+    assert.ok(kinds > 1, 'the fixture has several kinds of events');
+    await view.locator(`.chart-host[data-state="ready"][data-mark="bar"][data-datum-count="${kinds}"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await bars().count(), kinds);
+    assert.match((await view.locator('.status-text').textContent()) ?? '', new RegExp(`^Mean of value by kind · ${kinds} groups · aggregated by the datasource`));
+    // The builder shows the automatic choice.
+    assert.equal(await view.locator('[data-control="x"]').evaluate((s) => (s as HTMLElement & { value: string }).value), 'kind');
+    assert.equal(await view.locator('[data-control="aggregate"]').evaluate((s) => (s as HTMLElement & { value: string }).value), 'mean');
+    // A tooltip on hover (vega-tooltip, styled by chart.css instead of its own inline stylesheet).
+    await bars().first().hover();
+    await view.locator('#vg-tooltip-element.visible').waitFor();
+    await workbench.screenshot('chart-auto');
+  });
+
+  it('changing x to a datetime by hour redraws with one bar per hour that has values', async () => {
+    await choose('x', 'at');
+    // A datetime x starts by month: the fixture's events span a few days of one month.
+    const [[months]] = sqlite(db, "select count(distinct strftime('%Y-%m', at)) from events") as number[][];
+    await view.locator(`.chart-host[data-state="ready"][data-datum-count="${months}"]`).waitFor({ timeout: 60_000 });
+    await choose('timeUnit', 'hour');
+    const [[hours]] = sqlite(db, "select count(distinct strftime('%Y-%m-%d %H', at)) from events") as number[][];
+    // An hour whose values are all NULL has a group but no bar (its mean is NULL).
+    const [[drawn]] = sqlite(db, "select count(*) from (select 1 from events group by strftime('%Y-%m-%d %H', at) having count(value) > 0)") as number[][];
+    assert.ok(hours > months, 'more hours than months');
+    await view.locator(`.chart-host[data-state="ready"][data-datum-count="${hours}"]`).waitFor({ timeout: 60_000 });
+    await bars().nth(drawn - 1).waitFor();
+    assert.equal(await bars().count(), drawn);
+    assert.match((await view.locator('.status-text').textContent()) ?? '', new RegExp(`^Mean of value by at \\(hour\\) · ${hours} groups`));
+    await workbench.screenshot('chart-by-hour');
+  });
+
+  it('a histogram: binning a number counts rows per bin, as the database does', async () => {
+    await choose('x', 'value');
+    await view.locator('[data-control="bin"]').click();
+    await choose('aggregate', 'Count');
+    // The automatic step for value (0 to 100): 5, about 20 bins.
+    const [[lo, hi]] = sqlite(db, 'select min(value), max(value) from events') as number[][];
+    assert.ok(lo >= 0 && hi <= 100 && hi - lo > 50, `value spans ${lo}..${hi}`);
+    const [[bins]] = sqlite(db, 'select count(distinct cast(value / 5 as integer)) from events where value is not null') as number[][];
+    await view.locator('.status-text', { hasText: /^Count of rows by value \(binned\)/ }).waitFor({ timeout: 60_000 });
+    await view.locator(`.chart-host[data-state="ready"][data-datum-count="${bins}"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await bars().count(), bins);
+    // NULL values form a group of their own, which a numeric axis cannot show: the view says so.
+    await view.locator('.note-null', { hasText: 'NULL value not shown' }).waitFor();
+  });
+
+  it('nothing in the chart webview was blocked by its Content Security Policy', async () => {
+    const frame = await chartFrame();
+    const violations = await frame.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+    assert.deepEqual(violations, []);
+    console.log('CSP console messages:', JSON.stringify(cspMessages));
+    assert.deepEqual(cspMessages.filter((m) => m.url.includes(frame.url()) || /chart\.js/.test(m.url)), []);
+  });
+});
