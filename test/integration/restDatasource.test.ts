@@ -361,6 +361,8 @@ describe('REST datasource: tables, paging, sorting, filtering, counting and writ
     const result = await tables.apply(locator, [{ kind: 'update', key: { id: 1 }, changes: { name: 'saved' }, expected }]);
     assert.equal(result.ok, true, JSON.stringify(result));
     assert.equal(server.items.get(1)?.name, 'saved');
+    const patch = server.requests.find((r) => r.method === 'PATCH')!;
+    assert.equal(patch.headers.authorization, `Bearer ${server.token}`, 'writes carry the credentials too');
     const readOnly = await tables.apply({ datasourceId: id, name: 'secure' }, [{ kind: 'delete', key: { id: 1 }, expected: {} }]);
     assert.equal(readOnly.ok, false);
     assert.match(!readOnly.ok ? readOnly.failure.message : '', /no "writes" configured/);
