@@ -35,6 +35,28 @@ export type ApplyResult =
   | { ok: true; results: { key: RowKey | null; row?: RowValues }[] }
   | { ok: false; failure: ChangeFailure; rolledBack: boolean };
 
+/** Who asked for a write: a view id ('nocoflo.table', a third-party view), 'api', or a host command. */
+export interface ChangeOrigin {
+  source: string;
+}
+
+/** A batch refused before any datasource code runs (a role that does not allow it). */
+export interface WriteRefusal {
+  index: number;
+  code: string;
+  message: string;
+}
+
+/**
+ * The governance hooks every write passes, whichever view or API call it comes from: `authorize` may refuse a
+ * batch (roles), `applied` hears about every change that reached the database (the audit log). Both live outside
+ * TableService so it stays the one door without knowing about metadata.
+ */
+export interface WriteGovernance {
+  authorize?(table: TableLocator, changes: readonly PendingChange[], schema: TableSchema): Promise<WriteRefusal | undefined>;
+  applied?(table: TableLocator, changes: readonly PendingChange[], results: readonly { key: RowKey | null; row?: RowValues }[], origin: ChangeOrigin, schema: TableSchema): Promise<void>;
+}
+
 const tableRef = (t: TableLocator): TableRef => (t.schema === undefined ? { name: t.name } : { schema: t.schema, name: t.name });
 
 /**
@@ -44,7 +66,10 @@ const tableRef = (t: TableLocator): TableRef => (t.schema === undefined ? { name
 export class TableService {
   private readonly schemas = new Map<string, Promise<TableSchema>>();
 
-  constructor(private readonly datasources: DatasourceManager) {}
+  constructor(
+    private readonly datasources: DatasourceManager,
+    private readonly governance: WriteGovernance = {},
+  ) {}
 
   schema(table: TableLocator, options: { refresh?: boolean } = {}): Promise<TableSchema> {
     const key = JSON.stringify([table.datasourceId, table.schema ?? null, table.name]);
@@ -107,12 +132,14 @@ export class TableService {
    * Applies a batch of changes: in one transaction where the datasource supports it (all or nothing), otherwise one
    * by one, stopping at the first failure and saying which changes were already applied.
    */
-  async apply(table: TableLocator, changes: PendingChange[]): Promise<ApplyResult> {
+  async apply(table: TableLocator, changes: PendingChange[], origin: ChangeOrigin = { source: 'unknown' }): Promise<ApplyResult> {
     const schema = await this.schema(table);
     for (const [index, change] of changes.entries()) {
       const problem = this.writeProblem(schema, change);
       if (problem) return { ok: false, failure: { index, code: problem.code, message: problem.message }, rolledBack: true };
     }
+    const refusal = await this.governance.authorize?.(table, changes, schema);
+    if (refusal) return { ok: false, failure: { ...refusal }, rolledBack: true };
     const session = await this.datasources.session(table.datasourceId);
     const ref = tableRef(table);
     const results: { key: RowKey | null; row?: RowValues }[] = [];
@@ -132,8 +159,11 @@ export class TableService {
     try {
       if (transactional) await session.transaction!(run);
       else await run(session);
+      await this.afterApply(table, changes, results, origin, schema);
       return { ok: true, results };
     } catch (error) {
+      // Without a transaction the changes before the failing one stayed written: they are audited too.
+      if (!transactional && current > 0) await this.afterApply(table, changes.slice(0, current), results.slice(0, current), origin, schema);
       const failure: ChangeFailure = {
         index: current,
         code: isExpectedError(error) ? error.code : 'plugin_failed',
@@ -144,6 +174,15 @@ export class TableService {
         if ('current' in error) failure.current = error.current ?? null;
       }
       return { ok: false, failure, rolledBack: transactional || current === 0 };
+    }
+  }
+
+  /** The data is written whatever the hook does: a failing audit must never turn a save into a reported failure. */
+  private async afterApply(...args: Parameters<NonNullable<WriteGovernance['applied']>>): Promise<void> {
+    try {
+      await this.governance.applied?.(...args);
+    } catch {
+      // The hook logs its own failures (it owns a logger; TableService does not).
     }
   }
 
