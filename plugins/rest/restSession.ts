@@ -106,7 +106,8 @@ export class RestSession implements DatasourceSession {
   async getSchema(table: TableRef): Promise<TableSchema> {
     return this.guard(async () => {
       const endpoint = this.endpoint(table);
-      // Asked again (a refresh): sample again.
+      // Asked again, this is a reload (the view's refresh): forget cached pages too, so it shows the API's state now.
+      this.forget(endpoint);
       this.schemas.delete(endpoint.name);
       return (await this.columnsOf(endpoint)).schema;
     });

@@ -259,6 +259,14 @@ describe('REST datasource: tables, paging, sorting, filtering, counting and writ
     assert.equal(await session.countRows({ name: 'paged' }).then((c) => c.count), 437);
   });
 
+  it('a schema refresh (the view reloading) shows changes made behind Nocoflo\'s back', async () => {
+    await session.readRows({ name: 'cursor' }, { limit: 5 });
+    server.items.set(2, { ...server.items.get(2)!, name: 'changed elsewhere' });
+    await session.getSchema({ name: 'cursor' });
+    const page = await session.readRows({ name: 'cursor' }, { limit: 5 });
+    assert.equal(page.rows[1]![1], 'changed elsewhere');
+  });
+
   it('PUT updates send the whole record with the change', async () => {
     const item = server.items.get(9)!;
     server.resetStats();
