@@ -238,3 +238,18 @@ function show(value: CellValue): string {
   const text = String(value);
   return `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
 }
+
+/**
+ * The column a database error is about, so its message can sit on that field: the error's own `column` when the
+ * datasource names one, else the column its message names in the usual shapes — SQLite "UNIQUE constraint failed:
+ * customers.email", PostgreSQL `column "email"`, MySQL "Column 'email' cannot be null" / "for key 'customers.email'".
+ */
+export function failedColumn(failure: { column?: string; message: string }, table: string, columns: readonly { name: string }[]): string | undefined {
+  const names = new Set(columns.map((c) => c.name));
+  if (failure.column !== undefined && names.has(failure.column)) return failure.column;
+  const message = failure.message;
+  const candidates: string[] = [];
+  for (const m of message.matchAll(/([^\s.:,'"`()]+)\.([^\s.:,'"`()]+)/g)) if (m[1] === table) candidates.push(m[2]);
+  for (const m of message.matchAll(/column\s+["'`]([^"'`]+)["'`]/gi)) candidates.push(m[1]);
+  return candidates.find((c) => names.has(c));
+}

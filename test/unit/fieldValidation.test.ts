@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ColumnSchema } from '../../api';
-import { digitsOf, integerRange, validateRecord, validateValue } from '../../shared/fieldValidation';
+import { digitsOf, failedColumn, integerRange, validateRecord, validateValue } from '../../shared/fieldValidation';
 import { column } from '../support/fakePlugins';
 
 const int = (declaredType: string, extra: Partial<ColumnSchema> = {}) => column('n', { kind: 'integer', declaredType, ...extra });
@@ -110,5 +110,20 @@ describe('field validation before save (shared/fieldValidation)', () => {
     assert.equal(validateValue('abc', code, 'update'), undefined);
     assert.equal(validateValue('abcd', code, 'update'), '4 characters; varchar(3) holds at most 3.');
     assert.equal(validateValue('✓✓✓', code, 'update'), undefined, 'characters, not UTF-16 units');
+  });
+});
+
+describe('database errors on their field (shared/fieldValidation failedColumn)', () => {
+  const columns = [{ name: 'id' }, { name: 'email' }, { name: 'name' }];
+  it('takes the column the datasource names, else the one its message names', () => {
+    assert.equal(failedColumn({ column: 'name', message: 'x' }, 'customers', columns), 'name');
+    assert.equal(failedColumn({ message: 'UNIQUE constraint failed: customers.email' }, 'customers', columns), 'email');
+    assert.equal(failedColumn({ message: 'NOT NULL constraint failed: customers.name' }, 'customers', columns), 'name');
+    assert.equal(failedColumn({ message: 'null value in column "name" of relation "customers" violates not-null constraint' }, 'customers', columns), 'name');
+    assert.equal(failedColumn({ message: "Column 'email' cannot be null" }, 'customers', columns), 'email');
+    assert.equal(failedColumn({ message: "Duplicate entry 'a@b' for key 'customers.email'" }, 'customers', columns), 'email');
+    assert.equal(failedColumn({ message: 'FOREIGN KEY constraint failed' }, 'customers', columns), undefined);
+    assert.equal(failedColumn({ message: 'UNIQUE constraint failed: other.email' }, 'customers', columns), undefined, 'another table');
+    assert.equal(failedColumn({ column: 'gone', message: 'x' }, 'customers', columns), undefined);
   });
 });

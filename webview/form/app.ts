@@ -1,6 +1,6 @@
 import type { CellValue, ColumnSchema, ForeignKey, RowKey, RowValues, TableSchema } from '../../api';
 import type { ViewChangeFailure } from '../../api/webview';
-import { validateRecord, validateValue, type ValidationOptions } from '../../shared/fieldValidation';
+import { failedColumn, validateRecord, validateValue, type ValidationOptions } from '../../shared/fieldValidation';
 import { keyFilters, parseGoTo, positionText, rowsBeforeFilter, stepTarget, type NavStep } from '../../shared/formNavigation';
 import { decodeChange, encodeChange, encodeQuery } from '../../shared/protocolCodec';
 import { encodeRecord } from '../../shared/values';
@@ -91,10 +91,10 @@ export class FormApp {
     toolbar.setAttribute('role', 'toolbar');
     const navGroup = el('div', 'toolbar-group nav-group');
     this.nav = {
-      first: iconButton('First record', 'debug-step-back', () => this.step('first')),
+      first: iconButton('First record', 'debug-reverse-continue', () => this.step('first')),
       previous: iconButton('Previous record (Page Up)', 'chevron-left', () => this.step('previous')),
       next: iconButton('Next record (Page Down)', 'chevron-right', () => this.step('next')),
-      last: iconButton('Last record', 'debug-step-over', () => this.step('last')),
+      last: iconButton('Last record', 'debug-continue', () => this.step('last')),
     };
     for (const [step, b] of Object.entries(this.nav)) b.classList.add(`nav-${step}`);
     this.positionLabel = el('span', 'form-position');
@@ -628,19 +628,27 @@ export class FormApp {
       this.pending.forgetApplied(ids, failure.index);
       this.source.reload();
     }
-    if (id !== undefined && failure.column) this.problems.set(`${id}\u0000${failure.column}`, failure.message);
+    const column = failedColumn(failure, this.schema.table.name, this.columns);
+    if (id !== undefined && column) this.problems.set(`${id}\u0000${column}`, failure.message);
     this.shownId = undefined;
     this.pushPending();
     const outcome = rolledBack ? 'Nothing was saved.' : `${failure.index} change(s) before it were saved.`;
     const elsewhere = id !== undefined && id !== this.shownId;
     const insertAt = id === undefined ? -1 : this.pending.insertedRows.findIndex((i) => i.id === id);
-    const show = elsewhere && insertAt >= 0 ? [{ label: 'Show record', run: () => ((this.insertIndex = insertAt), (this.shownId = undefined), this.render()) }] : [];
+    const failed = this.pending.toChanges().changes[this.pending.toChanges().ids.indexOf(id ?? '')];
+    const show = !elsewhere
+      ? []
+      : insertAt >= 0
+        ? [{ label: 'Show record', run: () => ((this.insertIndex = insertAt), (this.shownId = undefined), this.render()) }]
+        : failed && failed.kind !== 'insert'
+          ? [{ label: 'Show record', run: () => void this.openKey(failed.key) }]
+          : [];
     if (failure.code === 'conflict' && id !== undefined) {
       this.showStrip('error', `Conflict: ${failure.message} ${outcome}`, show);
       this.openConflict(id);
       return;
     }
-    this.showStrip('error', `${failure.column ? `"${failure.column}": ` : ''}${failure.message} ${outcome}`, show);
+    this.showStrip('error', `${column ? `"${column}": ` : ''}${failure.message} ${outcome}`, show);
   }
 
   private openConflict(id: string): void {

@@ -1,0 +1,246 @@
+// The form view as a user meets it, in a real VS Code: open a table with "Open as…" → Form, walk its records
+// (next, last, go to row), edit a field and save with Ctrl+S (checked on disk by another program), see a validation
+// error on its field block the save, follow a foreign key to the referenced record and come back, see the reverse
+// references, insert and delete records, and see why a table without a primary key is read-only.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
+import { makeFixtureWorkspace } from '../../support/fixtures';
+import { Workbench } from '../../support/workbench';
+
+/** Python's sqlite3: a separate program reading and writing the same file. */
+function sqlite(file: string, sql: string, ...params: (string | number)[]): unknown[][] {
+  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nr=c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()\nc.commit()\nprint(json.dumps(r))';
+  const result = spawnSync('python3', ['-c', script, file, sql, JSON.stringify(params)], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as unknown[][];
+}
+
+describe('journey: a record at a time in the form view', function () {
+  let server: CodeServer;
+  let workbench: Workbench;
+  let workspace: string;
+  let db: string;
+  let view: FrameLocator;
+
+  const field = (column: string) => view.locator(`.field[data-column="${column}"]`);
+  const input = (column: string) => field(column).locator('vscode-textfield input, vscode-textarea textarea').first();
+  const position = () => view.locator('.form-position');
+  const tab = (title: string | RegExp) => workbench.page.locator('.tab', { hasText: title });
+  const save = async () => {
+    await workbench.page.keyboard.press('Control+s');
+  };
+
+  async function openAsForm(table: string): Promise<void> {
+    await workbench.treeItem(table).click({ button: 'right' });
+    // Monaco menus focus the item under the mouse; Enter runs it (a click right after opening can be swallowed).
+    await workbench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).hover();
+    await workbench.page.locator('.monaco-menu .action-item.focused', { hasText: /^Open as/ }).waitFor();
+    await workbench.page.keyboard.press('Enter');
+    await workbench.answerQuickInput('Form', 'Open table as…');
+    await tab(`${table} — Shop`).waitFor();
+    view = workbench.webview();
+    await view.locator('.form-app').waitFor({ timeout: 60_000 });
+  }
+
+  before(async function () {
+    workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-form-')));
+    db = path.join(workspace, 'shop.sqlite');
+    server = await startCodeServer({ workspace, extensions: [path.join(repoRoot(), 'dist/nocoflo.vsix')] });
+    workbench = await Workbench.open(server);
+    await workbench.openNocofloSidebar();
+    await workbench.runCommand('Nocoflo: Add Datasource…');
+    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
+    await workbench.answerQuickInput(db, 'Connection URL');
+    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await workbench.treeItem('Shop').click();
+    await workbench.treeItem('orders').waitFor();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED form ${this.currentTest.title}`);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.stop();
+  });
+
+  it('opens a table with "Open as…" → Form, one record with typed, labelled fields', async () => {
+    await openAsForm('orders');
+    await position().filter({ hasText: 'row 1 of 2,000' }).waitFor({ timeout: 60_000 });
+    const [[customerId, orderedAt, status]] = sqlite(db, 'select customer_id, ordered_at, status from orders where id = 1') as [number, string, string][];
+    assert.equal(await input('id').inputValue(), '1');
+    assert.equal(await input('customer_id').inputValue(), String(customerId));
+    assert.equal(await input('ordered_at').inputValue(), orderedAt);
+    // The status column's CHECK (… IN …) makes it an enum: a select offering its values.
+    assert.equal(await field('status').locator('vscode-single-select').evaluate((s) => (s as HTMLElement & { value: string }).value), status);
+    // Labels say what the column is.
+    await field('id').locator('.badge-pk').waitFor();
+    await field('customer_id').locator('.badge-fk').waitFor();
+    await field('status').locator('.field-meta', { hasText: "NOT NULL · DEFAULT 'new'" }).waitFor();
+    await field('ordered_at').locator('.field-meta', { hasText: 'DATETIME · NOT NULL' }).waitFor();
+    await workbench.screenshot('form-orders');
+  });
+
+  it('walks the records: next, last, and "go to row"', async () => {
+    await view.locator('.nav-next').click();
+    await position().filter({ hasText: 'row 2 of 2,000' }).waitFor();
+    assert.equal(await input('id').inputValue(), '2');
+    await view.locator('.nav-last').click();
+    await position().filter({ hasText: 'row 2,000 of 2,000' }).waitFor();
+    assert.equal(await input('id').inputValue(), '2000');
+    await view.locator('.go-to input').fill('12');
+    await view.locator('.go-to input').press('Enter');
+    await position().filter({ hasText: 'row 12 of 2,000' }).waitFor();
+    assert.equal(await input('id').inputValue(), '12');
+    await view.locator('.go-to input').fill('5000');
+    await view.locator('.go-to input').press('Enter');
+    await view.locator('.message-strip', { hasText: 'There are 2,000 rows.' }).waitFor();
+    await position().filter({ hasText: 'row 12 of 2,000' }).waitFor();
+  });
+
+  it('edits a field, marks the tab dirty, and Ctrl+S writes it to the file', async () => {
+    await input('ordered_at').fill('2024-06-01 09:30:00');
+    await view.locator('.field.dirty[data-column="ordered_at"] .field-name').waitFor();
+    await tab('● orders — Shop').waitFor();
+    await save();
+    await tab(/^orders — Shop/).filter({ hasNotText: '●' }).waitFor();
+    assert.deepEqual(sqlite(db, 'select ordered_at from orders where id = 12'), [['2024-06-01 09:30:00']]);
+    await view.locator('.message-strip', { hasText: 'Saved 1 change.' }).waitFor();
+  });
+
+  it('shows a validation error on its field, and it blocks the save', async () => {
+    const [[before]] = sqlite(db, 'select ordered_at from orders where id = 12') as string[][];
+    await input('ordered_at').fill('2024-13-45 10:00');
+    await field('ordered_at').locator('.field-message', { hasText: 'is not a date and time' }).waitFor();
+    await input('customer_id').fill('twelve');
+    await field('customer_id').locator('.field-message', { hasText: '"twelve" is not a whole number.' }).waitFor();
+    await save();
+    await view.locator('.message-strip.error', { hasText: 'Not saved: 2 fields need fixing' }).waitFor();
+    await workbench.screenshot('form-validation');
+    assert.deepEqual(sqlite(db, 'select ordered_at from orders where id = 12'), [[before]], 'nothing was written');
+    // Fixing one field leaves the other blocking; fixing both lets the save through.
+    await input('customer_id').fill('7');
+    await save();
+    await view.locator('.message-strip.error', { hasText: /Not saved: "ordered_at"/ }).waitFor();
+    await input('ordered_at').fill('2024-12-24 18:00:00');
+    await field('ordered_at').locator('.field-message').waitFor({ state: 'hidden' });
+    await save();
+    await tab(/^orders — Shop/).filter({ hasNotText: '●' }).waitFor();
+    assert.deepEqual(sqlite(db, 'select customer_id, ordered_at from orders where id = 12'), [[7, '2024-12-24 18:00:00']]);
+  });
+
+  it('shows the referenced customer, follows the foreign key to its record, and comes back', async () => {
+    const [[name, email]] = sqlite(db, 'select name, email from customers where id = 7') as string[][];
+    const reference = field('customer_id').locator('.field-reference');
+    await reference.locator('.reference-display', { hasText: `customers · ${name}` }).waitFor();
+    await reference.locator('.link-button', { hasText: 'Open customers record' }).click();
+    await tab('customers — Shop').waitFor();
+    view = workbench.webview();
+    await view.locator('.form-app').waitFor({ timeout: 60_000 });
+    await input('email').waitFor();
+    for (let tries = 0; (await input('id').inputValue()) !== '7'; tries++) {
+      assert.ok(tries < 100, 'the customer record did not show');
+      await workbench.page.waitForTimeout(100);
+    }
+    assert.equal(await input('email').inputValue(), email);
+    await position().filter({ hasText: 'row 7 of 500' }).waitFor();
+    // Reverse references: the orders that point at this customer.
+    const [[orders]] = sqlite(db, 'select count(*) from orders where customer_id = 7') as number[][];
+    await view.locator('.reference-item', { hasText: `${orders} rows in orders reference this customer` }).waitFor();
+    await workbench.screenshot('form-followed-fk');
+    // And back: the orders tab is where it was.
+    await tab('orders — Shop').click();
+    view = workbench.webview();
+    await position().filter({ hasText: 'row 12 of 2,000' }).waitFor({ timeout: 60_000 });
+    assert.equal(await input('id').inputValue(), '12');
+  });
+
+  it('picks a referenced record by searching the referenced table', async () => {
+    const [[id]] = sqlite(db, "select id from customers where email like 'grace.hopper.%' order by id limit 1") as number[][];
+    await field('customer_id').locator('.link-button', { hasText: 'Choose…' }).click();
+    const dialog = view.locator('.dialog', { hasText: 'Choose a customers record' });
+    await dialog.locator('.picker-search input').fill(`grace.hopper.${id}@`);
+    await dialog.locator('.picker-item', { hasText: String(id) }).first().click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await input('customer_id').inputValue(), String(id));
+    await save();
+    await tab(/^orders — Shop/).filter({ hasNotText: '●' }).waitFor();
+    assert.deepEqual(sqlite(db, 'select customer_id from orders where id = 12'), [[id]]);
+  });
+
+  it('shows a database error on its field and saves nothing', async () => {
+    await tab('customers — Shop').click();
+    view = workbench.webview();
+    await position().filter({ hasText: 'row 7 of 500' }).waitFor({ timeout: 60_000 });
+    const [[mine]] = sqlite(db, 'select email from customers where id = 7') as string[][];
+    const [[taken]] = sqlite(db, 'select email from customers where id = 8') as string[][];
+    await input('email').fill(taken);
+    await save();
+    await field('email').locator('.field-message', { hasText: 'UNIQUE constraint failed: customers.email' }).waitFor();
+    await view.locator('.message-strip.error', { hasText: 'Nothing was saved.' }).waitFor();
+    assert.deepEqual(sqlite(db, 'select email from customers where id = 7'), [[mine]]);
+    await view.locator('vscode-button', { hasText: 'Discard' }).click();
+    await tab(/^customers — Shop/).filter({ hasNotText: '●' }).waitFor();
+    for (let tries = 0; (await input('email').inputValue()) !== mine; tries++) {
+      assert.ok(tries < 100, 'Discard did not bring the stored value back');
+      await workbench.page.waitForTimeout(100);
+    }
+  });
+
+  it('shows a conflict with both values when another program changed the record, and reloading takes theirs', async () => {
+    sqlite(db, "update customers set country = 'XX' where id = 7");
+    await input('country').fill('YY');
+    await save();
+    const dialog = view.locator('.dialog', { hasText: 'Conflict' });
+    await dialog.locator('td.theirs', { hasText: 'XX' }).waitFor();
+    await dialog.locator('td.mine', { hasText: 'YY' }).waitFor();
+    await workbench.screenshot('form-conflict');
+    await dialog.locator('vscode-button', { hasText: 'Reload row' }).click();
+    for (let tries = 0; (await input('country').inputValue()) !== 'XX'; tries++) {
+      assert.ok(tries < 100, 'the stored value did not come back');
+      await workbench.page.waitForTimeout(100);
+    }
+    assert.deepEqual(sqlite(db, 'select country from customers where id = 7'), [['XX']]);
+    await tab(/^customers — Shop/).filter({ hasNotText: '●' }).waitFor();
+  });
+
+  it('inserts a record (required fields checked first) and deletes one after confirming', async () => {
+    const [[count]] = sqlite(db, 'select count(*) from customers') as number[][];
+    await view.locator('vscode-button', { hasText: 'New' }).click();
+    await position().filter({ hasText: 'new record' }).waitFor();
+    await input('email').fill('new.person@example.org');
+    await save();
+    await field('name').locator('.field-message', { hasText: '"name" is required' }).waitFor();
+    assert.deepEqual(sqlite(db, 'select count(*) from customers'), [[count]]);
+    await input('name').fill('Nova Person');
+    await save();
+    await tab(/^customers — Shop/).filter({ hasNotText: '●' }).waitFor();
+    assert.deepEqual(sqlite(db, "select name, vip from customers where email = 'new.person@example.org'"), [['Nova Person', 0]], 'the default applied');
+    // The saved record stays on screen.
+    for (let tries = 0; (await input('name').inputValue()) !== 'Nova Person'; tries++) {
+      assert.ok(tries < 100, 'the new record did not show after saving');
+      await workbench.page.waitForTimeout(100);
+    }
+    await view.locator('vscode-button', { hasText: 'Delete' }).click();
+    await view.locator('.dialog', { hasText: 'Delete this record?' }).locator('vscode-button', { hasText: 'Delete record' }).click();
+    await view.locator('.record-note.deleted').waitFor();
+    await save();
+    await tab(/^customers — Shop/).filter({ hasNotText: '●' }).waitFor();
+    assert.deepEqual(sqlite(db, "select count(*) from customers where email = 'new.person@example.org'"), [[0]]);
+  });
+
+  it('opens a table without a primary key read-only, with the reason', async () => {
+    await openAsForm('audit_log_import');
+    await view.locator('.readonly-banner', { hasText: 'no primary key' }).waitFor({ timeout: 60_000 });
+    await position().filter({ hasText: 'row 1 of 3' }).waitFor();
+    assert.equal(await view.locator('vscode-button', { hasText: 'New' }).isVisible(), false);
+    assert.equal(await field('message').locator('vscode-textfield').evaluate((f) => f.hasAttribute('readonly')), true);
+    await workbench.screenshot('form-read-only');
+  });
+});
