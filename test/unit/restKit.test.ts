@@ -121,6 +121,9 @@ describe('REST datasource kit', () => {
       assert.equal(one({ pagination: 'page' }).pagination.sizeParam, 'per_page');
       assert.equal(one({ pagination: { style: 'page', sizeParam: null } }).pagination.sizeParam, undefined, 'null: the API has no size parameter');
       assert.deepEqual(parseEndpoints(''), []);
+      // Workspace settings (nocoflo.connections) hold real JSON rather than JSON text.
+      assert.equal(parseEndpoints([{ name: 'w', path: '/w' }])[0]!.name, 'w');
+      assert.deepEqual(readSettings({ baseUrl: 'https://api.test', endpoints: [{ name: 'w', path: '/w' }], headers: { 'X-A': 'b' } } as never).headers, { 'X-A': 'b' });
     });
 
     it('names the entry and key that are wrong', () => {
