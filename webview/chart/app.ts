@@ -3,7 +3,6 @@ import type { NocofloViewClient } from '../../api/webview';
 import { codicon, debounce, el, iconButton, setDisabled } from '../table/dom';
 import { ChartBuilder } from './builder';
 import { ChartView, readTheme } from './chartView';
-import { extras, initQuery } from './clientExtras';
 import { autoChartCandidates } from './model/autoChart';
 import { type ChartConfig, describeConfig, validateConfig } from './model/chartConfig';
 import { type ChartData, chartData } from './model/chartData';
@@ -49,7 +48,7 @@ export class ChartApp {
     const init = client.init;
     this.columns = init.schema.columns;
     const restored = restoreChartState(client.getState(), this.columns);
-    const query = initQuery(init);
+    const query = init.query;
     // The query handed over (from the view the user switched from, or this tab's last one) is the latest word on
     // the filters; the tab's own state is the fallback.
     this.filters = query?.filters ? validFilters(query.filters, this.columns) : restored.filters;
@@ -61,7 +60,7 @@ export class ChartApp {
     const toolbar = el('div', 'toolbar');
     toolbar.setAttribute('role', 'toolbar');
     const actions = el('div', 'toolbar-group toolbar-end');
-    const canSave = typeof extras(client).saveFile === 'function';
+    const canSave = typeof client.saveFile === 'function';
     this.exports = {
       png: iconButton(canSave ? 'Export as PNG…' : 'Export needs Nocoflo 1.2 (save dialog)', 'file-media', () => void this.export('png')),
       svg: iconButton(canSave ? 'Export as SVG…' : 'Export needs Nocoflo 1.2 (save dialog)', 'file-code', () => void this.export('svg')),
@@ -106,7 +105,7 @@ export class ChartApp {
   private configChanged(): void {
     this.persist();
     // The chart config is the view config: "Set as Default View for This Table" stores the latest one.
-    if (this.config) extras(this.client).setViewConfig?.(this.config);
+    if (this.config) this.client.setViewConfig?.(this.config);
   }
 
   private removeFilter(index: number): void {
@@ -267,7 +266,7 @@ export class ChartApp {
   }
 
   private updateExports(): void {
-    const canSave = typeof extras(this.client).saveFile === 'function';
+    const canSave = typeof this.client.saveFile === 'function';
     setDisabled(this.exports.png, !canSave || !this.chart.hasChart);
     setDisabled(this.exports.svg, !canSave || !this.chart.hasChart);
   }
@@ -277,13 +276,12 @@ export class ChartApp {
   // ------------------------------------------------------------------------------------------------------------
 
   private async export(format: 'png' | 'svg'): Promise<void> {
-    const saveFile = extras(this.client).saveFile;
-    if (!saveFile || !this.chart.hasChart) return;
+    if (!this.client.saveFile || !this.chart.hasChart) return;
     const { background } = readTheme();
     try {
       const data = format === 'png' ? await this.chart.toPng(background) : await this.chart.toSvg(background);
       const name = `${this.client.init.displayName.table} chart.${format}`;
-      await saveFile.call(this.client, { suggestedName: name, filters: format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] }, data });
+      await this.client.saveFile({ suggestedName: name, filters: format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] }, data });
     } catch (error) {
       this.renderNotes(this.drawn, `Export failed: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -4,7 +4,7 @@
 // Content Security Policy along the way. Expected numbers come from the fixture file itself (Python's sqlite3).
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Frame, FrameLocator } from 'playwright-core';
@@ -24,6 +24,7 @@ describe('journey: a chart of a table', function () {
   let server: CodeServer;
   let workbench: Workbench;
   let db: string;
+  let workspace: string;
   let view: FrameLocator;
   /** Messages the workbench page and its frames logged about the Content Security Policy, with where from. */
   const cspMessages: { text: string; url: string }[] = [];
@@ -48,7 +49,7 @@ describe('journey: a chart of a table', function () {
   }
 
   before(async function () {
-    const workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-chart-')));
+    workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-chart-')));
     db = path.join(workspace, 'shop.sqlite');
     server = await startCodeServer({ workspace, extensions: [path.join(repoRoot(), 'dist/nocoflo.vsix')] });
     workbench = await Workbench.open(server);
@@ -138,11 +139,67 @@ describe('journey: a chart of a table', function () {
     await view.locator('.note-null', { hasText: 'NULL value not shown' }).waitFor();
   });
 
+  it('exports the chart as SVG and PNG through the save dialog', async () => {
+    for (const format of ['svg', 'png'] as const) {
+      const file = path.join(workspace, `events chart.${format}`);
+      await view.locator(`.export-${format}`).click();
+      // VS Code's own save dialog, offering the workspace folder and the chart's name.
+      const input = workbench.page.locator('.quick-input-widget input');
+      await workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: `Save events chart.${format}` }).waitFor();
+      // The dialog fills in its path as it reads the folder.
+      for (let tries = 0; (await input.inputValue()) !== file; tries++) {
+        assert.ok(tries < 100, `the dialog offers ${await input.inputValue()}, not ${file}`);
+        await workbench.page.waitForTimeout(100);
+      }
+      await workbench.page.keyboard.press('Enter');
+      await workbench.notification(`Saved ${file}.`).waitFor();
+      assert.ok(existsSync(file), `${file} was written`);
+      const bytes = readFileSync(file);
+      if (format === 'svg') {
+        const svg = bytes.toString('utf8');
+        assert.match(svg, /^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+        assert.ok(svg.includes('value (binned)'), 'the axis title is in the image');
+      } else assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature');
+    }
+  });
+
   it('nothing in the chart webview was blocked by its Content Security Policy', async () => {
     const frame = await chartFrame();
     const violations = await frame.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
     assert.deepEqual(violations, []);
-    console.log('CSP console messages:', JSON.stringify(cspMessages));
     assert.deepEqual(cspMessages.filter((m) => m.url.includes(frame.url()) || /chart\.js/.test(m.url)), []);
+  });
+
+  it('a filter set in the grid comes along to the chart as a chip; removing it charts every row again', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.page.locator('.tab', { hasText: 'events — Shop' }).waitFor({ state: 'detached' });
+    await workbench.treeItem('events').click();
+    await workbench.page.locator('.tab', { hasText: 'events — Shop' }).waitFor();
+    view = workbench.webview();
+    await view.locator('.grid-row .cell').first().waitFor({ timeout: 60_000 });
+    // Ctrl+F adds a filter on the selected column: a text column starts with "contains".
+    const kindIndex = (await view.locator('.header-cell .header-label').allTextContents()).indexOf('kind');
+    await view.locator('.grid-row[aria-rowindex="2"] .cell').nth(kindIndex).click();
+    await workbench.page.keyboard.press('Control+f');
+    await view.locator('.filter-row .filter-column', { hasText: 'kind' }).waitFor();
+    const operand = view.locator('.filter-row .filter-value input').first();
+    await operand.fill('c');
+    await operand.press('Enter');
+    const [[matching]] = sqlite(db, "select count(*) from events where kind like '%c%'") as number[][];
+    await view.locator('.status-count', { hasText: `${matching.toLocaleString('en-US')} rows` }).waitFor();
+
+    await workbench.runCommand('Nocoflo: Switch View…');
+    await workbench.answerQuickInput('Chart', 'Switch view of events');
+    const [[kinds]] = sqlite(db, "select count(distinct kind) from events where kind like '%c%'") as number[][];
+    const [[all]] = sqlite(db, 'select count(distinct kind) from events') as number[][];
+    assert.ok(kinds > 0 && kinds < all, `the filter keeps ${kinds} of ${all} kinds`);
+    await view.locator('.filter-chip', { hasText: 'kind contains "c"' }).waitFor({ timeout: 60_000 });
+    await view.locator(`.chart-host[data-state="ready"][data-datum-count="${kinds}"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await bars().count(), kinds);
+    await workbench.screenshot('chart-filtered');
+    await view.locator('.filter-chip .chip-remove').click();
+    await view.locator('.filter-chip').waitFor({ state: 'detached' });
+    await view.locator(`.chart-host[data-state="ready"][data-datum-count="${all}"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await bars().count(), all);
   });
 });
