@@ -1,0 +1,271 @@
+// The datasource contract as tests: one suite that any datasource plugin runs against itself. A target only has to
+// put a small, known table into its store; the suite then checks what every view relies on — the schema, paging
+// with ties and NULLs (every row once, in the promised order), each filter operator with the contract's NULL rules,
+// exact value round trips, conflicts on stale updates and deletes, and hostile identifiers and values stored
+// literally. Runs under mocha (describe/it); node:assert only, no other dependency.
+import * as assert from 'node:assert/strict';
+import type { CellValue, DatasourceSession, Filter, RowPage, SortKey, TableRef } from '../../api';
+import { expectedOrder, readAllPages } from '../support/pagingOracle';
+
+export interface ConformanceRow {
+  id: number;
+  /** Lower-case ASCII letters only, so every collation sorts them alike; many ties. */
+  name: string;
+  /** Ties and NULLs. */
+  score: number | null;
+  /** Free text: quotes, emoji, SQL-looking values, empty strings and NULLs. */
+  note: string | null;
+}
+
+export interface ConformanceSession {
+  session: DatasourceSession;
+  table: TableRef;
+}
+
+export interface ConformanceTarget {
+  name: string;
+  /**
+   * Puts a table holding exactly `rows` (columns id integer primary key, name text, score integer nullable, note text
+   * nullable) into the datasource under `tableName` (replacing an earlier one) and opens a session that sees it.
+   */
+  open(rows: readonly ConformanceRow[], tableName: string): Promise<ConformanceSession>;
+  /** Called once after the suite (stop servers, delete files). */
+  dispose?(): Promise<void>;
+  /** Whether table names may contain quotes, semicolons and spaces (SQL databases: yes; a folder of files: maybe not). */
+  arbitraryTableNames?: boolean;
+  /** Default true; false skips nothing silently: the suite then checks that writes are refused as read-only. */
+  writes?: boolean;
+}
+
+const NAMES = ['ada', 'bob', 'cyd', 'dee', 'eve'];
+const NOTES: (string | null)[] = ["it's", 'say "hi"', "'; delete from t; --", 'emoji 🦊 ok', '', null, 'back\\slash', 'percent 100%', 'under_score'];
+
+/** The standard data set: `count` rows with ties in name and score, NULLs in score and note. */
+export function conformanceRows(count = 203): ConformanceRow[] {
+  return Array.from({ length: count }, (_, i) => {
+    const id = i + 1;
+    return {
+      id,
+      name: NAMES[(id * 7) % NAMES.length]!,
+      score: id % 11 === 0 ? null : (id * 37) % 23,
+      note: NOTES[id % NOTES.length]!,
+    };
+  });
+}
+
+const HOSTILE_TABLE = 'x"; drop table y; --';
+
+/** What the contract says each filter keeps (see Filter in api/index.d.ts and the SQL kit). */
+function keeps(row: ConformanceRow, filter: Filter): boolean {
+  const v = row[filter.column as keyof ConformanceRow] as string | number | null;
+  const x = filter.value as CellValue;
+  const text = (s: unknown) => String(s).toLowerCase();
+  switch (filter.op) {
+    case 'eq':
+      return x === null ? v === null : v === x;
+    case 'ne':
+      // "Not equal to X" keeps NULLs, as people reading the filter expect.
+      return x === null ? v !== null : v !== x;
+    case 'lt':
+      return v !== null && (v as number) < (x as number);
+    case 'lte':
+      return v !== null && (v as number) <= (x as number);
+    case 'gt':
+      return v !== null && (v as number) > (x as number);
+    case 'gte':
+      return v !== null && (v as number) >= (x as number);
+    case 'contains':
+      return v !== null && text(v).includes(text(x));
+    case 'startswith':
+      return v !== null && text(v).startsWith(text(x));
+    case 'endswith':
+      return v !== null && text(v).endsWith(text(x));
+    case 'isnull':
+      return v === null;
+    case 'notnull':
+      return v !== null;
+    case 'in':
+      return (filter.value as CellValue[]).some((item) => (item === null ? v === null : item === v));
+  }
+}
+
+const FILTERS: Filter[] = [
+  { column: 'name', op: 'eq', value: 'bob' },
+  { column: 'score', op: 'ne', value: 5 },
+  { column: 'score', op: 'lt', value: 4 },
+  { column: 'score', op: 'lte', value: 4 },
+  { column: 'score', op: 'gt', value: 19 },
+  { column: 'score', op: 'gte', value: 19 },
+  { column: 'note', op: 'contains', value: 'HI' },
+  { column: 'note', op: 'contains', value: '100%' },
+  { column: 'note', op: 'contains', value: '_' },
+  { column: 'name', op: 'startswith', value: 'e' },
+  { column: 'note', op: 'endswith', value: '--' },
+  { column: 'score', op: 'isnull' },
+  { column: 'note', op: 'notnull' },
+  { column: 'id', op: 'in', value: [3, 5, 8, 1000] },
+  { column: 'score', op: 'in', value: [1, null] },
+];
+
+const SORTS: SortKey[][] = [
+  [],
+  [{ column: 'name', direction: 'asc' }],
+  [{ column: 'name', direction: 'desc' }],
+  [{ column: 'score', direction: 'asc' }],
+  [{ column: 'score', direction: 'desc' }],
+  [
+    { column: 'name', direction: 'asc' },
+    { column: 'score', direction: 'desc' },
+  ],
+];
+
+/** Normalizes numbers as datasources may return them (bigint, numeric text) for comparisons. */
+function num(value: CellValue): number | null {
+  if (value === null) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
+  return value as number;
+}
+
+function rowsOf(page: Pick<RowPage, 'columns' | 'rows'>): ConformanceRow[] {
+  const at = (name: string) => {
+    const index = page.columns.indexOf(name);
+    assert.ok(index >= 0, `the page has a column "${name}" (it has ${page.columns.join(', ')})`);
+    return index;
+  };
+  const [id, name, score, note] = ['id', 'name', 'score', 'note'].map(at) as [number, number, number, number];
+  return page.rows.map((r) => ({ id: num(r[id]!)!, name: r[name] as string, score: num(r[score]!), note: r[note] as string | null }));
+}
+
+export function describeDatasourceConformance(target: ConformanceTarget): void {
+  describe(`datasource conformance: ${target.name}`, function () {
+    this.timeout(120_000);
+    const data = conformanceRows();
+    const byId = new Map(data.map((r) => [r.id, r]));
+    let open: ConformanceSession;
+
+    before(async () => {
+      open = await target.open(data, 'conformance_items');
+    });
+
+    after(async () => {
+      await open?.session.close();
+      await target.dispose?.();
+    });
+
+    it('lists the table and describes its columns and row key', async () => {
+      const tables = await open.session.listTables();
+      assert.ok(tables.some((t) => t.ref.name === open.table.name && (t.ref.schema ?? '') === (open.table.schema ?? '')), `${open.table.name} is listed`);
+      const schema = await open.session.getSchema(open.table);
+      const kinds = Object.fromEntries(schema.columns.map((c) => [c.name, c.kind]));
+      assert.deepEqual(Object.keys(kinds).filter((c) => ['id', 'name', 'score', 'note'].includes(c)).sort(), ['id', 'name', 'note', 'score']);
+      assert.ok(['integer', 'decimal', 'float'].includes(kinds.id!), `id is numeric (${kinds.id})`);
+      assert.equal(kinds.name, 'text');
+      assert.deepEqual(schema.rowKey?.columns, ['id']);
+    });
+
+    for (const sort of SORTS) {
+      it(`pages through every row exactly once, in order, sorted by ${sort.map((s) => `${s.column} ${s.direction}`).join(', ') || 'the row key'}`, async () => {
+        const all = await readAllPages(open.session, open.table, { sort }, 17);
+        const ids = rowsOf({ columns: (await open.session.readRows(open.table, { limit: 1 })).columns, rows: all }).map((r) => r.id);
+        const expected = expectedOrder(
+          data.map((r) => r.id),
+          (id, column) => byId.get(id)![column as keyof ConformanceRow] as CellValue,
+          sort,
+        );
+        assert.equal(new Set(ids).size, ids.length, 'no row twice');
+        assert.deepEqual(ids, expected);
+      });
+    }
+
+    it('jumps to an offset and continues from there', async () => {
+      const first = await open.session.readRows(open.table, { limit: 10, offset: 50, sort: [{ column: 'id', direction: 'asc' }] });
+      assert.deepEqual(rowsOf(first).map((r) => r.id), data.slice(50, 60).map((r) => r.id));
+    });
+
+    for (const filter of FILTERS) {
+      it(`filters ${filter.column} ${filter.op}${filter.value === undefined ? '' : ` ${JSON.stringify(filter.value)}`} as the contract says`, async () => {
+        const all = await readAllPages(open.session, open.table, { filters: [filter], sort: [{ column: 'id', direction: 'asc' }] }, 50);
+        const page = await open.session.readRows(open.table, { limit: 1 });
+        const got = rowsOf({ columns: page.columns, rows: all }).map((r) => r.id);
+        assert.deepEqual(got, data.filter((r) => keeps(r, filter)).map((r) => r.id));
+        const count = await open.session.countRows(open.table, { filters: [filter] });
+        if (count.exact) assert.equal(count.count, got.length, 'an exact count agrees with the rows');
+      });
+    }
+
+    it('counts every row', async () => {
+      const count = await open.session.countRows(open.table);
+      if (count.exact) assert.equal(count.count, data.length);
+      else assert.ok(count.count > 0, 'an estimate or capped count is positive');
+    });
+
+    if (target.writes === false) {
+      it('refuses writes with a read-only error', async () => {
+        await assert.rejects(open.session.updateRow(open.table, { id: 1 }, { name: 'zed' }, { name: byId.get(1)!.name }), (e: Error & { code?: string }) =>
+          ['read_only', 'unsupported', 'permission'].includes(e.code ?? ''),
+        );
+      });
+      return;
+    }
+
+    const readRow = async (id: number): Promise<ConformanceRow | undefined> => {
+      const page = await open.session.readRows(open.table, { limit: 2, filters: [{ column: 'id', op: 'eq', value: id }] });
+      return rowsOf(page)[0];
+    };
+
+    it('round-trips text exactly: quotes, emoji, SQL-looking values, the empty string apart from NULL', async () => {
+      for (const [id, note] of [
+        [2, "'; delete from t; --"],
+        [3, 'emoji 🦊 and 中文'],
+        [4, ''],
+        [5, null],
+        [6, 'tab\tnew\nline'],
+      ] as const) {
+        const before = byId.get(id)!;
+        await open.session.updateRow(open.table, { id }, { note }, { note: before.note });
+        assert.deepEqual(await readRow(id), { ...before, note });
+        (before as { note: string | null }).note = note;
+      }
+      const total = await open.session.countRows(open.table);
+      if (total.exact) assert.equal(total.count, data.length, 'no statement was smuggled in');
+    });
+
+    it('inserts a row and deletes it, with its values as written', async () => {
+      const row = { id: 9001, name: 'zed', score: 42, note: "o'brien" };
+      await open.session.insertRow(open.table, row);
+      assert.deepEqual(await readRow(9001), row);
+      await open.session.deleteRow(open.table, { id: 9001 }, row);
+      assert.equal(await readRow(9001), undefined);
+    });
+
+    it('refuses a stale update and a stale delete with a conflict, and changes nothing', async () => {
+      const id = 10;
+      const stored = (await readRow(id))!;
+      const stale = { name: stored.name === 'ada' ? 'bob' : 'ada' };
+      await assert.rejects(open.session.updateRow(open.table, { id }, { name: 'zed' }, stale), (e: Error & { code?: string }) => e.code === 'conflict');
+      await assert.rejects(open.session.deleteRow(open.table, { id }, { ...stored, ...stale }), (e: Error & { code?: string }) => e.code === 'conflict');
+      assert.deepEqual(await readRow(id), stored);
+      await assert.rejects(open.session.updateRow(open.table, { id: 123456 }, { name: 'zed' }, { name: 'ada' }), (e: Error & { code?: string }) => e.code === 'conflict' || e.code === 'not_found');
+    });
+
+    if (target.arbitraryTableNames) {
+      it('keeps a hostile table name literal: it is a name, not SQL', async () => {
+        const hostile = await target.open(data.slice(0, 5), HOSTILE_TABLE);
+        try {
+          assert.equal(hostile.table.name, HOSTILE_TABLE);
+          const page = await hostile.session.readRows(hostile.table, { limit: 10, sort: [{ column: 'id', direction: 'asc' }] });
+          assert.deepEqual(rowsOf(page).map((r) => r.id), [1, 2, 3, 4, 5]);
+          await hostile.session.updateRow(hostile.table, { id: 1 }, { name: 'zed' }, { name: data[0]!.name });
+          const again = await hostile.session.readRows(hostile.table, { limit: 1, filters: [{ column: 'id', op: 'eq', value: 1 }] });
+          assert.equal(rowsOf(again)[0]!.name, 'zed');
+          // The other table is still there, untouched by the name.
+          assert.equal(rowsOf(await open.session.readRows(open.table, { limit: 1, offset: 0, sort: [{ column: 'id', direction: 'asc' }] }))[0]!.id, 1);
+        } finally {
+          if (hostile.session !== open.session) await hostile.session.close();
+        }
+      });
+    }
+  });
+}
+
