@@ -38,6 +38,8 @@ export async function openHostMetadata(options: OpenHostMetadataOptions): Promis
     updateDatasource: (id, changes) => store.updateDatasource(id, changes),
     removeDatasource: (id) => store.removeDatasource(id),
     isPluginEnabled: (id) => store.isPluginEnabled(id),
+    pluginConfig: (id) => store.pluginConfig(id),
+    setPluginConfig: (id, change) => store.setPluginConfig(id, change),
     viewPreference: (table, user) => {
       const found = store.viewPreference(key(table, user));
       return found ? { viewId: found.viewId, ...(found.config !== undefined ? { config: found.config } : {}) } : undefined;
@@ -53,6 +55,8 @@ export async function openHostMetadata(options: OpenHostMetadataOptions): Promis
         plural(s.viewPreferences, 'view preference'),
       ].join(', ');
     },
+    rows: (sql, params) => store.rows(sql, params),
+    write: (mutate) => store.write(mutate),
     onDidChangeExternally: (listener) => store.onDidChange(listener),
     dispose: () => store.dispose(),
   };
