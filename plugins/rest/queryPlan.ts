@@ -119,7 +119,15 @@ export function matchesFilter(cell: CellValue, filter: Filter): boolean {
     case 'notnull':
       return cell !== null;
     case 'in':
-      return cell !== null && (Array.isArray(filter.value) ? filter.value : [filter.value as CellValue]).some((v) => v !== null && compareCells(cell, v) === 0);
+      // A NULL in the list matches NULL cells, as the SQL datasources do.
+      return (Array.isArray(filter.value) ? filter.value : [filter.value as CellValue]).some((v) => (v === null ? cell === null : cell !== null && compareCells(cell, v) === 0));
+    case 'eq':
+      if (value === null) return cell === null;
+      break;
+    case 'ne':
+      // "Not equal to X" keeps the NULL cells, as people reading the filter expect (the contract's rule).
+      if (value === null) return cell !== null;
+      return cell === null || compareCells(cell, value as CellValue) !== 0;
     default:
       break;
   }
@@ -127,8 +135,6 @@ export function matchesFilter(cell: CellValue, filter: Filter): boolean {
   switch (filter.op) {
     case 'eq':
       return compareCells(cell, value) === 0;
-    case 'ne':
-      return compareCells(cell, value) !== 0;
     case 'lt':
       return compareCells(cell, value) < 0;
     case 'lte':

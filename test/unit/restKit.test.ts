@@ -244,7 +244,10 @@ describe('REST datasource kit', () => {
       assert.equal(compareCells('10', '9'), -1, 'texts as texts');
       assert.equal(matchesFilter('Hello', { column: 'x', op: 'startswith', value: 'he' }), true);
       assert.equal(matchesFilter(3, { column: 'x', op: 'in', value: [1, '3'] }), true);
-      assert.equal(matchesFilter(null, { column: 'x', op: 'ne', value: 1 }), false, 'NULL matches no comparison');
+      assert.equal(matchesFilter(null, { column: 'x', op: 'ne', value: 1 }), true, '"not 1" keeps NULL, as the SQL datasources do');
+      assert.equal(matchesFilter(null, { column: 'x', op: 'lt', value: 1 }), false, 'NULL matches no ordering comparison');
+      assert.equal(matchesFilter(null, { column: 'x', op: 'in', value: [1, null] }), true, 'a NULL in the list matches NULL');
+      assert.equal(matchesFilter(null, { column: 'x', op: 'in', value: [1] }), false);
     });
   });
 
