@@ -18,6 +18,11 @@ export interface DatasourceRecord {
   name: string;
   /** Connection settings without secrets. */
   config: DatasourceConfig;
+  /**
+   * Marked as a production connection (its role defaults to viewer). Set from the settings for workspace-declared
+   * connections; stored ones keep the mark in the metadata (`RoleStore.isProduction`).
+   */
+  production?: boolean;
 }
 
 /** Where datasource records live (the metadata store). */

@@ -1,0 +1,162 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { TableSchema } from '../../api';
+import type { DatasourceRecord } from '../../src/core/datasourceManager';
+import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import {
+  allows,
+  defaultRole,
+  isRaise,
+  manageRefusal,
+  refusalReason,
+  resolveRole,
+  roleDescription,
+  roleReadOnlyReason,
+  unavailableReasons,
+} from '../../src/core/roles/roleModel';
+import { RoleService } from '../../src/core/roles/roleService';
+import { RoleStore } from '../../src/core/roles/roleStore';
+
+const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
+
+describe('role model', () => {
+  it('resolves table override > connection role > default from the production mark', () => {
+    assert.deepEqual(resolveRole({ production: false }), { role: 'editor', source: 'default', production: false });
+    assert.deepEqual(resolveRole({ production: true }), { role: 'viewer', source: 'default', production: true });
+    assert.deepEqual(resolveRole({ production: true, connectionRole: 'admin' }), { role: 'admin', source: 'connection', production: true });
+    assert.deepEqual(resolveRole({ production: false, connectionRole: 'admin', tableRole: 'viewer' }), { role: 'viewer', source: 'table', production: false });
+    assert.deepEqual(resolveRole({ production: true, tableRole: 'editor' }), { role: 'editor', source: 'table', production: true });
+    assert.equal(defaultRole(false), 'editor');
+    assert.equal(defaultRole(true), 'viewer');
+  });
+
+  it('allows per change kind: viewer nothing, editor insert and update, admin also delete', () => {
+    const table = (role: 'viewer' | 'editor' | 'admin') => (['insert', 'update', 'delete'] as const).map((k) => allows(role, k));
+    assert.deepEqual(table('viewer'), [false, false, false]);
+    assert.deepEqual(table('editor'), [true, true, false]);
+    assert.deepEqual(table('admin'), [true, true, true]);
+  });
+
+  it('says why, naming the role, the connection, the production mark and how to change it', () => {
+    const prod = resolveRole({ production: true });
+    assert.equal(
+      refusalReason(prod, { connectionName: 'Prod DB', table: 'orders' }, 'update'),
+      'You are a viewer on "Prod DB" (production connection): rows cannot be changed here. An admin can change the role with Nocoflo: Set Role…',
+    );
+    const editor = resolveRole({ production: false, connectionRole: 'editor' });
+    assert.equal(
+      refusalReason(editor, { connectionName: 'Shop', table: 'orders' }, 'delete'),
+      'You are an editor on "Shop": editors can insert and update rows but not delete them. An admin can change the role with Nocoflo: Set Role…',
+    );
+    assert.equal(refusalReason(editor, { connectionName: 'Shop' }, 'insert'), undefined);
+    const override = resolveRole({ production: true, connectionRole: 'admin', tableRole: 'viewer' });
+    assert.match(refusalReason(override, { connectionName: 'Prod DB', table: 'payments' }, 'insert')!, /^You are a viewer of "payments" on "Prod DB" \(set for this table, production connection\)/);
+  });
+
+  it('tells views: viewers read only, editors without delete (with the reason), admins everything', () => {
+    const subject = { connectionName: 'Shop', table: 't' };
+    const viewer = resolveRole({ production: false, connectionRole: 'viewer' });
+    assert.match(roleReadOnlyReason(viewer, subject)!, /viewer on "Shop"/);
+    assert.deepEqual(Object.keys(unavailableReasons(viewer, subject)!), ['insert', 'update', 'delete']);
+    const editor = resolveRole({ production: false });
+    assert.equal(roleReadOnlyReason(editor, subject), undefined);
+    assert.deepEqual(Object.keys(unavailableReasons(editor, subject)!), ['delete']);
+    assert.match(unavailableReasons(editor, subject)!.delete!, /not delete them/);
+    assert.equal(unavailableReasons(resolveRole({ production: false, connectionRole: 'admin' }), subject), undefined);
+  });
+
+  it('keeps connection management for admins, and describes the role for the tree', () => {
+    assert.equal(manageRefusal(resolveRole({ production: false, connectionRole: 'admin' }), { connectionName: 'Shop' }, 'Renaming'), undefined);
+    assert.equal(
+      manageRefusal(resolveRole({ production: false }), { connectionName: 'Shop' }, 'Renaming'),
+      'Renaming "Shop" needs the admin role; you are an editor on "Shop". Change it with Nocoflo: Set Role…',
+    );
+    assert.equal(roleDescription(resolveRole({ production: true })), 'viewer · production');
+    assert.equal(roleDescription(resolveRole({ production: false, connectionRole: 'admin' })), 'admin');
+    assert.equal(isRaise('viewer', 'editor'), true);
+    assert.equal(isRaise('admin', 'editor'), false);
+    assert.equal(isRaise('editor', 'editor'), false);
+  });
+});
+
+describe('RoleService over the real metadata store', () => {
+  let dir: string;
+  let store: MetadataStore;
+  let records: DatasourceRecord[];
+  let roles: RoleService;
+  const schema = { table: { name: 'orders' }, kind: 'table', columns: [], primaryKey: ['id'], foreignKeys: [], rowKey: { columns: ['id'] } } satisfies TableSchema;
+  const update = { kind: 'update' as const, key: { id: 1 }, changes: { total: 2 }, expected: { total: 1 } };
+  const del = { kind: 'delete' as const, key: { id: 1 }, expected: { id: 1 } };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-roles-'));
+    store = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    records = [await store.addDatasource({ type: 'nocoflo.sqlite', name: 'Shop', config: { path: '/x.db' } }), { id: 'workspace:Team', type: 'postgres', name: 'Team', config: {}, production: true }];
+    roles = new RoleService({ store: new RoleStore(store), datasource: (id) => records.find((r) => r.id === id), datasources: () => records });
+  });
+  afterEach(() => {
+    store.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('defaults to editor, reads the production mark from the metadata and from settings, stores roles across reopen', async () => {
+    const shop = records[0].id;
+    assert.equal(roles.resolve({ datasourceId: shop }).role, 'editor');
+    assert.equal(roles.resolve({ datasourceId: 'workspace:Team' }).role, 'viewer', 'declared with "production": true');
+    await new RoleStore(store).setProduction(shop, true);
+    assert.equal(roles.resolve({ datasourceId: shop, table: 'orders' }).role, 'viewer');
+    await roles.setRole({ datasourceId: shop }, 'admin');
+    await roles.setRole({ datasourceId: shop, table: 'orders' }, 'viewer');
+    store.dispose();
+    store = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    roles = new RoleService({ store: new RoleStore(store), datasource: (id) => records.find((r) => r.id === id), datasources: () => records });
+    assert.equal(roles.resolve({ datasourceId: shop }).role, 'admin');
+    assert.deepEqual(roles.resolve({ datasourceId: shop, table: 'orders' }), { role: 'viewer', source: 'table', production: true });
+    assert.equal(roles.resolve({ datasourceId: shop, table: 'customers' }).role, 'admin');
+    assert.deepEqual(new RoleStore(store).list(shop), [
+      { datasourceId: shop, role: 'admin' },
+      { datasourceId: shop, table: 'orders', role: 'viewer' },
+    ]);
+    await roles.setRole({ datasourceId: shop, table: 'orders' }, undefined);
+    assert.equal(roles.resolve({ datasourceId: shop, table: 'orders' }).role, 'admin', 'back to the connection role');
+    await new RoleStore(store).forget(shop);
+    assert.deepEqual(new RoleStore(store).list(shop), []);
+  });
+
+  it('authorize refuses the first change the role does not allow, with code permission and the reason', async () => {
+    const shop = records[0].id;
+    const table = { datasourceId: shop, name: 'orders' };
+    assert.equal(await roles.authorize(table, [update], schema), undefined);
+    assert.deepEqual(await roles.authorize(table, [update, del], schema), {
+      index: 1,
+      code: 'permission',
+      message: 'You are an editor on "Shop": editors can insert and update rows but not delete them. An admin can change the role with Nocoflo: Set Role…',
+    });
+    await roles.setRole({ datasourceId: shop }, 'admin');
+    assert.equal(await roles.authorize(table, [update, del], schema), undefined);
+    await roles.setRole({ datasourceId: shop, table: 'orders' }, 'viewer');
+    assert.equal((await roles.authorize(table, [update], schema))?.index, 0);
+    assert.equal(await roles.authorize({ datasourceId: shop, name: 'customers' }, [del], schema), undefined, 'the override is for orders only');
+  });
+
+  it('checks connection and plugin management, and asks to confirm only raises on production', async () => {
+    const shop = records[0].id;
+    assert.deepEqual(roles.canManageConnection(shop, 'Removing'), { ok: false, reason: 'Removing "Shop" needs the admin role; you are an editor on "Shop". Change it with Nocoflo: Set Role…' });
+    assert.throws(() => roles.assertManageConnection(shop, 'Editing'), (e: Error & { code?: string }) => e.code === 'permission' && /Editing "Shop" needs the admin role/.test(e.message));
+    await roles.setRole({ datasourceId: shop }, 'admin');
+    assert.deepEqual(roles.canManageConnection(shop, 'Removing'), { ok: true });
+
+    const refused = roles.canManagePlugins();
+    assert.equal(refused.ok, false);
+    assert.match(refused.ok ? '' : refused.reason, /you are a viewer on "Team" \(production connection\): managing plugins needs the admin role on every production connection/);
+    assert.equal(roles.needsConfirmation({ datasourceId: 'workspace:Team' }, 'editor'), true, 'raising production');
+    assert.equal(roles.needsConfirmation({ datasourceId: 'workspace:Team', table: 't' }, 'admin'), true, 'raising a table of production');
+    assert.equal(roles.needsConfirmation({ datasourceId: shop }, 'viewer'), false, 'not production');
+    await roles.setRole({ datasourceId: 'workspace:Team' }, 'admin');
+    assert.deepEqual(roles.canManagePlugins(), { ok: true });
+    assert.equal(roles.needsConfirmation({ datasourceId: 'workspace:Team' }, 'viewer'), false, 'lowering');
+    assert.equal(roles.needsConfirmation({ datasourceId: 'workspace:Team' }, undefined), false, 'back to the default (viewer) lowers');
+  });
+});
