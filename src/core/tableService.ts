@@ -38,6 +38,8 @@ export type ApplyResult =
 /** Who asked for a write: a view id ('nocoflo.table', a third-party view), 'api', or a host command. */
 export interface ChangeOrigin {
   source: string;
+  /** For an undo from the audit log: per change (by index), the id of the audit entry it undoes. */
+  undoOf?: readonly number[];
 }
 
 /** A batch refused before any datasource code runs (a role that does not allow it). */
