@@ -594,6 +594,8 @@ export class FormApp {
     if (this.pending.isEmpty) return;
     const { changes, ids } = this.pending.toChanges();
     const shownInsert = this.insertIndex !== undefined ? this.pending.insertedRows[this.insertIndex]?.id : undefined;
+    const shownNow = this.current();
+    const deletingShown = shownNow.kind === 'row' && this.pending.isDeleted(shownNow.id);
     this.saving = true;
     this.hideStrip();
     this.updateChrome();
@@ -610,6 +612,10 @@ export class FormApp {
         if (insertedKey) {
           this.source.reload();
           void this.openKey(insertedKey, 'Saved the new record.');
+        } else if (deletingShown && this.alone) {
+          // The record shown on its own is gone: continue in the query's rows where the form stood.
+          this.source.reload();
+          this.goToIndex(this.position);
         } else this.reload();
         return;
       }

@@ -227,12 +227,16 @@ describe('journey: a record at a time in the form view', function () {
       assert.ok(tries < 100, 'the new record did not show after saving');
       await workbench.page.waitForTimeout(100);
     }
+    // Found in the table's order by its new key: the last of 501.
+    await position().filter({ hasText: 'row 501 of 501' }).waitFor();
     await view.locator('vscode-button', { hasText: 'Delete' }).click();
     await view.locator('.dialog', { hasText: 'Delete this record?' }).locator('vscode-button', { hasText: 'Delete record' }).click();
     await view.locator('.record-note.deleted').waitFor();
     await save();
     await tab(/^customers — Shop/).filter({ hasNotText: '●' }).waitFor();
     assert.deepEqual(sqlite(db, "select count(*) from customers where email = 'new.person@example.org'"), [[0]]);
+    // The form stays in the table's rows: the last one, now that the new one is gone.
+    await position().filter({ hasText: 'row 500 of 500' }).waitFor();
   });
 
   it('opens a table without a primary key read-only, with the reason', async () => {
@@ -242,5 +246,27 @@ describe('journey: a record at a time in the form view', function () {
     assert.equal(await view.locator('vscode-button', { hasText: 'New' }).isVisible(), false);
     assert.equal(await field('message').locator('vscode-textfield').evaluate((f) => f.hasAttribute('readonly')), true);
     await workbench.screenshot('form-read-only');
+  });
+
+  it('comes back after a window reload at the same record', async () => {
+    await tab('orders — Shop').click();
+    view = workbench.webview();
+    await position().filter({ hasText: 'row 12 of 2,000' }).waitFor({ timeout: 60_000 });
+    await workbench.reload();
+    await tab('orders — Shop').click({ timeout: 60_000 });
+    view = workbench.webview();
+    await position().filter({ hasText: 'row 12 of 2,000' }).waitFor({ timeout: 60_000 });
+    assert.equal(await input('id').inputValue(), '12');
+  });
+
+  it('lists the rows that reference the record and opens them in a grid', async () => {
+    const [[items]] = sqlite(db, 'select count(*) from order_items where order_id = 12') as number[][];
+    const line = view.locator('.reference-item', { hasText: `${items} ${items === 1 ? 'row' : 'rows'} in order_items reference${items === 1 ? 's' : ''} this order` });
+    await line.waitFor({ timeout: 60_000 });
+    await line.locator('.link-button', { hasText: 'Show them' }).click();
+    await tab('order_items — Shop').waitFor();
+    view = workbench.webview();
+    await view.locator('.status-count', { hasText: `${items} ${items === 1 ? 'row' : 'rows'}` }).waitFor({ timeout: 60_000 });
+    await workbench.screenshot('form-references-in-grid');
   });
 });
