@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { FrameLocator } from 'playwright-core';
+import type { Frame, FrameLocator } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { Workbench } from '../../support/workbench';
@@ -34,6 +34,15 @@ describe('journey: a record at a time in the form view', function () {
   const save = async () => {
     await workbench.page.keyboard.press('Control+s');
   };
+
+  /** The form's webview document, for what only code inside it can see (securitypolicyviolation events). */
+  async function formFrame(): Promise<Frame> {
+    for (let tries = 0; tries < 100; tries++) {
+      for (const frame of workbench.page.frames()) if (await frame.locator('.form-app').count().catch(() => 0)) return frame;
+      await workbench.page.waitForTimeout(100);
+    }
+    throw new Error('the form webview did not appear');
+  }
 
   async function openAsForm(table: string): Promise<void> {
     await workbench.treeItem(table).click({ button: 'right' });
@@ -85,6 +94,12 @@ describe('journey: a record at a time in the form view', function () {
     await field('status').locator('.field-meta', { hasText: "NOT NULL · DEFAULT 'new'" }).waitFor();
     await field('ordered_at').locator('.field-meta', { hasText: 'DATETIME · NOT NULL' }).waitFor();
     await workbench.screenshot('form-orders');
+    // Everything from here on (editing, messages, dialogs, pickers) must live within the strict CSP.
+    await (await formFrame()).evaluate(() => {
+      const w = window as unknown as { cspViolations: string[] };
+      w.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    });
   });
 
   it('walks the records: next, last, and "go to row"', async () => {
@@ -133,6 +148,7 @@ describe('journey: a record at a time in the form view', function () {
     await save();
     await tab(/^orders — Shop/).filter({ hasNotText: '●' }).waitFor();
     assert.deepEqual(sqlite(db, 'select customer_id, ordered_at from orders where id = 12'), [[7, '2024-12-24 18:00:00']]);
+    assert.deepEqual(await (await formFrame()).evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), []);
   });
 
   it('shows the referenced customer, follows the foreign key to its record, and comes back', async () => {
