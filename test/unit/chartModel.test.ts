@@ -137,6 +137,9 @@ describe('chart view: builder state → aggregate request', () => {
     assert.equal(niceStep(-7, 1234), 100);
     assert.equal(niceStep(0, 0.3), 0.02);
     assert.equal(niceStep(3, 3), 1, 'a single value');
+    assert.equal(niceStep(1, 5, 20, true), 1, 'integers: whole steps');
+    assert.equal(niceStep(0, 1_000, 20, true), 50);
+    assert.equal(niceStep(1, 5), 0.2, 'the same extent as floats');
     assert.deepEqual(readExtent({ columns: ['min', 'max'], rows: [[1n, '2.5']] }), { min: 1, max: 2.5 });
     assert.equal(readExtent({ columns: ['min', 'max'], rows: [[null, null]] }), undefined);
   });
@@ -179,7 +182,9 @@ describe('chart view: aggregate rows → chart data', () => {
   });
 });
 
-describe('chart view: sample aggregation matches the database', () => {
+describe('chart view: sample aggregation matches the database', function () {
+  // Loading sql.js's wasm takes a while on a busy machine (run alone, mocha's default is 2 s).
+  this.timeout(60_000);
   let rows: CellValue[][];
   let sqlAggregate: (request: ReturnType<typeof chartRequest>) => AggregateResult;
 
@@ -244,7 +249,9 @@ describe('chart view: sample aggregation matches the database', () => {
   });
 });
 
-describe('chart view: vega-lite spec, compiled and run in vega', () => {
+describe('chart view: vega-lite spec, compiled and run in vega', function () {
+  // The first test loads vega and vega-lite.
+  this.timeout(60_000);
   type Item = { items?: Item[]; marktype?: string; role?: string };
   /** Items drawn per mark type (a line's items are its points), and with `shapes`, mark instances (series). */
   async function marksDrawn(spec: unknown, shapes = false): Promise<Record<string, number>> {

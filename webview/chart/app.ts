@@ -148,7 +148,8 @@ export class ChartApp {
     if (!config.bin || config.binStep !== undefined) return undefined;
     const { result } = await this.aggregate(extentRequest(config, this.filters), signal);
     const extent = readExtent(result);
-    return extent ? niceStep(extent.min, extent.max) : 1;
+    const integer = this.columns.find((c) => c.name === config.x)?.kind === 'integer';
+    return extent ? niceStep(extent.min, extent.max, undefined, integer) : 1;
   }
 
   private begin(): { signal: AbortSignal; generation: number } {

@@ -1,7 +1,9 @@
 // The chart view as a user meets it, in a real VS Code: "Open as…" → Chart on a table with numbers draws an
 // automatic first chart (bars of a few categories), with one mark per group as the database counts them; changing
 // the builder (x over time, by hour) redraws with the new number of marks; nothing is blocked by the webview's
-// Content Security Policy along the way. Expected numbers come from the fixture file itself (Python's sqlite3).
+// Content Security Policy along the way; export as SVG and PNG; a grid filter comes along as a chip; a REST API
+// (which cannot aggregate) is charted from a sample with a note saying so. Expected numbers come from the data
+// itself (Python's sqlite3 on the fixture file, the REST server's own records).
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import * as path from 'node:path';
 import type { Frame, FrameLocator } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
+import { startRestServer, type RestServer } from '../../support/servers/restServer';
 import { Workbench } from '../../support/workbench';
 
 /** Python's sqlite3: a separate program reading the same file. */
@@ -22,6 +25,7 @@ function sqlite(file: string, sql: string): unknown[][] {
 
 describe('journey: a chart of a table', function () {
   let server: CodeServer;
+  let rest: RestServer;
   let workbench: Workbench;
   let db: string;
   let workspace: string;
@@ -42,6 +46,18 @@ describe('journey: a chart of a table', function () {
     }
     throw new Error('the chart webview did not appear');
   }
+  /** "Open as…" → Chart from the table's context menu in the sidebar. */
+  async function openAsChart(table: string): Promise<void> {
+    const pickTitle = workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Open table as…' });
+    // A context menu can swallow a click while it is still opening: try again until the view picker shows.
+    for (let tries = 0; !(await pickTitle.isVisible()); tries++) {
+      assert.ok(tries < 5, 'the "Open as…" picker did not open');
+      if (!(await workbench.page.locator('.monaco-menu').isVisible())) await workbench.treeItem(new RegExp(`^${table}$`)).click({ button: 'right' });
+      await workbench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).click();
+      await pickTitle.waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
+    await workbench.answerQuickInput('Chart', 'Open table as…');
+  }
   async function choose(control: string, option: string): Promise<void> {
     const select = view.locator(`[data-control="${control}"]`);
     await select.click();
@@ -49,7 +65,12 @@ describe('journey: a chart of a table', function () {
   }
 
   before(async function () {
-    workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-chart-')));
+    rest = await startRestServer();
+    // A REST API declared in workspace settings, next to the SQLite file added by URL below.
+    const endpoints = [{ name: 'items', path: '/page/items', recordsPath: 'data', idField: 'id', pagination: { style: 'page', pageSize: 50 } }];
+    workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-chart-')), {
+      settings: { 'nocoflo.connections': [{ name: 'Test API', type: 'https', config: { baseUrl: rest.baseUrl, endpoints } }] },
+    });
     db = path.join(workspace, 'shop.sqlite');
     server = await startCodeServer({ workspace, extensions: [path.join(repoRoot(), 'dist/nocoflo.vsix')] });
     workbench = await Workbench.open(server);
@@ -72,18 +93,11 @@ describe('journey: a chart of a table', function () {
   after(async () => {
     await workbench?.close();
     await server?.stop();
+    await rest?.stop();
   });
 
   it('opens "Open as…" → Chart with an automatic bar chart: the mean of value per kind, one bar per kind', async () => {
-    const pickTitle = workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Open table as…' });
-    // A context menu can swallow a click while it is still opening: try again until the view picker shows.
-    for (let tries = 0; !(await pickTitle.isVisible()); tries++) {
-      assert.ok(tries < 5, 'the "Open as…" picker did not open');
-      if (!(await workbench.page.locator('.monaco-menu').isVisible())) await workbench.treeItem('events').click({ button: 'right' });
-      await workbench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).click();
-      await pickTitle.waitFor({ timeout: 5_000 }).catch(() => undefined);
-    }
-    await workbench.answerQuickInput('Chart', 'Open table as…');
+    await openAsChart('events');
     await workbench.page.locator('.tab', { hasText: 'events — Shop' }).waitFor();
     view = workbench.webview();
     const frame = await chartFrame();
@@ -201,5 +215,28 @@ describe('journey: a chart of a table', function () {
     await view.locator('.filter-chip').waitFor({ state: 'detached' });
     await view.locator(`.chart-host[data-state="ready"][data-datum-count="${all}"]`).waitFor({ timeout: 60_000 });
     assert.equal(await bars().count(), all);
+  });
+
+  it('charts a REST API, which cannot aggregate, from a sample aggregated in the view, and says so', async () => {
+    const items = [...rest.items.values()];
+    await workbench.treeItem('Test API').click();
+    await openAsChart('items');
+    await workbench.page.locator('.tab', { hasText: 'items — Test API' }).waitFor();
+    view = workbench.webview();
+    // The first chart: the boolean column's groups (an automatic candidate before any text column).
+    const groups = new Set(items.map((item) => item.active)).size;
+    await view.locator(`.chart-host[data-state="ready"][data-datum-count="${groups}"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await view.locator('[data-control="x"]').evaluate((s) => (s as HTMLElement & { value: string }).value), 'active');
+    assert.equal(await bars().count(), groups);
+    await view.locator('.note-sample', { hasText: `This datasource cannot aggregate: the chart is computed here from all ${items.length} rows.` }).waitFor();
+    assert.match((await view.locator('.status-text').textContent()) ?? '', /aggregated in this view$/);
+    // Counting by qty (an integer, one bar per value) from the same sample.
+    await choose('x', 'qty');
+    await choose('aggregate', 'Count');
+    const values = new Set(items.map((item) => item.qty)).size;
+    await view.locator('.status-text', { hasText: /^Count of rows by qty/ }).waitFor({ timeout: 60_000 });
+    await view.locator(`.chart-host[data-state="ready"][data-datum-count="${values}"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await bars().count(), values);
+    await workbench.screenshot('chart-rest-sample');
   });
 });

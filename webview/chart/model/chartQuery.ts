@@ -63,11 +63,14 @@ export function readExtent(result: AggregateResult): { min: number; max: number 
   return min === null || max === null ? undefined : { min, max };
 }
 
-/** A round bin step (1, 2 or 5 times a power of ten) giving about `target` bins over [min, max]. */
-export function niceStep(min: number, max: number, target = TARGET_BINS): number {
+/**
+ * A round bin step (1, 2 or 5 times a power of ten) giving about `target` bins over [min, max]. Integer columns get
+ * whole steps: bins of 0.2 over quantities 1 to 5 would be mostly empty.
+ */
+export function niceStep(min: number, max: number, target = TARGET_BINS, integer = false): number {
   const span = max - min;
   if (!(span > 0) || !Number.isFinite(span)) return 1;
-  const raw = span / target;
+  const raw = integer ? Math.max(1, span / target) : span / target;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
   // Keep integer-looking steps free of float noise (0.1 * 3 and friends).
