@@ -5,6 +5,7 @@ import { DatasourceManager } from './core/datasourceManager';
 import { PluginRegistry } from './core/registry';
 import { TableService } from './core/tableService';
 import { API_VERSION, createApi } from './host/api';
+import { createAudit, registerAuditCommands } from './host/audit/auditCommands';
 import { registerBuiltInPlugins, BUILT_IN_PLUGIN_IDS } from './host/builtInPlugins';
 import { registerCommands } from './host/commands/registerCommands';
 import { ConnectionFormPanel } from './host/connections/connectionFormPanel';
@@ -51,7 +52,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     askSecrets,
   });
   context.subscriptions.push({ dispose: () => void datasources.closeAll() });
-  const tables = new TableService(datasources);
+  // Every write that reaches a database is recorded in the audit log (TableService's `applied` hook).
+  const audit = createAudit(metadata, currentUser, log);
+  context.subscriptions.push(audit.recorder);
+  const tables = new TableService(datasources, { applied: audit.recorder.applied });
 
   const tree = new DatasourceTreeProvider(datasources, tables, log);
   const treeView = vscode.window.createTreeView('nocoflo.datasources', { treeDataProvider: tree, showCollapseAll: true });
@@ -74,6 +78,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreference(table, currentUser())?.viewId }, panels);
   panels.useOpener(opener);
   const api = createApi({ registry, datasources, metadata, opener, user: currentUser, builtIns: BUILT_IN_PLUGIN_IDS });
+  context.subscriptions.push(
+    ...registerAuditCommands({
+      extensionUri: context.extensionUri,
+      store: audit.store,
+      recorder: audit.recorder,
+      tables,
+      datasources,
+      refreshTabs: (id) => panels.refresh(id),
+      onDidChangeExternally: (listener) => metadata.onDidChangeExternally(listener),
+      log,
+    }),
+  );
   context.subscriptions.push(
     ...registerViewCommands({
       panels,

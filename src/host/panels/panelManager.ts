@@ -203,7 +203,7 @@ export class PanelManager implements vscode.Disposable {
     }
     if (choice === 'Save') {
       try {
-        const result = await this.services.tables.apply(identity.table, pending.map(decodeChange));
+        const result = await this.services.tables.apply(identity.table, pending.map(decodeChange), { source: identity.viewId });
         if (result.ok) {
           this.services.log.info(`Saved ${count} of ${title} on close`);
           return;

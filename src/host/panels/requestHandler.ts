@@ -4,7 +4,7 @@
 // TableService → encoded response) is unit-tested in plain Node.
 import type { TableLocator, TableRef } from '../../../api';
 import { isExpectedError, nocofloError, PluginFailure } from '../../core/pluginErrors';
-import type { TableService } from '../../core/tableService';
+import type { ChangeOrigin, TableService } from '../../core/tableService';
 import type { RequestMessage, RequestParams, ResponseMessage, WireApplyResult, WireError } from '../../../shared/protocol';
 import {
   decodeAggregateRequest,
@@ -27,6 +27,8 @@ export interface RequestContext {
   capabilities(): Promise<Capabilities>;
   /** Shows a save dialog and writes the file; false when the user cancelled. */
   saveFile(params: RequestParams<'file/save'>): Promise<boolean>;
+  /** Who writes (the panel's view id), recorded in the audit log. */
+  origin?: ChangeOrigin;
 }
 
 /** Another table of the panel's datasource: the message names the table, never the datasource. */
@@ -41,7 +43,8 @@ export async function handleRequest(message: RequestMessage, context: RequestCon
   }
 }
 
-async function dispatch(message: RequestMessage, { table, tables, capabilities, saveFile }: RequestContext, signal: AbortSignal): Promise<unknown> {
+async function dispatch(message: RequestMessage, context: RequestContext, signal: AbortSignal): Promise<unknown> {
+  const { table, tables, capabilities, saveFile } = context;
   switch (message.method) {
     case 'rows/read':
       await checkSearchColumns(tables, table, message.params.search?.columns);
@@ -52,7 +55,7 @@ async function dispatch(message: RequestMessage, { table, tables, capabilities, 
     case 'rows/aggregate':
       return encodeAggregateResult(await tables.aggregate(table, { ...decodeAggregateRequest(message.params), signal }));
     case 'changes/apply': {
-      const result = await tables.apply(table, message.params.changes.map(decodeChange));
+      const result = await tables.apply(table, message.params.changes.map(decodeChange), context.origin);
       const wire: WireApplyResult = result.ok
         ? { ok: true, results: result.results.map((r) => ({ key: r.key === null ? null : encodeRecord(r.key), ...(r.row ? { row: encodeRecord(r.row) } : {}) })) }
         : {

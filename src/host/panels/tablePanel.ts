@@ -183,6 +183,7 @@ export class TablePanel {
         tables: this.services.tables,
         capabilities: () => this.capabilities(),
         saveFile: (params: Parameters<typeof saveViewFile>[0]) => saveViewFile(params, this.identity.displayName.table, this.log),
+        origin: { source: this.identity.viewId },
       };
       void handleRequest(message, context, controller.signal).then((response) => {
         this.inFlight.delete(message.id);

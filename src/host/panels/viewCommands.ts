@@ -97,7 +97,7 @@ async function settlePending(deps: ViewCommandDeps, panel: TablePanel, target: s
     return true;
   }
   if (choice !== 'Save') return false;
-  const result = await deps.tables.apply(panel.identity.table, pending.map(decodeChange));
+  const result = await deps.tables.apply(panel.identity.table, pending.map(decodeChange), { source: panel.identity.viewId });
   if (result.ok) {
     deps.log.info(`Saved ${count} of ${title} before switching views`);
     return true;
