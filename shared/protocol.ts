@@ -58,6 +58,8 @@ export interface WireRowPage {
   keys: (WireRecord | null)[];
   next?: string;
   offset?: number;
+  /** What the datasource wants users to know about this result (e.g. sorted client-side over a bounded sample). */
+  note?: string;
 }
 
 export interface WireCountRequest {
@@ -109,6 +111,11 @@ export interface WireViewInit {
   capabilities: Capabilities;
   /** Why the table cannot be edited here, shown to the user; absent when it can. */
   readOnlyReason?: string;
+  /**
+   * Actions the datasource supports but the user's role leaves out (an editor cannot delete), each with the reason
+   * to show; `capabilities` already says false for them. Absent when nothing is left out. (1.2, roles)
+   */
+  unavailable?: { insert?: string; update?: string; delete?: string };
   /** The view configuration stored with the user's view preference, if any. */
   viewConfig?: unknown;
   theme: ThemeKind;

@@ -111,6 +111,7 @@ export function encodeRowPage(page: RowPage): WireRowPage {
   const out: WireRowPage = { columns: [...page.columns], rows: page.rows.map(encodeRow), keys: page.keys.map((k) => (k === null ? null : encodeRecord(k))) };
   if (page.next !== undefined) out.next = page.next;
   if (page.offset !== undefined) out.offset = page.offset;
+  if (page.note !== undefined) out.note = page.note;
   return out;
 }
 
@@ -118,6 +119,7 @@ export function decodeRowPage(page: WireRowPage): RowPage {
   const out: RowPage = { columns: page.columns, rows: page.rows.map(decodeRow), keys: page.keys.map((k) => (k === null ? null : decodeRecord(k))) };
   if (page.next !== undefined) out.next = page.next;
   if (page.offset !== undefined) out.offset = page.offset;
+  if (page.note !== undefined) out.note = page.note;
   return out;
 }
 

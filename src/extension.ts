@@ -20,6 +20,8 @@ import { secretStoreFrom } from './host/secretStore';
 import { TableOpener } from './host/tableOpener';
 import { storeViewPreference } from './host/viewPreferences';
 import { DatasourceTreeProvider } from './host/tree/datasourceTree';
+import { PluginAdmin } from './core/pluginAdmin';
+import { PluginsPanel } from './host/plugins/pluginsPanel';
 import { CombinedCatalog, declaredConnections } from './host/workspaceConnections';
 
 export async function activate(context: vscode.ExtensionContext): Promise<NocofloApi> {
@@ -78,6 +80,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreference(table, currentUser())?.viewId }, panels);
   panels.useOpener(opener);
   const api = createApi({ registry, datasources, metadata, opener, user: currentUser, builtIns: BUILT_IN_PLUGIN_IDS });
+  const pluginAdmin = new PluginAdmin({
+    registry,
+    store: metadata,
+    // Seam for the roles of issue 7 (src/core/roles wires its canManagePlugins() here when it lands).
+    canManagePlugins: () => ({ ok: true }),
+    afterEnablement: async (pluginId, kind, enabled) => {
+      if (kind !== 'datasource') return;
+      // A disabled datasource keeps no connection open; its tree node then says that the plugin is disabled.
+      for (const record of datasources.list().filter((r) => r.type === pluginId)) {
+        if (!enabled) await datasources.close(record.id);
+        tables.forget(record.id);
+        panels.refresh(record.id);
+      }
+      tree.refresh();
+    },
+  });
+  context.subscriptions.push(
+    vscode.commands.registerCommand('nocoflo.managePlugins', () =>
+      PluginsPanel.show({ extensionUri: context.extensionUri, admin: pluginAdmin, onDidChangePlugins: (listener) => registry.onDidChange(listener), log }),
+    ),
+    { dispose: () => PluginsPanel.disposeAll() },
+    // Another window enabled or disabled a plugin: the registry's state is read from the store, so just tell listeners.
+    metadata.onDidChangeExternally(() => registry.notifyEnablementChanged()),
+  );
   context.subscriptions.push(
     ...registerAuditCommands({
       extensionUri: context.extensionUri,

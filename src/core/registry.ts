@@ -98,6 +98,12 @@ export class PluginRegistry implements Disposable {
     return entry && this.state(entry) === 'active' ? entry.plugin : undefined;
   }
 
+  /** A registered plugin's manifest whatever its state (the Plugins view shows disabled and failed ones too). */
+  manifest(pluginId: string): { manifest: PluginManifest; kind: PluginKind } | undefined {
+    const entry = this.datasources.get(pluginId) ?? this.views.get(pluginId);
+    return entry ? { manifest: entry.plugin, kind: entry.kind } : undefined;
+  }
+
   /** Active views that can handle `schema`, highest priority first. A throwing canHandle counts as "no". */
   viewsFor(schema: TableSchema): ViewPlugin[] {
     const candidates: { view: ViewPlugin; priority: number }[] = [];

@@ -48,7 +48,7 @@ export class TableApp {
   private readonly filterHost: HTMLDivElement;
   private readonly banner: HTMLDivElement;
   private readonly strip: HTMLDivElement;
-  private readonly status: { count: HTMLSpanElement; selection: HTMLSpanElement; pending: HTMLSpanElement; query: HTMLSpanElement };
+  private readonly status: { count: HTMLSpanElement; selection: HTMLSpanElement; pending: HTMLSpanElement; query: HTMLSpanElement; note: HTMLSpanElement };
   private saving = false;
   private selectionRestored = false;
   private readonly persist = debounce(250, () => this.saveState());
@@ -95,8 +95,14 @@ export class TableApp {
     this.grid = new GridView(this.gridHost());
     this.editor = new CellEditor(this.grid.element);
     const statusBar = el('div', 'status-bar');
-    this.status = { count: el('span', 'status-count'), query: el('span', 'status-query'), selection: el('span', 'status-selection'), pending: el('span', 'status-pending') };
-    statusBar.append(this.status.count, this.status.query, this.status.selection, this.status.pending);
+    this.status = {
+      count: el('span', 'status-count'),
+      query: el('span', 'status-query'),
+      note: el('span', 'status-note'),
+      selection: el('span', 'status-selection'),
+      pending: el('span', 'status-pending'),
+    };
+    statusBar.append(this.status.count, this.status.query, this.status.note, this.status.selection, this.status.pending);
     root.replaceChildren(this.banner, this.toolbar.element, this.filterHost, this.strip, this.grid.element, statusBar);
 
     this.applySchema(init.schema, init.readOnlyReason);
@@ -834,6 +840,7 @@ export class TableApp {
     const filters = buildFilters(this.state.filters, this.columns).filters.length;
     const parts = [filters > 0 ? `${filters} filter${filters > 1 ? 's' : ''}` : '', this.state.search.trim() ? `search "${this.state.search.trim()}"` : '', this.state.sort.length > 0 ? `sorted by ${this.state.sort.map((s) => `${s.column} ${s.direction}`).join(', ')}` : ''].filter(Boolean);
     this.status.query.textContent = parts.join(' · ');
+    this.status.note.textContent = this.source.note ?? '';
     const range = rangeOf(this.grid.selection);
     const cells = (range.bottom - range.top + 1) * (range.right - range.left + 1);
     const focusRow = this.display.get(this.grid.selection.focus.row);

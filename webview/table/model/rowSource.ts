@@ -34,6 +34,7 @@ export class RowSource {
   private active = 0;
   private wanted = { first: 0, end: 0 };
   private failure: string | undefined;
+  private pageNote: string | undefined;
   private readonly countCap: number;
   private readonly maxConcurrent: number;
 
@@ -54,6 +55,11 @@ export class RowSource {
 
   get error(): string | undefined {
     return this.failure;
+  }
+
+  /** The datasource's note on the current result (e.g. "sorted in Nocoflo over the first 10,000 records"). */
+  get note(): string | undefined {
+    return this.pageNote;
   }
 
   /** Rows in the scroll space: exact when known, otherwise what is proven so far plus room to keep going. */
@@ -117,6 +123,7 @@ export class RowSource {
     this.cache.clear();
     this.count = undefined;
     this.failure = undefined;
+    this.pageNote = undefined;
     void this.startCount();
     this.want(this.wanted.first, this.wanted.end);
     this.listener.changed();
@@ -150,6 +157,7 @@ export class RowSource {
       const order = this.columns.map((c) => page.columns.indexOf(c));
       const rows = page.rows.map((row) => order.map((i): CellValue => (i < 0 ? null : (row[i] ?? null))));
       const stored = this.cache.store(pageIndex, { rows, keys: page.keys, ...(page.next !== undefined ? { next: page.next } : {}) }, generation, this.wantedPages());
+      if (stored && page.note !== undefined) this.pageNote = page.note;
       if (stored) this.listener.changed();
     } catch (error) {
       this.cache.failed(pageIndex, generation);

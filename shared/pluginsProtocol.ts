@@ -1,0 +1,70 @@
+// The Plugins view (Nocoflo: Manage Plugins…): its messages between the webview and the host. The view only asks;
+// the host checks the message's shape here, then the user's right to manage plugins and the configuration against
+// the plugin's declared schema, before anything is stored.
+import type { PluginInfo } from '../api';
+import { bool, type Check, int, isPlainObject, object, str } from './validate';
+
+/** One plugin as the view lists it. */
+export interface PluginRow extends PluginInfo {
+  description?: string;
+  /** The plugin's declared configuration schema (PluginManifest.configSchema), shown as help. */
+  configSchema?: unknown;
+  /** The stored configuration as indented JSON text ("{}" when none was stored). */
+  configText: string;
+}
+
+export interface PluginsViewState {
+  plugins: PluginRow[];
+  /** Whether this user may enable, disable and configure plugins; when not, `manageReason` says why. */
+  canManage: boolean;
+  manageReason?: string;
+}
+
+export interface PluginsRequests {
+  setEnabled: { params: { pluginId: string; enabled: boolean }; result: { message: string } };
+  saveConfig: { params: { pluginId: string; text: string }; result: { message: string } };
+}
+export type PluginsMethod = keyof PluginsRequests;
+
+export interface PluginsError {
+  message: string;
+  /** Every problem found in a refused configuration, each naming its path ("config.limit must be …"). */
+  problems?: string[];
+}
+
+export type FromPluginsView =
+  | { type: 'ready' }
+  | { [M in PluginsMethod]: { type: 'request'; id: number; method: M; params: PluginsRequests[M]['params'] } }[PluginsMethod];
+
+export type ToPluginsView =
+  | { type: 'state'; state: PluginsViewState }
+  | { type: 'response'; id: number; ok: true; result: { message: string } }
+  | { type: 'response'; id: number; ok: false; error: PluginsError };
+
+/** A stored configuration is at most this long as JSON text. */
+export const MAX_CONFIG_CHARS = 256 * 1024;
+
+const pluginId = str(200);
+const PARAMS: Record<PluginsMethod, Check> = {
+  setEnabled: object({ pluginId, enabled: bool }),
+  saveConfig: object({ pluginId, text: str(MAX_CONFIG_CHARS) }),
+};
+
+export type ParsedPluginsMessage = { ok: true; message: FromPluginsView } | { ok: false; error: string; id?: number };
+
+/** Checks a message from the Plugins webview before the host acts on it. */
+export function parseFromPluginsView(raw: unknown): ParsedPluginsMessage {
+  if (!isPlainObject(raw)) return { ok: false, error: 'message must be an object' };
+  if (raw.type === 'ready') return Object.keys(raw).length === 1 ? { ok: true, message: { type: 'ready' } } : { ok: false, error: 'ready takes no fields' };
+  if (raw.type !== 'request') return { ok: false, error: `unknown message type ${JSON.stringify(raw.type)}` };
+  const idProblem = int(1, Number.MAX_SAFE_INTEGER)(raw.id, 'id');
+  if (idProblem) return { ok: false, error: idProblem };
+  const id = raw.id as number;
+  const method = raw.method;
+  if (typeof method !== 'string' || !Object.hasOwn(PARAMS, method)) return { ok: false, error: `unknown method ${JSON.stringify(method)}`, id };
+  const extra = Object.keys(raw).find((k) => !['type', 'id', 'method', 'params'].includes(k));
+  if (extra) return { ok: false, error: `${extra} is not allowed`, id };
+  const problem = PARAMS[method as PluginsMethod](raw.params, 'params');
+  if (problem) return { ok: false, error: `${method}: ${problem}`, id };
+  return { ok: true, message: raw as unknown as FromPluginsView };
+}

@@ -1,0 +1,141 @@
+// Plugin management and row locks as a user meets them, in a real VS Code: the Plugins view (Nocoflo: Manage
+// Plugins…) lists built-in and third-party plugins; disabling the test plugin's "Row list" view takes it out of
+// "Open as…" at once and enabling brings it back; a configuration that breaks the plugin's schema is refused with
+// its path and nothing is stored; disabling a datasource plugin makes its tree node say why.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
+import { makeFixtureWorkspace } from '../../support/fixtures';
+import { Workbench } from '../../support/workbench';
+
+function sqlite(file: string, sql: string): unknown[][] {
+  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nprint(json.dumps(c.execute(sys.argv[2]).fetchall()))';
+  const result = spawnSync('python3', ['-c', script, file, sql], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as unknown[][];
+}
+
+describe('journey: plugin management and row locks', function () {
+  let server: CodeServer;
+  let workbench: Workbench;
+  let db: string;
+  let metadataFile: string;
+
+  const plugins = (): FrameLocator => workbench.webview();
+  const card = (id: string) => plugins().locator(`.plugin-card[data-plugin-id="${id}"]`);
+  const pluginsTab = () => workbench.page.locator('.tab', { hasText: 'Nocoflo Plugins' });
+
+  /** The labels "Open as…" offers for `table`; the picker is closed again. */
+  async function openAsChoices(table: string): Promise<string[]> {
+    await workbench.treeItem(table).click({ button: 'right' });
+    await workbench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).hover();
+    await workbench.page.locator('.monaco-menu .action-item.focused', { hasText: /^Open as/ }).waitFor();
+    await workbench.page.keyboard.press('Enter');
+    const widget = workbench.page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: 'Open table as…' }).waitFor();
+    const rows = widget.locator('.quick-input-list .monaco-list-row .label-name');
+    await rows.first().waitFor();
+    const labels = await rows.allTextContents();
+    await workbench.page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden' });
+    return labels;
+  }
+
+  async function showPlugins(): Promise<void> {
+    await workbench.runCommand('Nocoflo: Manage Plugins…');
+    await pluginsTab().waitFor();
+    await card('nocoflo.table').waitFor({ timeout: 60_000 });
+  }
+
+  before(async function () {
+    const workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-plugins-')));
+    db = path.join(workspace, 'shop.sqlite');
+    server = await startCodeServer({ workspace, extensions: [path.join(repoRoot(), 'dist/nocoflo.vsix'), path.join(repoRoot(), 'dist/test-plugin.vsix')] });
+    metadataFile = path.join(server.userDataDir, 'User', 'globalStorage', 'nocoflo.nocoflo', 'nocoflo.sqlite');
+    workbench = await Workbench.open(server);
+    await workbench.openNocofloSidebar();
+    await workbench.runCommand('Nocoflo: Add Datasource…');
+    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
+    await workbench.answerQuickInput(db, 'Connection URL');
+    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await workbench.treeItem('Shop').click();
+    await workbench.treeItem('customers').waitFor();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED pluginsAndLocks ${this.currentTest.title}`);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.stop();
+  });
+
+  it('lists built-in and third-party plugins with kind, versions, extension and state', async () => {
+    assert.ok((await openAsChoices('customers')).some((l) => l.includes('Row list')), '"Open as…" offers the test view before anything is disabled');
+    await showPlugins();
+    await card('nocoflo.sqlite').locator('.plugin-facts', { hasText: 'Datasource · version' }).waitFor();
+    await card('nocoflo.sqlite').locator('.plugin-facts', { hasText: 'built into Nocoflo' }).waitFor();
+    const rowList = card('tests.rowList');
+    await rowList.locator('.plugin-facts', { hasText: 'View · version 0.0.1 · API 1.2.0 · from nocoflo-tests.nocoflo-test-plugin' }).waitFor();
+    await rowList.locator('.plugin-state', { hasText: 'Active' }).waitFor();
+    // The test plugin's datasource with a bug in connect is listed too; it fails once something connects to it.
+    await card('tests.broken').waitFor();
+    await workbench.screenshot('plugins-view');
+  });
+
+  it('disabling the Row list view removes it from "Open as…" without a reload; enabling brings it back', async () => {
+    const rowList = card('tests.rowList');
+    await rowList.locator('.plugin-enabled').click();
+    await rowList.locator('.plugin-state', { hasText: 'Disabled' }).waitFor();
+    await rowList.locator('.plugin-message', { hasText: 'Row list (test plugin) (tests.rowList) is disabled.' }).waitFor();
+    assert.deepEqual(sqlite(metadataFile, "select enabled from plugin_config where plugin_id = 'tests.rowList'"), [[0]]);
+    const without = await openAsChoices('customers');
+    assert.ok(!without.some((l) => l.includes('Row list')), `"Open as…" still offers the disabled view: ${without.join(', ')}`);
+    assert.ok(without.some((l) => l.includes('Table')), 'the other views are still offered');
+
+    await pluginsTab().click();
+    await rowList.locator('.plugin-state', { hasText: 'Disabled' }).waitFor({ timeout: 60_000 });
+    await rowList.locator('.plugin-enabled').click();
+    await rowList.locator('.plugin-state', { hasText: 'Active' }).waitFor();
+    assert.ok((await openAsChoices('customers')).some((l) => l.includes('Row list')), 'enabled again, it is offered again');
+  });
+
+  it('refuses a configuration that breaks the declared schema, naming the path, and stores one that fits', async () => {
+    await pluginsTab().click();
+    const rowList = card('tests.rowList');
+    await rowList.waitFor({ timeout: 60_000 });
+    await rowList.locator('.plugin-schema summary').click();
+    await rowList.locator('.plugin-schema-text', { hasText: '"maxRows"' }).waitFor();
+    const text = rowList.locator('.plugin-config-text textarea');
+    await text.fill('{ "separator": ";", "maxRows": 0 }');
+    await rowList.locator('.plugin-save').click();
+    await rowList.locator('.plugin-message.error', { hasText: 'config.separator must be one of " | ", ", ", not ";"' }).waitFor();
+    await rowList.locator('.plugin-problems li', { hasText: 'config.maxRows must be at least 1, not 0' }).waitFor();
+    assert.deepEqual(sqlite(metadataFile, "select config from plugin_config where plugin_id = 'tests.rowList'"), [['{}']], 'nothing stored');
+
+    await text.fill('{ "separator": ", ", "maxRows": 50 }');
+    await rowList.locator('.plugin-save').click();
+    await rowList.locator('.plugin-message.ok', { hasText: 'Saved the configuration of Row list (test plugin)' }).waitFor();
+    const [[stored]] = sqlite(metadataFile, "select config from plugin_config where plugin_id = 'tests.rowList'") as string[][];
+    assert.deepEqual(JSON.parse(stored), { separator: ', ', maxRows: 50 });
+  });
+
+  it('disabling a datasource plugin closes it and its tree node says why; enabling brings its tables back', async () => {
+    await workbench.treeItem('Solar system').click();
+    await workbench.treeItem(/^planets$/).waitFor({ timeout: 60_000 });
+    await pluginsTab().click();
+    const planets = card('tests.planets');
+    await planets.locator('.plugin-enabled').click();
+    await planets.locator('.plugin-state', { hasText: 'Disabled' }).waitFor();
+    await workbench.treeItem(/cannot open: plugin "tests\.planets" is disabled/).waitFor({ timeout: 60_000 });
+    assert.equal(await workbench.treeItem(/^planets$/).count(), 0);
+    await planets.locator('.plugin-enabled').click();
+    await planets.locator('.plugin-state', { hasText: 'Active' }).waitFor();
+    await workbench.treeItem(/^planets$/).waitFor({ timeout: 60_000 });
+  });
+});
