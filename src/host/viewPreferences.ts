@@ -5,9 +5,9 @@ import type { PluginRegistry } from '../core/registry';
 import type { HostMetadata } from './hostMetadata';
 
 export interface ViewPreferenceDeps {
-  registry: PluginRegistry;
-  datasources: DatasourceManager;
-  metadata: HostMetadata;
+  registry: Pick<PluginRegistry, 'getView'>;
+  datasources: Pick<DatasourceManager, 'get'>;
+  metadata: Pick<HostMetadata, 'setViewPreference'>;
   user(): string;
 }
 

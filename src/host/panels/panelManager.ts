@@ -21,6 +21,8 @@ export interface OpenPanelInfo extends PanelIdentity {
   active: boolean;
   /** The view got its init. */
   started: boolean;
+  /** Why the view could not start, if it could not. */
+  failure?: string;
   query: WireQuery;
   viewConfig?: unknown;
 }
@@ -33,6 +35,10 @@ export interface PanelManagerOptions {
   log: Logger;
   /** The view configuration stored with the user's preference for (table, view), if any. */
   viewConfig?(table: TableLocator, viewId: string): unknown;
+  /** What the user's role allows on a table (see PanelServices.access). */
+  access?: PanelServices['access'];
+  /** Asks before a save that destroys data (see PanelServices.confirmApply). */
+  confirmApply?: PanelServices['confirmApply'];
 }
 
 /** All view tabs share one webview type, so one serializer restores tabs of every view plugin. */
@@ -61,6 +67,8 @@ export class PanelManager implements vscode.Disposable {
       log: options.log,
       icons: new TabIcons(context.extensionPath, context.globalStorageUri),
       ...(options.viewConfig ? { viewConfig: options.viewConfig } : {}),
+      ...(options.access ? { access: options.access } : {}),
+      ...(options.confirmApply ? { confirmApply: options.confirmApply } : {}),
       openView: async (from, target) => {
         if (!this.opener) throw new Error('Nocoflo is still starting; try again.');
         const table = target.table ? relatedLocator(from, target.table) : from;
@@ -134,12 +142,20 @@ export class PanelManager implements vscode.Disposable {
       ...p.identity,
       active: p.panel.active,
       started: p.started,
+      ...(p.startFailure !== undefined ? { failure: p.startFailure } : {}),
       query: p.currentQuery,
       ...(p.currentViewConfig !== undefined ? { viewConfig: p.currentViewConfig } : {}),
     }));
   }
 
   /** Tells the tabs of a datasource (or all tabs) that the data may have changed elsewhere. */
+  /** Starts the tabs of a datasource again with a fresh init (a role changed); tabs with unsaved edits are left. */
+  restart(datasourceId: string): void {
+    for (const panel of this.panels.values()) {
+      if (panel.identity.table.datasourceId === datasourceId) panel.restart();
+    }
+  }
+
   refresh(datasourceId?: string): void {
     for (const panel of this.panels.values()) {
       if (datasourceId === undefined || panel.identity.table.datasourceId === datasourceId) panel.notify({ type: 'refresh', reason: 'external' });

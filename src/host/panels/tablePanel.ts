@@ -47,8 +47,9 @@ export class TablePanel {
   /** Sent with init until the view first reads rows, so a tab hidden before it started still gets it. */
   private focusKey: WireRecord | undefined;
   private viewConfig: { viewId: string; config: unknown } | undefined;
-  /** Whether the current view got its init (tests wait for it). */
+  /** Whether the current view got its init (tests wait for it), or why it could not start. */
   private initSent = false;
+  private initFailure: string | undefined;
   private readonly inFlight = new Map<number, AbortController>();
   private readonly disposables: vscode.Disposable[] = [];
   private closed = false;
@@ -99,6 +100,10 @@ export class TablePanel {
     return this.initSent;
   }
 
+  get startFailure(): string | undefined {
+    return this.initFailure;
+  }
+
   get pendingChanges(): WirePendingChange[] {
     return this.pending;
   }
@@ -118,6 +123,19 @@ export class TablePanel {
     this.initSent = false;
     this.updateTitle();
     this.render();
+  }
+
+  /**
+   * Starts the view again with a fresh init (the user's role changed). A tab with unsaved edits keeps running, so
+   * nothing is lost; its next save is checked against the new role anyway.
+   */
+  restart(): boolean {
+    if (this.pending.length > 0 || this.closed) return false;
+    for (const controller of this.inFlight.values()) controller.abort();
+    this.inFlight.clear();
+    this.initSent = false;
+    this.render();
+    return true;
   }
 
   /** Shows a row in this already open tab: the view hears it through onFocus; a view still starting, with init. */
@@ -183,7 +201,9 @@ export class TablePanel {
         tables: this.services.tables,
         capabilities: () => this.capabilities(),
         saveFile: (params: Parameters<typeof saveViewFile>[0]) => saveViewFile(params, this.identity.displayName.table, this.log),
+        roleReadOnlyReason: () => this.services.access?.(this.identity.table).readOnlyReason,
         origin: { source: this.identity.viewId },
+        ...(this.services.confirmApply ? { confirmApply: (changes: WirePendingChange[]) => this.services.confirmApply!(this.identity.table, changes) } : {}),
       };
       void handleRequest(message, context, controller.signal).then((response) => {
         this.inFlight.delete(message.id);
@@ -248,8 +268,13 @@ export class TablePanel {
   private async sendInit(): Promise<void> {
     const { table, viewId } = this.identity;
     try {
-      const [schema, capabilities] = await Promise.all([this.services.tables.schema(table), this.capabilities()]);
-      const readOnlyReason = readOnlyReasonFor(schema, capabilities);
+      const [schema, datasourceCapabilities] = await Promise.all([this.services.tables.schema(table), this.capabilities()]);
+      // The table's own reason (a view, no key) comes first; then the user's role. TableService refuses regardless.
+      const access = this.services.access?.(table) ?? {};
+      const readOnlyReason = readOnlyReasonFor(schema, datasourceCapabilities) ?? access.readOnlyReason;
+      const unavailable = readOnlyReason === undefined ? access.unavailable : undefined;
+      const capabilities = { ...datasourceCapabilities };
+      for (const kind of ['insert', 'update', 'delete'] as const) if (unavailable?.[kind] !== undefined) capabilities[kind] = false;
       // The view's own latest configuration (a reload after hiding the tab) wins over the stored preference's.
       const viewConfig = this.currentViewConfig ?? this.services.viewConfig?.(table, viewId);
       const query = this.query.current;
@@ -265,6 +290,7 @@ export class TablePanel {
           capabilities,
           theme: themeKind(vscode.window.activeColorTheme.kind),
           ...(readOnlyReason !== undefined ? { readOnlyReason } : {}),
+          ...(unavailable !== undefined ? { unavailable } : {}),
           ...(viewConfig !== undefined ? { viewConfig } : {}),
           ...(this.pending.length > 0 ? { pending: this.pending } : {}),
           ...(Object.keys(query).length > 0 ? { query } : {}),
@@ -273,8 +299,10 @@ export class TablePanel {
         },
       });
       this.initSent = true;
+      this.initFailure = undefined;
     } catch (error) {
       this.log.error(`Opening ${this.identity.displayName.table} failed: ${errorMessage(error)}`);
+      this.initFailure = errorMessage(error);
       this.notify({ type: 'failed', error: toWireError(error) });
     }
   }
