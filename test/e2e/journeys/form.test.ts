@@ -285,4 +285,45 @@ describe('journey: a record at a time in the form view', function () {
     await view.locator('.status-count', { hasText: `${items} ${items === 1 ? 'row' : 'rows'}` }).waitFor({ timeout: 60_000 });
     await workbench.screenshot('form-references-in-grid');
   });
+
+  it('takes over the grid\'s search on "Switch View…" and walks only the matching rows', async () => {
+    // The reload collapsed the tree.
+    if (!(await workbench.treeItem('products').isVisible())) await workbench.treeItem('Shop').click();
+    await workbench.treeItem('products').click();
+    await tab('products — Shop').waitFor();
+    view = workbench.webview();
+    await view.locator('.grid-row .cell').first().waitFor({ timeout: 60_000 });
+    await view.locator('.quick-search input').fill('Ergo');
+    const [[matching]] = sqlite(db, "select count(*) from products where title like '%ergo%' or sku like '%ergo%' or attributes like '%ergo%'") as number[][];
+    assert.ok(matching > 1 && matching < 60, 'the search narrows the products');
+    await view.locator('.status-count', { hasText: `${matching} rows` }).waitFor();
+    await workbench.runCommand('Nocoflo: Switch View…');
+    await workbench.answerQuickInput('Form', 'Switch view of products');
+    view = workbench.webview();
+    await view.locator('.form-app').waitFor({ timeout: 60_000 });
+    await view.locator('.query-chip', { hasText: 'search "Ergo"' }).waitFor();
+    await position().filter({ hasText: `row 1 of ${matching}` }).waitFor();
+    assert.match(await input('title').inputValue(), /Ergo/);
+    await view.locator('.nav-last').click();
+    await position().filter({ hasText: `row ${matching} of ${matching}` }).waitFor();
+    assert.match(await input('title').inputValue(), /Ergo/);
+  });
+
+  it('opens the grid\'s selected row in the form ("Open row in form")', async () => {
+    await workbench.treeItem('events').click();
+    await tab('events — Shop').waitFor();
+    view = workbench.webview();
+    await view.locator('.grid-row[aria-rowindex="4"] .cell').first().click({ timeout: 60_000 });
+    await workbench.page.keyboard.press('Control+Shift+Enter');
+    for (let tries = 0; ; tries++) {
+      view = workbench.webview();
+      if ((await view.locator('.form-app').count()) > 0) break;
+      assert.ok(tries < 300, 'no form opened');
+      await workbench.page.waitForTimeout(100);
+    }
+    await position().filter({ hasText: 'row 3 of 5,000' }).waitFor({ timeout: 60_000 });
+    assert.equal(await input('id').inputValue(), '3');
+    const [[at]] = sqlite(db, 'select at from events where id = 3') as string[][];
+    assert.equal(await input('at').inputValue(), at);
+  });
 });
