@@ -12,6 +12,7 @@ import { ConnectionFormPanel } from './host/connections/connectionFormPanel';
 import { ConnectionStatusBar } from './host/connectionStatusBar';
 import { currentUser } from './host/currentUser';
 import { openHostMetadata } from './host/metadataAdapter';
+import { activatePluginExtensions } from './host/pluginExtensions';
 import { createOutputLogger } from './host/outputLog';
 import { registerViewCommands } from './host/panels/viewCommands';
 import { PanelManager, VIEW_PANEL_TYPE } from './host/panels/panelManager';
@@ -160,6 +161,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
       if (e.affectsConfiguration('nocoflo.connections') || e.affectsConfiguration('nocoflo.tree')) tree.refresh();
     }),
     ...registerBuiltInPlugins(api, context.extensionPath, log),
+    activatePluginExtensions(log),
   );
   log.info(`Nocoflo ${context.extension.packageJSON.version} activated (API ${API_VERSION}, Node ${process.versions.node})`);
   return api;
