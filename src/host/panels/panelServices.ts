@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { TableLocator, TableRef } from '../../../api';
-import type { WireQuery } from '../../../shared/protocol';
+import type { WirePendingChange, WireQuery } from '../../../shared/protocol';
 import type { WireRecord } from '../../../shared/values';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import type { Logger } from '../../core/log';
@@ -18,6 +18,10 @@ export interface PanelServices {
   icons: TabIcons;
   /** The view configuration stored with the user's view preference (api.setViewPreference). */
   viewConfig?(table: TableLocator, viewId: string): unknown;
+  /** What the user's role allows on a table: a read-only reason (viewers), actions left out with their reasons. */
+  access?(table: TableLocator): { readOnlyReason?: string; unavailable?: Partial<Record<'insert' | 'update' | 'delete', string>> };
+  /** Asks before a save that destroys data (deleted rows); false when the user declined. */
+  confirmApply?(table: TableLocator, changes: readonly WirePendingChange[]): Promise<boolean>;
   /** Opens a view of `target.table` (default: `from`, same datasource always), focused on `target.key`. */
   openView?(from: TableLocator, target: { viewId?: string; table?: TableRef; key?: WireRecord; query?: WireQuery }): Promise<void>;
 }

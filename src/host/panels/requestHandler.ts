@@ -27,8 +27,15 @@ export interface RequestContext {
   capabilities(): Promise<Capabilities>;
   /** Shows a save dialog and writes the file; false when the user cancelled. */
   saveFile(params: RequestParams<'file/save'>): Promise<boolean>;
+  /** Why the user's role makes the table read-only (a viewer), for `schema/refresh`. */
+  roleReadOnlyReason?(): string | undefined;
   /** Who writes (the panel's view id), recorded in the audit log. */
   origin?: ChangeOrigin;
+  /**
+   * Asks the user before a batch that destroys data (deleted rows) is applied; false when they declined. The role
+   * itself is checked by TableService (its `authorize` hook), whichever way a write arrives.
+   */
+  confirmApply?(changes: RequestParams<'changes/apply'>['changes']): Promise<boolean>;
 }
 
 /** Another table of the panel's datasource: the message names the table, never the datasource. */
@@ -55,7 +62,11 @@ async function dispatch(message: RequestMessage, context: RequestContext, signal
     case 'rows/aggregate':
       return encodeAggregateResult(await tables.aggregate(table, { ...decodeAggregateRequest(message.params), signal }));
     case 'changes/apply': {
-      const result = await tables.apply(table, message.params.changes.map(decodeChange), context.origin);
+      const changes = message.params.changes.map(decodeChange);
+      if (context.confirmApply && !(await context.confirmApply(message.params.changes))) {
+        return { ok: false, rolledBack: true, failure: { index: 0, code: 'cancelled', message: 'Not saved: the deletion was not confirmed. Your changes are still pending.' } } satisfies WireApplyResult;
+      }
+      const result = await tables.apply(table, changes, context.origin);
       const wire: WireApplyResult = result.ok
         ? { ok: true, results: result.results.map((r) => ({ key: r.key === null ? null : encodeRecord(r.key), ...(r.row ? { row: encodeRecord(r.row) } : {}) })) }
         : {
@@ -77,7 +88,7 @@ async function dispatch(message: RequestMessage, context: RequestContext, signal
     }
     case 'schema/refresh': {
       const schema = await tables.schema(table, { refresh: true });
-      const reason = readOnlyReasonFor(schema, await capabilities());
+      const reason = readOnlyReasonFor(schema, await capabilities()) ?? context.roleReadOnlyReason?.();
       return reason === undefined ? { schema } : { schema, readOnlyReason: reason };
     }
     case 'related/schema':
