@@ -77,6 +77,12 @@ export interface ViewInit {
   capabilities: Capabilities;
   /** Set when the table cannot be edited here; show it to the user. */
   readOnlyReason?: string;
+  /**
+   * Actions the datasource supports but the user's role on this connection leaves out (an editor cannot delete
+   * rows), each with the reason to show, e.g. as a disabled button's tooltip. `capabilities` already says false for
+   * them, and Nocoflo refuses such changes with code 'permission' whatever a view sends. (1.2, roles)
+   */
+  unavailable?: { insert?: string; update?: string; delete?: string };
   /** The configuration stored with the user's view preference (`api.setViewPreference`). */
   viewConfig?: unknown;
   theme: ViewThemeKind;

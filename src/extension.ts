@@ -21,6 +21,10 @@ import { secretStoreFrom } from './host/secretStore';
 import { TableOpener } from './host/tableOpener';
 import { storeViewPreference } from './host/viewPreferences';
 import { DatasourceTreeProvider } from './host/tree/datasourceTree';
+import { RoleService } from './core/roles/roleService';
+import { RoleStore } from './core/roles/roleStore';
+import { confirmDeletes } from './host/roles/confirmDestructive';
+import { registerRoleCommands } from './host/roles/roleCommands';
 import { PluginAdmin } from './core/pluginAdmin';
 import { PluginsPanel } from './host/plugins/pluginsPanel';
 import { CombinedCatalog, declaredConnections } from './host/workspaceConnections';
@@ -55,12 +59,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     askSecrets,
   });
   context.subscriptions.push({ dispose: () => void datasources.closeAll() });
+  // Roles per connection and table (TableService's `authorize` hook refuses what the role does not allow).
+  const roleStore = new RoleStore(metadata);
+  const roles = new RoleService({ store: roleStore, datasource: (id) => datasources.get(id), datasources: () => datasources.list() });
   // Every write that reaches a database is recorded in the audit log (TableService's `applied` hook).
   const audit = createAudit(metadata, currentUser, log);
   context.subscriptions.push(audit.recorder);
-  const tables = new TableService(datasources, { applied: audit.recorder.applied });
+  const tables = new TableService(datasources, { authorize: roles.authorize, applied: audit.recorder.applied });
 
-  const tree = new DatasourceTreeProvider(datasources, tables, log);
+  const tree = new DatasourceTreeProvider(datasources, tables, log, roles);
   const treeView = vscode.window.createTreeView('nocoflo.datasources', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, treeView);
 
@@ -75,8 +82,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
       const preference = metadata.viewPreference(table, currentUser());
       return preference?.viewId === viewId ? preference.config : undefined;
     },
+    access: (table) => roles.viewAccess(table),
+    confirmApply: (table, changes) => confirmDeletes({ table: table.name, datasource: datasources.get(table.datasourceId)?.name ?? table.datasourceId }, changes),
   });
   context.subscriptions.push(panels);
+  context.subscriptions.push(
+    ...registerRoleCommands({
+      roles,
+      store: roleStore,
+      datasources,
+      log,
+      changed: (datasourceId) => {
+        tree.refresh();
+        panels.restart(datasourceId);
+      },
+    }),
+  );
 
   const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreference(table, currentUser())?.viewId }, panels);
   panels.useOpener(opener);
@@ -84,8 +105,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   const pluginAdmin = new PluginAdmin({
     registry,
     store: metadata,
-    // Seam for the roles of issue 7 (src/core/roles wires its canManagePlugins() here when it lands).
-    canManagePlugins: () => ({ ok: true }),
+    // Managing plugins needs the admin role on every production connection (src/core/roles).
+    canManagePlugins: () => roles.canManagePlugins(),
     afterEnablement: async (pluginId, kind, enabled) => {
       if (kind !== 'datasource') return;
       // A disabled datasource keeps no connection open; its tree node then says that the plugin is disabled.
@@ -137,6 +158,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
       opener,
       log,
       output: channel,
+      roles,
       openConnectionForm: (target) =>
         ConnectionFormPanel.show(
           {

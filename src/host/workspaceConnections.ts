@@ -9,6 +9,7 @@ interface DeclaredConnection {
   name?: unknown;
   type?: unknown;
   config?: unknown;
+  production?: unknown;
 }
 
 /** Reads `nocoflo.connections` (team-shared, secret-free) into datasource records with stable ids. */
@@ -27,7 +28,7 @@ export function declaredConnections(log: (message: string) => void): DatasourceR
     }
     seen.add(entry.name);
     const config = typeof entry.config === 'object' && entry.config !== null ? (entry.config as DatasourceConfig) : {};
-    records.push({ id: `${PREFIX}${entry.name}`, type: entry.type, name: entry.name, config });
+    records.push({ id: `${PREFIX}${entry.name}`, type: entry.type, name: entry.name, config, ...(entry.production === true ? { production: true } : {}) });
   }
   return records;
 }

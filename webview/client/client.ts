@@ -74,6 +74,7 @@ export function createViewClient(wire: WireViewInit, host: ClientHost): NocofloV
     capabilities: wire.capabilities,
     theme: wire.theme,
     ...(wire.readOnlyReason !== undefined ? { readOnlyReason: wire.readOnlyReason } : {}),
+    ...(wire.unavailable ? { unavailable: { ...wire.unavailable } } : {}),
     ...(wire.viewConfig !== undefined ? { viewConfig: wire.viewConfig } : {}),
     ...(wire.pending ? { pending: wire.pending.map(decodeChange) } : {}),
     ...(wire.query ? { query: decodeQuery(wire.query) } : {}),

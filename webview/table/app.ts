@@ -410,6 +410,9 @@ export class TableApp {
   }
 
   private deleteRows(): void {
+    // The Delete key reaches here even when the button is disabled: say why instead of doing nothing.
+    const roleReason = this.client.init.unavailable?.delete;
+    if (!this.readOnlyReason && roleReason !== undefined) this.showStrip('info', roleReason);
     if (this.readOnlyReason || !this.capabilities.delete) return;
     const range = rangeOf(this.grid.selection);
     const rows = [];
@@ -831,6 +834,7 @@ export class TableApp {
       readOnly,
       canInsert: !readOnly && this.capabilities.insert,
       canDelete: !readOnly && this.capabilities.delete,
+      ...(this.client.init.unavailable?.delete !== undefined ? { deleteUnavailable: this.client.init.unavailable.delete } : {}),
       canSetNull: !readOnly && this.capabilities.update,
       hasRows: total > 0,
       filtersShown: this.state.showFilters,

@@ -22,11 +22,15 @@ export interface ToolbarState {
   readOnly: boolean;
   canInsert: boolean;
   canDelete: boolean;
+  /** Why Delete is unavailable although the datasource could (the user's role): the disabled button's tooltip. */
+  deleteUnavailable?: string;
   canSetNull: boolean;
   hasRows: boolean;
   filtersShown: boolean;
   filterCount: number;
 }
+
+const DELETE_TITLE = 'Delete the selected rows on save (Delete on selected rows)';
 
 /** Grid actions, built from vscode-elements buttons so they look and behave like VS Code's own. */
 export class Toolbar {
@@ -68,7 +72,7 @@ export class Toolbar {
     this.editing = {
       insert: button('Insert', 'add', () => actions.insert(), { title: 'Insert a new row (defaults shown until you set values)' }),
       duplicate: button('Duplicate', 'copy', () => actions.duplicate(), { title: 'Duplicate the selected rows as new rows' }),
-      delete: button('Delete', 'trash', () => actions.deleteRows(), { title: 'Delete the selected rows on save (Delete on selected rows)' }),
+      delete: button('Delete', 'trash', () => actions.deleteRows(), { title: DELETE_TITLE }),
       setNull: button('Set NULL', 'circle-slash', () => actions.setNull(), { title: 'Set the selected cells to NULL' }),
       discard: button('Discard', 'discard', () => actions.discard(), { title: 'Discard all unsaved changes' }),
       preview: button('Preview', 'eye', () => actions.preview(), { title: 'Preview SQL: the exact statements Save will run' }),
@@ -92,6 +96,7 @@ export class Toolbar {
     setDisabled(e.insert, !state.canInsert || state.saving);
     setDisabled(e.duplicate, !state.canInsert || !state.hasRows || state.saving);
     setDisabled(e.delete, !state.canDelete || !state.hasRows || state.saving);
+    e.delete.title = state.deleteUnavailable ?? DELETE_TITLE;
     setDisabled(e.setNull, !state.canSetNull || state.saving);
     setDisabled(e.discard, state.pending === 0 || state.saving);
     setDisabled(e.preview, state.pending === 0);

@@ -130,6 +130,11 @@ export class RoleService {
     await this.deps.store.setRole(target, role);
   }
 
+  /** A removed connection leaves no roles behind (a new one with a reused id would inherit them). */
+  async forget(datasourceId: string): Promise<void> {
+    await this.deps.store.forget(datasourceId);
+  }
+
   private subject(target: { datasourceId: string; name?: string }): RoleSubject {
     const connectionName = this.deps.datasource(target.datasourceId)?.name ?? target.datasourceId;
     return target.name !== undefined ? { connectionName, table: target.name } : { connectionName };

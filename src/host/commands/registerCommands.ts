@@ -3,6 +3,7 @@ import type { TableLocator } from '../../../api';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage, type Logger } from '../../core/log';
 import type { PluginRegistry } from '../../core/registry';
+import type { RoleService } from '../../core/roles/roleService';
 import type { TableService } from '../../core/tableService';
 import type { HostMetadata } from '../hostMetadata';
 import { pickView, type TableOpener } from '../tableOpener';
@@ -20,6 +21,8 @@ export interface CommandDeps {
   opener: TableOpener;
   log: Logger;
   output: vscode.OutputChannel;
+  /** Managing a connection (edit, rename, remove) is the admin's; absent in tests without roles. */
+  roles?: Pick<RoleService, 'assertManageConnection' | 'forget'>;
   /** Opens the connection form to add a datasource (of `type`) or edit one. */
   openConnectionForm(target: { mode: 'add'; type?: string } | { mode: 'edit'; id: string }): void;
 }
@@ -64,6 +67,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (open) await vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile');
         return;
       }
+      deps.roles?.assertManageConnection(node.record.id, 'Editing');
       deps.openConnectionForm({ mode: 'edit', id: node.record.id });
     }),
     command('nocoflo.refresh', async (node?: TreeNode) => {
@@ -97,6 +101,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     command('nocoflo.renameDatasource', async (node?: TreeNode) => {
       if (node?.kind !== 'datasource') return;
+      deps.roles?.assertManageConnection(node.record.id, 'Renaming');
       const name = await vscode.window.showInputBox({ title: 'Rename datasource', value: node.record.name, validateInput: (v) => (v.trim() ? undefined : 'Required') });
       if (name === undefined) return;
       await datasources.rename(node.record.id, name);
@@ -104,6 +109,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     command('nocoflo.removeDatasource', async (node?: TreeNode) => {
       if (node?.kind !== 'datasource') return;
+      deps.roles?.assertManageConnection(node.record.id, 'Removing');
       const answer = await vscode.window.showWarningMessage(
         `Remove datasource "${node.record.name}" from Nocoflo? Its data is not touched; its saved credentials are deleted.`,
         { modal: true },
@@ -111,6 +117,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       );
       if (answer !== 'Remove') return;
       await datasources.remove(node.record.id);
+      await deps.roles?.forget(node.record.id);
       tables.forget(node.record.id);
       tree.refresh();
     }),

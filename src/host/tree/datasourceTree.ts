@@ -3,6 +3,8 @@ import type { TableInfo, TableKind } from '../../../api';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage, type Logger } from '../../core/log';
 import type { TableService } from '../../core/tableService';
+import { roleDescription } from '../../core/roles/roleModel';
+import type { RoleService } from '../../core/roles/roleService';
 import { rowCountText } from '../../../shared/rowCountText';
 import { columnDescription, matchesFilter, nodeId, type DatasourceNode, type TableNode, type TreeNode } from './treeNodes';
 
@@ -32,6 +34,8 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
     private readonly datasources: DatasourceManager,
     private readonly tables: TableService,
     private readonly log: Logger,
+    /** Shows each connection's role ("viewer · production") and tables' own roles; absent in tests without roles. */
+    private readonly roles?: Pick<RoleService, 'resolve' | 'storedRole'>,
   ) {}
 
   refresh(node?: TreeNode): void {
@@ -55,11 +59,14 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
       case 'datasource': {
         const plugin = this.datasources.pluginFor(node.record);
         item.label = node.record.name;
-        item.description = plugin ? plugin.displayName : `${node.record.type} (plugin unavailable)`;
-        item.tooltip = new vscode.MarkdownString(`**${node.record.name}**\n\n${plugin?.displayName ?? node.record.type}`);
+        const role = this.roles?.resolve({ datasourceId: node.record.id });
+        const pluginName = plugin ? plugin.displayName : `${node.record.type} (plugin unavailable)`;
+        item.description = role ? `${roleDescription(role)} · ${pluginName}` : pluginName;
+        item.tooltip = new vscode.MarkdownString(`**${node.record.name}**\n\n${plugin?.displayName ?? node.record.type}${role ? `\n\nYour role: ${roleDescription(role)}` : ''}`);
         item.iconPath = new vscode.ThemeIcon(plugin?.icon ?? 'database', plugin ? undefined : new vscode.ThemeColor('errorForeground'));
         item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
-        item.contextValue = 'nocoflo.datasource';
+        // The suffix picks Mark or Unmark Production in the context menu; other entries match the prefix.
+        item.contextValue = role?.production ? 'nocoflo.datasource.production' : 'nocoflo.datasource';
         break;
       }
       case 'schema':
@@ -73,7 +80,8 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
         item.label = node.info.ref.name;
         const kind = node.info.kind === 'table' ? '' : node.info.kind.replace('-', ' ');
         const count = node.rowCount ? rowCountText(node.rowCount) : '';
-        item.description = [kind, count].filter(Boolean).join(' · ');
+        const tableRole = this.roles?.storedRole({ datasourceId: node.locator.datasourceId, ...(node.locator.schema !== undefined ? { schema: node.locator.schema } : {}), table: node.locator.name });
+        item.description = [kind, count, tableRole ? `${tableRole} (table role)` : ''].filter(Boolean).join(' · ');
         item.tooltip = `${node.locator.schema ? `${node.locator.schema}.` : ''}${node.info.ref.name} (${node.info.kind})${count ? `\n${count}` : ''}${node.info.comment ? `\n${node.info.comment}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(TABLE_ICONS[node.info.kind] ?? 'table');
         item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;

@@ -1,0 +1,124 @@
+import * as vscode from 'vscode';
+import type { DatasourceManager } from '../../core/datasourceManager';
+import { errorMessage, type Logger } from '../../core/log';
+import { defaultRole, resolveRole, ROLES, type Role } from '../../core/roles/roleModel';
+import type { RoleService } from '../../core/roles/roleService';
+import type { RoleStore, RoleTarget } from '../../core/roles/roleStore';
+import type { TreeNode } from '../tree/treeNodes';
+import { isDeclared } from '../workspaceConnections';
+
+export interface RoleCommandDeps {
+  roles: RoleService;
+  store: RoleStore;
+  datasources: DatasourceManager;
+  log: Logger;
+  /** After a change: the tree shows the new role, open tabs of the connection start again with it. */
+  changed(datasourceId: string): void;
+}
+
+const WHAT: Record<Role, string> = {
+  viewer: 'read only',
+  editor: 'insert and update rows',
+  admin: 'also delete rows, manage the connection and plugins',
+};
+
+interface RoleItem extends vscode.QuickPickItem {
+  role: Role | undefined;
+}
+
+/** "Nocoflo: Set Role…", "Mark as Production", "Unmark Production". */
+export function registerRoleCommands(deps: RoleCommandDeps): vscode.Disposable[] {
+  const { roles, store, datasources, log } = deps;
+  const command = (id: string, fn: (node?: TreeNode) => Promise<void>) =>
+    vscode.commands.registerCommand(id, async (node?: TreeNode) => {
+      try {
+        await fn(node);
+      } catch (error) {
+        log.error(`${id}: ${errorMessage(error)}`);
+        void vscode.window.showErrorMessage(errorMessage(error));
+      }
+    });
+
+  /** The connection a command is about: the tree node's, or one the user picks. */
+  const pickConnection = async (node: TreeNode | undefined, title: string): Promise<string | undefined> => {
+    if (node?.kind === 'datasource') return node.record.id;
+    if (node?.kind === 'table') return node.locator.datasourceId;
+    const picked = await vscode.window.showQuickPick(
+      datasources.list().map((r) => ({ label: r.name, description: roles.isProduction(r.id) ? 'production' : '', id: r.id })),
+      { title, placeHolder: 'Choose a connection' },
+    );
+    return picked?.id;
+  };
+  const nameOf = (id: string) => datasources.get(id)?.name ?? id;
+
+  return [
+    command('nocoflo.setRole', async (node) => {
+      const datasourceId = await pickConnection(node, 'Set Role');
+      if (!datasourceId) return;
+      const target: RoleTarget =
+        node?.kind === 'table'
+          ? { datasourceId, ...(node.locator.schema !== undefined ? { schema: node.locator.schema } : {}), table: node.locator.name }
+          : { datasourceId };
+      const name = nameOf(datasourceId);
+      const production = roles.isProduction(datasourceId);
+      const stored = roles.storedRole(target);
+      const current = roles.resolve(target).role;
+      const items: RoleItem[] = ROLES.map((role) => ({ label: role, description: `${WHAT[role]}${role === current ? ' · current' : ''}`, role }));
+      const fallback = target.table === undefined ? defaultRole(production) : resolveRole({ production, connectionRole: roles.storedRole({ datasourceId }) }).role;
+      items.push({
+        label: target.table === undefined ? "Use the connection's default role" : "Use the connection's role",
+        description: `${fallback}${stored === undefined ? ' · current' : ''}`,
+        detail: target.table === undefined ? 'Editor; viewer while the connection is marked production.' : undefined,
+        role: undefined,
+      });
+      const what = target.table === undefined ? `"${name}"` : `"${target.table}" on "${name}"`;
+      const picked = await vscode.window.showQuickPick(items, { title: `Set Role for ${what}${production ? ' (production)' : ''}`, placeHolder: `Your role is ${current}` });
+      if (!picked) return;
+      if (roles.needsConfirmation(target, picked.role)) {
+        const raised = picked.role ?? fallback;
+        const answer = await vscode.window.showWarningMessage(
+          `"${name}" is a production connection. Give yourself the ${raised} role on ${what}?`,
+          { modal: true, detail: `As ${raised} you can ${WHAT[raised]} there.` },
+          'Raise Role',
+        );
+        if (answer !== 'Raise Role') return;
+      }
+      await roles.setRole(target, picked.role);
+      log.info(`Role for ${what} set to ${picked.role ?? 'the connection default'}`);
+      deps.changed(datasourceId);
+    }),
+    command('nocoflo.markProduction', async (node) => {
+      const datasourceId = await pickConnection(node, 'Mark as Production');
+      if (!datasourceId) return;
+      if (await declaredElsewhere(datasourceId, nameOf(datasourceId), 'true')) return;
+      await store.setProduction(datasourceId, true);
+      deps.changed(datasourceId);
+    }),
+    command('nocoflo.unmarkProduction', async (node) => {
+      const datasourceId = await pickConnection(node, 'Unmark Production');
+      if (!datasourceId) return;
+      const name = nameOf(datasourceId);
+      if (await declaredElsewhere(datasourceId, name, 'false')) return;
+      // Unmarking lifts the production default (viewer), so it is a raise like any other and is confirmed.
+      const answer = await vscode.window.showWarningMessage(
+        `Unmark "${name}" as production? Without a role set for it, you become an editor there.`,
+        { modal: true },
+        'Unmark Production',
+      );
+      if (answer !== 'Unmark Production') return;
+      await store.setProduction(datasourceId, false);
+      deps.changed(datasourceId);
+    }),
+  ];
+}
+
+/** Declared connections carry the mark in settings, which Nocoflo does not rewrite: says where to change it. */
+async function declaredElsewhere(datasourceId: string, name: string, value: string): Promise<boolean> {
+  if (!isDeclared(datasourceId)) return false;
+  const open = await vscode.window.showInformationMessage(
+    `"${name}" is declared in the workspace settings (nocoflo.connections); set "production": ${value} on it there.`,
+    'Open Workspace Settings',
+  );
+  if (open) await vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile');
+  return true;
+}
