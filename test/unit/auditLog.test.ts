@@ -63,7 +63,7 @@ describe('Audit log', () => {
       { datasourceId: 'ds1', schema: 'main', name: 'notes' },
       [
         { kind: 'insert', values: { body: 'new' } },
-        { kind: 'update', key: { id: 2 }, changes: { body: 'after' }, expected: { body: 'before' } },
+        { kind: 'update', key: { id: 2 }, changes: { body: 'after' }, expected: { id: 2, body: 'before', title: 'kept out' } },
         { kind: 'delete', key: { id: 3 }, expected: { id: 3, body: 'gone' } },
       ],
       [{ key: { id: 10 }, row: { id: 10, body: 'new', created: '2026-12-01' } }, { key: { id: 2 } }, { key: { id: 3 } }],
@@ -85,7 +85,7 @@ describe('Audit log', () => {
       'newest first',
     );
     assert.deepEqual([ins!.key, ins!.oldValues, ins!.newValues], [{ id: 10 }, null, { id: 10, body: 'new', created: '2026-12-01' }], 'an insert keeps the stored row the datasource returned');
-    assert.deepEqual([upd!.key, upd!.oldValues, upd!.newValues], [{ id: 2 }, { body: 'before' }, { body: 'after' }]);
+    assert.deepEqual([upd!.key, upd!.oldValues, upd!.newValues], [{ id: 2 }, { body: 'before' }, { body: 'after' }], 'old values of the changed columns only');
     assert.deepEqual([del!.key, del!.oldValues, del!.newValues], [{ id: 3 }, { id: 3, body: 'gone' }, null]);
     assert.deepEqual(store.batch('batch-7').map((e) => e.operation), ['insert', 'update', 'delete'], 'a batch in applied order');
   });
@@ -200,6 +200,9 @@ describe('Audit log', () => {
     assert.deepEqual(inverseOf(store.entry(d!)!), { ok: true, change: { kind: 'insert', values: { id: 6, body: 'y' } } });
     const unknown = inverseOf(store.entry(k!)!);
     assert.match(!unknown.ok ? unknown.reason : '', /did not report the key/);
+    const [partial] = await store.record([entry({ oldValues: { body: 'a' }, newValues: { body: 'b', n: 2 } })], noRetention);
+    const refused = inverseOf(store.entry(partial!)!);
+    assert.match(!refused.ok ? refused.reason : '', /the old value of "n" was not recorded/);
   });
 
   it('a failing store is logged and never thrown into the save', async () => {

@@ -28,6 +28,8 @@ function writtenValues(changes: RowValues, row: RowValues | undefined): RowValue
   return out;
 }
 
+const pick = (values: RowValues, columns: string[]): RowValues => Object.fromEntries(columns.filter((c) => c in values).map((c) => [c, values[c]!]));
+
 /** Pure: the entries for one applied batch. */
 export function auditEntriesFor(
   table: TableLocator,
@@ -40,7 +42,8 @@ export function auditEntriesFor(
   return changes.map((change, index) => {
     const result = results[index];
     const key = change.kind === 'insert' ? (result?.key ?? null) : change.key;
-    const oldValues = change.kind === 'insert' ? null : change.expected;
+    // An update's old values are those read for the changed columns (views send the whole row as `expected`).
+    const oldValues = change.kind === 'insert' ? null : change.kind === 'update' ? pick(change.expected, Object.keys(change.changes)) : change.expected;
     const newValues = change.kind === 'insert' ? (result?.row ?? change.values) : change.kind === 'update' ? writtenValues(change.changes, result?.row) : null;
     const boundKey = key ? boundRecord(key, limits) : undefined;
     const boundOld = oldValues ? boundRecord(oldValues, limits) : undefined;

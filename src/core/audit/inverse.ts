@@ -26,8 +26,10 @@ export function inverseOf(entry: AuditEntry): InverseResult {
       if (!entry.key || !entry.oldValues || !entry.newValues) return { ok: false, reason: `Change ${where} cannot be undone: its old values were not recorded.` };
       const old = restoreRecord(entry.oldValues);
       const written = restoreRecord(entry.newValues);
-      // Only the changed columns go back; `expected` holds what this change wrote to them.
-      const changes = Object.fromEntries(Object.keys(written).filter((c) => c in old).map((c) => [c, old[c]!]));
+      const unknown = Object.keys(written).filter((c) => !(c in old));
+      if (unknown.length > 0) return { ok: false, reason: `Change ${where} cannot be undone: the old value of ${quoted(unknown)} was not recorded.` };
+      // The changed columns go back; `expected` holds what this change wrote to them.
+      const changes = Object.fromEntries(Object.keys(written).map((c) => [c, old[c]!]));
       return { ok: true, change: { kind: 'update', key: restoreRecord(entry.key), changes, expected: written } };
     }
     case 'delete': {

@@ -1,0 +1,142 @@
+// The audit log as a user meets it, in a real VS Code: edit a cell in the grid and save, open Nocoflo: Show Audit
+// Log and find the change with its old and new values, filter, Undo it (the database file, read by Python's
+// sqlite3, has the old value again), and see an undo refused with the reason after another program changed the
+// row. The Audit Log webview runs under the strict CSP and must not trigger a single violation.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Frame, FrameLocator } from 'playwright-core';
+import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
+import { makeFixtureWorkspace } from '../../support/fixtures';
+import { Workbench } from '../../support/workbench';
+
+/** Python's sqlite3: a separate program reading and writing the same file. */
+function sqlite(file: string, sql: string, ...params: (string | number)[]): unknown[][] {
+  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nr=c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()\nc.commit()\nprint(json.dumps(r))';
+  const result = spawnSync('python3', ['-c', script, file, sql, JSON.stringify(params)], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as unknown[][];
+}
+
+describe('journey: the audit log and undo', function () {
+  let server: CodeServer;
+  let workbench: Workbench;
+  let workspace: string;
+  let db: string;
+  let oldEmail: string;
+  let audit: FrameLocator;
+
+  /** The Audit Log's document, for what only code inside it can see (securitypolicyviolation events). */
+  async function auditFrame(): Promise<Frame> {
+    for (let tries = 0; tries < 200; tries++) {
+      for (const frame of workbench.page.frames()) {
+        if (await frame.locator('.audit-filters').count().catch(() => 0)) return frame;
+      }
+      await workbench.page.waitForTimeout(100);
+    }
+    throw new Error('the Audit Log webview did not appear');
+  }
+  const entryOf = (key: string) => audit.locator('.audit-entry', { has: audit.locator('.entry-key', { hasText: key }) });
+
+  before(async function () {
+    workspace = await makeFixtureWorkspace(mkdtempSync(path.join(tmpdir(), 'nocoflo-audit-')));
+    db = path.join(workspace, 'shop.sqlite');
+    server = await startCodeServer({ workspace, extensions: [path.join(repoRoot(), 'dist/nocoflo.vsix')], settings: { 'nocoflo.userName': 'Ada Auditor' } });
+    workbench = await Workbench.open(server);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED audit ${this.currentTest.title}`);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.stop();
+  });
+
+  it('saves an edit made in the grid', async () => {
+    await workbench.openNocofloSidebar();
+    await workbench.runCommand('Nocoflo: Add Datasource…');
+    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
+    await workbench.answerQuickInput(db, 'Connection URL');
+    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await workbench.treeItem('Shop').click();
+    await workbench.treeItem('customers').click();
+    await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).waitFor();
+    const grid = workbench.webview();
+    await grid.locator('.grid-row .cell').first().waitFor({ timeout: 60_000 });
+    const headers = await grid.locator('.header-cell .header-label').allTextContents();
+    const email = headers.indexOf('email');
+    const firstRow = grid.locator('.grid-row[aria-rowindex="2"] .cell');
+    await firstRow.nth(headers.indexOf('id')).filter({ hasText: /^1$/ }).waitFor();
+    oldEmail = sqlite(db, 'select email from customers where id = 1')[0]![0] as string;
+    await firstRow.nth(email).dblclick();
+    const editor = grid.locator('.cell-editor .editor-field input');
+    await editor.waitFor();
+    await editor.fill('audited@example.org');
+    await editor.press('Enter');
+    await workbench.page.locator('.tab', { hasText: '● customers — Shop' }).waitFor();
+    await workbench.page.keyboard.press('Control+s');
+    await workbench.page.locator('.tab', { hasText: /^customers — Shop/ }).filter({ hasNotText: '●' }).waitFor();
+    assert.deepEqual(sqlite(db, 'select email from customers where id = 1'), [['audited@example.org']]);
+  });
+
+  it('shows the change in the Audit Log with who, where, and old → new values', async () => {
+    await workbench.runCommand('Nocoflo: Show Audit Log');
+    await workbench.page.locator('.tab', { hasText: 'Audit Log' }).waitFor();
+    const frame = await auditFrame();
+    await frame.evaluate(() => {
+      const w = window as unknown as { cspViolations: string[] };
+      w.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    });
+    audit = workbench.webview();
+    const entry = entryOf('id=1');
+    await entry.waitFor({ timeout: 60_000 });
+    const batch = audit.locator('.audit-batch', { has: entry });
+    assert.equal(await batch.locator('.batch-user').textContent(), 'Ada Auditor');
+    assert.equal(await batch.locator('.batch-where').textContent(), 'Shop › customers');
+    assert.equal(await batch.locator('.batch-source').textContent(), 'nocoflo.table');
+    assert.equal(await entry.locator('.entry-op').textContent(), 'update');
+    const values = entry.locator('.entry-values tr');
+    assert.equal(await values.count(), 1, 'only the changed column');
+    assert.equal(await values.locator('.value-column').textContent(), 'email');
+    assert.equal(await values.locator('.value-old').textContent(), JSON.stringify(oldEmail));
+    assert.equal(await values.locator('.value-new').textContent(), JSON.stringify('audited@example.org'));
+    assert.equal(await audit.locator('.audit-range').textContent(), '1–1 of 1');
+    await workbench.screenshot('audit-log-entry');
+  });
+
+  it('filters by table', async () => {
+    await audit.locator('.filter-table input').fill('orders');
+    await audit.locator('.audit-empty', { hasText: 'No changes match these filters.' }).waitFor();
+    await audit.locator('.filter-table input').fill('customers');
+    await entryOf('id=1').waitFor();
+  });
+
+  it('undoes the change: the file has the old value again, and the undo is itself in the log', async () => {
+    await entryOf('id=1').locator('vscode-button.undo-change').click();
+    await audit.locator('.audit-status.ok', { hasText: /^Undid change #\d+ in customers\.$/ }).waitFor();
+    assert.deepEqual(sqlite(db, 'select email from customers where id = 1'), [[oldEmail]]);
+    await audit.locator('.audit-range', { hasText: '1–2 of 2' }).waitFor();
+    const undo = audit.locator('.audit-entry', { has: audit.locator('.entry-mark', { hasText: /^undo of #/ }) });
+    assert.equal(await undo.locator('.value-old').textContent(), JSON.stringify('audited@example.org'));
+    assert.equal(await undo.locator('.value-new').textContent(), JSON.stringify(oldEmail));
+    const original = audit.locator('.audit-entry', { has: audit.locator('.entry-mark', { hasText: /^undone by #/ }) });
+    assert.equal(await original.locator('vscode-button.undo-change').getAttribute('disabled'), '', 'an undone change cannot be undone twice');
+    await workbench.screenshot('audit-log-undone');
+  });
+
+  it('refuses an undo with the reason when another program changed the row since', async () => {
+    sqlite(db, "update customers set email = 'someone-else@example.org' where id = 1");
+    const undo = audit.locator('.audit-entry', { has: audit.locator('.entry-mark', { hasText: /^undo of #/ }) });
+    await undo.locator('vscode-button.undo-change').click();
+    await audit.locator('.audit-status.error', { hasText: /^Not undone: Row id=1 of customers changed since change #\d+ \(it now holds .*someone-else@example\.org.*\)\. Nothing was undone\.$/ }).waitFor();
+    assert.deepEqual(sqlite(db, 'select email from customers where id = 1'), [['someone-else@example.org']], 'their value is kept');
+    assert.equal(await audit.locator('.audit-range').textContent(), '1–2 of 2', 'a refused undo records nothing');
+    const frame = await auditFrame();
+    assert.deepEqual(await frame.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), []);
+  });
+});
