@@ -1,4 +1,4 @@
-import type { CellValue, ColumnSchema } from '../../../api';
+import type { ColumnSchema } from '../../../api';
 import type { ViewQuery } from '../../../api/webview';
 import { valueText } from './cellFormat';
 import type { FilterDraft } from './filterModel';
@@ -17,13 +17,9 @@ export function stateFromQuery(state: GridState, query: ViewQuery | undefined, c
   for (const f of query.filters ?? []) {
     const column = byName.get(f.column);
     if (!column) continue;
-    const text = f.value === undefined ? '' : Array.isArray(f.value) ? f.value.map((v) => operandText(v, column)).join(', ') : operandText(f.value, column);
+    const text = f.value === undefined ? '' : Array.isArray(f.value) ? f.value.map((v) => valueText(v, column)).join(', ') : valueText(f.value, column);
     filters.push({ column: f.column, op: f.op, text });
   }
   const search = query.search?.text ?? '';
   return { ...state, sort, filters, search, showFilters: state.showFilters || filters.length > 0 };
-}
-
-function operandText(value: CellValue, column: ColumnSchema): string {
-  return valueText(value, column);
 }
