@@ -7,6 +7,7 @@ import { TableService } from './core/tableService';
 import { API_VERSION, createApi } from './host/api';
 import { createAudit, registerAuditCommands } from './host/audit/auditCommands';
 import { registerBuiltInPlugins, BUILT_IN_PLUGIN_IDS } from './host/builtInPlugins';
+import { registerCreatePlugin } from './host/commands/createPlugin';
 import { registerCommands } from './host/commands/registerCommands';
 import { ConnectionFormPanel } from './host/connections/connectionFormPanel';
 import { ConnectionStatusBar } from './host/connectionStatusBar';
@@ -184,6 +185,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     }),
     ...registerBuiltInPlugins(api, context.extensionPath, log),
     activatePluginExtensions(log),
+    registerCreatePlugin(context, log),
   );
   log.info(`Nocoflo ${context.extension.packageJSON.version} activated (API ${API_VERSION}, Node ${process.versions.node})`);
   return api;
