@@ -122,7 +122,7 @@ function auditStory(setup: () => Promise<{ r: Rig; table: TableLocator; read(): 
     const entry = r.audit.query({ datasourceId: table.datasourceId }, 0, 1).entries[0]!;
     const refused = await undoAudit(undoDeps(r), { entryId: entry.id });
     assert.equal(refused.ok, false);
-    assert.match(!refused.ok ? refused.reason : '', /Row id=3 of notes changed since change #\d+ \(it now holds .*theirs.*\)\. Nothing was undone\./);
+    assert.match(!refused.ok ? refused.reason : '', /^Row id=3 of notes changed since change #\d+ \(it now holds body="theirs"\)\. Nothing was undone\.$/);
     assert.deepEqual((await read()).find((row) => row.id === 3), { id: 3, body: 'theirs' });
     assert.equal(r.audit.entry(entry.id)!.undoneBy, undefined, 'still undoable once resolved');
     assert.equal(r.audit.count(), 1, 'a refused undo records nothing');

@@ -200,6 +200,8 @@ describe('Audit log', () => {
     assert.deepEqual(inverseOf(store.entry(d!)!), { ok: true, change: { kind: 'insert', values: { id: 6, body: 'y' } } });
     const unknown = inverseOf(store.entry(k!)!);
     assert.match(!unknown.ok ? unknown.reason : '', /did not report the key/);
+    const [moved] = await store.record([entry({ key: { id: 7, part: 'a' }, oldValues: { part: 'a', body: 'x' }, newValues: { part: 'b', body: 'y' } })], noRetention);
+    assert.deepEqual(inverseOf(store.entry(moved!)!), { ok: true, change: { kind: 'update', key: { id: 7, part: 'b' }, changes: { part: 'a', body: 'x' }, expected: { part: 'b', body: 'y' } } }, 'a changed key column is found under its new value');
     const [partial] = await store.record([entry({ oldValues: { body: 'a' }, newValues: { body: 'b', n: 2 } })], noRetention);
     const refused = inverseOf(store.entry(partial!)!);
     assert.match(!refused.ok ? refused.reason : '', /the old value of "n" was not recorded/);

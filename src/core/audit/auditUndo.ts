@@ -3,7 +3,7 @@
 // (with `undo_of`, which also marks the undone entries).
 import type { TableLocator } from '../../../api';
 import { auditKeyText, type AuditEntry, type UndoOutcome, type UndoTarget } from '../../../shared/auditProtocol';
-import { encodeRecord } from '../../../shared/values';
+import { boundRecord, DEFAULT_AUDIT_LIMITS } from './auditValues';
 import type { PendingChange, TableService } from '../tableService';
 import type { AuditStore } from './auditStore';
 import { inverseOf } from './inverse';
@@ -57,10 +57,15 @@ export async function undoAudit(deps: UndoDeps, target: UndoTarget): Promise<Und
     return { ok: true, undone: ids, message: `Undid ${what} in ${first.table}.`, datasourceId: first.datasourceId };
   }
   const failed = entries[result.failure.index];
+  const failedChange = changes[result.failure.index];
   const row = failed ? auditKeyText(failed.key) : 'a row';
   const kept = result.rolledBack ? 'Nothing was undone.' : `The first ${result.failure.index} of ${ids.length} were undone.`;
   if (result.failure.code === 'conflict') {
-    const now = result.failure.current === null ? 'it was deleted' : result.failure.current ? `it now holds ${JSON.stringify(encodeRecord(result.failure.current))}` : 'its values differ';
+    // The columns the undo checked, each shortened: enough to see what someone else wrote.
+    const checked = failedChange && failedChange.kind !== 'insert' ? Object.keys(failedChange.expected) : [];
+    const current = result.failure.current;
+    const shown = current ? Object.fromEntries(Object.entries(current).filter(([c]) => checked.length === 0 || checked.includes(c))) : undefined;
+    const now = current === null ? 'it was deleted' : shown ? `it now holds ${auditKeyText(boundRecord(shown, DEFAULT_AUDIT_LIMITS).record)}` : 'its values differ';
     return { ok: false, reason: `Row ${row} of ${first.table} changed since change #${failed?.id} (${now}). ${kept}` };
   }
   return { ok: false, reason: `Undo of change #${failed?.id} (${row}) failed: ${result.failure.message} ${kept}` };

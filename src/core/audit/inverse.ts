@@ -30,7 +30,10 @@ export function inverseOf(entry: AuditEntry): InverseResult {
       if (unknown.length > 0) return { ok: false, reason: `Change ${where} cannot be undone: the old value of ${quoted(unknown)} was not recorded.` };
       // The changed columns go back; `expected` holds what this change wrote to them.
       const changes = Object.fromEntries(Object.keys(written).map((c) => [c, old[c]!]));
-      return { ok: true, change: { kind: 'update', key: restoreRecord(entry.key), changes, expected: written } };
+      // A change to a key column moved the row: it is found under the key it was given.
+      const key = restoreRecord(entry.key);
+      for (const column of Object.keys(key)) if (column in written) key[column] = written[column]!;
+      return { ok: true, change: { kind: 'update', key, changes, expected: written } };
     }
     case 'delete': {
       if (!entry.oldValues) return { ok: false, reason: `Change ${where} cannot be undone: the deleted row was not recorded.` };
