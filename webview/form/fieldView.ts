@@ -84,12 +84,19 @@ export class FieldView {
     this.editor = this.buildEditor(display);
     this.editorHost.replaceChildren(this.editor);
     this.buildActions(display);
-    this.setStatus(display);
+    this.setStatus({ dirty: display.dirty, error: display.error, value: display.value, draft: display.draft });
   }
 
-  /** Updates the marks without touching the editor, so typing is never interrupted. */
-  setStatus(status: Pick<FieldDisplay, 'dirty' | 'error'> & { value?: CellValue | undefined; draft?: string }): void {
-    if (this.display) Object.assign(this.display, status);
+  /** Updates the marks (and what the field holds) without touching the editor, so typing is never interrupted. */
+  setStatus(status: { dirty: boolean; error: string | undefined; value: CellValue | undefined; draft: string | undefined }): void {
+    if (this.display) {
+      this.display.dirty = status.dirty;
+      this.display.value = status.value;
+      if (status.error === undefined) delete this.display.error;
+      else this.display.error = status.error;
+      if (status.draft === undefined) delete this.display.draft;
+      else this.display.draft = status.draft;
+    }
     this.element.classList.toggle('dirty', status.dirty);
     this.element.classList.toggle('invalid', status.error !== undefined);
     this.message.textContent = status.error ?? '';

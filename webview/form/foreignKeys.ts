@@ -17,6 +17,7 @@ const TABLE_VIEW_ID = 'nocoflo.table';
 const TEXT_KINDS: ReadonlySet<ColumnKind> = new Set(['text', 'enum', 'set', 'other', 'uuid']);
 const PICKER_ROWS = 25;
 const MAX_REFERENCING_TABLES = 200;
+const SCHEMA_READS_AT_ONCE = 4;
 
 export interface ForeignKeyHost {
   choose(column: string, value: CellValue): void;
@@ -88,7 +89,7 @@ export class ForeignKeys {
     const label = el('span', 'reference-display');
     const key = referencedKey(fk, values);
     line.replaceChildren(codicon('arrow-right'), label);
-    if (!key) label.textContent = `${target.name}: no record (NULL)`;
+    if (!key) label.textContent = fk.columns.some((c) => values[c] === undefined) ? `${target.name}: not set yet` : `${target.name}: no record (NULL)`;
     else {
       label.textContent = `${target.name} · …`;
       const display = this.displayOf(target, key);
@@ -176,16 +177,19 @@ export class ForeignKeys {
     if (!this.referencing) {
       this.referencing = this.client.listTables().then(async (tables) => {
         const found: { table: TableRef; fk: ForeignKey }[] = [];
-        await Promise.all(
-          tables.slice(0, MAX_REFERENCING_TABLES).map(async (table) => {
+        // A few schema reads at a time: a database with hundreds of tables must not flood the host.
+        const queue = tables.slice(0, MAX_REFERENCING_TABLES);
+        const worker = async () => {
+          for (let table = queue.shift(); table; table = queue.shift()) {
             try {
               const schema = await this.schemaOf(table);
               for (const fk of schema?.foreignKeys ?? []) if (sameTable(fk.references, this.schema.table)) found.push({ table: schema?.table ?? table, fk });
             } catch (error) {
               this.host.log(`reverse references: could not read the schema of ${table.name}: ${error instanceof Error ? error.message : String(error)}`);
             }
-          }),
-        );
+          }
+        };
+        await Promise.all(Array.from({ length: SCHEMA_READS_AT_ONCE }, worker));
         return found.sort((a, b) => a.table.name.localeCompare(b.table.name));
       });
       this.referencing.catch(() => (this.referencing = undefined));

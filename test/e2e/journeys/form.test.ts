@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { Frame, FrameLocator } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
+import { confirmDeletion, setConnectionRole } from '../../support/roles';
 import { Workbench } from '../../support/workbench';
 
 /** Python's sqlite3: a separate program reading and writing the same file. */
@@ -228,6 +229,10 @@ describe('journey: a record at a time in the form view', function () {
 
   it('inserts a record (required fields checked first) and deletes one after confirming', async () => {
     const [[count]] = sqlite(db, 'select count(*) from customers') as number[][];
+    // Deleting rows is the admin's (new connections are editors); the form starts again with the new role.
+    await setConnectionRole(workbench, 'Shop', 'admin');
+    await workbench.treeItem('Shop').locator('.label-description', { hasText: /^admin/ }).waitFor();
+    await position().waitFor({ timeout: 60_000 });
     await view.locator('vscode-button', { hasText: 'New' }).click();
     await position().filter({ hasText: 'new record' }).waitFor();
     await input('email').fill('new.person@example.org');
@@ -245,10 +250,12 @@ describe('journey: a record at a time in the form view', function () {
     }
     // Found in the table's order by its new key: the last of 501.
     await position().filter({ hasText: 'row 501 of 501' }).waitFor();
-    await view.locator('vscode-button', { hasText: 'Delete' }).click();
+    // vscode-button is not a native button: wait until the form enabled it again after the save.
+    await view.locator('vscode-button:not([disabled])', { hasText: 'Delete' }).click();
     await view.locator('.dialog', { hasText: 'Delete this record?' }).locator('vscode-button', { hasText: 'Delete record' }).click();
     await view.locator('.record-note.deleted').waitFor();
     await save();
+    await confirmDeletion(workbench, 'Delete 1 row from "customers" on "Shop"?');
     await tab(/^customers — Shop/).filter({ hasNotText: '●' }).waitFor();
     assert.deepEqual(sqlite(db, "select count(*) from customers where email = 'new.person@example.org'"), [[0]]);
     // The form stays in the table's rows: the last one, now that the new one is gone.
