@@ -15,6 +15,8 @@ import { DatasourceManager, type DatasourceCatalog, type DatasourceRecord } from
 import { silentLogger } from '../../src/core/log';
 import { MetadataStore } from '../../src/core/metadata/metadataStore';
 import { PluginRegistry } from '../../src/core/registry';
+import { RoleService } from '../../src/core/roles/roleService';
+import { RoleStore } from '../../src/core/roles/roleStore';
 import { TableService } from '../../src/core/tableService';
 import { startPostgres, type PostgresServer } from '../support/servers/postgresServer';
 import { makeDatabase, python, sqlitePlugin, tempDir } from '../support/sqliteFixtures';
@@ -24,6 +26,7 @@ interface Rig {
   audit: AuditStore;
   manager: DatasourceManager;
   metadata: MetadataStore;
+  roles: RoleStore;
   records: DatasourceRecord[];
   errors: string[];
 }
@@ -57,8 +60,11 @@ async function rig(dir: string, plugin: DatasourcePlugin): Promise<Rig> {
   const audit = new AuditStore(metadata);
   const errors: string[] = [];
   const recorder = new AuditRecorder({ store: audit, user: () => 'ada', retention: () => ({ days: 90, maxEntries: 10_000 }), log: { info() {}, warn() {}, error: (m) => errors.push(m) } });
-  const tables = new TableService(manager, { applied: recorder.applied });
-  return { tables, audit, manager, metadata, records, errors };
+  // The host's composition: roles authorize, the audit records.
+  const roles = new RoleStore(metadata);
+  const service = new RoleService({ store: roles, datasource: (id) => manager.get(id), datasources: () => manager.list() });
+  const tables = new TableService(manager, { authorize: service.authorize, applied: recorder.applied });
+  return { tables, audit, manager, metadata, roles, records, errors };
 }
 
 const undoDeps = (r: Rig) => ({ store: r.audit, tables: r.tables, datasourceName: (id: string) => r.manager.get(id)?.name });
@@ -128,6 +134,18 @@ function auditStory(setup: () => Promise<{ r: Rig; table: TableLocator; read(): 
     assert.equal(r.audit.count(), 1, 'a refused undo records nothing');
   });
 
+  it('refuses an undo the role does not allow, like any edit', async () => {
+    const { r, table, read } = await setup();
+    await r.tables.apply(table, [{ kind: 'update', key: { id: 1 }, changes: { body: 'x' }, expected: { body: 'first' } }], { source: 'nocoflo.table' });
+    const entry = r.audit.query({}, 0, 1).entries[0]!;
+    await r.roles.setRole({ datasourceId: table.datasourceId }, 'viewer');
+    const refused = await undoAudit(undoDeps(r), { entryId: entry.id });
+    assert.equal(refused.ok, false);
+    assert.match(!refused.ok ? refused.reason : '', /failed: .*viewer.* Nothing was undone\.$/);
+    assert.equal((await read()).find((row) => row.id === 1)?.body, 'x');
+    assert.equal(r.audit.entry(entry.id)!.undoneBy, undefined);
+  });
+
   it('refuses an undo once the datasource is gone', async () => {
     const { r, table } = await setup();
     await r.tables.apply(table, [{ kind: 'update', key: { id: 1 }, changes: { body: 'x' }, expected: { body: 'first' } }], { source: 'api' });
@@ -152,6 +170,8 @@ describe('Audit log and undo on SQLite (real file)', () => {
     const file = await makeDatabase(path.join(dir, 'notes.db'), "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes VALUES (1, 'first'), (2, 'second'), (3, 'third');");
     const r = (current = await rig(dir, sqlitePlugin()));
     const id = await r.manager.add({ type: 'nocoflo.sqlite', name: 'Notes', config: { path: file }, secrets: {} });
+    // Deleting rows (the batch, and undoing an insert) takes an admin.
+    await r.roles.setRole({ datasourceId: id }, 'admin');
     return {
       r,
       table: { datasourceId: id, name: 'notes' },
@@ -193,6 +213,7 @@ describe('Audit log and undo on PostgreSQL (real server)', function () {
       config: { host: server.host, port: server.port, database: server.database, user: server.user },
       secrets: { password: server.password },
     });
+    await r.roles.setRole({ datasourceId: id }, 'admin');
     return {
       r,
       table: { datasourceId: id, schema: 'public', name: 'notes' },
