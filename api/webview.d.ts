@@ -83,6 +83,12 @@ export interface ViewInit {
    * them, and Nocoflo refuses such changes with code 'permission' whatever a view sends. (1.2, roles)
    */
   unavailable?: { insert?: string; update?: string; delete?: string };
+  /**
+   * Destructive actions to confirm, as the user configured them (nocoflo.confirm.*): ask before a paste overwrites
+   * more than `pasteOverCells` existing cells. Absent when the user turned confirmations off. Saves that delete rows
+   * are confirmed by Nocoflo itself for every view. (1.2, roles)
+   */
+  confirm?: { pasteOverCells: number };
   /** The configuration stored with the user's view preference (`api.setViewPreference`). */
   viewConfig?: unknown;
   theme: ViewThemeKind;

@@ -116,6 +116,8 @@ export interface WireViewInit {
    * to show; `capabilities` already says false for them. Absent when nothing is left out. (1.2, roles)
    */
   unavailable?: { insert?: string; update?: string; delete?: string };
+  /** Destructive actions the view should confirm (nocoflo.confirm.*); absent when the user turned them off. */
+  confirm?: { pasteOverCells: number };
   /** The view configuration stored with the user's view preference, if any. */
   viewConfig?: unknown;
   theme: ThemeKind;

@@ -24,7 +24,7 @@ import { storeViewPreference } from './host/viewPreferences';
 import { DatasourceTreeProvider } from './host/tree/datasourceTree';
 import { RoleService } from './core/roles/roleService';
 import { RoleStore } from './core/roles/roleStore';
-import { confirmDeletes } from './host/roles/confirmDestructive';
+import { confirmDeletes, viewConfirmations } from './host/roles/confirmDestructive';
 import { registerRoleCommands } from './host/roles/roleCommands';
 import { PluginAdmin } from './core/pluginAdmin';
 import { PluginsPanel } from './host/plugins/pluginsPanel';
@@ -85,6 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     },
     access: (table) => roles.viewAccess(table),
     confirmApply: (table, changes) => confirmDeletes({ table: table.name, datasource: datasources.get(table.datasourceId)?.name ?? table.datasourceId }, changes),
+    confirmations: viewConfirmations,
   });
   context.subscriptions.push(panels);
   context.subscriptions.push(

@@ -18,6 +18,7 @@ import {
 } from '../../src/core/roles/roleModel';
 import { RoleService } from '../../src/core/roles/roleService';
 import { RoleStore } from '../../src/core/roles/roleStore';
+import { overwrittenCells, pasteNeedsConfirmation } from '../../webview/table/model/pasteGuard';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 
@@ -158,5 +159,17 @@ describe('RoleService over the real metadata store', () => {
     assert.deepEqual(roles.canManagePlugins(), { ok: true });
     assert.equal(roles.needsConfirmation({ datasourceId: 'workspace:Team' }, 'viewer'), false, 'lowering');
     assert.equal(roles.needsConfirmation({ datasourceId: 'workspace:Team' }, undefined), false, 'back to the default (viewer) lowers');
+  });
+});
+
+describe('grid paste confirmation', () => {
+  it('counts only cells of existing rows and asks above the threshold, never with confirmations off', () => {
+    const cells = Array.from({ length: 30 }, (_, i) => ({ row: i % 10 }));
+    const existing = (row: number) => row < 7; // rows 7–9 were inserted in this tab
+    assert.equal(overwrittenCells(cells, existing), 21);
+    assert.equal(pasteNeedsConfirmation(21, { pasteOverCells: 20 }), true);
+    assert.equal(pasteNeedsConfirmation(20, { pasteOverCells: 20 }), false, 'exactly the threshold does not ask');
+    assert.equal(pasteNeedsConfirmation(500, undefined), false);
+    assert.equal(overwrittenCells(cells, () => false), 0, 'pasting into new rows destroys nothing');
   });
 });

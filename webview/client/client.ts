@@ -75,6 +75,7 @@ export function createViewClient(wire: WireViewInit, host: ClientHost): NocofloV
     theme: wire.theme,
     ...(wire.readOnlyReason !== undefined ? { readOnlyReason: wire.readOnlyReason } : {}),
     ...(wire.unavailable ? { unavailable: { ...wire.unavailable } } : {}),
+    ...(wire.confirm ? { confirm: { ...wire.confirm } } : {}),
     ...(wire.viewConfig !== undefined ? { viewConfig: wire.viewConfig } : {}),
     ...(wire.pending ? { pending: wire.pending.map(decodeChange) } : {}),
     ...(wire.query ? { query: decodeQuery(wire.query) } : {}),

@@ -13,6 +13,7 @@ import { closeMenu, type MenuEntry, showMenu } from './menus';
 import { fullText, hex } from './model/cellFormat';
 import { describeChange } from './model/changeDescription';
 import { copyText, planPaste } from './model/clipboardModel';
+import { overwrittenCells, pasteNeedsConfirmation } from './model/pasteGuard';
 import { DisplayRows } from './model/displayRows';
 import { buildFilters, type FilterDraft, searchColumns } from './model/filterModel';
 import { defaultWidth, type GridState, MAX_WIDTH, MIN_WIDTH, restoreState } from './model/gridState';
@@ -646,6 +647,25 @@ export class TableApp {
       return;
     }
     const { cells, clipped } = planPaste(text, rangeOf(this.grid.selection), this.grid.bounds());
+    const overwritten = overwrittenCells(cells, (row) => {
+      const shown = this.display.get(row);
+      return shown !== undefined && shown.kind !== 'inserted';
+    });
+    if (pasteNeedsConfirmation(overwritten, this.client.init.confirm)) {
+      showDialog(
+        `Overwrite ${overwritten} cells?`,
+        `This paste replaces ${overwritten} values in existing rows (more than ${this.client.init.confirm!.pasteOverCells}). They stay pending until you save; Discard brings them back.`,
+        [
+          { label: 'Paste', primary: true, run: () => this.applyPaste(cells, clipped) },
+          { label: 'Cancel' },
+        ],
+      );
+      return;
+    }
+    this.applyPaste(cells, clipped);
+  }
+
+  private applyPaste(cells: ReturnType<typeof planPaste>['cells'], clipped: number): void {
     const problems: string[] = [];
     let pasted = 0;
     for (const cell of cells) {

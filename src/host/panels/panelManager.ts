@@ -39,6 +39,8 @@ export interface PanelManagerOptions {
   access?: PanelServices['access'];
   /** Asks before a save that destroys data (see PanelServices.confirmApply). */
   confirmApply?: PanelServices['confirmApply'];
+  /** What views confirm themselves (see PanelServices.confirmations). */
+  confirmations?: PanelServices['confirmations'];
 }
 
 /** All view tabs share one webview type, so one serializer restores tabs of every view plugin. */
@@ -69,6 +71,7 @@ export class PanelManager implements vscode.Disposable {
       ...(options.viewConfig ? { viewConfig: options.viewConfig } : {}),
       ...(options.access ? { access: options.access } : {}),
       ...(options.confirmApply ? { confirmApply: options.confirmApply } : {}),
+      ...(options.confirmations ? { confirmations: options.confirmations } : {}),
       openView: async (from, target) => {
         if (!this.opener) throw new Error('Nocoflo is still starting; try again.');
         const table = target.table ? relatedLocator(from, target.table) : from;

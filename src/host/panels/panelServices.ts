@@ -20,6 +20,8 @@ export interface PanelServices {
   viewConfig?(table: TableLocator, viewId: string): unknown;
   /** What the user's role allows on a table: a read-only reason (viewers), actions left out with their reasons. */
   access?(table: TableLocator): { readOnlyReason?: string; unavailable?: Partial<Record<'insert' | 'update' | 'delete', string>> };
+  /** What views confirm themselves (a grid paste over many cells); undefined when confirmations are off. */
+  confirmations?(): { pasteOverCells: number } | undefined;
   /** Asks before a save that destroys data (deleted rows); false when the user declined. */
   confirmApply?(table: TableLocator, changes: readonly WirePendingChange[]): Promise<boolean>;
   /** Opens a view of `target.table` (default: `from`, same datasource always), focused on `target.key`. */

@@ -275,6 +275,7 @@ export class TablePanel {
       const unavailable = readOnlyReason === undefined ? access.unavailable : undefined;
       const capabilities = { ...datasourceCapabilities };
       for (const kind of ['insert', 'update', 'delete'] as const) if (unavailable?.[kind] !== undefined) capabilities[kind] = false;
+      const confirm = this.services.confirmations?.();
       // The view's own latest configuration (a reload after hiding the tab) wins over the stored preference's.
       const viewConfig = this.currentViewConfig ?? this.services.viewConfig?.(table, viewId);
       const query = this.query.current;
@@ -291,6 +292,7 @@ export class TablePanel {
           theme: themeKind(vscode.window.activeColorTheme.kind),
           ...(readOnlyReason !== undefined ? { readOnlyReason } : {}),
           ...(unavailable !== undefined ? { unavailable } : {}),
+          ...(confirm !== undefined ? { confirm } : {}),
           ...(viewConfig !== undefined ? { viewConfig } : {}),
           ...(this.pending.length > 0 ? { pending: this.pending } : {}),
           ...(Object.keys(query).length > 0 ? { query } : {}),

@@ -23,3 +23,10 @@ export async function confirmDeletes(what: { table: string; datasource: string }
   );
   return answer === 'Delete and Save';
 }
+
+/** What views confirm themselves, from the settings: a grid paste over more than this many existing cells. */
+export function viewConfirmations(): { pasteOverCells: number } | undefined {
+  if (!confirmsDestructive()) return undefined;
+  const threshold = vscode.workspace.getConfiguration('nocoflo').get<number>('confirm.pasteCellThreshold', 20);
+  return { pasteOverCells: Number.isFinite(threshold) && threshold >= 1 ? Math.floor(threshold) : 20 };
+}
