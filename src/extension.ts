@@ -12,6 +12,7 @@ import { registerCommands } from './host/commands/registerCommands';
 import { ConnectionFormPanel } from './host/connections/connectionFormPanel';
 import { ConnectionStatusBar } from './host/connectionStatusBar';
 import { currentUser } from './host/currentUser';
+import { DevPluginLoader } from './host/devPlugins';
 import { openHostMetadata } from './host/metadataAdapter';
 import { activatePluginExtensions } from './host/pluginExtensions';
 import { createOutputLogger } from './host/outputLog';
@@ -188,6 +189,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     activatePluginExtensions(log),
     registerCreatePlugin(context, log),
   );
+  // Plugins under development: registered from their folders and again after every rebuild (dev setting).
+  const devPlugins = new DevPluginLoader(api, log, ({ views, datasources: types }) => {
+    panels.restartViews(views);
+    for (const record of datasources.list().filter((r) => types.includes(r.type))) {
+      void datasources.close(record.id);
+      tables.forget(record.id);
+    }
+    tree.refresh();
+  });
+  const devFolders = () => vscode.workspace.getConfiguration('nocoflo').get<string[]>('dev.pluginFolders', []);
+  context.subscriptions.push(
+    devPlugins,
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('nocoflo.dev.pluginFolders')) void devPlugins.configure(devFolders());
+    }),
+    vscode.commands.registerCommand('nocoflo.reloadDevPlugins', async () => {
+      const count = await devPlugins.reloadAll();
+      void vscode.window.showInformationMessage(count === 0 ? 'No dev plugin folders are configured (nocoflo.dev.pluginFolders).' : `Reloaded ${count} dev plugin folder${count === 1 ? '' : 's'}.`);
+    }),
+  );
+  if (devFolders().length > 0) setTimeout(() => void devPlugins.configure(devFolders()), 0);
   log.info(`Nocoflo ${context.extension.packageJSON.version} activated (API ${API_VERSION}, Node ${process.versions.node})`);
   return api;
 }

@@ -101,17 +101,22 @@ if (process.argv.includes('--tests')) {
 `;
 
 function extensionTs(o: ScaffoldOptions, registration: string, importLine: string): string {
+  const major = o.apiVersion.split('.')[0];
   return `// Registers the plugin with Nocoflo through its public API (the same door Nocoflo's own plugins use).
-import type { NocofloApi } from '@nocoflo/api';
+import type { Disposable, NocofloApi } from '@nocoflo/api';
 import * as vscode from 'vscode';
 ${importLine}
+
+/** Everything the plugin registers. Nocoflo's dev mode (nocoflo.dev.pluginFolders) calls it again after a rebuild. */
+export function register(api: NocofloApi, extensionPath = __dirname + '/..'): Disposable[] {
+  if (!api.apiVersion.startsWith('${major}.')) throw new Error(\`${title(o.name)} needs Nocoflo API ${major}.x, found \${api.apiVersion}.\`);
+  return [api.${registration.replace('context.extensionPath', 'extensionPath')}];
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const nocoflo = vscode.extensions.getExtension<NocofloApi>('nocoflo.nocoflo');
   if (!nocoflo) throw new Error('${title(o.name)} needs the Nocoflo extension.');
-  const api = await nocoflo.activate();
-  if (!api.apiVersion.startsWith('${o.apiVersion.split('.')[0]}.')) throw new Error(\`${title(o.name)} needs Nocoflo API ${o.apiVersion.split('.')[0]}.x, found \${api.apiVersion}.\`);
-  context.subscriptions.push(api.${registration});
+  context.subscriptions.push(...register(await nocoflo.activate(), context.extensionPath));
 }
 
 export function deactivate(): void {

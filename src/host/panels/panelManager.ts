@@ -159,6 +159,13 @@ export class PanelManager implements vscode.Disposable {
     }
   }
 
+  /** Starts the tabs of these views again (their plugin was registered anew: a dev plugin was rebuilt). */
+  restartViews(viewIds: readonly string[]): void {
+    for (const panel of this.panels.values()) {
+      if (viewIds.includes(panel.identity.viewId)) panel.restart();
+    }
+  }
+
   refresh(datasourceId?: string): void {
     for (const panel of this.panels.values()) {
       if (datasourceId === undefined || panel.identity.table.datasourceId === datasourceId) panel.notify({ type: 'refresh', reason: 'external' });
