@@ -165,6 +165,14 @@ describe('chart view: aggregate rows → chart data', () => {
     assert.equal(data.nullX, 1);
   });
 
+  it('names booleans true and false, however the database stores them', () => {
+    const flags: ColumnSchema[] = [...columns, col('vip', 'boolean')];
+    const config: ChartConfig = { version: 1, mark: 'bar', x: 'vip', aggregate: 'count' };
+    const result: AggregateResult = { columns: ['vip', 'value'], rows: [[null, 1], [0, 2], [1, 3], [true, 4], [false, 5]] };
+    assert.deepEqual(chartData(config, result, flags).values.map((d) => d.x), ['NULL', 'false', 'true', 'true', 'false']);
+    assert.deepEqual(chartData({ ...bar(), color: 'vip' }, { columns: ['kind', 'vip', 'value'], rows: [['a', 1n, 1]] }, flags).values[0].color, 'true');
+  });
+
   it('spells time-unit groups the same for every database', () => {
     assert.equal(timeLabel('2024-05', 'month'), '2024-05', 'SQLite / MySQL');
     assert.equal(timeLabel('2024-05-01 00:00:00', 'month'), '2024-05', 'PostgreSQL date_trunc');

@@ -88,6 +88,9 @@ export class ChartApp {
     window.addEventListener('beforeunload', () => this.persist.flush());
     if (this.config) {
       this.builder.set(this.config);
+      // The host forgets view configs on a window reload; tell it the restored one, so "Set as Default View"
+      // stores this chart even before the next change.
+      client.setViewConfig?.(this.config);
       void this.draw();
     } else void this.autoChart();
   }

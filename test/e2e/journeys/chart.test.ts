@@ -239,4 +239,32 @@ describe('journey: a chart of a table', function () {
     assert.equal(await bars().count(), values);
     await workbench.screenshot('chart-rest-sample');
   });
+
+  it('keeps its chart across a window reload, and "Set as Default View" opens the table with that chart', async () => {
+    const values = new Set([...rest.items.values()].map((item) => item.qty)).size;
+    // "Developer: Reload Window" shuts the window down properly, which is when VS Code stores the webviews' latest
+    // state (a bare page reload can lose the last seconds of it).
+    const reloaded = workbench.page.waitForEvent('load', { timeout: 60_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await reloaded;
+    await workbench.page.locator('.activitybar').waitFor({ timeout: 60_000 });
+    await workbench.page.locator('.tab', { hasText: 'items — Test API' }).click({ timeout: 60_000 });
+    view = workbench.webview();
+    await view.locator('.status-text', { hasText: /^Count of rows by qty/ }).waitFor({ timeout: 60_000 });
+    await view.locator(`.chart-host[data-state="ready"][data-datum-count="${values}"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await view.locator('[data-control="x"]').evaluate((s) => (s as HTMLElement & { value: string }).value), 'qty');
+
+    await workbench.runCommand('Nocoflo: Set as Default View for This Table');
+    await workbench.notification('items now opens in the Chart view with its current configuration').waitFor();
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.page.locator('.tab', { hasText: 'items — Test API' }).waitFor({ state: 'detached' });
+    // The reload collapsed the tree.
+    if (!(await workbench.treeItem(/^items$/).isVisible())) await workbench.treeItem('Test API').click();
+    await workbench.treeItem(/^items$/).click();
+    await workbench.page.locator('.tab', { hasText: 'items — Test API' }).waitFor();
+    view = workbench.webview();
+    // Not the automatic chart (by active): the stored one.
+    await view.locator('.status-text', { hasText: /^Count of rows by qty/ }).waitFor({ timeout: 60_000 });
+    await view.locator(`.chart-host[data-state="ready"][data-datum-count="${values}"]`).waitFor({ timeout: 60_000 });
+  });
 });

@@ -39,6 +39,13 @@ export function label(value: CellValue): string {
   return String(value);
 }
 
+/** Booleans read back as true/false whether the database stores them as such or as 0/1 (SQLite, MySQL). */
+export function booleanLabel(value: CellValue): string {
+  if (value === 0 || value === 0n || value === false || value === '0') return 'false';
+  if (value === 1 || value === 1n || value === true || value === '1') return 'true';
+  return label(value);
+}
+
 /**
  * Time-unit groups in one spelling whichever database truncated them: SQLite and MySQL format text
  * ("2024-05", "2024-05-01 13:00"), PostgreSQL's date_trunc returns timestamps ("2024-05-01 00:00:00+00").
@@ -61,6 +68,7 @@ export function timeLabel(value: CellValue, unit: TimeUnit): string {
 
 export function chartData(config: ChartConfig, result: AggregateResult, columns: readonly ColumnSchema[], binStep?: number): ChartData {
   const xColumn = columns.find((c) => c.name === config.x);
+  const colorColumn = columns.find((c) => c.name === config.color);
   const type = xType(config, xColumn);
   const color = usesColor(config);
   const step = config.binStep ?? binStep;
@@ -79,10 +87,11 @@ export function chartData(config: ChartConfig, result: AggregateResult, columns:
       x = n;
     } else if (config.timeUnit) x = timeLabel(rawX, config.timeUnit);
     else if (type === 'ordinal' && xColumn && isNumeric(xColumn)) x = toNumber(rawX) ?? NULL_LABEL;
+    else if (xColumn?.kind === 'boolean') x = booleanLabel(rawX);
     else x = label(rawX);
     const datum: ChartDatum = { x, value };
     if (config.bin && typeof x === 'number' && step !== undefined) datum.x2 = Number((x + step).toPrecision(12));
-    if (color) datum.color = label(row[1] ?? null);
+    if (color) datum.color = colorColumn?.kind === 'boolean' ? booleanLabel(row[1] ?? null) : label(row[1] ?? null);
     values.push(datum);
   }
   return { values, nullX };

@@ -74,7 +74,8 @@ export function chartSpec(config: ChartConfig, data: ChartData, columns: readonl
       break;
     default:
       mark = { type: config.mark, tooltip: true, ...(config.mark === 'point' ? { filled: true } : {}), ...(config.mark === 'line' ? { point: data.values.length <= 60 } : {}) };
-      encoding = { x, y: valueField };
+      // Counts are whole: no ticks at 0.2 rows.
+      encoding = { x, y: config.aggregate === 'count' ? { ...valueField, axis: { tickMinStep: 1 } } : valueField };
       if (drawsBins) encoding.x2 = { field: 'x2' };
       if (color) encoding.color = { field: 'color', type: 'nominal', title: config.color, sort: null };
   }
