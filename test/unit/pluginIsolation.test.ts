@@ -1,0 +1,119 @@
+// A plugin that throws in any of its hooks breaks only itself: the call fails with an error naming the plugin, the
+// plugin is marked failed, and another datasource and view registered beside it keep working. Every hook of the
+// contract is tried, so a new hook without isolation fails here.
+import * as assert from 'node:assert/strict';
+import type { DatasourcePlugin, DatasourceSession } from '../../api';
+import { DatasourceManager, type DatasourceCatalog, type DatasourceRecord } from '../../src/core/datasourceManager';
+import { silentLogger } from '../../src/core/log';
+import { PluginRegistry } from '../../src/core/registry';
+import { TableService } from '../../src/core/tableService';
+import { datasourcePlugin, fakeSession, tableSchema, viewPlugin } from '../support/fakePlugins';
+
+class MemoryCatalog implements DatasourceCatalog {
+  records: DatasourceRecord[] = [];
+  listDatasources = () => [...this.records];
+  getDatasource = (id: string) => this.records.find((r) => r.id === id);
+  addDatasource = async (record: Omit<DatasourceRecord, 'id'>) => {
+    const full = { ...record, id: `ds${this.records.length + 1}` };
+    this.records.push(full);
+    return full;
+  };
+  renameDatasource = async () => undefined;
+  updateDatasource = async () => undefined;
+  removeDatasource = async () => undefined;
+}
+
+const bug = () => {
+  throw new TypeError('a bug in the plugin');
+};
+const table = (datasourceId: string) => ({ datasourceId, name: 't' });
+const update = { kind: 'update' as const, key: { id: 1 }, changes: { name: 'x' }, expected: { name: 'y' } };
+
+type SessionHook = 'listTables' | 'getSchema' | 'readRows' | 'countRows' | 'aggregate' | 'insertRow' | 'updateRow' | 'deleteRow' | 'transaction' | 'previewChanges';
+const SESSION_HOOKS: { hook: SessionHook; call: (tables: TableService, manager: DatasourceManager, id: string) => Promise<unknown> }[] = [
+  { hook: 'listTables', call: (t, _m, id) => t.listTables(id) },
+  { hook: 'getSchema', call: (t, _m, id) => t.schema(table(id)) },
+  { hook: 'readRows', call: (t, _m, id) => t.readRows(table(id), { limit: 10 }) },
+  { hook: 'countRows', call: (t, _m, id) => t.countRows(table(id)) },
+  { hook: 'aggregate', call: (t, _m, id) => t.aggregate(table(id), { groupBy: [], measures: [{ op: 'count', as: 'n' }] }) },
+  { hook: 'previewChanges', call: (t, _m, id) => t.preview(table(id), [update]) },
+  { hook: 'updateRow', call: (t, _m, id) => applyOrThrow(t, id, [update]) },
+  { hook: 'insertRow', call: (t, _m, id) => applyOrThrow(t, id, [{ kind: 'insert', values: { name: 'x' } }]) },
+  { hook: 'deleteRow', call: (t, _m, id) => applyOrThrow(t, id, [{ kind: 'delete', key: { id: 1 }, expected: { name: 'y' } }]) },
+  { hook: 'transaction', call: (t, _m, id) => applyOrThrow(t, id, [update]) },
+];
+
+/** A save reports a plugin bug as a failed change rather than throwing; both count as "the call failed". */
+async function applyOrThrow(tables: TableService, id: string, changes: Parameters<TableService['apply']>[1]): Promise<void> {
+  const result = await tables.apply(table(id), changes);
+  if (!result.ok) throw new Error(`${result.failure.code}: ${result.failure.message}`);
+}
+
+function setup(broken: DatasourcePlugin) {
+  const registry = new PluginRegistry({ apiVersion: '1.2.0', log: silentLogger, isEnabled: () => true });
+  const catalog = new MemoryCatalog();
+  const manager = new DatasourceManager({
+    registry,
+    catalog,
+    secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined },
+    log: silentLogger,
+    workspaceFolders: () => [],
+    slowOperationMs: () => 1e9,
+  });
+  registry.registerDatasource(broken);
+  registry.registerDatasource(datasourcePlugin({ id: 'healthy', schemes: ['healthy'] }));
+  registry.registerView(viewPlugin({ id: 'healthy.view' }));
+  return { registry, manager, tables: new TableService(manager) };
+}
+
+async function othersStillWork(registry: PluginRegistry, manager: DatasourceManager, tables: TableService): Promise<void> {
+  const healthy = await manager.add({ type: 'healthy', name: 'healthy', config: { host: 'h' } });
+  assert.deepEqual((await tables.readRows(table(healthy), { limit: 5 })).rows, [[1]]);
+  assert.deepEqual(registry.viewsFor(tableSchema()).map((v) => v.id), ['healthy.view']);
+  assert.equal(registry.list().find((p) => p.id === 'healthy')?.state, 'active');
+}
+
+describe('plugin isolation: a throwing hook breaks only its plugin', () => {
+  for (const { hook, call } of SESSION_HOOKS) {
+    it(`session.${hook}`, async () => {
+      const session: DatasourceSession = fakeSession({
+        capabilities: { insert: true, update: true, delete: true, transactions: hook === 'transaction', aggregate: true, schemas: false },
+        [hook]: bug,
+        ...(hook === 'transaction' ? {} : { transaction: undefined }),
+        ...(hook === 'aggregate' || hook === 'previewChanges' ? {} : { aggregate: async () => ({ columns: [], rows: [] }) }),
+      } as Partial<DatasourceSession>);
+      const { registry, manager, tables } = setup(datasourcePlugin({ id: 'broken', schemes: ['broken'], connect: async () => session }));
+      const id = await manager.add({ type: 'broken', name: 'broken', config: { host: 'h' } });
+      // getSchema is needed by most calls; only its own test breaks it.
+      await assert.rejects(call(tables, manager, id), (e: Error) => /broken|a bug in the plugin|plugin_failed/.test(e.message));
+      assert.equal(registry.list().find((p) => p.id === 'broken')?.state, 'failed', `${hook} marks the plugin failed`);
+      await othersStillWork(registry, manager, tables);
+    });
+  }
+
+  for (const hook of ['connect', 'testConnection', 'parseUrl'] as const) {
+    it(`plugin.${hook}`, async () => {
+      const { registry, manager, tables } = setup(datasourcePlugin({ id: 'broken', schemes: ['broken'], [hook]: bug }));
+      const attempt =
+        hook === 'parseUrl'
+          ? manager.add({ name: 'broken', url: 'broken://h' })
+          : hook === 'testConnection'
+            ? manager.test({ type: 'broken', name: 'broken', config: { host: 'h' } })
+            : manager.add({ type: 'broken', name: 'broken', config: { host: 'h' } }).then((id) => manager.session(id));
+      await assert.rejects(attempt, /broken|a bug in the plugin/);
+      if (hook !== 'parseUrl') assert.equal(registry.list().find((p) => p.id === 'broken')?.state, 'failed');
+      await othersStillWork(registry, manager, tables);
+    });
+  }
+
+  for (const hook of ['canHandle', 'priority'] as const) {
+    it(`view.${hook}`, async () => {
+      const { registry, manager, tables } = setup(datasourcePlugin({ id: 'broken', schemes: ['broken'] }));
+      registry.registerView(viewPlugin({ id: 'broken.view', [hook]: bug }));
+      const shown = registry.viewsFor(tableSchema()).map((v) => v.id);
+      assert.deepEqual(shown, ['healthy.view'], 'the broken view is not offered');
+      assert.equal(registry.list().find((p) => p.id === 'broken.view')?.state, 'failed');
+      await othersStillWork(registry, manager, tables);
+    });
+  }
+});
