@@ -25,6 +25,16 @@ describe('form tab state (webview/form/model/formState)', () => {
     assert.deepEqual(restoreFormState(saved, query, { id: 7 }), { query, position: 0, focus: { id: 7 }, pending });
   });
 
+  it('keeps text that is still being fixed, for rows by id and new records by position', () => {
+    const drafts = [
+      { row: { id: '[["id",7]]' }, column: 'ordered_at', text: '2024-13-45', error: 'not a date' },
+      { row: { insert: 0 }, column: 'name', text: '', error: 'required' },
+    ];
+    assert.deepEqual(restoreFormState({ ...saved, drafts }, query, undefined).drafts, drafts);
+    assert.deepEqual(restoreFormState({ ...saved, drafts }, { filters: [] , sort: [{ column: 'x', direction: 'asc' }] }, undefined).drafts, drafts, 'also when the query changed');
+    assert.equal(restoreFormState({ ...saved, drafts: [{ row: {}, column: 'x', text: 'y', error: 'z' }, 'junk'] }, query, undefined).drafts, undefined, 'malformed drafts are dropped');
+  });
+
   it('ignores state it does not understand', () => {
     assert.deepEqual(restoreFormState({ version: 2, pending: [] }, undefined, undefined), { query: {}, position: 0 });
     assert.deepEqual(restoreFormState('junk', undefined, undefined), { query: {}, position: 0 });

@@ -8,12 +8,12 @@ import { showConflict } from '../table/conflictDialog';
 import { showDialog } from '../table/dialogs';
 import { button, codicon, debounce, el, iconButton, primaryModifier, setDisabled } from '../table/dom';
 import { OPERATOR_LABELS } from '../table/model/filterModel';
-import { PendingChanges, rowIdOf, type RowRef } from '../table/model/pendingChanges';
+import { isInsertedId, PendingChanges, rowIdOf, type RowRef } from '../table/model/pendingChanges';
 import { RowSource } from '../table/model/rowSource';
 import { parseInput } from '../table/model/valueInput';
 import { FieldView, type FieldInput } from './fieldView';
 import type { FormClient, ViewQuery } from './formClient';
-import { restoreFormState, type FormState } from './model/formState';
+import { restoreFormState, type FormState, type SavedDraft } from './model/formState';
 import { ForeignKeys } from './foreignKeys';
 import { lockTime, RecordLocks } from './recordLocks';
 
@@ -85,6 +85,10 @@ export class FormApp {
     this.position = restored.position;
     this.pending = PendingChanges.restore(init.pending ?? (restored.pending ?? []).map(decodeChange));
     if (restored.insert !== undefined && restored.insert < this.pending.insertedRows.length) this.insertIndex = restored.insert;
+    for (const draft of restored.drafts ?? []) {
+      const id = 'id' in draft.row ? draft.row.id : this.pending.insertedRows[draft.row.insert]?.id;
+      if (id !== undefined && this.columns.some((c) => c.name === draft.column)) this.drafts.set(`${id}\u0000${draft.column}`, { text: draft.text, error: draft.error });
+    }
 
     root.classList.add('form-app');
     this.banner = el('div', 'readonly-banner');
@@ -788,6 +792,18 @@ export class FormApp {
     this.strip.hidden = true;
   }
 
+  private savedDrafts(): SavedDraft[] {
+    const inserts = this.pending.insertedRows.map((i) => i.id);
+    const out: SavedDraft[] = [];
+    for (const [cellKey, draft] of this.drafts) {
+      const [id, column] = cellKey.split('\u0000');
+      const insert = inserts.indexOf(id);
+      if (isInsertedId(id) && insert < 0) continue;
+      out.push({ row: isInsertedId(id) ? { insert } : { id }, column, ...draft });
+    }
+    return out;
+  }
+
   private saveState(): void {
     const state: FormState = {
       version: 1,
@@ -796,6 +812,7 @@ export class FormApp {
       ...(this.alone?.key ? { focus: encodeRecord(this.alone.key) } : {}),
       ...(this.insertIndex !== undefined ? { insert: this.insertIndex } : {}),
       pending: this.pending.toChanges().changes.map(encodeChange),
+      drafts: this.savedDrafts(),
     };
     this.client.setState(state);
   }

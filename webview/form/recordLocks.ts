@@ -6,6 +6,8 @@
 import type { RowKey } from '../../api';
 import type { RowLockInfo } from '../../api/webview';
 import { rowKeyText } from '../../shared/rowLocks';
+
+export { lockTime } from '../../shared/rowLocks';
 import type { FormClient } from './formClient';
 
 export interface RecordLocksEvents {
@@ -14,15 +16,6 @@ export interface RecordLocksEvents {
   /** A lock could not be taken: someone else holds it. */
   refused(owner: string, since: string): void;
   failed(message: string): void;
-}
-
-/** "14:02" in the user's time zone, or the date too when the lock is from another day. */
-export function lockTime(since: string, now = new Date()): string {
-  const at = new Date(since);
-  if (Number.isNaN(at.getTime())) return since;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const time = `${pad(at.getHours())}:${pad(at.getMinutes())}`;
-  return at.toDateString() === now.toDateString() ? time : `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${time}`;
 }
 
 export class RecordLocks {

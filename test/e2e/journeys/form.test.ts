@@ -271,10 +271,26 @@ describe('journey: a record at a time in the form view', function () {
     await workbench.screenshot('form-read-only');
   });
 
-  it('comes back after a window reload at the same record', async () => {
+  it('keeps text still being fixed when the tab is hidden, and comes back after a window reload at the same record', async () => {
     await tab('orders — Shop').click();
     view = workbench.webview();
     await position().filter({ hasText: 'row 12 of 2,000' }).waitFor({ timeout: 60_000 });
+    // A hidden tab's webview is unloaded (retainContextWhenHidden is off): text that is not valid yet survives it.
+    await input('ordered_at').fill('not a date');
+    await field('ordered_at').locator('.field-message', { hasText: '"not a date" is not a date and time' }).waitFor();
+    await workbench.page.waitForTimeout(500);
+    await tab('customers — Shop').click();
+    await tab('orders — Shop').click();
+    view = workbench.webview();
+    await position().filter({ hasText: 'row 12 of 2,000' }).waitFor({ timeout: 60_000 });
+    assert.equal(await input('ordered_at').inputValue(), 'not a date');
+    await field('ordered_at').locator('.field-message', { hasText: '"not a date" is not a date and time' }).waitFor();
+    await view.locator('vscode-button', { hasText: 'Discard' }).click();
+    const [[stored]] = sqlite(db, 'select ordered_at from orders where id = 12') as string[][];
+    for (let tries = 0; (await input('ordered_at').inputValue()) !== stored; tries++) {
+      assert.ok(tries < 100, 'Discard did not bring the stored value back');
+      await workbench.page.waitForTimeout(100);
+    }
     await workbench.reload();
     await tab('orders — Shop').click({ timeout: 60_000 });
     view = workbench.webview();

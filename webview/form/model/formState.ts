@@ -18,6 +18,15 @@ export interface FormState {
   /** Index into the pending inserts when a new record is shown. */
   insert?: number;
   pending: WirePendingChange[];
+  /** Text typed that is not a valid value yet: an existing row by its id, a new record by its index among inserts. */
+  drafts?: SavedDraft[];
+}
+
+export interface SavedDraft {
+  row: { id: string } | { insert: number };
+  column: string;
+  text: string;
+  error: string;
 }
 
 export interface RestoredForm {
@@ -26,7 +35,15 @@ export interface RestoredForm {
   focus?: RowKey;
   insert?: number;
   pending?: WirePendingChange[];
+  drafts?: SavedDraft[];
 }
+
+const isDraft = (d: unknown): d is SavedDraft => {
+  if (typeof d !== 'object' || d === null) return false;
+  const { row, column, text, error } = d as Partial<SavedDraft>;
+  const rowOk = typeof row === 'object' && row !== null && (typeof (row as { id?: unknown }).id === 'string' || Number.isInteger((row as { insert?: unknown }).insert));
+  return rowOk && typeof column === 'string' && typeof text === 'string' && typeof error === 'string';
+};
 
 const sameQuery = (a: ViewQuery | undefined, b: WireQuery | undefined): boolean => JSON.stringify(encodeQuery(a ?? {})) === JSON.stringify(encodeQuery(decodeQuery(b ?? {})));
 
@@ -39,14 +56,15 @@ export function restoreFormState(saved: unknown, initQuery: ViewQuery | undefine
   if (typeof saved !== 'object' || saved === null) return fresh;
   const state = saved as Partial<FormState>;
   if (state.version !== 1 || !Array.isArray(state.pending)) return fresh;
-  // Unsaved edits are kept whatever else changed: losing work takes an explicit Discard.
-  const withPending: RestoredForm = { ...fresh, pending: state.pending };
+  // Unsaved edits (and text still being fixed) are kept whatever else changed: losing work takes an explicit Discard.
+  const drafts = Array.isArray(state.drafts) ? state.drafts.filter(isDraft) : [];
+  const withPending: RestoredForm = { ...fresh, pending: state.pending, ...(drafts.length > 0 ? { drafts } : {}) };
   try {
     if (initFocus || (initQuery !== undefined && !sameQuery(initQuery, state.query))) return withPending;
     const query = decodeQuery(state.query ?? {});
     const focus = state.focus ? decodeRecord(state.focus) : undefined;
     const position = typeof state.position === 'number' && Number.isInteger(state.position) && state.position >= 0 ? state.position : 0;
-    return { query, position, ...(focus ? { focus } : {}), ...(typeof state.insert === 'number' && state.insert >= 0 ? { insert: state.insert } : {}), pending: state.pending };
+    return { ...withPending, query, position, ...(focus ? { focus } : {}), ...(typeof state.insert === 'number' && state.insert >= 0 ? { insert: state.insert } : {}) };
   } catch {
     return withPending;
   }
