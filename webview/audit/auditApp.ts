@@ -138,6 +138,17 @@ export class AuditApp {
       this.labelled('From', this.text('from', 'YYYY-MM-DD', this.filter.from ?? '', (v) => this.dateFilter('from', v))),
       this.labelled('To', this.text('to', 'YYYY-MM-DD', this.filter.to ?? '', (v) => this.dateFilter('to', v))),
     );
+    if (this.filter.schema !== undefined) {
+      // Set from a schema's context menu; there is no field for it, so it shows as a removable chip.
+      const chip = el('span', 'audit-chip', `schema ${this.filter.schema}`);
+      chip.append(button('Any schema', 'close', () => {
+        delete this.filter.schema;
+        this.offset = 0;
+        this.render();
+        void this.load();
+      }));
+      this.filters.append(this.labelled('Schema', chip));
+    }
     this.root.append(header, this.filters, this.status, this.list, this.pager);
   }
 
