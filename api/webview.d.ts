@@ -134,6 +134,19 @@ export interface SaveFileRequest {
   data: Uint8Array | string;
 }
 
+/** An advisory lock on a row of the view's table: someone is editing that record (in a form). (1.2, locks) */
+export interface RowLockInfo {
+  key: RowKey;
+  /** The user holding it. */
+  owner: string;
+  /** When it was taken, ISO 8601. */
+  since: string;
+  /** Held by this view itself (not by another tab or window). */
+  mine: boolean;
+}
+
+export type RowLockResult = { ok: true } | { ok: false; owner: string; since: string };
+
 /** Rejections of client calls carry a code: a DatasourceErrorCode, 'plugin_failed', 'timeout' or 'internal'. */
 export interface ViewRequestError extends Error {
   code: string;
@@ -197,6 +210,18 @@ export interface NocofloViewClient {
   listTables?(): Promise<TableRef[]>;
   /** Asks where to save `file` and writes it; false when the user cancelled. */
   saveFile?(file: SaveFileRequest): Promise<boolean>;
+
+  // Row locks (1.2, optional). Advisory: they show others that a record is being edited; saves are still checked
+  // against the values read. Nocoflo renews held locks while the tab is open and releases them when it closes.
+
+  /** Takes the lock on a row of this table before editing it; refused with the holder when another tab or window has it. */
+  lockRow?(key: RowKey): Promise<RowLockResult>;
+  /** Releases this view's lock on a row (after save, discard, or moving to another record). */
+  unlockRow?(key: RowKey): Promise<void>;
+  /** Breaks whoever's lock is on a row; refused with code 'permission' unless the user is an admin of the connection. */
+  breakLock?(key: RowKey): Promise<boolean>;
+  /** The table's live locks, now and whenever they change (taken, released, broken, expired, another window's). */
+  onLocks?(listener: (locks: RowLockInfo[]) => void): Disposable;
 }
 
 /** The object at `globalThis.nocoflo`. */

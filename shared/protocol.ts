@@ -19,6 +19,7 @@ import type {
   TableSchema,
   TimeUnit,
 } from '../api';
+import type { WireRowLock } from './rowLocks';
 import { isWireValue, type WireRecord, type WireValue } from './values';
 import { anyOf, arrayOf, bool, type Check, int, jsonValue, object, oneOf, recordOf, str } from './validate';
 
@@ -155,6 +156,11 @@ export interface RequestMap {
   'tables/list': { params: Record<string, never>; result: { tables: TableRef[] } };
   /** A save dialog, then the file is written; `saved` is false when the user cancelled (1.2). */
   'file/save': { params: { suggestedName: string; filters?: Record<string, string[]>; data: WireFileData }; result: { saved: boolean } };
+  /** Advisory lock on a row of the panel's table while it is edited; refused with the holder when taken (1.2, locks). */
+  'lock/acquire': { params: { key: WireRecord }; result: { ok: true } | { ok: false; owner: string; since: string } };
+  'lock/release': { params: { key: WireRecord }; result: Record<string, never> };
+  /** Removes whoever's lock is on the row; admins only. `broken` is false when there was none. */
+  'lock/break': { params: { key: WireRecord }; result: { broken: boolean } };
 }
 
 export type RequestMethod = keyof RequestMap;
@@ -207,7 +213,9 @@ export type NotificationMessage =
   | { type: 'refresh'; reason: 'saved' | 'external' }
   | { type: 'theme'; kind: ThemeKind }
   /** `view/open` targeted this open tab: show this row (and apply this query) (1.2). */
-  | { type: 'focus'; key?: WireRecord; query?: WireQuery };
+  | { type: 'focus'; key?: WireRecord; query?: WireQuery }
+  /** The live row locks on the panel's table, sent after init and whenever they change (1.2, locks). */
+  | { type: 'locks'; locks: WireRowLock[] };
 
 export type ToWebviewMessage = ResponseMessage | NotificationMessage;
 
@@ -292,6 +300,9 @@ const PARAMS: { [M in RequestMethod]: Check } = {
   'related/count': object({ table: tableRefCheck, request: countParams }),
   'tables/list': object({}),
   'file/save': object({ suggestedName: fileName, data: fileData }, { filters: dialogFilters }),
+  'lock/acquire': object({ key: wireRecord }),
+  'lock/release': object({ key: wireRecord }),
+  'lock/break': object({ key: wireRecord }),
 };
 
 const COMMANDS: { [T in CommandMessage['type']]: Check } = {

@@ -29,6 +29,8 @@ import { confirmDeletes, viewConfirmations } from './host/roles/confirmDestructi
 import { registerRoleCommands } from './host/roles/roleCommands';
 import { PluginAdmin } from './core/pluginAdmin';
 import { PluginsPanel } from './host/plugins/pluginsPanel';
+import { LockStore } from './core/locks/lockStore';
+import { WindowLocks } from './core/locks/windowLocks';
 import { CombinedCatalog, declaredConnections } from './host/workspaceConnections';
 
 export async function activate(context: vscode.ExtensionContext): Promise<NocofloApi> {
@@ -74,7 +76,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   context.subscriptions.push(tree, treeView);
 
   // The panel manager registers the tab serializer, so it must exist before activation returns.
+  // Advisory row locks while a record is edited, shared with other windows through the metadata file.
+  const locks = new WindowLocks(
+    new LockStore({ rows: (sql, params) => metadata.rows(sql, params), write: (mutate) => metadata.write(mutate), onDidChange: (listener) => metadata.onDidChangeExternally(listener) }, { owner: currentUser() }),
+    { log, canBreak: (table) => roles.canManageConnection(table.datasourceId, 'Breaking a row lock') },
+  );
+  context.subscriptions.push(locks);
   const panels = new PanelManager({
+    locks,
     context,
     registry,
     datasources,

@@ -1,5 +1,5 @@
 import type { AggregateRequest, CountRequest, Disposable, ReadRowsRequest, RowKey, TableRef } from '../../api';
-import type { ExportRequest, NocofloViewClient, OpenViewTarget, SaveFileRequest, ViewChange, ViewInit, ViewQuery, ViewThemeKind } from '../../api/webview';
+import type { ExportRequest, NocofloViewClient, OpenViewTarget, RowLockInfo, SaveFileRequest, ViewChange, ViewInit, ViewQuery, ViewThemeKind } from '../../api/webview';
 import type { PanelIdentity, SavedWebviewState, WireViewInit } from '../../shared/protocol';
 import {
   decodeAggregateResult,
@@ -43,6 +43,8 @@ export interface ClientHost {
   refresh: Listeners<'saved' | 'external'>;
   theme: Listeners<ViewThemeKind>;
   focus: Listeners<{ key?: RowKey; query?: ViewQuery }>;
+  /** Row locks on the table: the latest set the host sent, and its listeners. */
+  locks?: { latest(): RowLockInfo[]; listeners: Listeners<RowLockInfo[]> };
 }
 
 const APPLY_TIMEOUT_MS = 10 * 60_000;
@@ -138,6 +140,18 @@ export function createViewClient(wire: WireViewInit, host: ClientHost): NocofloV
       const data = typeof file.data === 'string' ? file.data : { $bytes: bytesToBase64(file.data) };
       const params = { suggestedName: file.suggestedName, data, ...(file.filters ? { filters: file.filters } : {}) };
       return (await host.rpc.request('file/save', params, { timeoutMs: SAVE_FILE_TIMEOUT_MS })).saved;
+    },
+    lockRow: (key: RowKey) => host.rpc.request('lock/acquire', { key: encodeRecord(key) }),
+    unlockRow: async (key: RowKey) => {
+      await host.rpc.request('lock/release', { key: encodeRecord(key) });
+    },
+    breakLock: async (key: RowKey) => (await host.rpc.request('lock/break', { key: encodeRecord(key) })).broken,
+    onLocks: (listener: (locks: RowLockInfo[]) => void) => {
+      if (!host.locks) return { dispose: () => undefined };
+      const subscription = host.locks.listeners.add(listener);
+      // The host sends the locks right after init, possibly before the view subscribed: hand over what came.
+      listener(host.locks.latest());
+      return subscription;
     },
   } satisfies Required<NocofloViewClient>);
 }

@@ -1,7 +1,8 @@
 // Nocoflo's view client: loaded before every view script (built-in or third-party). It performs the ready
 // handshake, owns the message channel, and installs `globalThis.nocoflo` (see api/webview.d.ts).
 import type { RowKey } from '../../api';
-import type { NocofloViewClient, NocofloWebview, ViewQuery, ViewThemeKind } from '../../api/webview';
+import type { NocofloViewClient, NocofloWebview, RowLockInfo, ViewQuery, ViewThemeKind } from '../../api/webview';
+import { rowKeyFromText } from '../../shared/rowLocks';
 import { assertNever, type ToWebviewMessage, type WireError } from '../../shared/protocol';
 import { decodeQuery } from '../../shared/protocolCodec';
 import { decodeRecord } from '../../shared/values';
@@ -15,6 +16,9 @@ const rpc = new RpcClient(post);
 const refresh = new Listeners<'saved' | 'external'>();
 const theme = new Listeners<ViewThemeKind>();
 const focus = new Listeners<{ key?: RowKey; query?: ViewQuery }>();
+const lockListeners = new Listeners<RowLockInfo[]>();
+let latestLocks: RowLockInfo[] = [];
+const locks = { latest: () => latestLocks, listeners: lockListeners };
 const reportListenerError = (error: unknown) => post({ type: 'log', level: 'error', message: `view listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
 
 let settle: { resolve(client: NocofloViewClient): void; reject(error: Error): void } | undefined;
@@ -46,7 +50,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return;
     case 'init':
       if (settle) {
-        settle.resolve(createViewClient(message.init, { rpc, post, getState: () => api.getState(), setState: (s) => api.setState(s), refresh, theme, focus }));
+        settle.resolve(createViewClient(message.init, { rpc, post, getState: () => api.getState(), setState: (s) => api.setState(s), refresh, theme, focus, locks }));
         settle = undefined;
       }
       return;
@@ -63,6 +67,15 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return;
     case 'focus':
       focus.fire({ ...(message.key ? { key: decodeRecord(message.key) } : {}), ...(message.query ? { query: decodeQuery(message.query) } : {}) }, reportListenerError);
+      return;
+    case 'locks':
+      try {
+        latestLocks = message.locks.map((l) => ({ key: rowKeyFromText(l.rowKey), owner: l.owner, since: l.since, mine: l.mine }));
+      } catch (error) {
+        reportListenerError(error);
+        return;
+      }
+      lockListeners.fire(latestLocks, reportListenerError);
       return;
     default:
       assertNever(message, 'message from the host');

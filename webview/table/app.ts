@@ -1,7 +1,8 @@
 import type { CellValue, ColumnSchema, RowKey, TableSchema } from '../../api';
-import type { NocofloViewClient, ViewChangeFailure } from '../../api/webview';
+import type { NocofloViewClient, RowLockInfo, ViewChangeFailure } from '../../api/webview';
 import { decodeChange, encodeChange, type Query } from '../../shared/protocolCodec';
 import { rowCountText } from '../../shared/rowCountText';
+import { rowKeyText } from '../../shared/rowLocks';
 import { formatStatements } from '../../shared/statementPreview';
 import { CellEditor, type EditorMove } from './cellEditor';
 import { showConflict } from './conflictDialog';
@@ -43,6 +44,8 @@ export class TableApp {
   private pending: PendingChanges;
   private display!: DisplayRows;
   private readonly grid: GridView;
+  /** Other tabs' and windows' row locks on this table, by row key text. */
+  private rowLocks = new Map<string, RowLockInfo>();
   private readonly editor: CellEditor;
   private readonly toolbar: Toolbar;
   private filterBar!: FilterBar;
@@ -114,6 +117,11 @@ export class TableApp {
     document.addEventListener('keydown', (e) => this.onDocumentKey(e));
     client.onRefresh(() => this.source.reload());
     client.onTheme(() => this.grid.invalidate());
+    // Rows someone else is editing in a form (advisory locks) get a lock in the gutter.
+    client.onLocks?.((locks) => {
+      this.rowLocks = new Map(locks.filter((l) => !l.mine).map((l) => [rowKeyText(l.key), l]));
+      this.grid.invalidate();
+    });
     window.addEventListener('beforeunload', () => this.persist.flush());
     this.pushPending();
     this.grid.focus();
@@ -274,6 +282,7 @@ export class TableApp {
       rowCount: () => this.display.count(this.source.totalRows),
       rowCountFinal: () => this.source.cache.knownEnd !== undefined || (this.source.displayCount?.exact === true && !this.source.displayCount.capped),
       row: (r) => this.display.get(r),
+      lockOf: (row) => (row.ref ? this.rowLocks.get(rowKeyText(row.ref.key)) : undefined),
       placeholder: (i) => this.placeholder(this.columns[i]),
       sort: () => this.state.sort,
       isFiltered: (name) => this.state.filters.some((f) => f.column === name),

@@ -1,4 +1,5 @@
 import type { ColumnSchema, ForeignKey, SortKey } from '../../api';
+import { lockTime } from '../../shared/rowLocks';
 import { codicon, el } from './dom';
 import { formatCell, isNumericColumn } from './model/cellFormat';
 import type { DisplayRow } from './model/displayRows';
@@ -35,6 +36,8 @@ export interface GridHost {
   selectionChanged(): void;
   editRequested(cell: CellPos): void;
   scrolled(): void;
+  /** Someone else's advisory lock on the row (they are editing it in a form), shown as a lock in the gutter. */
+  lockOf?(row: DisplayRow): { owner: string; since: string } | undefined;
 }
 
 interface RowElement {
@@ -341,7 +344,13 @@ export class GridView {
         } else if (data.dirty.size > 0) {
           view.gutter.append(codicon('circle-filled', 'row-state'));
           view.gutter.title = 'Changed, saved on Save';
-        } else view.gutter.removeAttribute('title');
+        } else {
+          const lock = this.host.lockOf?.(data);
+          if (lock) {
+            view.gutter.append(codicon('lock', 'row-state row-lock'));
+            view.gutter.title = `Locked by ${lock.owner} since ${lockTime(lock.since)}: being edited in another tab or window`;
+          } else view.gutter.removeAttribute('title');
+        }
         if (data.kind === 'table') view.gutter.append(el('span', 'row-number', data.label));
       }
       const cellCount = Math.max(0, colEnd - colFirst);

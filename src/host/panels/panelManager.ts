@@ -41,6 +41,8 @@ export interface PanelManagerOptions {
   confirmApply?: PanelServices['confirmApply'];
   /** What views confirm themselves (see PanelServices.confirmations). */
   confirmations?: PanelServices['confirmations'];
+  /** This window's row locks (see PanelServices.locks). */
+  locks?: PanelServices['locks'];
 }
 
 /** All view tabs share one webview type, so one serializer restores tabs of every view plugin. */
@@ -72,6 +74,7 @@ export class PanelManager implements vscode.Disposable {
       ...(options.access ? { access: options.access } : {}),
       ...(options.confirmApply ? { confirmApply: options.confirmApply } : {}),
       ...(options.confirmations ? { confirmations: options.confirmations } : {}),
+      ...(options.locks ? { locks: options.locks } : {}),
       openView: async (from, target) => {
         if (!this.opener) throw new Error('Nocoflo is still starting; try again.');
         const table = target.table ? relatedLocator(from, target.table) : from;

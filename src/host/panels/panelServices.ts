@@ -7,6 +7,7 @@ import type { Logger } from '../../core/log';
 import type { PluginRegistry } from '../../core/registry';
 import type { TableService } from '../../core/tableService';
 import type { TabIcons } from './tabIcon';
+import type { WindowLocks } from '../../core/locks/windowLocks';
 
 /** What every tab needs from the rest of the extension; built once by the PanelManager. */
 export interface PanelServices {
@@ -25,5 +26,7 @@ export interface PanelServices {
   /** Asks before a save that destroys data (deleted rows); false when the user declined. */
   confirmApply?(table: TableLocator, changes: readonly WirePendingChange[]): Promise<boolean>;
   /** Opens a view of `target.table` (default: `from`, same datasource always), focused on `target.key`. */
+  /** This window's row locks; every tab attaches to them for its table. */
+  locks?: WindowLocks;
   openView?(from: TableLocator, target: { viewId?: string; table?: TableRef; key?: WireRecord; query?: WireQuery }): Promise<void>;
 }

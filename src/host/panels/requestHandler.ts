@@ -15,8 +15,9 @@ import {
   encodeRowPage,
   readOnlyReasonFor,
 } from '../../../shared/protocolCodec';
-import { encodeRecord, encodeValue, WireFormatError } from '../../../shared/values';
+import { decodeRecord, encodeRecord, encodeValue, WireFormatError } from '../../../shared/values';
 import type { Capabilities } from '../../../api';
+import type { PanelLocks } from '../../core/locks/windowLocks';
 
 /** The part of TableService a panel uses; tests hand in a fake. */
 export type TableAccess = Pick<TableService, 'schema' | 'readRows' | 'countRows' | 'aggregate' | 'apply' | 'preview' | 'listTables'>;
@@ -36,6 +37,8 @@ export interface RequestContext {
    * itself is checked by TableService (its `authorize` hook), whichever way a write arrives.
    */
   confirmApply?(changes: RequestParams<'changes/apply'>['changes']): Promise<boolean>;
+  /** The panel's row locks (absent: locks are not available, e.g. in tests of other parts). */
+  locks?: PanelLocks;
 }
 
 /** Another table of the panel's datasource: the message names the table, never the datasource. */
@@ -107,7 +110,19 @@ async function dispatch(message: RequestMessage, context: RequestContext, signal
       return { tables: await tables.listTables(table.datasourceId, { signal }) };
     case 'file/save':
       return { saved: await saveFile(message.params) };
+    case 'lock/acquire':
+      return lockAccess(context).acquire(decodeRecord(message.params.key));
+    case 'lock/release':
+      await lockAccess(context).release(decodeRecord(message.params.key));
+      return {};
+    case 'lock/break':
+      return { broken: await lockAccess(context).breakLock(decodeRecord(message.params.key)) };
   }
+}
+
+function lockAccess(context: RequestContext): PanelLocks {
+  if (!context.locks) throw nocofloError('unsupported', 'Row locks are not available in this tab.');
+  return context.locks;
 }
 
 /** TableService checks sort and filter columns; search columns name columns too, so they get the same check. */

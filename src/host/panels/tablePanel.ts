@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { errorMessage, type Logger } from '../../core/log';
+import type { PanelLocks } from '../../core/locks/windowLocks';
 import {
   assertNever,
   type CommandMessage,
@@ -53,6 +54,8 @@ export class TablePanel {
   private readonly inFlight = new Map<number, AbortController>();
   private readonly disposables: vscode.Disposable[] = [];
   private closed = false;
+  /** This tab's row locks: it is its own holder, so another tab on the table sees its locks as someone else's. */
+  private locks: PanelLocks | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -70,8 +73,17 @@ export class TablePanel {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.disposed()),
+      { dispose: () => this.locks?.dispose() },
     );
+    this.attachLocks();
     this.render();
+  }
+
+  private attachLocks(): void {
+    this.locks?.dispose();
+    this.locks = this.services.locks?.attach(this.currentIdentity.table, (locks) => {
+      if (this.initSent) this.notify({ type: 'locks', locks });
+    });
   }
 
   get identity(): PanelIdentity {
@@ -116,6 +128,8 @@ export class TablePanel {
     for (const controller of this.inFlight.values()) controller.abort();
     this.inFlight.clear();
     this.currentIdentity = { ...this.currentIdentity, viewId };
+    // The previous view's locks go with it (the new view has not started editing anything).
+    this.attachLocks();
     this.pending = [];
     this.viewConfig = undefined;
     this.query.reset(handoff.query ?? this.query.current);
@@ -204,6 +218,7 @@ export class TablePanel {
         roleReadOnlyReason: () => this.services.access?.(this.identity.table).readOnlyReason,
         origin: { source: this.identity.viewId },
         ...(this.services.confirmApply ? { confirmApply: (changes: WirePendingChange[]) => this.services.confirmApply!(this.identity.table, changes) } : {}),
+        ...(this.locks ? { locks: this.locks } : {}),
       };
       void handleRequest(message, context, controller.signal).then((response) => {
         this.inFlight.delete(message.id);
@@ -302,6 +317,7 @@ export class TablePanel {
       });
       this.initSent = true;
       this.initFailure = undefined;
+      if (this.locks) this.notify({ type: 'locks', locks: this.locks.current() });
     } catch (error) {
       this.log.error(`Opening ${this.identity.displayName.table} failed: ${errorMessage(error)}`);
       this.initFailure = errorMessage(error);

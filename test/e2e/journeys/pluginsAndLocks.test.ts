@@ -1,7 +1,10 @@
 // Plugin management and row locks as a user meets them, in a real VS Code: the Plugins view (Nocoflo: Manage
 // Plugins…) lists built-in and third-party plugins; disabling the test plugin's "Row list" view takes it out of
 // "Open as…" at once and enabling brings it back; a configuration that breaks the plugin's schema is refused with
-// its path and nothing is stored; disabling a datasource plugin makes its tree node say why.
+// its path and nothing is stored; disabling a datasource plugin makes its tree node say why. Then row locks: editing
+// a record in the form takes its lock, which a second tab (the grid, same window) shows as a lock on the row and a
+// second window (another page on the same code-server) shows as "Locked by … since …" with read-only fields;
+// discarding the edit releases it everywhere.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -10,7 +13,7 @@ import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
-import { Workbench } from '../../support/workbench';
+import { launchBrowser, Workbench } from '../../support/workbench';
 
 function sqlite(file: string, sql: string): unknown[][] {
   const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nprint(json.dumps(c.execute(sys.argv[2]).fetchall()))';
@@ -24,6 +27,7 @@ describe('journey: plugin management and row locks', function () {
   let workbench: Workbench;
   let db: string;
   let metadataFile: string;
+  let second: Workbench | undefined;
 
   const plugins = (): FrameLocator => workbench.webview();
   const card = (id: string) => plugins().locator(`.plugin-card[data-plugin-id="${id}"]`);
@@ -71,6 +75,7 @@ describe('journey: plugin management and row locks', function () {
   });
 
   after(async () => {
+    await second?.close();
     await workbench?.close();
     await server?.stop();
   });
@@ -138,4 +143,76 @@ describe('journey: plugin management and row locks', function () {
     await planets.locator('.plugin-state', { hasText: 'Active' }).waitFor();
     await workbench.treeItem(/^planets$/).waitFor({ timeout: 60_000 });
   });
+
+  async function openAsForm(bench: Workbench, table: string): Promise<FrameLocator> {
+    await bench.treeItem(table).click({ button: 'right' });
+    await bench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).hover();
+    await bench.page.locator('.monaco-menu .action-item.focused', { hasText: /^Open as/ }).waitFor();
+    await bench.page.keyboard.press('Enter');
+    await bench.answerQuickInput('Form', 'Open table as…');
+    const view = bench.webview();
+    await view.locator('.form-app').waitFor({ timeout: 60_000 });
+    await view.locator('.form-position', { hasText: 'row 1 of 500' }).waitFor({ timeout: 60_000 });
+    return view;
+  }
+
+  it('editing a record in the form locks it: the grid in a second tab shows the lock on that row', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await pluginsTab().waitFor({ state: 'detached' });
+    const form = await openAsForm(workbench, 'customers');
+    const [[name]] = sqlite(db, 'select name from customers where id = 1') as string[][];
+    const nameInput = form.locator('.field[data-column="name"] vscode-textfield input').first();
+    assert.equal(await nameInput.inputValue(), name);
+    await nameInput.fill(`${name} (being edited)`);
+    await form.locator('.field.dirty[data-column="name"]').waitFor();
+    await workbench.page.locator('.tab', { hasText: '● customers — Shop' }).waitFor();
+    const [[owner, rowKey]] = await waitForLock();
+    assert.equal(rowKey, '[["id",1]]');
+
+    // The table view of the same table is another tab, so another holder: it sees the form's lock.
+    await workbench.treeItem(/^customers$/).click();
+    await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).filter({ hasNotText: '●' }).waitFor();
+    const grid = workbench.webview();
+    await grid.locator('.status-count', { hasText: '500 rows' }).waitFor({ timeout: 60_000 });
+    const gutter = grid.locator('.grid-row[aria-rowindex="2"] .row-gutter');
+    await gutter.locator('.row-lock').waitFor({ timeout: 30_000 });
+    assert.match((await gutter.getAttribute('title')) ?? '', new RegExp(`^Locked by ${owner} since \\d\\d:\\d\\d`));
+    assert.equal(await grid.locator('.grid-row[aria-rowindex="3"] .row-gutter .row-lock').count(), 0, 'only the edited row is locked');
+    await workbench.screenshot('locks-grid');
+  });
+
+  it('a second window shows the record as locked by whom and since when, read-only; discarding releases it', async () => {
+    const [[owner]] = await waitForLock();
+    second = await Workbench.open(server, { browser: await launchBrowser() });
+    await second.openNocofloSidebar();
+    await second.treeItem('Shop').click();
+    await second.treeItem(/^customers$/).waitFor({ timeout: 60_000 });
+    const form = await openAsForm(second, 'customers');
+    const note = form.locator('.record-note.locked');
+    await note.waitFor({ timeout: 30_000 });
+    assert.match((await note.textContent()) ?? '', new RegExp(`Locked by ${owner} since \\d\\d:\\d\\d: they are editing this record`));
+    await form.locator('.field[data-column="name"] .field-lock').waitFor();
+    assert.equal(await form.locator('.field[data-column="name"] vscode-textfield').getAttribute('readonly'), '', 'the field is read-only');
+    await second.screenshot('locks-second-window');
+
+    // Back in the first window: discard the form's edit, and the lock goes everywhere.
+    await workbench.page.locator('.tab', { hasText: '● customers — Shop' }).click();
+    const first = workbench.webview();
+    await first.locator('.form-app').waitFor({ timeout: 60_000 });
+    await first.locator('vscode-button', { hasText: 'Discard' }).click();
+    await workbench.page.locator('.tab', { hasText: '● customers — Shop' }).waitFor({ state: 'detached' });
+    await note.waitFor({ state: 'detached', timeout: 30_000 });
+    assert.deepEqual(sqlite(metadataFile, 'select count(*) from row_locks'), [[0]]);
+    assert.equal(await form.locator('.field[data-column="name"] .field-lock').count(), 0, 'editable again');
+  });
+
+  /** The lock row in the metadata file, once the host has written it. */
+  async function waitForLock(): Promise<string[][]> {
+    for (let i = 0; i < 100; i++) {
+      const rows = sqlite(metadataFile, "select owner, row_key from row_locks where table_name = 'customers'") as string[][];
+      if (rows.length > 0) return rows;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error('no row lock was written to the metadata file');
+  }
 });
