@@ -1,4 +1,4 @@
-import type { AggregateResult, ColumnSchema, Filter } from '../../api';
+import type { AggregateResult, ColumnSchema, Filter, RowPage } from '../../api';
 import type { NocofloViewClient } from '../../api/webview';
 import { codicon, debounce, el, iconButton, setDisabled } from '../table/dom';
 import { ChartBuilder } from './builder';
@@ -6,7 +6,7 @@ import { ChartView, readTheme } from './chartView';
 import { autoChartCandidates } from './model/autoChart';
 import { type ChartConfig, describeConfig, validateConfig } from './model/chartConfig';
 import { type ChartData, chartData } from './model/chartData';
-import { chartRequest, type ChartRequest, extentRequest, MAX_GROUPS, niceStep, readExtent } from './model/chartQuery';
+import { chartRequest, type ChartRequest, extentRequest, MAX_GROUPS, niceStep, readExtent, usesColor } from './model/chartQuery';
 import { chartSpec } from './model/chartSpec';
 import { restoreChartState, saveChartState, validFilters } from './model/chartState';
 import { chipText } from './model/filterChips';
@@ -37,6 +37,9 @@ export class ChartApp {
   private readonly status: HTMLSpanElement;
   private readonly exports: { png: HTMLElement; svg: HTMLElement };
   private drawn: Drawn | undefined;
+  private sample: { key: string; page: Promise<RowPage>; abort: AbortController } | undefined;
+  /** The last aggregate answer, by the query it answered. */
+  private answer: { key: string; result: AggregateResult; binStep?: number; sample?: Drawn['sample'] } | undefined;
   private abort: AbortController | undefined;
   private generation = 0;
   private readonly persist = debounce(200, () => this.saveState());
@@ -67,7 +70,7 @@ export class ChartApp {
     };
     this.exports.png.classList.add('export-png');
     this.exports.svg.classList.add('export-svg');
-    actions.append(iconButton('Refresh (aggregate again)', 'refresh', () => void this.draw()), this.exports.png, this.exports.svg);
+    actions.append(iconButton('Refresh (aggregate again)', 'refresh', () => this.refresh()), this.exports.png, this.exports.svg);
     toolbar.append(this.builder.element, actions);
     this.chips = el('div', 'filter-chips');
     this.chips.setAttribute('aria-label', 'Filters applied to the chart');
@@ -83,7 +86,7 @@ export class ChartApp {
 
     this.renderChips();
     this.updateExports();
-    client.onRefresh(() => void this.draw());
+    client.onRefresh(() => this.refresh());
     client.onTheme(() => void this.redraw());
     window.addEventListener('beforeunload', () => this.persist.flush());
     if (this.config) {
@@ -142,9 +145,38 @@ export class ChartApp {
   /** The aggregate the datasource computes, or the same one computed here over a sample when it cannot. */
   private async aggregate(request: ChartRequest, signal: AbortSignal): Promise<{ result: AggregateResult; sample?: Drawn['sample'] }> {
     if (this.client.init.capabilities.aggregate) return { result: await this.client.aggregate({ ...request, signal }) };
-    const page = await this.client.readRows({ limit: SAMPLE_ROWS, ...(this.filters.length > 0 ? { filters: this.filters } : {}), signal });
+    const page = await this.samplePage();
     const { filters: _applied, ...rest } = request;
     return { result: aggregateSample(page.columns, page.rows, rest), sample: { rows: page.rows.length, complete: page.next === undefined && page.rows.length < SAMPLE_ROWS } };
+  }
+
+  /**
+   * The sample, read once per set of filters: builder changes re-aggregate the rows already here instead of asking
+   * a datasource that cannot aggregate (often an API, page by page) again. Refresh reads it anew.
+   */
+  private samplePage(): Promise<RowPage> {
+    const key = JSON.stringify(saveChartState(undefined, this.filters).filters);
+    if (this.sample?.key !== key) {
+      // Shared by every draw until the filters change, so no single draw's signal may cancel it; a newer sample
+      // cancels the one it replaces.
+      this.sample?.abort.abort();
+      const abort = new AbortController();
+      const page = this.client.readRows({ limit: SAMPLE_ROWS, ...(this.filters.length > 0 ? { filters: this.filters } : {}), signal: abort.signal });
+      this.sample = { key, page, abort };
+      // A failed or cancelled read is not kept: the next draw tries again.
+      page.catch(() => {
+        if (this.sample?.page === page) this.sample = undefined;
+      });
+    }
+    return this.sample.page;
+  }
+
+  /** The data may have changed: forget the sample and aggregate again. */
+  private refresh(): void {
+    this.sample?.abort.abort();
+    this.sample = undefined;
+    this.answer = undefined;
+    void this.draw();
   }
 
   private async binStep(config: ChartConfig, signal: AbortSignal): Promise<number | undefined> {
@@ -173,6 +205,8 @@ export class ChartApp {
         if (generation !== this.generation) return;
         if (result.truncated && candidate.maxGroups !== undefined) continue;
         this.config = candidate.config;
+        // Not truncated at its small limit, so this is every group: later looks at it need no new query.
+        this.answer = { key: queryKey(candidate.config, this.filters), result, binStep, sample };
         this.builder.set(candidate.config);
         this.configChanged();
         await this.show({ config: candidate.config, data: chartData(candidate.config, result, this.columns, binStep), binStep, truncated: result.truncated === true, sample }, generation);
@@ -189,9 +223,17 @@ export class ChartApp {
     if (!config) return void this.autoChart();
     const { signal, generation } = this.begin();
     try {
-      const binStep = await this.binStep(config, signal);
-      const { result, sample } = await this.aggregate(chartRequest(config, this.filters, binStep), signal);
+      // Only the look changed (the mark, say): the groups are the same, so no new query.
+      const key = queryKey(config, this.filters);
+      let answer = this.answer?.key === key ? this.answer : undefined;
+      if (!answer) {
+        const binStep = await this.binStep(config, signal);
+        const { result, sample } = await this.aggregate(chartRequest(config, this.filters, binStep), signal);
+        answer = { key, result, binStep, sample };
+      }
       if (generation !== this.generation) return;
+      this.answer = answer;
+      const { result, binStep, sample } = answer;
       await this.show({ config, data: chartData(config, result, this.columns, binStep), binStep, truncated: result.truncated === true, sample }, generation);
     } catch (error) {
       if (generation === this.generation) this.failed(error);
@@ -290,4 +332,10 @@ export class ChartApp {
       this.renderNotes(this.drawn, `Export failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+/** What decides the groups and their values; the mark (bar or line, say) does not. */
+function queryKey(config: ChartConfig, filters: readonly Filter[]): string {
+  const { x, bin, binStep, timeUnit, aggregate, y } = config;
+  return JSON.stringify({ x, bin, binStep, timeUnit, aggregate, y, color: usesColor(config) ? config.color : undefined, filters: saveChartState(undefined, filters).filters });
 }
