@@ -3,7 +3,7 @@
 // rewritten by the datasource. Plus what only a file-backed datasource has: another program changing the file,
 // atomic rewrites, and files that are not CSV.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DatasourceSession } from '../../api';
@@ -74,6 +74,9 @@ describe('CSV folder datasource (example plugin): files', function () {
     await csv.updateRow({ name: 't' }, { id: 1 }, { note: null }, { note: 'a "b"' });
     assert.equal(readFileSync(file('t'), 'utf8'), 'id,code,note\r\n1,007,\r\n2,010,"two\nlines"\r\n');
     assert.deepEqual(readdirSync(dir), ['t.csv'], 'no temporary file is left behind');
+    chmodSync(file('t'), 0o640);
+    await csv.updateRow({ name: 't' }, { id: 1 }, { note: 'x' }, { note: null });
+    assert.equal(statSync(file('t')).mode & 0o777, 0o640, 'the rewritten file keeps its permissions');
   });
 
   it('refuses a write with stale_file when another program changed the file since it was read, and reads the new content', async () => {

@@ -486,8 +486,11 @@ function staleFile(file: string): DatasourceError {
 
 async function writeAtomically(file: string, text: string): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'wx');
+  // The new file keeps the old one's permissions.
+  const mode = (await fs.stat(file)).mode & 0o7777;
+  const handle = await fs.open(temp, 'wx', mode);
   try {
+    await handle.chmod(mode);
     await handle.writeFile(text, 'utf8');
     await handle.sync();
   } finally {
