@@ -197,7 +197,12 @@ export class ConnectionFormPanel {
         return { id } as R;
       }
       case 'pickFile': {
-        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Choose' });
+        // 'file' fields hold files (a database, a CA certificate) or folders (a folder of CSV files); the field's
+        // own words say which, as the platform dialogs cannot offer both at once.
+        const { field } = params as ConnectionFormRequests['pickFile']['params'];
+        const declared = this.formPlugins().flatMap((p) => p.fields).find((f) => f.key === field);
+        const folder = declared !== undefined && /\b(folder|directory)\b/i.test(`${declared.key} ${declared.label}`);
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFiles: !folder, canSelectFolders: folder, openLabel: 'Choose' });
         return { path: picked?.[0]?.fsPath ?? null } as R;
       }
     }
