@@ -37,6 +37,8 @@ export class ChartApp {
   private readonly status: HTMLSpanElement;
   private readonly exports: { png: HTMLElement; svg: HTMLElement };
   private drawn: Drawn | undefined;
+  /** The status line of the chart on screen, shown again when a later draw fails and the chart stays. */
+  private readyText = '';
   private sample: { key: string; page: Promise<RowPage>; abort: AbortController } | undefined;
   /** The last aggregate answer, by the query it answered. */
   private answer: { key: string; result: AggregateResult; binStep?: number; sample?: Drawn['sample'] } | undefined;
@@ -256,7 +258,8 @@ export class ChartApp {
     host.setAttribute('data-datum-count', String(drawn.data.values.length));
     host.setAttribute('data-mark', drawn.config.mark);
     const groups = drawn.data.values.length;
-    this.setState('ready', `${describeConfig(drawn.config)} · ${groups.toLocaleString('en-US')} ${groups === 1 ? 'group' : 'groups'}${drawn.sample ? ' · aggregated in this view' : ' · aggregated by the datasource'}`);
+    this.readyText = `${describeConfig(drawn.config)} · ${groups.toLocaleString('en-US')} ${groups === 1 ? 'group' : 'groups'}${drawn.sample ? ' · aggregated in this view' : ' · aggregated by the datasource'}`;
+    this.setState('ready', this.readyText);
     if (groups === 0) host.setAttribute('data-empty', '');
     else host.removeAttribute('data-empty');
     this.updateExports();
@@ -302,7 +305,7 @@ export class ChartApp {
     const message = error instanceof Error ? error.message : String(error);
     this.client.log('warn', `chart failed: ${message}`);
     // The last chart stays on screen; the builder keeps the choice, so Retry (or another choice) loses nothing.
-    this.setState(this.chart.hasChart ? 'ready' : 'error', this.chart.hasChart ? this.status.textContent ?? '' : 'No chart.');
+    this.setState(this.chart.hasChart ? 'ready' : 'error', this.chart.hasChart ? this.readyText : 'No chart.');
     this.renderNotes(undefined, `Could not draw the chart: ${message}`);
   }
 

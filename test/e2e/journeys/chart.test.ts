@@ -151,6 +151,21 @@ describe('journey: a chart of a table', function () {
     assert.equal(await bars().count(), bins);
     // NULL values form a group of their own, which a numeric axis cannot show: the view says so.
     await view.locator('.note-null', { hasText: 'NULL value not shown' }).waitFor();
+    // A step that is not a number above 0 is refused with the reason, and the chart stays as it was.
+    const step = view.locator('.bin-step input');
+    await step.fill('-3');
+    await step.press('Enter');
+    await view.locator('.builder-problem', { hasText: 'A bin step is a number above 0.' }).waitFor();
+    assert.equal(await host().getAttribute('data-datum-count'), String(bins));
+    assert.equal(await bars().count(), bins);
+    // Your own step: bins of 10.
+    await step.fill('10');
+    await step.press('Enter');
+    const [[tens]] = sqlite(db, 'select count(distinct cast(value / 10 as integer)) from events where value is not null') as number[][];
+    assert.notEqual(tens, bins);
+    await view.locator(`.chart-host[data-state="ready"][data-datum-count="${tens}"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await bars().count(), tens);
+    assert.equal(await view.locator('.builder-problem').textContent(), '');
   });
 
   it('exports the chart as SVG and PNG through the save dialog', async () => {
