@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
+import { confirmDeletion, setConnectionRole } from '../../support/roles';
 import { Workbench } from '../../support/workbench';
 
 /** Python's sqlite3: a separate program reading and writing the same file. */
@@ -119,6 +120,10 @@ describe('journey: a table in an editor tab', function () {
 
   it('inserts a row and deletes another in one save', async () => {
     const [[before]] = sqlite(db, 'select count(*) from customers') as number[][];
+    // New connections are editors, who cannot delete rows; the tab starts again with the new role.
+    await setConnectionRole(workbench, 'Shop', 'admin');
+    await workbench.treeItem('Shop').locator('.label-description', { hasText: /^admin/ }).waitFor();
+    await customerCell(2, 'name').waitFor({ timeout: 60_000 });
     await view.locator('vscode-button', { hasText: 'Insert' }).click();
     const inserted = view.locator('.grid-row.inserted');
     await inserted.waitFor();
@@ -130,6 +135,7 @@ describe('journey: a table in an editor tab', function () {
     await view.locator('vscode-button', { hasText: 'Delete' }).click();
     await view.locator('.grid-row.deleted').waitFor();
     await workbench.page.keyboard.press('Control+s');
+    await confirmDeletion(workbench, 'Delete 1 row from "customers" on "Shop"?');
     await workbench.page.locator('.tab', { hasText: /^customers — Shop/ }).filter({ hasNotText: '●' }).waitFor();
     assert.deepEqual(sqlite(db, "select count(*) from customers where name = 'Grace Inserted'"), [[1]]);
     assert.deepEqual(sqlite(db, 'select count(*) from customers where id = 2'), [[0]]);
