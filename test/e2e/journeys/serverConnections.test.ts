@@ -11,6 +11,7 @@ import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeSe
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { startMariadb, type MariadbServer } from '../../support/servers/mariadbServer';
 import { startPostgres, type PostgresServer } from '../../support/servers/postgresServer';
+import { setConnectionRole } from '../../support/roles';
 import { Workbench } from '../../support/workbench';
 
 /** Every file under `dir` that contains `needle` (as UTF-8 or UTF-16LE, as some VS Code stores write it). */
@@ -171,6 +172,9 @@ describe('journey: PostgreSQL and MariaDB connections through the form', functio
   });
 
   it('edits a saved connection without retyping its password', async () => {
+    // Managing a connection is the admin's; new connections are editors.
+    await setConnectionRole(workbench, 'Shop PG', 'admin');
+    await workbench.treeItem('Shop PG').locator('.label-description', { hasText: /^admin/ }).waitFor();
     await workbench.treeItem('Shop PG').click({ button: 'right' });
     // The menu takes the first click while it is still settling; pointing at the item first, as a person does, does not.
     const item = workbench.page.locator('.monaco-menu .action-item', { hasText: /^Edit Connection/ });
