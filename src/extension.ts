@@ -79,9 +79,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   // Advisory row locks while a record is edited, shared with other windows through the metadata file.
   const locks = new WindowLocks(
     new LockStore({ rows: (sql, params) => metadata.rows(sql, params), write: (mutate) => metadata.write(mutate), onDidChange: (listener) => metadata.onDidChangeExternally(listener) }, { owner: currentUser() }),
-    { log, canBreak: (table) => roles.canManageConnection(table.datasourceId, 'Breaking a row lock') },
+    { log, canBreak: (table) => roles.canManageConnection(table.datasourceId, 'Breaking row locks on') },
   );
   context.subscriptions.push(locks);
+  closeLocks = () => locks.close();
   const panels = new PanelManager({
     locks,
     context,
@@ -233,6 +234,10 @@ function watchActiveTable(panels: PanelManager, statusBar: ConnectionStatusBar):
   return [statusBar, vscode.window.tabGroups.onDidChangeTabs(update), vscode.window.tabGroups.onDidChangeTabGroups(update)];
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Set by activate: releases this window's row locks while the metadata store is still open. */
+let closeLocks: (() => Promise<void>) | undefined;
+
+export async function deactivate(): Promise<void> {
+  // Everything else is disposed through context.subscriptions, which VS Code does right after calling this.
+  await closeLocks?.();
 }

@@ -104,6 +104,18 @@ describe('WindowLocks (tabs of a window as lock holders)', () => {
     await until(() => String(a.store.rows('SELECT expires_at FROM row_locks')[0]!.expires_at) > before);
   });
 
+  it('closing a window releases its locks before the metadata store is disposed right after (VS Code\'s deactivate order)', async () => {
+    const a = await openWindow('alice');
+    const form = tab(a.locks);
+    await form.handle.acquire({ id: 1 });
+    await form.handle.acquire({ id: 2 });
+    void a.locks.close();
+    a.store.dispose(); // synchronously after deactivate() was called, as VS Code does with the subscriptions
+    stores.splice(stores.indexOf(a.store), 1);
+    const b = await openWindow('bob');
+    assert.deepEqual(b.store.rows('SELECT row_key FROM row_locks'), []);
+  });
+
   it('the lock messages of a view are validated like every other message', () => {
     assert.equal(parseFromWebview({ type: 'request', id: 1, method: 'lock/acquire', params: { key: { id: 1 } } }).ok, true);
     assert.equal(parseFromWebview({ type: 'request', id: 2, method: 'lock/break', params: { key: { id: { $bigint: '9007199254740993' } } } }).ok, true);

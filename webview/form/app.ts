@@ -490,7 +490,8 @@ export class FormApp {
     const readOnly = this.readOnlyReason !== undefined;
     for (const b of Object.values(this.actions)) b.hidden = readOnly;
     setDisabled(this.actions.insert, !this.capabilities.insert || this.saving);
-    setDisabled(this.actions.delete, !this.capabilities.delete || this.saving || !(shown.kind === 'insert' || (shown.kind === 'row' && shown.ref)));
+    // A record someone else is editing cannot be marked for deletion here either (its lock says who).
+    setDisabled(this.actions.delete, !this.capabilities.delete || this.saving || !(shown.kind === 'insert' || (shown.kind === 'row' && shown.ref)) || this.lockNote(shown) !== undefined);
     const size = this.pending.size;
     setDisabled(this.actions.discard, (size === 0 && this.drafts.size === 0) || this.saving);
     // With only invalid drafts, Save stays clickable to say what needs fixing.
@@ -563,7 +564,7 @@ export class FormApp {
 
   private deleteRecord(): void {
     const shown = this.current();
-    if (this.readOnlyReason || !this.capabilities.delete) return;
+    if (this.readOnlyReason || !this.capabilities.delete || this.lockNote(shown) !== undefined) return;
     if (shown.kind === 'insert') {
       showDialog('Discard this new record?', 'It was never saved; its values are dropped.', [
         { label: 'Cancel' },

@@ -45,6 +45,7 @@ export class WindowLocks implements Disposable {
   private readonly holders = new Map<string, Holder>();
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly subscription: Disposable;
+  private closed = false;
 
   constructor(
     private readonly store: LockStore,
@@ -96,12 +97,29 @@ export class WindowLocks implements Disposable {
     };
   }
 
-  dispose(): void {
+  /**
+   * Releases every lock of this window and stops. The extension's `deactivate` calls it: VS Code disposes the
+   * subscriptions (the metadata store among them) right after calling deactivate, without waiting, and the release
+   * is written synchronously when no other window holds the settings file's lock (otherwise the locks go stale in
+   * two minutes). A lock left behind would show the user's own tab, restored after a window reload, as locked by
+   * themselves.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     clearInterval(this.timer);
     this.subscription.dispose();
     const ids = [...this.holders.values()].filter((h) => h.held.size > 0).map((h) => h.id);
     this.holders.clear();
-    void this.store.releaseAll(ids).catch((error) => this.options.log.warn(`Row locks: releasing this window's locks failed: ${errorMessage(error)}`));
+    try {
+      await this.store.releaseAll(ids);
+    } catch (error) {
+      this.options.log.warn(`Row locks: releasing this window's locks failed: ${errorMessage(error)}`);
+    }
+  }
+
+  dispose(): void {
+    void this.close();
   }
 
   private async heartbeat(): Promise<void> {

@@ -194,6 +194,10 @@ describe('journey: plugin management and row locks', function () {
     await form.locator('.field[data-column="name"] .field-lock').waitFor();
     assert.equal(await form.locator('.field[data-column="name"] vscode-textfield').getAttribute('readonly'), '', 'the field is read-only');
     await second.screenshot('locks-second-window');
+    // Only an admin of the connection may break it; a new connection's role is editor, and the host says so.
+    await note.locator('.break-lock').click();
+    await form.locator('.message-strip.error', { hasText: 'Could not break the lock: Breaking row locks on "Shop" needs the admin role; you are' }).waitFor();
+    assert.equal((await waitForLock()).length, 1, 'the lock is still there');
 
     // Back in the first window: discard the form's edit, and the lock goes everywhere.
     await workbench.page.locator('.tab', { hasText: '● customers — Shop' }).click();
