@@ -77,7 +77,9 @@ export function registerRoleCommands(deps: RoleCommandDeps): vscode.Disposable[]
       if (roles.needsConfirmation(target, picked.role)) {
         const raised = picked.role ?? fallback;
         const answer = await vscode.window.showWarningMessage(
-          `"${name}" is a production connection. Give yourself the ${raised} role on ${what}?`,
+          target.table === undefined
+            ? `Give yourself the ${raised} role on the production connection "${name}"?`
+            : `Give yourself the ${raised} role on "${target.table}" of the production connection "${name}"?`,
           { modal: true, detail: `As ${raised} you can ${WHAT[raised]} there.` },
           'Raise Role',
         );

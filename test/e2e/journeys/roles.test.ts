@@ -164,7 +164,7 @@ describe('journey: roles per connection', function () {
     await workbench.runCommand('Nocoflo: Set Role…');
     await workbench.answerQuickInput('Shop', 'Set Role');
     await workbench.answerQuickInput('editor', 'Set Role for "Shop" (production)');
-    const dialog = workbench.page.locator('.monaco-dialog-box', { hasText: '"Shop" is a production connection. Give yourself the editor role on "Shop"?' });
+    const dialog = workbench.page.locator('.monaco-dialog-box', { hasText: 'Give yourself the editor role on the production connection "Shop"?' });
     await dialog.waitFor();
     await workbench.screenshot('roles-raise-production');
     await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
@@ -173,5 +173,20 @@ describe('journey: roles per connection', function () {
     await setConnectionRole(workbench, 'Shop', 'editor');
     await dialog.locator('.monaco-button', { hasText: 'Raise Role' }).click();
     await description(/^editor · production · SQLite$/).waitFor();
+  });
+
+  it("a table's own role (Set Role… in its context menu) wins over the connection's", async () => {
+    await workbench.treeItem('orders').click({ button: 'right' });
+    const item = workbench.page.locator('.monaco-menu .action-item', { hasText: /^Set Role/ });
+    await item.hover();
+    await workbench.page.locator('.monaco-menu .action-item.focused', { hasText: /^Set Role/ }).waitFor();
+    await workbench.page.keyboard.press('Enter');
+    await workbench.answerQuickInput('viewer', 'Set Role for "orders" on "Shop" (production)');
+    await workbench.treeItem('orders').locator('.label-description', { hasText: 'viewer (table role)' }).waitFor();
+    await description(/^editor · production · SQLite$/).waitFor();
+    await workbench.treeItem('orders').click();
+    await tab(/^orders — Shop/).waitFor();
+    const orders = workbench.webview();
+    await orders.locator('.readonly-banner', { hasText: 'You are a viewer of "orders" on "Shop" (set for this table, production connection)' }).waitFor({ timeout: 60_000 });
   });
 });
