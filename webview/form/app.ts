@@ -492,6 +492,8 @@ export class FormApp {
     setDisabled(this.actions.insert, !this.capabilities.insert || this.saving);
     // A record someone else is editing cannot be marked for deletion here either (its lock says who).
     setDisabled(this.actions.delete, !this.capabilities.delete || this.saving || !(shown.kind === 'insert' || (shown.kind === 'row' && shown.ref)) || this.lockNote(shown) !== undefined);
+    // The user's role may leave deleting out (an editor): the disabled button says why.
+    this.actions.delete.title = this.client.init.unavailable?.delete ?? 'Delete this record on save';
     const size = this.pending.size;
     setDisabled(this.actions.discard, (size === 0 && this.drafts.size === 0) || this.saving);
     // With only invalid drafts, Save stays clickable to say what needs fixing.
