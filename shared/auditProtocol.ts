@@ -1,6 +1,7 @@
 // The Audit Log view: the shape of an audit entry as stored and shown, and the view's own small protocol (webview ⇄
 // host). The host validates every message with `parseFromAudit` before acting on it.
-import { anyOf, type Check, int, isPlainObject, object, oneOf, str } from './validate';
+import { type ParsedToolMessage, parseToolMessage } from './toolProtocol';
+import { anyOf, type Check, int, object, oneOf, str } from './validate';
 import type { WireValue } from './values';
 
 /**
@@ -105,24 +106,10 @@ const PARAMS: Record<AuditMethod, Check> = {
   undo: anyOf(object({ entryId: int(1, Number.MAX_SAFE_INTEGER) }), object({ batchId: str(100) })),
 };
 
-export type ParsedAuditMessage = { ok: true; message: FromAudit } | { ok: false; error: string; id?: number };
+export type ParsedAuditMessage = ParsedToolMessage<FromAudit>;
 
 /** Checks a message from the Audit Log webview before the host acts on it. */
-export function parseFromAudit(raw: unknown): ParsedAuditMessage {
-  if (!isPlainObject(raw)) return { ok: false, error: 'message must be an object' };
-  if (raw.type === 'ready') return Object.keys(raw).length === 1 ? { ok: true, message: { type: 'ready' } } : { ok: false, error: 'ready takes no fields' };
-  if (raw.type !== 'request') return { ok: false, error: `unknown message type ${JSON.stringify(raw.type)}` };
-  const idProblem = int(1, Number.MAX_SAFE_INTEGER)(raw.id, 'id');
-  if (idProblem) return { ok: false, error: idProblem };
-  const id = raw.id as number;
-  const method = raw.method;
-  if (typeof method !== 'string' || !Object.hasOwn(PARAMS, method)) return { ok: false, error: `unknown method ${JSON.stringify(method)}`, id };
-  const extra = Object.keys(raw).find((k) => !['type', 'id', 'method', 'params'].includes(k));
-  if (extra) return { ok: false, error: `${extra} is not allowed`, id };
-  const problem = PARAMS[method as AuditMethod](raw.params, 'params');
-  if (problem) return { ok: false, error: `${method}: ${problem}`, id };
-  return { ok: true, message: raw as unknown as FromAudit };
-}
+export const parseFromAudit = (raw: unknown): ParsedAuditMessage => parseToolMessage<FromAudit>(raw, PARAMS);
 
 /** Short text of a stored value for the view and for refusal messages. */
 export function auditValueText(value: AuditValue | undefined, maxChars = 200): string {

@@ -3,7 +3,8 @@
 // datasource gets a form without writing any UI. Both sides validate with the same rules; the host's check is the
 // one that counts, because a webview message is untrusted input.
 import type { ConfigField, DatasourceConfig } from '../api';
-import { anyOf, bool, type Check, int, isPlainObject, object, recordOf, str } from './validate';
+import { type ParsedToolMessage, parseToolMessage } from './toolProtocol';
+import { anyOf, bool, type Check, object, recordOf, str } from './validate';
 
 /** A datasource plugin as the form shows it. */
 export interface FormPlugin {
@@ -76,26 +77,10 @@ const PARAMS: Record<ConnectionFormMethod, Check> = {
   pickFile: object({ field: key }),
 };
 
-export type ParsedFormMessage = { ok: true; message: FromConnectionForm } | { ok: false; error: string; id?: number };
+export type ParsedFormMessage = ParsedToolMessage<FromConnectionForm>;
 
 /** Checks a message from the form webview before the host acts on it. */
-export function parseFromConnectionForm(raw: unknown): ParsedFormMessage {
-  if (!isPlainObject(raw)) return { ok: false, error: 'message must be an object' };
-  if (raw.type === 'ready' || raw.type === 'cancel') {
-    return Object.keys(raw).length === 1 ? { ok: true, message: { type: raw.type } } : { ok: false, error: `${raw.type} takes no fields` };
-  }
-  if (raw.type !== 'request') return { ok: false, error: `unknown message type ${JSON.stringify(raw.type)}` };
-  const idProblem = int(1, Number.MAX_SAFE_INTEGER)(raw.id, 'id');
-  if (idProblem) return { ok: false, error: idProblem };
-  const id = raw.id as number;
-  const method = raw.method;
-  if (typeof method !== 'string' || !Object.hasOwn(PARAMS, method)) return { ok: false, error: `unknown method ${JSON.stringify(method)}`, id };
-  const extra = Object.keys(raw).find((k) => !['type', 'id', 'method', 'params'].includes(k));
-  if (extra) return { ok: false, error: `${extra} is not allowed`, id };
-  const problem = PARAMS[method as ConnectionFormMethod](raw.params, 'params');
-  if (problem) return { ok: false, error: `${method}: ${problem}`, id };
-  return { ok: true, message: raw as unknown as FromConnectionForm };
-}
+export const parseFromConnectionForm = (raw: unknown): ParsedFormMessage => parseToolMessage<FromConnectionForm>(raw, PARAMS, ['ready', 'cancel']);
 
 export const isSecretField = (field: ConfigField): boolean => field.secret === true || field.type === 'password';
 

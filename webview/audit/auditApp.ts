@@ -14,13 +14,8 @@ import {
   type ToAudit,
   type UndoTarget,
 } from '../../shared/auditProtocol';
+import { ToolClient, type ToolHost } from '../shared/toolClient';
 import { button, debounce, el, setDisabled } from '../table/dom';
-
-interface Host {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
 
 interface SavedState {
   filter: AuditFilter;
@@ -37,8 +32,7 @@ export class AuditApp {
   private filter: AuditFilter = {};
   private offset = 0;
   private page?: AuditPage;
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly client: ToolClient<AuditRequests>;
   private readonly status = el('div', 'audit-status');
   private readonly list = el('div', 'audit-list');
   private readonly pager = el('div', 'audit-pager');
@@ -46,9 +40,10 @@ export class AuditApp {
   private busy = false;
 
   constructor(
-    private readonly host: Host,
+    private readonly host: ToolHost,
     private readonly root: HTMLElement,
   ) {
+    this.client = new ToolClient<AuditRequests>(host);
     this.status.setAttribute('role', 'status');
     window.addEventListener('message', (event: MessageEvent) => this.receive(event.data as ToAudit));
     root.textContent = 'Loading…';
@@ -71,22 +66,13 @@ export class AuditApp {
       case 'changed':
         if (this.init) void this.load();
         return;
-      case 'response': {
-        const waiting = this.waiting.get(message.id);
-        if (!waiting) return;
-        this.waiting.delete(message.id);
-        if (message.ok) waiting.resolve(message.result);
-        else waiting.reject(new Error(message.error.message));
-      }
+      case 'response':
+        this.client.handle(message);
     }
   }
 
   private request<M extends AuditMethod>(method: M, params: AuditRequests[M]['params']): Promise<AuditRequests[M]['result']> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.host.postMessage({ type: 'request', id, method, params });
-    });
+    return this.client.request(method, params);
   }
 
   private save(): void {

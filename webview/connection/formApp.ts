@@ -7,7 +7,6 @@ import {
   type ConnectionFormMethod,
   type ConnectionFormRequests,
   defaultForm,
-  type FormError,
   type FormPlugin,
   type FormSubmission,
   formToConfig,
@@ -15,13 +14,8 @@ import {
   isSecretField,
   type ToConnectionForm,
 } from '../../shared/connectionForm';
+import { ToolClient, type ToolError, type ToolHost } from '../shared/toolClient';
 import { button, el } from '../table/dom';
-
-interface Host {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
 
 /** What survives a hidden tab or a reload: everything but secrets. */
 interface SavedForm {
@@ -42,13 +36,13 @@ export class ConnectionFormApp {
   private urlField?: Control;
   private status?: HTMLElement;
   private busy = false;
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: FormError): void }>();
+  private readonly client: ToolClient<ConnectionFormRequests>;
 
   constructor(
-    private readonly host: Host,
+    private readonly host: ToolHost,
     private readonly root: HTMLElement,
   ) {
+    this.client = new ToolClient<ConnectionFormRequests>(host);
     window.addEventListener('message', (event: MessageEvent) => this.receive(event.data as ToConnectionForm));
     root.textContent = 'Loading…';
     host.postMessage({ type: 'ready' });
@@ -62,25 +56,13 @@ export class ConnectionFormApp {
       this.render(type, saved?.type === type ? saved : undefined);
       return;
     }
-    if (message.type === 'response') {
-      const waiting = this.waiting.get(message.id);
-      if (message.id === 0 && !message.ok) {
-        this.root.textContent = message.error.message;
-        return;
-      }
-      if (!waiting) return;
-      this.waiting.delete(message.id);
-      if (message.ok) waiting.resolve(message.result);
-      else waiting.reject(message.error);
-    }
+    // Id 0 answers no request: the host could not open the form at all (the connection is gone).
+    if (message.type === 'response' && message.id === 0 && !message.ok) this.root.textContent = message.error.message;
+    else this.client.handle(message);
   }
 
   private request<M extends ConnectionFormMethod>(method: M, params: ConnectionFormRequests[M]['params']): Promise<ConnectionFormRequests[M]['result']> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.host.postMessage({ type: 'request', id, method, params });
-    });
+    return this.client.request(method, params);
   }
 
   private render(type: string, saved?: SavedForm, filled?: { values: FormValues; secrets: Record<string, string> }): void {
@@ -302,7 +284,7 @@ export class ConnectionFormApp {
       const message = await work();
       if (message !== undefined) this.setStatus('ok', message);
     } catch (error) {
-      const e = error as FormError;
+      const e = error as ToolError;
       if (e.field) this.showErrors({ [e.field]: e.message });
       this.setStatus('error', e.message ?? String(error));
     } finally {
