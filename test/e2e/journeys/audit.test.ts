@@ -3,7 +3,6 @@
 // sqlite3, has the old value again), and see an undo refused with the reason after another program changed the
 // row. The Audit Log webview runs under the strict CSP and must not trigger a single violation.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -11,14 +10,7 @@ import type { Frame, FrameLocator } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { Workbench } from '../../support/workbench';
-
-/** Python's sqlite3: a separate program reading and writing the same file. */
-function sqlite(file: string, sql: string, ...params: (string | number)[]): unknown[][] {
-  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nr=c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()\nc.commit()\nprint(json.dumps(r))';
-  const result = spawnSync('python3', ['-c', script, file, sql, JSON.stringify(params)], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(result.stderr);
-  return JSON.parse(result.stdout) as unknown[][];
-}
+import { addDatasourceByUrl, sqlite } from '../../support/journeys';
 
 describe('journey: the audit log and undo', function () {
   let server: CodeServer;
@@ -57,11 +49,7 @@ describe('journey: the audit log and undo', function () {
   });
 
   it('saves an edit made in the grid', async () => {
-    await workbench.openNocofloSidebar();
-    await workbench.runCommand('Nocoflo: Add Datasource…');
-    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
-    await workbench.answerQuickInput(db, 'Connection URL');
-    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await addDatasourceByUrl(workbench, db, 'Shop');
     await workbench.treeItem('Shop').click();
     await workbench.treeItem('customers').click();
     await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).waitFor();

@@ -5,7 +5,6 @@
 // (which cannot aggregate) is charted from a sample with a note saying so. Expected numbers come from the data
 // itself (Python's sqlite3 on the fixture file, the REST server's own records).
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -14,14 +13,7 @@ import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeSe
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { startRestServer, type RestServer } from '../../support/servers/restServer';
 import { Workbench } from '../../support/workbench';
-
-/** Python's sqlite3: a separate program reading the same file. */
-function sqlite(file: string, sql: string): unknown[][] {
-  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nprint(json.dumps(c.execute(sys.argv[2]).fetchall()))';
-  const result = spawnSync('python3', ['-c', script, file, sql], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(result.stderr);
-  return JSON.parse(result.stdout) as unknown[][];
-}
+import { addDatasourceByUrl, sqlite } from '../../support/journeys';
 
 describe('journey: a chart of a table', function () {
   let server: CodeServer;
@@ -77,11 +69,7 @@ describe('journey: a chart of a table', function () {
     workbench.page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) cspMessages.push({ text: message.text(), url: message.location().url });
     });
-    await workbench.openNocofloSidebar();
-    await workbench.runCommand('Nocoflo: Add Datasource…');
-    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
-    await workbench.answerQuickInput(db, 'Connection URL');
-    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await addDatasourceByUrl(workbench, db, 'Shop');
     await workbench.treeItem('Shop').click();
     await workbench.treeItem('events').waitFor();
   });

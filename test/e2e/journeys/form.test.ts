@@ -3,7 +3,6 @@
 // error on its field block the save, follow a foreign key to the referenced record and come back, see the reverse
 // references, insert and delete records, and see why a table without a primary key is read-only.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -12,14 +11,7 @@ import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeSe
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { confirmDeletion, setConnectionRole } from '../../support/roles';
 import { Workbench } from '../../support/workbench';
-
-/** Python's sqlite3: a separate program reading and writing the same file. */
-function sqlite(file: string, sql: string, ...params: (string | number)[]): unknown[][] {
-  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nr=c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()\nc.commit()\nprint(json.dumps(r))';
-  const result = spawnSync('python3', ['-c', script, file, sql, JSON.stringify(params)], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(result.stderr);
-  return JSON.parse(result.stdout) as unknown[][];
-}
+import { addDatasourceByUrl, sqlite } from '../../support/journeys';
 
 describe('journey: a record at a time in the form view', function () {
   let server: CodeServer;
@@ -62,11 +54,7 @@ describe('journey: a record at a time in the form view', function () {
     db = path.join(workspace, 'shop.sqlite');
     server = await startCodeServer({ workspace, extensions: [path.join(repoRoot(), 'dist/nocoflo.vsix')] });
     workbench = await Workbench.open(server);
-    await workbench.openNocofloSidebar();
-    await workbench.runCommand('Nocoflo: Add Datasource…');
-    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
-    await workbench.answerQuickInput(db, 'Connection URL');
-    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await addDatasourceByUrl(workbench, db, 'Shop');
     await workbench.treeItem('Shop').click();
     await workbench.treeItem('orders').waitFor();
   });

@@ -6,7 +6,6 @@
 // second window (another page on the same code-server) shows as "Locked by … since …" with read-only fields;
 // discarding the edit releases it everywhere.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -14,13 +13,7 @@ import type { FrameLocator } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { launchBrowser, Workbench } from '../../support/workbench';
-
-function sqlite(file: string, sql: string): unknown[][] {
-  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nprint(json.dumps(c.execute(sys.argv[2]).fetchall()))';
-  const result = spawnSync('python3', ['-c', script, file, sql], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(result.stderr);
-  return JSON.parse(result.stdout) as unknown[][];
-}
+import { addDatasourceByUrl, sqlite } from '../../support/journeys';
 
 describe('journey: plugin management and row locks', function () {
   let server: CodeServer;
@@ -61,11 +54,7 @@ describe('journey: plugin management and row locks', function () {
     server = await startCodeServer({ workspace, extensions: [path.join(repoRoot(), 'dist/nocoflo.vsix'), path.join(repoRoot(), 'dist/test-plugin.vsix')] });
     metadataFile = path.join(server.userDataDir, 'User', 'globalStorage', 'nocoflo.nocoflo', 'nocoflo.sqlite');
     workbench = await Workbench.open(server);
-    await workbench.openNocofloSidebar();
-    await workbench.runCommand('Nocoflo: Add Datasource…');
-    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
-    await workbench.answerQuickInput(db, 'Connection URL');
-    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await addDatasourceByUrl(workbench, db, 'Shop');
     await workbench.treeItem('Shop').click();
     await workbench.treeItem('customers').waitFor();
   });

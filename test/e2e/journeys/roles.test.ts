@@ -3,7 +3,6 @@
 // while editing works; as admin, a delete is saved after the host's confirmation. Marked as production, lowering
 // the role is free and raising it asks for a modal confirmation naming the connection.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -12,13 +11,7 @@ import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeSe
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { confirmDeletion, setConnectionRole } from '../../support/roles';
 import { Workbench } from '../../support/workbench';
-
-/** Python's sqlite3: a separate program reading the same file. */
-function sqlite(file: string, sql: string): unknown[][] {
-  const result = spawnSync('python3', ['-c', 'import sqlite3,sys,json\nprint(json.dumps(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall()))', file, sql], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(result.stderr);
-  return JSON.parse(result.stdout) as unknown[][];
-}
+import { addDatasourceByUrl, sqlite } from '../../support/journeys';
 
 describe('journey: roles per connection', function () {
   let server: CodeServer;
@@ -47,11 +40,7 @@ describe('journey: roles per connection', function () {
   });
 
   it('shows a new connection as editor in the tree', async () => {
-    await workbench.openNocofloSidebar();
-    await workbench.runCommand('Nocoflo: Add Datasource…');
-    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
-    await workbench.answerQuickInput(db, 'Connection URL');
-    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await addDatasourceByUrl(workbench, db, 'Shop');
     await description(/^editor · SQLite$/).waitFor();
   });
 

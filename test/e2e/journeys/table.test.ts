@@ -2,7 +2,6 @@
 // and save with Ctrl+S (checked on disk by another program), insert and delete rows, meet a conflict when another
 // program changed the row, see why a table without a primary key is read-only, and get the tab back after a reload.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -11,14 +10,7 @@ import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeSe
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { confirmDeletion, setConnectionRole } from '../../support/roles';
 import { Workbench } from '../../support/workbench';
-
-/** Python's sqlite3: a separate program reading and writing the same file. */
-function sqlite(file: string, sql: string, ...params: (string | number)[]): unknown[][] {
-  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nr=c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()\nc.commit()\nprint(json.dumps(r))';
-  const result = spawnSync('python3', ['-c', script, file, sql, JSON.stringify(params)], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(result.stderr);
-  return JSON.parse(result.stdout) as unknown[][];
-}
+import { addDatasourceByUrl, sqlite } from '../../support/journeys';
 
 describe('journey: a table in an editor tab', function () {
   let server: CodeServer;
@@ -52,11 +44,7 @@ describe('journey: a table in an editor tab', function () {
   });
 
   it('opens a table from the sidebar in a tab titled "table — datasource", with its rows', async () => {
-    await workbench.openNocofloSidebar();
-    await workbench.runCommand('Nocoflo: Add Datasource…');
-    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
-    await workbench.answerQuickInput(db, 'Connection URL');
-    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await addDatasourceByUrl(workbench, db, 'Shop');
     await workbench.treeItem('Shop').click();
     await workbench.treeItem('customers').click();
     await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).waitFor();

@@ -3,20 +3,13 @@
 // back keeps it, unsaved edits are settled before a switch, and "Set as Default View for This Table" decides what
 // the next open shows.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { Workbench } from '../../support/workbench';
-
-function sqlite(file: string, sql: string): unknown[][] {
-  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1])\nprint(json.dumps(c.execute(sys.argv[2]).fetchall()))';
-  const result = spawnSync('python3', ['-c', script, file, sql], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(result.stderr);
-  return JSON.parse(result.stdout) as unknown[][];
-}
+import { addDatasourceByUrl, sqlite } from '../../support/journeys';
 
 describe('journey: switching the view of a tab', function () {
   let server: CodeServer;
@@ -49,11 +42,7 @@ describe('journey: switching the view of a tab', function () {
   });
 
   it('filters the grid, switches the tab to another view in place, and that view shows the filtered rows', async () => {
-    await workbench.openNocofloSidebar();
-    await workbench.runCommand('Nocoflo: Add Datasource…');
-    await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
-    await workbench.answerQuickInput(db, 'Connection URL');
-    await workbench.answerQuickInput('Shop', 'Datasource name');
+    await addDatasourceByUrl(workbench, db, 'Shop');
     await workbench.treeItem('Shop').click();
     await workbench.treeItem('customers').click();
     await tab().waitFor();
