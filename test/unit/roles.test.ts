@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TableSchema } from '../../api';
 import type { DatasourceRecord } from '../../src/core/datasourceManager';
+import { exportConfiguration, importConfiguration } from '../../src/core/metadata/configTransfer';
 import { MetadataStore } from '../../src/core/metadata/metadataStore';
 import {
   allows,
@@ -159,6 +160,41 @@ describe('RoleService over the real metadata store', () => {
     assert.deepEqual(roles.canManagePlugins(), { ok: true });
     assert.equal(roles.needsConfirmation({ datasourceId: 'workspace:Team' }, 'viewer'), false, 'lowering');
     assert.equal(roles.needsConfirmation({ datasourceId: 'workspace:Team' }, undefined), false, 'back to the default (viewer) lowers');
+  });
+});
+
+describe('the production mark in configuration exports', () => {
+  let dir: string;
+  const open = (name: string) => MetadataStore.open({ path: path.join(dir, name), wasmPath, watchIntervalMs: 0 });
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-roles-export-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('travels with its connection, is never removed by an import, and roles stay behind', async () => {
+    const source = await open('a.sqlite');
+    const prod = await source.addDatasource({ type: 'nocoflo.sqlite', name: 'Prod', config: { path: '/p.db' } });
+    const dev = await source.addDatasource({ type: 'nocoflo.sqlite', name: 'Dev', config: { path: '/d.db' } });
+    await new RoleStore(source).setProduction(prod.id, true);
+    await new RoleStore(source).setRole({ datasourceId: prod.id }, 'admin');
+    const exported = JSON.parse(JSON.stringify(exportConfiguration(source))) as { datasources: { id: string; production?: boolean }[] };
+    assert.deepEqual(exported.datasources.map((d) => [d.id, d.production]), [
+      [dev.id, undefined],
+      [prod.id, true],
+    ]);
+    source.dispose();
+
+    const target = await open('b.sqlite');
+    await target.addDatasource({ id: dev.id, type: 'nocoflo.sqlite', name: 'Dev', config: { path: '/d.db' } });
+    await new RoleStore(target).setProduction(dev.id, true);
+    await importConfiguration(target, exported);
+    const store = new RoleStore(target);
+    assert.equal(store.isProduction(prod.id), true, 'marked on import');
+    assert.equal(store.isProduction(dev.id), true, 'the local mark stays although the file has none');
+    assert.equal(store.role({ datasourceId: prod.id }), undefined, 'an exported admin role does not come along');
+    await assert.rejects(
+      importConfiguration(target, { format: 'nocoflo-config', version: 1, datasources: [{ id: 'x', type: 't', name: 'n', config: {}, production: 'yes' }] }),
+      /datasources\[0\]\.production must be true or false/,
+    );
+    target.dispose();
   });
 });
 

@@ -22,11 +22,13 @@ export interface ImportSummary {
 }
 
 export function exportConfiguration(store: MetadataStore): ConfigurationExport {
+  // The production mark travels with its connection (it only ever takes rights away); roles stay on this machine.
+  const production = new Set(store.rows('SELECT id FROM datasources WHERE production = 1').map((r) => String(r.id)));
   return {
     format: 'nocoflo-config',
     version: 1,
     exportedAt: new Date().toISOString(),
-    datasources: store.listDatasources(),
+    datasources: store.listDatasources().map((d) => (production.has(d.id) ? { ...d, production: true } : d)),
     pluginConfig: store.listPluginConfig(),
     viewPreferences: store.listViewPreferences(),
   };
@@ -49,6 +51,8 @@ export function validateConfiguration(input: unknown): { value?: ConfigurationEx
   list('datasources').forEach((d, i) => {
     if (!isObject(d) || !isString(d.id) || !isString(d.type) || !isString(d.name) || !isObject(d.config)) {
       problems.push(`datasources[${i}] needs string "id", "type", "name" and an object "config"`);
+    } else if (d.production !== undefined && typeof d.production !== 'boolean') {
+      problems.push(`datasources[${i}].production must be true or false`);
     }
   });
   list('pluginConfig').forEach((p, i) => {
@@ -62,7 +66,10 @@ export function validateConfiguration(input: unknown): { value?: ConfigurationEx
   return problems.length > 0 ? { problems } : { value: input as unknown as ConfigurationExport, problems };
 }
 
-/** Merges by id: a datasource that exists is updated in place, not duplicated. All of it applies, or none. */
+/**
+ * Merges by id: a datasource that exists is updated in place, not duplicated. All of it applies, or none. A
+ * production mark in the file is applied; its absence never removes one here (an import must not lower a guard).
+ */
 export async function importConfiguration(store: MetadataStore, input: unknown): Promise<ImportSummary> {
   const { value, problems } = validateConfiguration(input);
   if (!value) throw Object.assign(new Error(`This is not a Nocoflo configuration export: ${problems.join('; ')}.`), { code: 'invalid_value' });
@@ -78,6 +85,7 @@ export async function importConfiguration(store: MetadataStore, input: unknown):
         db.run('INSERT INTO datasources (id, type, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [d.id, d.type, d.name, JSON.stringify(d.config), at, at]);
         summary.datasourcesAdded++;
       }
+      if (d.production === true) db.run('UPDATE datasources SET production = 1 WHERE id = ?', [d.id]);
     }
     for (const p of value.pluginConfig ?? []) {
       db.run('INSERT OR REPLACE INTO plugin_config (plugin_id, enabled, config, version) VALUES (?, ?, ?, ?)', [
