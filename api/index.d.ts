@@ -456,4 +456,9 @@ export interface NocofloApi {
   /** Opens a table in an editor tab, with `viewId` or the preferred view. */
   openTable(table: TableLocator, viewId?: string): Promise<void>;
   readonly onDidChangePlugins: Event<void>;
+  /**
+   * A plugin's configuration as stored from the Plugins view (already checked against its `configSchema`), or
+   * undefined when none was stored. `onDidChangePlugins` fires after it changes. Optional (added in 1.2).
+   */
+  getPluginConfig?(pluginId: string): unknown;
 }

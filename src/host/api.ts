@@ -42,5 +42,6 @@ export function createApi(deps: ApiDeps): NocofloApi {
       await opener.open(table, viewId);
     },
     onDidChangePlugins: registry.onDidChange,
+    getPluginConfig: (pluginId: string) => (typeof pluginId === 'string' ? metadata.pluginConfig(pluginId)?.config : undefined),
   } satisfies NocofloApi);
 }
