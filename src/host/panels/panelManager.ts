@@ -23,6 +23,9 @@ export interface OpenPanelInfo extends PanelIdentity {
   started: boolean;
   /** Why the view could not start, if it could not. */
   failure?: string;
+  /** Why the view was told the table is read-only, and which actions the user's role leaves out. */
+  readOnlyReason?: string;
+  unavailable?: Partial<Record<'insert' | 'update' | 'delete', string>>;
   query: WireQuery;
   viewConfig?: unknown;
 }
@@ -149,6 +152,7 @@ export class PanelManager implements vscode.Disposable {
       active: p.panel.active,
       started: p.started,
       ...(p.startFailure !== undefined ? { failure: p.startFailure } : {}),
+      ...p.access,
       query: p.currentQuery,
       ...(p.currentViewConfig !== undefined ? { viewConfig: p.currentViewConfig } : {}),
     }));

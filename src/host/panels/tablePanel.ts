@@ -51,6 +51,7 @@ export class TablePanel {
   /** Whether the current view got its init (tests wait for it), or why it could not start. */
   private initSent = false;
   private initFailure: string | undefined;
+  private initAccess: { readOnlyReason?: string; unavailable?: Partial<Record<'insert' | 'update' | 'delete', string>> } = {};
   private readonly inFlight = new Map<number, AbortController>();
   private readonly disposables: vscode.Disposable[] = [];
   private closed = false;
@@ -114,6 +115,11 @@ export class TablePanel {
 
   get startFailure(): string | undefined {
     return this.initFailure;
+  }
+
+  /** What the last init told the view it may not do (read-only reason, actions its role leaves out). */
+  get access(): { readOnlyReason?: string; unavailable?: Partial<Record<'insert' | 'update' | 'delete', string>> } {
+    return this.initAccess;
   }
 
   get pendingChanges(): WirePendingChange[] {
@@ -317,6 +323,7 @@ export class TablePanel {
       });
       this.initSent = true;
       this.initFailure = undefined;
+      this.initAccess = { ...(readOnlyReason !== undefined ? { readOnlyReason } : {}), ...(unavailable !== undefined ? { unavailable } : {}) };
       if (this.locks) this.notify({ type: 'locks', locks: this.locks.current() });
     } catch (error) {
       this.log.error(`Opening ${this.identity.displayName.table} failed: ${errorMessage(error)}`);
