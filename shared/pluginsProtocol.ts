@@ -2,7 +2,8 @@
 // the host checks the message's shape here, then the user's right to manage plugins and the configuration against
 // the plugin's declared schema, before anything is stored.
 import type { PluginInfo } from '../api';
-import { bool, type Check, int, isPlainObject, object, str } from './validate';
+import { type ParsedToolMessage, parseToolMessage } from './toolProtocol';
+import { bool, type Check, object, str } from './validate';
 
 /** One plugin as the view lists it. */
 export interface PluginRow extends PluginInfo {
@@ -50,21 +51,7 @@ const PARAMS: Record<PluginsMethod, Check> = {
   saveConfig: object({ pluginId, text: str(MAX_CONFIG_CHARS) }),
 };
 
-export type ParsedPluginsMessage = { ok: true; message: FromPluginsView } | { ok: false; error: string; id?: number };
+export type ParsedPluginsMessage = ParsedToolMessage<FromPluginsView>;
 
 /** Checks a message from the Plugins webview before the host acts on it. */
-export function parseFromPluginsView(raw: unknown): ParsedPluginsMessage {
-  if (!isPlainObject(raw)) return { ok: false, error: 'message must be an object' };
-  if (raw.type === 'ready') return Object.keys(raw).length === 1 ? { ok: true, message: { type: 'ready' } } : { ok: false, error: 'ready takes no fields' };
-  if (raw.type !== 'request') return { ok: false, error: `unknown message type ${JSON.stringify(raw.type)}` };
-  const idProblem = int(1, Number.MAX_SAFE_INTEGER)(raw.id, 'id');
-  if (idProblem) return { ok: false, error: idProblem };
-  const id = raw.id as number;
-  const method = raw.method;
-  if (typeof method !== 'string' || !Object.hasOwn(PARAMS, method)) return { ok: false, error: `unknown method ${JSON.stringify(method)}`, id };
-  const extra = Object.keys(raw).find((k) => !['type', 'id', 'method', 'params'].includes(k));
-  if (extra) return { ok: false, error: `${extra} is not allowed`, id };
-  const problem = PARAMS[method as PluginsMethod](raw.params, 'params');
-  if (problem) return { ok: false, error: `${method}: ${problem}`, id };
-  return { ok: true, message: raw as unknown as FromPluginsView };
-}
+export const parseFromPluginsView = (raw: unknown): ParsedPluginsMessage => parseToolMessage<FromPluginsView>(raw, PARAMS);

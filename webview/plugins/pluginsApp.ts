@@ -3,13 +3,9 @@
 // plugin's declared schema. The host re-sends the whole list after every change, so the cards always show what is
 // stored; only unsaved configuration drafts live here (and in the webview state, so a hidden tab keeps them).
 import type { PluginRow, PluginsError, PluginsMethod, PluginsRequests, PluginsViewState, ToPluginsView } from '../../shared/pluginsProtocol';
+import { ToolClient, type ToolHost } from '../shared/toolClient';
 import { button, codicon, el } from '../table/dom';
 
-interface Host {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
 
 interface SavedState {
   drafts: Record<string, string>;
@@ -23,13 +19,13 @@ export class PluginsApp {
   private state?: PluginsViewState;
   private readonly drafts: Record<string, string>;
   private readonly messages = new Map<string, { kind: 'ok' | 'error'; text: string; problems?: string[] }>();
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve(v: { message: string }): void; reject(e: PluginsError): void }>();
+  private readonly client: ToolClient<PluginsRequests>;
 
   constructor(
-    private readonly host: Host,
+    private readonly host: ToolHost,
     private readonly root: HTMLElement,
   ) {
+    this.client = new ToolClient<PluginsRequests>(host);
     this.drafts = { ...((host.getState() as SavedState | undefined)?.drafts ?? {}) };
     window.addEventListener('message', (event: MessageEvent) => this.receive(event.data as ToPluginsView));
     root.textContent = 'Loading plugins…';
@@ -42,19 +38,11 @@ export class PluginsApp {
       this.render();
       return;
     }
-    const waiting = this.waiting.get(message.id);
-    if (!waiting) return;
-    this.waiting.delete(message.id);
-    if (message.ok) waiting.resolve(message.result);
-    else waiting.reject(message.error);
+    this.client.handle(message);
   }
 
-  private request<M extends PluginsMethod>(method: M, params: PluginsRequests[M]['params']): Promise<{ message: string }> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.host.postMessage({ type: 'request', id, method, params });
-    });
+  private request<M extends PluginsMethod>(method: M, params: PluginsRequests[M]['params']): Promise<PluginsRequests[M]['result']> {
+    return this.client.request(method, params);
   }
 
   private remember(): void {

@@ -1,5 +1,5 @@
 // The webview half of a tool tab's requests (connection form, audit log, plugins): numbered requests to the host,
-// answered by `response` messages. Errors keep the host's code and the field they are about.
+// answered by `response` messages. Errors keep the host's code and whatever else it said (the field, problems).
 
 /** What one tool's requests take and give, by method name. */
 export type ToolRequests<R> = { [M in keyof R]: { params: unknown; result: unknown } };
@@ -15,7 +15,7 @@ export interface ToolHost {
   setState(state: unknown): void;
 }
 
-type Response = { type: 'response'; id: number; ok: true; result: unknown } | { type: 'response'; id: number; ok: false; error: { code: string; message: string; field?: string } };
+type Response = { type: 'response'; id: number; ok: true; result: unknown } | { type: 'response'; id: number; ok: false; error: { code: string; message: string } };
 
 export class ToolClient<R extends ToolRequests<R>> {
   private nextId = 1;
@@ -39,7 +39,8 @@ export class ToolClient<R extends ToolRequests<R>> {
     if (!waiting) return false;
     this.waiting.delete(response.id);
     if (response.ok) waiting.resolve(response.result);
-    else waiting.reject(Object.assign(new Error(response.error.message), { code: response.error.code, ...(response.error.field ? { field: response.error.field } : {}) }));
+    // Whatever else the host said about the error (the field, a list of problems) stays on it.
+    else waiting.reject(Object.assign(new Error(response.error.message), response.error));
     return true;
   }
 }

@@ -1,3 +1,4 @@
+import './dialogs.css';
 import { el } from './dom';
 
 // A modal dialog inside the webview (full value view, conflicts, change preview, column chooser). It traps

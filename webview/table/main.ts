@@ -1,26 +1,11 @@
 // The built-in table view's script. It reaches its data only through the view client that Nocoflo loads before
 // it (globalThis.nocoflo, api/webview.d.ts), like any third-party view would.
-import type { NocofloWebview } from '../../api/webview';
 import './elements';
+import '../shared/viewBase.css';
+import { startView } from '../shared/startView';
 import './table.css';
 import { TableApp } from './app';
 
-const nocoflo = (globalThis as unknown as { nocoflo?: NocofloWebview }).nocoflo;
-const root = document.getElementById('nocoflo-root');
-
-if (!nocoflo || !root) {
-  document.body.textContent = 'The Nocoflo view client did not load.';
-} else {
-  nocoflo.connect().then(
-    (client) => {
-      try {
-        new TableApp(client, root);
-      } catch (error) {
-        client.log('error', `table view failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        root.textContent = `The table view failed to start: ${error instanceof Error ? error.message : String(error)}`;
-      }
-    },
-    // The client already shows why the table could not be opened.
-    () => undefined,
-  );
-}
+startView('table', (client, root) => {
+  new TableApp(client, root);
+});

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Disposable } from '../../../api';
 import type { AuditRecorder } from '../../core/audit/auditRecorder';
@@ -8,7 +7,7 @@ import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage, type Logger } from '../../core/log';
 import type { TableService } from '../../core/tableService';
 import { type AuditFilter, type AuditInit, type AuditRequests, type FromAudit, parseFromAudit, type ToAudit } from '../../../shared/auditProtocol';
-import { renderPanelHtml } from '../panels/panelHtml';
+import { renderToolHtml, toolPanelOptions } from '../panels/toolPanel';
 
 export interface AuditPanelDeps {
   extensionUri: vscode.Uri;
@@ -42,11 +41,7 @@ export class AuditPanel {
       AuditPanel.current.sendInit();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(AUDIT_PANEL_TYPE, 'Audit Log', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview')],
-    });
+    const panel = vscode.window.createWebviewPanel(AUDIT_PANEL_TYPE, 'Audit Log', vscode.ViewColumn.Active, toolPanelOptions(deps.extensionUri));
     AuditPanel.current = new AuditPanel(panel, deps, filter);
   }
 
@@ -59,16 +54,7 @@ export class AuditPanel {
     private readonly deps: AuditPanelDeps,
     private filter: AuditFilter,
   ) {
-    const root = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview');
-    const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-    panel.webview.html = renderPanelHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
-      title: 'Audit Log',
-      codiconCss: asset('codicon.css'),
-      styles: [asset('audit.css')],
-      scripts: [asset('audit.js')],
-    });
+    renderToolHtml(panel, deps.extensionUri, 'audit', 'Audit Log');
     const changed = () => this.post({ type: 'changed' });
     const external = deps.onDidChangeExternally(changed);
     this.disposables.push(

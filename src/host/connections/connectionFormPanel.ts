@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DatasourceConfig, DatasourcePlugin } from '../../../api';
 import type { DatasourceManager } from '../../core/datasourceManager';
@@ -19,7 +18,7 @@ import {
   parseFromConnectionForm,
   type ToConnectionForm,
 } from '../../../shared/connectionForm';
-import { renderPanelHtml } from '../panels/panelHtml';
+import { renderToolHtml, toolPanelOptions } from '../panels/toolPanel';
 
 export interface ConnectionFormDeps {
   extensionUri: vscode.Uri;
@@ -62,11 +61,7 @@ export class ConnectionFormPanel {
       return;
     }
     const title = target.mode === 'edit' ? `Edit ${deps.datasources.get(target.id)?.name ?? 'Connection'}` : 'Add Connection';
-    const panel = vscode.window.createWebviewPanel(CONNECTION_FORM_TYPE, title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview')],
-    });
+    const panel = vscode.window.createWebviewPanel(CONNECTION_FORM_TYPE, title, vscode.ViewColumn.Active, toolPanelOptions(deps.extensionUri));
     ConnectionFormPanel.open.set(key, new ConnectionFormPanel(panel, deps, target, () => ConnectionFormPanel.open.delete(key)));
   }
 
@@ -81,16 +76,7 @@ export class ConnectionFormPanel {
     private target: ConnectionFormTarget,
     onClosed: () => void,
   ) {
-    const root = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview');
-    const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-    panel.webview.html = renderPanelHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
-      title: panel.title,
-      codiconCss: asset('codicon.css'),
-      styles: [asset('connection.css')],
-      scripts: [asset('connection.js')],
-    });
+    renderToolHtml(panel, deps.extensionUri, 'connection');
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidDispose(() => {

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { errorMessage, type Logger } from '../../core/log';
 import { PluginAdmin, PluginAdminError } from '../../core/pluginAdmin';
 import type { PluginsMethod, PluginsRequests, FromPluginsView, PluginsError, ToPluginsView } from '../../../shared/pluginsProtocol';
 import { parseFromPluginsView } from '../../../shared/pluginsProtocol';
-import { renderPanelHtml } from '../panels/panelHtml';
+import { renderToolHtml, toolPanelOptions } from '../panels/toolPanel';
 
 export interface PluginsPanelDeps {
   extensionUri: vscode.Uri;
@@ -29,11 +28,7 @@ export class PluginsPanel {
       PluginsPanel.current.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PLUGINS_PANEL_TYPE, 'Nocoflo Plugins', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview')],
-    });
+    const panel = vscode.window.createWebviewPanel(PLUGINS_PANEL_TYPE, 'Nocoflo Plugins', vscode.ViewColumn.Active, toolPanelOptions(deps.extensionUri));
     PluginsPanel.current = new PluginsPanel(panel, deps);
   }
 
@@ -45,16 +40,7 @@ export class PluginsPanel {
     private readonly panel: vscode.WebviewPanel,
     private readonly deps: PluginsPanelDeps,
   ) {
-    const root = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview');
-    const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-    panel.webview.html = renderPanelHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
-      title: panel.title,
-      codiconCss: asset('codicon.css'),
-      styles: [asset('plugins.css')],
-      scripts: [asset('plugins.js')],
-    });
+    renderToolHtml(panel, deps.extensionUri, 'plugins');
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       deps.onDidChangePlugins(() => this.sendState()),
