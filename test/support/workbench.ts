@@ -41,11 +41,23 @@ export class Workbench {
 
   /** Runs a command by its palette title, e.g. "Nocoflo: Add SQLite File…". */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    // F1 from inside a webview reaches the workbench only after the webview forwards it, and a webview that takes
+    // the focus while it starts closes an open palette; under load either can happen, so open the palette and find
+    // the command again until it shows.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(`>${title}`);
+        await row.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        if (await input.isVisible()) await this.page.keyboard.press('Escape');
+      }
+    }
     await this.page.keyboard.press('Enter');
   }
 
@@ -68,6 +80,22 @@ export class Workbench {
     if (!(await view.isVisible())) await this.page.locator('.activitybar .action-item a[aria-label^="Nocoflo"]').click();
     await view.waitFor();
     return view;
+  }
+
+  /** Expands a tree item unless it already is (a click would collapse a row the tree restored expanded). */
+  async expandTreeItem(label: string | RegExp): Promise<void> {
+    const row = this.treeItem(label);
+    for (let attempt = 1; ; attempt++) {
+      await row.waitFor();
+      if ((await row.getAttribute('aria-expanded')) === 'true') return;
+      await row.click();
+      try {
+        await this.page.locator('.pane-body .monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first().waitFor({ timeout: 5_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
   }
 
   treeItem(label: string | RegExp): Locator {

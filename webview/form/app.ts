@@ -16,6 +16,7 @@ import type { FormClient, ViewQuery } from './formClient';
 import { restoreFormState, type FormState, type SavedDraft } from './model/formState';
 import { ForeignKeys } from './foreignKeys';
 import { lockTime, RecordLocks } from './recordLocks';
+import { MessageStrip } from '../table/messageStrip';
 
 const PAGE_SIZE = 50;
 
@@ -59,7 +60,7 @@ export class FormApp {
   private shownLock: string | undefined;
 
   private readonly banner: HTMLDivElement;
-  private readonly strip: HTMLDivElement;
+  private readonly strip = new MessageStrip();
   private readonly querySummary: HTMLDivElement;
   private readonly note: HTMLDivElement;
   private readonly form: HTMLDivElement;
@@ -130,15 +131,13 @@ export class FormApp {
     toolbar.append(navGroup, editGroup, endGroup);
 
     this.querySummary = el('div', 'query-summary');
-    this.strip = el('div', 'message-strip');
-    this.strip.hidden = true;
     this.note = el('div', 'record-note');
     this.note.hidden = true;
     this.form = el('div', 'form-fields');
     this.referencesHost = el('div', 'form-references');
     const scroller = el('div', 'form-scroller');
     scroller.append(this.note, this.form, this.referencesHost);
-    root.replaceChildren(this.banner, toolbar, this.querySummary, this.strip, scroller);
+    root.replaceChildren(this.banner, toolbar, this.querySummary, this.strip.element, scroller);
 
     this.foreignKeys = new ForeignKeys(client, this.schema, {
       choose: (column, value) => {
@@ -153,7 +152,7 @@ export class FormApp {
       this.columns.map((c) => c.name),
       {
         changed: () => this.rowsChanged(),
-        failed: (message) => this.showStrip('error', `Could not read rows: ${message}`, [{ label: 'Retry', run: () => this.source.retry() }]),
+        failed: (message) => this.strip.show('error', `Could not read rows: ${message}`, [{ label: 'Retry', run: () => this.source.retry() }]),
       },
       { pageSize: PAGE_SIZE, maxPages: 20 },
     );
@@ -166,7 +165,7 @@ export class FormApp {
         this.render();
       },
       refused: (owner, since) =>
-        this.showStrip(
+        this.strip.show(
           'error',
           `Locked by ${owner} since ${lockTime(since)}: they are editing this record in another tab or window. Your change stays pending; Save still checks that nobody changed the record since you read it.`,
         ),
@@ -259,7 +258,7 @@ export class FormApp {
   private goToTyped(): void {
     const parsed = parseGoTo(this.goTo.value, this.total);
     if (!parsed.ok) {
-      this.showStrip('info', parsed.error, [], 4_000);
+      this.strip.show('info', parsed.error, [], 4_000);
       return;
     }
     this.goTo.value = '';
@@ -285,13 +284,13 @@ export class FormApp {
           // Re-read with the real query so Nocoflo's record of this tab's query is not the lookup's (see below).
           this.source.reload();
           this.goToIndex(count.count);
-          if (note) this.showStrip('success', note, [], 4_000);
+          if (note) this.strip.show('success', note, [], 4_000);
           return;
         }
       }
       const page = inQuery.rows.length === 1 ? inQuery : await this.client.readRows({ filters: keyFilters(key), limit: 1 });
       if (page.rows.length === 0) {
-        this.showStrip('info', `No record with ${describeKey(key)} (it may have been deleted).`);
+        this.strip.show('info', `No record with ${describeKey(key)} (it may have been deleted).`);
         this.goToIndex(0);
         return;
       }
@@ -306,7 +305,7 @@ export class FormApp {
       this.render();
       this.persist();
     } catch (error) {
-      this.showStrip('error', `Could not read the record: ${messageOf(error)}`);
+      this.strip.show('error', `Could not read the record: ${messageOf(error)}`);
       this.goToIndex(0);
     }
   }
@@ -426,9 +425,9 @@ export class FormApp {
   private async breakLock(key: RowKey): Promise<void> {
     try {
       const broken = await this.locks!.breakLock(key);
-      this.showStrip(broken ? 'success' : 'info', broken ? 'Lock broken: you can edit this record now.' : 'The lock was already released.', [], 4_000);
+      this.strip.show(broken ? 'success' : 'info', broken ? 'Lock broken: you can edit this record now.' : 'The lock was already released.', [], 4_000);
     } catch (error) {
-      this.showStrip('error', `Could not break the lock: ${messageOf(error)}`);
+      this.strip.show('error', `Could not break the lock: ${messageOf(error)}`);
     }
   }
 
@@ -610,7 +609,7 @@ export class FormApp {
     this.drafts.clear();
     this.problems.clear();
     this.insertIndex = undefined;
-    this.hideStrip();
+    this.strip.hide();
     this.shownId = undefined;
     this.pushPending();
     this.reload();
@@ -645,7 +644,7 @@ export class FormApp {
       const first = here[0] ?? blocking[0];
       const showInsert = this.pending.insertedRows.findIndex((i) => i.id === first.id);
       const actions = here.length === 0 && showInsert >= 0 ? [{ label: 'Show it', run: () => ((this.insertIndex = showInsert), (this.shownId = undefined), this.render()) }] : [];
-      this.showStrip('error', `Not saved: ${blocking.length === 1 ? `"${first.column}": ${first.message}` : `${blocking.length} fields need fixing, first "${first.column}": ${first.message}`}`, actions);
+      this.strip.show('error', `Not saved: ${blocking.length === 1 ? `"${first.column}": ${first.message}` : `${blocking.length} fields need fixing, first "${first.column}": ${first.message}`}`, actions);
       this.fields.get(here[0]?.column ?? '')?.focus();
       return;
     }
@@ -655,7 +654,7 @@ export class FormApp {
     const shownNow = this.current();
     const deletingShown = shownNow.kind === 'row' && this.pending.isDeleted(shownNow.id);
     this.saving = true;
-    this.hideStrip();
+    this.strip.hide();
     this.updateChrome();
     try {
       const result = await this.client.applyChanges(changes);
@@ -665,7 +664,7 @@ export class FormApp {
         this.insertIndex = undefined;
         this.shownId = undefined;
         this.pushPending();
-        this.showStrip('success', `Saved ${changes.length === 1 ? '1 change' : `${changes.length} changes`}.`, [], 4_000);
+        this.strip.show('success', `Saved ${changes.length === 1 ? '1 change' : `${changes.length} changes`}.`, [], 4_000);
         const insertedKey = shownInsert === undefined ? undefined : result.results[ids.indexOf(shownInsert)]?.key;
         if (insertedKey) {
           this.source.reload();
@@ -679,7 +678,7 @@ export class FormApp {
       }
       this.saveFailed(result.failure, result.rolledBack, ids);
     } catch (error) {
-      this.showStrip('error', `Save failed: ${messageOf(error)}. Your changes are still pending.`);
+      this.strip.show('error', `Save failed: ${messageOf(error)}. Your changes are still pending.`);
     } finally {
       this.saving = false;
       this.updateChrome();
@@ -708,11 +707,11 @@ export class FormApp {
           ? [{ label: 'Show record', run: () => void this.openKey(failed.key) }]
           : [];
     if (failure.code === 'conflict' && id !== undefined) {
-      this.showStrip('error', `Conflict: ${failure.message} ${outcome}`, show);
+      this.strip.show('error', `Conflict: ${failure.message} ${outcome}`, show);
       this.openConflict(id);
       return;
     }
-    this.showStrip('error', `${column ? `"${column}": ` : ''}${failure.message} ${outcome}`, show);
+    this.strip.show('error', `${column ? `"${column}": ` : ''}${failure.message} ${outcome}`, show);
   }
 
   private openConflict(id: string): void {
@@ -732,7 +731,7 @@ export class FormApp {
         this.dropMessages(id);
         this.shownId = undefined;
         this.pushPending();
-        this.hideStrip();
+        this.strip.hide();
         this.reload();
       },
     });
@@ -767,32 +766,6 @@ export class FormApp {
       e.preventDefault();
       this.step('previous');
     }
-  }
-
-  private stripTimer: ReturnType<typeof setTimeout> | undefined;
-
-  private showStrip(kind: 'error' | 'info' | 'success', message: string, actions: { label: string; run(): void }[] = [], autoHideMs?: number): void {
-    clearTimeout(this.stripTimer);
-    this.strip.className = `message-strip ${kind}`;
-    this.strip.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-    const buttons = actions.map(({ label, run }) => {
-      const b = document.createElement('vscode-button');
-      b.setAttribute('secondary', '');
-      b.textContent = label;
-      b.addEventListener('click', run);
-      return b;
-    });
-    const close = document.createElement('vscode-toolbar-button');
-    close.setAttribute('icon', 'close');
-    close.setAttribute('label', 'Dismiss');
-    close.addEventListener('click', () => this.hideStrip());
-    this.strip.replaceChildren(codicon(kind === 'error' ? 'error' : kind === 'success' ? 'check' : 'info'), el('span', 'strip-text', message), ...buttons, close);
-    this.strip.hidden = false;
-    if (autoHideMs) this.stripTimer = setTimeout(() => this.hideStrip(), autoHideMs);
-  }
-
-  private hideStrip(): void {
-    this.strip.hidden = true;
   }
 
   private savedDrafts(): SavedDraft[] {

@@ -25,6 +25,7 @@ import { type CellPos, type Move, rangeOf, tabStep } from './model/selection';
 import { toggleSort } from './model/sortModel';
 import { parsePasted } from './model/valueInput';
 import { Toolbar } from './toolbar';
+import { MessageStrip } from './messageStrip';
 
 /** The built-in form view (plugins/form-view); "Open row in form" is offered only when it can show this table. */
 const FORM_VIEW_ID = 'nocoflo.form';
@@ -51,7 +52,7 @@ export class TableApp {
   private filterBar!: FilterBar;
   private readonly filterHost: HTMLDivElement;
   private readonly banner: HTMLDivElement;
-  private readonly strip: HTMLDivElement;
+  private readonly strip = new MessageStrip();
   private readonly status: { count: HTMLSpanElement; selection: HTMLSpanElement; pending: HTMLSpanElement; query: HTMLSpanElement; note: HTMLSpanElement };
   private saving = false;
   private selectionRestored = false;
@@ -93,9 +94,6 @@ export class TableApp {
       this.state.search,
     );
     this.filterHost = el('div', 'filter-host');
-    this.strip = el('div', 'message-strip');
-    this.strip.setAttribute('role', 'status');
-    this.strip.hidden = true;
     this.grid = new GridView(this.gridHost());
     this.editor = new CellEditor(this.grid.element);
     const statusBar = el('div', 'status-bar');
@@ -107,7 +105,7 @@ export class TableApp {
       pending: el('span', 'status-pending'),
     };
     statusBar.append(this.status.count, this.status.query, this.status.note, this.status.selection, this.status.pending);
-    root.replaceChildren(this.banner, this.toolbar.element, this.filterHost, this.strip, this.grid.element, statusBar);
+    root.replaceChildren(this.banner, this.toolbar.element, this.filterHost, this.strip.element, this.grid.element, statusBar);
 
     this.applySchema(init.schema, init.readOnlyReason);
     this.grid.restoreScroll(this.state.scrollTop, this.state.scrollLeft);
@@ -142,7 +140,7 @@ export class TableApp {
       this.columns.map((c) => c.name),
       {
         changed: () => this.rowsChanged(),
-        failed: (message) => this.showStrip('error', `Could not read rows: ${message}`, [{ label: 'Retry', run: () => this.source.retry() }]),
+        failed: (message) => this.strip.show('error', `Could not read rows: ${message}`, [{ label: 'Retry', run: () => this.source.retry() }]),
       },
     );
     this.display = new DisplayRows(this.columns, this.source, this.pending);
@@ -203,9 +201,9 @@ export class TableApp {
       const same = JSON.stringify(schema) === JSON.stringify(this.schema) && readOnlyReason === this.readOnlyReason;
       if (same) this.source.reload();
       else this.applySchema(schema, readOnlyReason);
-      this.hideStrip();
+      this.strip.hide();
     } catch (error) {
-      this.showStrip('error', `Refresh failed: ${messageOf(error)}`);
+      this.strip.show('error', `Refresh failed: ${messageOf(error)}`);
     }
   }
 
@@ -239,7 +237,7 @@ export class TableApp {
 
   private hideColumn(name: string): void {
     if (this.state.hidden.length + 1 >= this.columns.length) {
-      this.showStrip('info', 'At least one column stays visible.');
+      this.strip.show('info', 'At least one column stays visible.');
       return;
     }
     this.state.hidden = [...this.state.hidden, name];
@@ -350,7 +348,7 @@ export class TableApp {
   private startEdit(cell: CellPos, typed?: string): void {
     const problem = this.editProblem(cell);
     if (problem) {
-      this.showStrip('info', problem);
+      this.strip.show('info', problem);
       return;
     }
     const row = this.display.get(cell.row)!;
@@ -375,7 +373,7 @@ export class TableApp {
   private setCell(cell: CellPos, value: CellValue, report = true): boolean {
     const problem = this.editProblem(cell);
     if (problem) {
-      if (report) this.showStrip('info', problem);
+      if (report) this.strip.show('info', problem);
       return false;
     }
     const row = this.display.get(cell.row)!;
@@ -422,7 +420,7 @@ export class TableApp {
   private deleteRows(): void {
     // The Delete key reaches here even when the button is disabled: say why instead of doing nothing.
     const roleReason = this.client.init.unavailable?.delete;
-    if (!this.readOnlyReason && roleReason !== undefined) this.showStrip('info', roleReason);
+    if (!this.readOnlyReason && roleReason !== undefined) this.strip.show('info', roleReason);
     if (this.readOnlyReason || !this.capabilities.delete) return;
     const range = rangeOf(this.grid.selection);
     const rows = [];
@@ -455,13 +453,13 @@ export class TableApp {
       }
     }
     if (changed > 0) this.pushPending();
-    if (problems.size > 0) this.showStrip('info', [...problems].slice(0, 3).join(' '));
+    if (problems.size > 0) this.strip.show('info', [...problems].slice(0, 3).join(' '));
   }
 
   private discard(): void {
     this.pending.discard();
     this.pushPending();
-    this.hideStrip();
+    this.strip.hide();
     this.source.reload();
   }
 
@@ -497,7 +495,7 @@ export class TableApp {
     if (this.saving || this.pending.isEmpty) return;
     const { changes, ids } = this.pending.toChanges();
     this.saving = true;
-    this.hideStrip();
+    this.strip.hide();
     this.updateChrome();
     try {
       const result = await this.client.applyChanges(changes);
@@ -505,12 +503,12 @@ export class TableApp {
         this.pending.discard();
         this.pushPending();
         this.source.reload();
-        this.showStrip('success', `Saved ${changes.length === 1 ? '1 change' : `${changes.length} changes`}.`, [], 4_000);
+        this.strip.show('success', `Saved ${changes.length === 1 ? '1 change' : `${changes.length} changes`}.`, [], 4_000);
         return;
       }
       this.saveFailed(result.failure, result.rolledBack, ids);
     } catch (error) {
-      this.showStrip('error', `Save failed: ${messageOf(error)}. Your changes are still pending.`);
+      this.strip.show('error', `Save failed: ${messageOf(error)}. Your changes are still pending.`);
     } finally {
       this.saving = false;
       this.updateChrome();
@@ -528,11 +526,11 @@ export class TableApp {
     const row = id === undefined ? undefined : this.display.find(id, this.source.totalRows);
     const goTo = row === undefined ? [] : [{ label: 'Show row', run: () => this.grid.setSelection({ anchor: { row, col: 0 }, focus: { row, col: 0 } }) }];
     if (failure.code === 'conflict' && id !== undefined) {
-      this.showStrip('error', `Conflict: ${failure.message} ${outcome}`, goTo);
+      this.strip.show('error', `Conflict: ${failure.message} ${outcome}`, goTo);
       this.openConflict(id);
       return;
     }
-    this.showStrip('error', `${failure.message} ${outcome}`, goTo);
+    this.strip.show('error', `${failure.message} ${outcome}`, goTo);
     if (row !== undefined) this.grid.setSelection({ anchor: { row, col: 0 }, focus: { row, col: 0 } });
   }
 
@@ -550,7 +548,7 @@ export class TableApp {
       reload: () => {
         this.pending.revertRow(id);
         this.pushPending();
-        this.hideStrip();
+        this.strip.hide();
         this.source.reload();
       },
     });
@@ -610,7 +608,7 @@ export class TableApp {
   /** Copies the selection; rows not loaded yet are read first and the text goes through the host's clipboard. */
   private async copySelection(withHeaders: boolean, event?: ClipboardEvent): Promise<void> {
     const range = rangeOf(this.grid.selection);
-    if (range.bottom - range.top + 1 > MAX_COPY_ROWS) this.showStrip('info', `Copied the first ${MAX_COPY_ROWS.toLocaleString('en-US')} rows; use Export for more.`);
+    if (range.bottom - range.top + 1 > MAX_COPY_ROWS) this.strip.show('info', `Copied the first ${MAX_COPY_ROWS.toLocaleString('en-US')} rows; use Export for more.`);
     const block = this.selectionBlock();
     if (block.complete && event?.clipboardData) {
       event.clipboardData.setData('text/plain', copyText(block.rows, block.columns, withHeaders));
@@ -630,7 +628,7 @@ export class TableApp {
           if (r >= 0 && r < block.rows.length) block.rows[r] = order.map((j, k) => this.display.get(range.top + r)?.values[this.columns.indexOf(block.columns[k])] ?? (j < 0 ? null : values[j]));
         });
       } catch (error) {
-        this.showStrip('error', `Copy failed: ${messageOf(error)}`);
+        this.strip.show('error', `Copy failed: ${messageOf(error)}`);
         return;
       }
     }
@@ -652,7 +650,7 @@ export class TableApp {
 
   private paste(text: string): void {
     if (this.readOnlyReason) {
-      this.showStrip('info', this.readOnlyReason);
+      this.strip.show('info', this.readOnlyReason);
       return;
     }
     const { cells, clipped } = planPaste(text, rangeOf(this.grid.selection), this.grid.bounds());
@@ -695,7 +693,7 @@ export class TableApp {
     this.pushPending();
     const notes = [...new Set(problems)];
     if (notes.length > 0 || clipped > 0) {
-      this.showStrip('info', `Pasted ${pasted} value(s).${clipped > 0 ? ` ${clipped} fell outside the table.` : ''}${notes.length > 0 ? ` Skipped: ${notes.slice(0, 3).join(' ')}${notes.length > 3 ? ' …' : ''}` : ''}`);
+      this.strip.show('info', `Pasted ${pasted} value(s).${clipped > 0 ? ` ${clipped} fell outside the table.` : ''}${notes.length > 0 ? ` Skipped: ${notes.slice(0, 3).join(' ')}${notes.length > 3 ? ' …' : ''}` : ''}`);
     }
   }
 
@@ -828,7 +826,7 @@ export class TableApp {
         return;
       case 'Escape':
         this.grid.setSelection({ anchor: focus, focus });
-        this.hideStrip();
+        this.strip.hide();
         closeMenu();
         return;
     }
@@ -880,32 +878,6 @@ export class TableApp {
     this.status.selection.textContent = total === 0 ? '' : cells > 1 ? `${range.bottom - range.top + 1} × ${range.right - range.left + 1} selected` : `Row ${focusRow?.label ?? '…'}, ${this.visibleColumn(this.grid.selection.focus.col)?.schema.name ?? ''}`;
     this.status.pending.textContent = this.pending.size > 0 ? `● ${this.pending.size} unsaved change${this.pending.size > 1 ? 's' : ''}` : '';
     this.root.classList.toggle('dirty', this.pending.size > 0);
-  }
-
-  private stripTimer: ReturnType<typeof setTimeout> | undefined;
-
-  private showStrip(kind: 'error' | 'info' | 'success', message: string, actions: { label: string; run(): void }[] = [], autoHideMs?: number): void {
-    clearTimeout(this.stripTimer);
-    this.strip.className = `message-strip ${kind}`;
-    this.strip.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-    const buttons = actions.map(({ label, run }) => {
-      const b = document.createElement('vscode-button');
-      b.setAttribute('secondary', '');
-      b.textContent = label;
-      b.addEventListener('click', run);
-      return b;
-    });
-    const close = document.createElement('vscode-toolbar-button');
-    close.setAttribute('icon', 'close');
-    close.setAttribute('label', 'Dismiss');
-    close.addEventListener('click', () => this.hideStrip());
-    this.strip.replaceChildren(codicon(kind === 'error' ? 'error' : kind === 'success' ? 'check' : 'info'), el('span', 'strip-text', message), ...buttons, close);
-    this.strip.hidden = false;
-    if (autoHideMs) this.stripTimer = setTimeout(() => this.hideStrip(), autoHideMs);
-  }
-
-  private hideStrip(): void {
-    this.strip.hidden = true;
   }
 
   private saveState(): void {

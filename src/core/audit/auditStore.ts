@@ -9,22 +9,8 @@ export interface MetadataAccess {
   write<T>(mutate: (db: Database) => T): Promise<T>;
 }
 
-export interface NewAuditEntry {
-  batchId: string;
-  at: string;
-  user: string;
-  datasourceId: string;
-  schema?: string;
-  table: string;
-  operation: AuditOperation;
-  key: AuditRecord | null;
-  oldValues: AuditRecord | null;
-  newValues: AuditRecord | null;
-  truncated: boolean;
-  source: string;
-  /** The entry this change undoes; that entry gets `undone_by` in the same write. */
-  undoOf?: number;
-}
+/** An entry about to be written: everything but its id and undone mark, which the store assigns. */
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'undoneBy'>;
 
 export interface Retention {
   /** Entries older than this many days are deleted; 0 keeps them regardless of age. */

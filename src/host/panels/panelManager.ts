@@ -158,21 +158,21 @@ export class PanelManager implements vscode.Disposable {
     }));
   }
 
-  /** Tells the tabs of a datasource (or all tabs) that the data may have changed elsewhere. */
   /** Starts the tabs of a datasource again with a fresh init (a role changed); tabs with unsaved edits are left. */
   restart(datasourceId: string): void {
-    for (const panel of this.panels.values()) {
-      if (panel.identity.table.datasourceId === datasourceId) panel.restart();
-    }
+    this.restartWhere((identity) => identity.table.datasourceId === datasourceId);
   }
 
   /** Starts the tabs of these views again (their plugin was registered anew: a dev plugin was rebuilt). */
   restartViews(viewIds: readonly string[]): void {
-    for (const panel of this.panels.values()) {
-      if (viewIds.includes(panel.identity.viewId)) panel.restart();
-    }
+    this.restartWhere((identity) => viewIds.includes(identity.viewId));
   }
 
+  private restartWhere(match: (identity: PanelIdentity) => boolean): void {
+    for (const panel of this.panels.values()) if (match(panel.identity)) panel.restart();
+  }
+
+  /** Tells the tabs of a datasource (or all tabs) that the data may have changed elsewhere. */
   refresh(datasourceId?: string): void {
     for (const panel of this.panels.values()) {
       if (datasourceId === undefined || panel.identity.table.datasourceId === datasourceId) panel.notify({ type: 'refresh', reason: 'external' });

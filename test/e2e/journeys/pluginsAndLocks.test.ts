@@ -174,7 +174,7 @@ describe('journey: plugin management and row locks', function () {
     const [[owner]] = await waitForLock();
     second = await Workbench.open(server, { browser: await launchBrowser() });
     await second.openNocofloSidebar();
-    await second.treeItem('Shop').click();
+    await second.expandTreeItem('Shop');
     await second.treeItem(/^customers$/).waitFor({ timeout: 60_000 });
     const form = await openAsForm(second, 'customers');
     const note = form.locator('.record-note.locked');
