@@ -82,6 +82,28 @@ export class Workbench {
     return view;
   }
 
+  /**
+   * Runs `item` from the context menu of the tree row `label`, the way that works every time: Monaco menus can
+   * swallow a click while they animate in, so point at the item (it takes the focus) and press Enter, and open the
+   * menu again if it did not show or did not close.
+   */
+  async treeContextMenu(label: string | RegExp, item: RegExp): Promise<void> {
+    const menu = this.page.locator('.monaco-menu');
+    const entry = menu.locator('.action-item', { hasText: item });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!(await menu.isVisible())) await this.treeItem(label).click({ button: 'right' });
+        await entry.hover({ timeout: 5_000 });
+        await menu.locator('.action-item.focused', { hasText: item }).waitFor({ timeout: 5_000 });
+        await this.page.keyboard.press('Enter');
+        await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  }
+
   /** Expands a tree item unless it already is (a click would collapse a row the tree restored expanded). */
   async expandTreeItem(label: string | RegExp): Promise<void> {
     const row = this.treeItem(label);

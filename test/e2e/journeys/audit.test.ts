@@ -158,18 +158,7 @@ describe('journey: the audit log and undo', function () {
   });
 
   it("opens filtered to a table from the table's context menu in the sidebar", async () => {
-    const menuItem = workbench.page.locator('.monaco-menu .action-item', { hasText: /^Show Audit Log$/ });
-    for (let tries = 0; tries < 3 && !(await menuItem.isVisible()); tries++) {
-      await workbench.treeItem(/^orders$/).click({ button: 'right' });
-      await menuItem.waitFor({ timeout: 5_000 }).catch(() => undefined);
-    }
-    await menuItem.click();
-    // The click sometimes only highlights the item (the menu is still animating in); Enter then runs it.
-    if (await menuItem.isVisible()) {
-      await menuItem.hover();
-      await workbench.page.keyboard.press('Enter');
-    }
-    await menuItem.waitFor({ state: 'hidden' });
+    await workbench.treeContextMenu(/^orders$/, /^Show Audit Log$/);
     audit = workbench.webview();
     await audit.locator('.audit-empty', { hasText: 'No changes match these filters.' }).waitFor({ timeout: 60_000 });
     assert.equal(await audit.locator('.filter-table').evaluate((f) => (f as HTMLElement & { value: string }).value), 'orders');

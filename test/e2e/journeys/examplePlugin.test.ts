@@ -153,10 +153,7 @@ describe('journey: the example plugin extension (CSV folder + board)', function 
   it('reads at most 2,000 rows of a bigger table and says so', async () => {
     await workbench.runCommand('View: Close All Editors');
     await tab().waitFor({ state: 'detached' });
-    await workbench.treeItem(/^events$/).click({ button: 'right' });
-    await workbench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).hover();
-    await workbench.page.locator('.monaco-menu .action-item.focused', { hasText: /^Open as/ }).waitFor();
-    await workbench.page.keyboard.press('Enter');
+    await workbench.treeContextMenu(/^events$/, /^Open as/);
     await workbench.answerQuickInput('Board', 'Open table as…');
     await view().locator('.board-note', { hasText: 'Showing the first 2,000 of 2,500 rows.' }).waitFor({ timeout: 60_000 });
     assert.equal(await view().locator('.board-column[data-value="even"] .board-card').count(), 1_000);

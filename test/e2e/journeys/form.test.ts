@@ -38,11 +38,7 @@ describe('journey: a record at a time in the form view', function () {
   }
 
   async function openAsForm(table: string): Promise<void> {
-    await workbench.treeItem(table).click({ button: 'right' });
-    // Monaco menus focus the item under the mouse; Enter runs it (a click right after opening can be swallowed).
-    await workbench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).hover();
-    await workbench.page.locator('.monaco-menu .action-item.focused', { hasText: /^Open as/ }).waitFor();
-    await workbench.page.keyboard.press('Enter');
+    await workbench.treeContextMenu(table, /^Open as/);
     await workbench.answerQuickInput('Form', 'Open table as…');
     await tab(`${table} — Shop`).waitFor();
     view = workbench.webview();

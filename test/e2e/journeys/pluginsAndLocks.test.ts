@@ -28,10 +28,7 @@ describe('journey: plugin management and row locks', function () {
 
   /** The labels "Open as…" offers for `table`; the picker is closed again. */
   async function openAsChoices(table: string): Promise<string[]> {
-    await workbench.treeItem(table).click({ button: 'right' });
-    await workbench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).hover();
-    await workbench.page.locator('.monaco-menu .action-item.focused', { hasText: /^Open as/ }).waitFor();
-    await workbench.page.keyboard.press('Enter');
+    await workbench.treeContextMenu(table, /^Open as/);
     const widget = workbench.page.locator('.quick-input-widget');
     await widget.locator('.quick-input-title', { hasText: 'Open table as…' }).waitFor();
     const rows = widget.locator('.quick-input-list .monaco-list-row .label-name');
@@ -134,10 +131,7 @@ describe('journey: plugin management and row locks', function () {
   });
 
   async function openAsForm(bench: Workbench, table: string): Promise<FrameLocator> {
-    await bench.treeItem(table).click({ button: 'right' });
-    await bench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).hover();
-    await bench.page.locator('.monaco-menu .action-item.focused', { hasText: /^Open as/ }).waitFor();
-    await bench.page.keyboard.press('Enter');
+    await bench.treeContextMenu(table, /^Open as/);
     await bench.answerQuickInput('Form', 'Open table as…');
     const view = bench.webview();
     await view.locator('.form-app').waitFor({ timeout: 60_000 });

@@ -83,6 +83,8 @@ describe('journey: a REST API through the connection form', function () {
     const editor = view.locator('.cell-editor .editor-field input');
     await editor.fill('Renamed through Nocoflo');
     await editor.press('Enter');
+    // The edit is pending (the tab says so) before Ctrl+S, so the clean tab afterwards means "saved".
+    await workbench.page.locator('.tab', { hasText: '● items — Items API' }).waitFor();
     await workbench.page.keyboard.press('Control+s');
     await workbench.page.locator('.tab', { hasText: 'items — Items API' }).filter({ hasNotText: '●' }).waitFor();
     assert.equal(api.items.get(first.id)?.name, 'Renamed through Nocoflo');

@@ -69,10 +69,7 @@ describe('journey: roles per connection', function () {
   });
 
   it('as viewer: the form says why too', async () => {
-    await workbench.treeItem('customers').click({ button: 'right' });
-    await workbench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).hover();
-    await workbench.page.locator('.monaco-menu .action-item.focused', { hasText: /^Open as/ }).waitFor();
-    await workbench.page.keyboard.press('Enter');
+    await workbench.treeContextMenu('customers', /^Open as/);
     await workbench.answerQuickInput('Form', 'Open table as…');
     const form = workbench.webview();
     await form.locator('.form-app').waitFor({ timeout: 60_000 });
@@ -114,6 +111,7 @@ describe('journey: roles per connection', function () {
     await editor.waitFor();
     await editor.fill('editor@example.org');
     await editor.press('Enter');
+    await tab(/^● customers — Shop/).waitFor();
     await workbench.page.keyboard.press('Control+s');
     await tab(/^customers — Shop/).filter({ hasNotText: '●' }).waitFor();
     assert.deepEqual(sqlite(db, 'select email from customers where id = 1'), [['editor@example.org']]);
@@ -165,11 +163,7 @@ describe('journey: roles per connection', function () {
   });
 
   it("a table's own role (Set Role… in its context menu) wins over the connection's", async () => {
-    await workbench.treeItem('orders').click({ button: 'right' });
-    const item = workbench.page.locator('.monaco-menu .action-item', { hasText: /^Set Role/ });
-    await item.hover();
-    await workbench.page.locator('.monaco-menu .action-item.focused', { hasText: /^Set Role/ }).waitFor();
-    await workbench.page.keyboard.press('Enter');
+    await workbench.treeContextMenu('orders', /^Set Role/);
     await workbench.answerQuickInput('viewer', 'Set Role for "orders" on "Shop" (production)');
     await workbench.treeItem('orders').locator('.label-description', { hasText: 'viewer (table role)' }).waitFor();
     await description(/^editor · production · SQLite$/).waitFor();

@@ -175,11 +175,7 @@ describe('journey: PostgreSQL and MariaDB connections through the form', functio
     // Managing a connection is the admin's; new connections are editors.
     await setConnectionRole(workbench, 'Shop PG', 'admin');
     await workbench.treeItem('Shop PG').locator('.label-description', { hasText: /^admin/ }).waitFor();
-    await workbench.treeItem('Shop PG').click({ button: 'right' });
-    // The menu takes the first click while it is still settling; pointing at the item first, as a person does, does not.
-    const item = workbench.page.locator('.monaco-menu .action-item', { hasText: /^Edit Connection/ });
-    await item.hover();
-    await item.click();
+    await workbench.treeContextMenu('Shop PG', /^Edit Connection/);
     await field('host').waitFor({ timeout: 30_000 });
     assert.equal(await input('password').inputValue(), '', 'a stored password is never sent back to the form');
     assert.match((await field('password').getAttribute('placeholder')) ?? '', /saved in secret storage/);
