@@ -6,12 +6,13 @@
 import * as assert from 'node:assert/strict';
 import type { DatasourceConfig, DatasourceContext, DatasourceError, DatasourceSession, Filter, SortKey } from '../../api';
 import { createRestDatasource } from '../../plugins/rest';
-import { DatasourceManager, type DatasourceCatalog, type DatasourceRecord } from '../../src/core/datasourceManager';
+import { DatasourceManager } from '../../src/core/datasourceManager';
 import { silentLogger } from '../../src/core/log';
 import { PluginRegistry } from '../../src/core/registry';
 import { TableService } from '../../src/core/tableService';
 import { expectedOrder, readAllPages } from '../support/pagingOracle';
 import { startRestServer, type Item, type RestServer } from '../support/servers/restServer';
+import { MemoryCatalog, memorySecrets } from '../support/memoryStores';
 
 const isCode = (code: string, message?: RegExp) => (e: DatasourceError) => {
   assert.equal(e.code, code, `expected a ${code} error, got ${e.code}: ${e.message}`);
@@ -323,24 +324,13 @@ describe('REST datasource: tables, paging, sorting, filtering, counting and writ
   it('works end to end through DatasourceManager: secrets stored apart, a URL with credentials, a save through TableService', async () => {
     const registry = new PluginRegistry({ apiVersion: '1.1.0', log: silentLogger, isEnabled: () => true });
     registry.registerDatasource(createRestDatasource());
-    const records: DatasourceRecord[] = [];
-    const catalog: DatasourceCatalog = {
-      listDatasources: () => [...records],
-      getDatasource: (id) => records.find((r) => r.id === id),
-      addDatasource: async (r) => {
-        const full = { ...r, id: `ds${records.length + 1}` };
-        records.push(full);
-        return full;
-      },
-      renameDatasource: async () => undefined,
-      updateDatasource: async () => undefined,
-      removeDatasource: async () => undefined,
-    };
-    const secrets = new Map<string, string>();
+    const catalog = new MemoryCatalog();
+    const records = catalog.records;
+    const { store, values: secrets } = memorySecrets();
     const manager = new DatasourceManager({
       registry,
       catalog,
-      secrets: { get: async (k) => secrets.get(k), store: async (k, v) => void secrets.set(k, v), delete: async (k) => void secrets.delete(k) },
+      secrets: store,
       log: silentLogger,
       workspaceFolders: () => [],
       slowOperationMs: () => 1e9,

@@ -1,45 +1,22 @@
 import * as assert from 'node:assert/strict';
 import type { DatasourceSession } from '../../api';
-import { DatasourceManager, redactUrl, type DatasourceCatalog, type DatasourceManagerOptions, type DatasourceRecord } from '../../src/core/datasourceManager';
+import { DatasourceManager, redactUrl, type DatasourceManagerOptions } from '../../src/core/datasourceManager';
 import { PluginFailure } from '../../src/core/pluginErrors';
 import { PluginRegistry } from '../../src/core/registry';
 import { silentLogger } from '../../src/core/log';
 import { TableService } from '../../src/core/tableService';
 import { datasourcePlugin, fakeSession, tableSchema } from '../support/fakePlugins';
-
-class MemoryCatalog implements DatasourceCatalog {
-  records: DatasourceRecord[] = [];
-  listDatasources() {
-    return [...this.records];
-  }
-  getDatasource(id: string) {
-    return this.records.find((r) => r.id === id);
-  }
-  async addDatasource(record: Omit<DatasourceRecord, 'id'>) {
-    const full = { ...record, id: `ds${this.records.length + 1}` };
-    this.records.push(full);
-    return full;
-  }
-  async renameDatasource(id: string, name: string) {
-    this.getDatasource(id)!.name = name;
-  }
-  async updateDatasource(id: string, changes: { name: string; config: DatasourceRecord['config'] }) {
-    Object.assign(this.getDatasource(id)!, changes);
-  }
-  async removeDatasource(id: string) {
-    this.records = this.records.filter((r) => r.id !== id);
-  }
-}
+import { MemoryCatalog, memorySecrets } from '../support/memoryStores';
 
 function setup(connect?: () => Promise<DatasourceSession>, extra: Partial<DatasourceManagerOptions> = {}) {
   const registry = new PluginRegistry({ apiVersion: '1.0.0', log: silentLogger, isEnabled: () => true });
   registry.registerDatasource(datasourcePlugin(connect ? { connect } : {}));
   const catalog = new MemoryCatalog();
-  const secrets = new Map<string, string>();
+  const { store, values: secrets } = memorySecrets();
   const manager = new DatasourceManager({
     registry,
     catalog,
-    secrets: { get: async (k) => secrets.get(k), store: async (k, v) => void secrets.set(k, v), delete: async (k) => void secrets.delete(k) },
+    secrets: store,
     log: silentLogger,
     workspaceFolders: () => [],
     slowOperationMs: () => 1e9,

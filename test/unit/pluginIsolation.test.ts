@@ -3,25 +3,12 @@
 // contract is tried, so a new hook without isolation fails here.
 import * as assert from 'node:assert/strict';
 import type { DatasourcePlugin, DatasourceSession } from '../../api';
-import { DatasourceManager, type DatasourceCatalog, type DatasourceRecord } from '../../src/core/datasourceManager';
+import { DatasourceManager } from '../../src/core/datasourceManager';
 import { silentLogger } from '../../src/core/log';
 import { PluginRegistry } from '../../src/core/registry';
 import { TableService } from '../../src/core/tableService';
 import { datasourcePlugin, fakeSession, tableSchema, viewPlugin } from '../support/fakePlugins';
-
-class MemoryCatalog implements DatasourceCatalog {
-  records: DatasourceRecord[] = [];
-  listDatasources = () => [...this.records];
-  getDatasource = (id: string) => this.records.find((r) => r.id === id);
-  addDatasource = async (record: Omit<DatasourceRecord, 'id'>) => {
-    const full = { ...record, id: `ds${this.records.length + 1}` };
-    this.records.push(full);
-    return full;
-  };
-  renameDatasource = async () => undefined;
-  updateDatasource = async () => undefined;
-  removeDatasource = async () => undefined;
-}
+import { MemoryCatalog, memorySecrets } from '../support/memoryStores';
 
 const bug = () => {
   throw new TypeError('a bug in the plugin');
@@ -55,7 +42,7 @@ function setup(broken: DatasourcePlugin) {
   const manager = new DatasourceManager({
     registry,
     catalog,
-    secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined },
+    secrets: memorySecrets().store,
     log: silentLogger,
     workspaceFolders: () => [],
     slowOperationMs: () => 1e9,
