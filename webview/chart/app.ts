@@ -60,7 +60,7 @@ export class ChartApp {
     this.search = query?.search?.text.trim() || undefined;
     this.config = restored.config ?? validateConfig(init.viewConfig, this.columns);
 
-    root.classList.add('chart-app');
+    root.classList.add('view-app', 'chart-app');
     this.builder = new ChartBuilder(this.columns, (config) => this.setConfig(config));
     const toolbar = el('div', 'toolbar');
     toolbar.setAttribute('role', 'toolbar');

@@ -91,7 +91,7 @@ export class FormApp {
       if (id !== undefined && this.columns.some((c) => c.name === draft.column)) this.drafts.set(`${id}\u0000${draft.column}`, { text: draft.text, error: draft.error });
     }
 
-    root.classList.add('form-app');
+    root.classList.add('view-app', 'form-app');
     this.banner = el('div', 'readonly-banner');
     this.banner.setAttribute('role', 'note');
     this.banner.hidden = this.readOnlyReason === undefined;

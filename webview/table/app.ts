@@ -72,7 +72,7 @@ export class TableApp {
     const restored = init.pending ?? (this.state.pending ?? []).map(decodeChange);
     this.pending = PendingChanges.restore(restored);
 
-    root.classList.add('table-app');
+    root.classList.add('view-app', 'table-app');
     this.banner = el('div', 'readonly-banner');
     this.banner.setAttribute('role', 'note');
     this.toolbar = new Toolbar(
