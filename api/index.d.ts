@@ -220,7 +220,24 @@ export interface AggregateRequest {
   filters?: Filter[];
   /** Maximum number of groups returned. */
   limit?: number;
+  /**
+   * Aggregate a sample of about this many rows when the table is much larger (1.3): a quick first answer for a big
+   * table, which a view shows as an estimate before it asks again without `sample` for the exact one. A datasource
+   * that cannot sample the table cheaply (a view, a table without an integer key) ignores it and answers exactly;
+   * so does one written before 1.3. The answer's `sample` says which happened.
+   */
+  sample?: { rows: number };
   signal?: AbortSignal;
+}
+
+/** How a sampled answer was computed (1.3). */
+export interface AggregateSample {
+  /** The share of the table's rows the sample covers (0–1), as the datasource estimates it. */
+  fraction: number;
+  /** Rows of the sample that matched the filters and were aggregated. */
+  rows: number;
+  /** How the rows were chosen, for users: e.g. "TABLESAMPLE SYSTEM" or "64 rowid ranges". */
+  method: string;
 }
 
 export interface AggregateResult {
@@ -228,6 +245,11 @@ export interface AggregateResult {
   rows: CellValue[][];
   /** True when `limit` cut the groups. */
   truncated?: boolean;
+  /**
+   * Set when the answer was computed from a sample (1.3). Then `count` and `sum` measures are already scaled to the
+   * whole table (estimates, as doubles), mean, min and max are the sample's, and groups the sample missed are absent.
+   */
+  sample?: AggregateSample;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

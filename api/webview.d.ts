@@ -1,5 +1,5 @@
 /**
- * Nocoflo view client API, version 1 (1.2.0): what a view plugin's webview script gets.
+ * Nocoflo view client API, version 1 (1.3.0): what a view plugin's webview script gets.
  *
  * Nocoflo loads its view client before the view's own script (both ES modules). The client installs itself as
  * `globalThis.nocoflo`; a view connects once and then reads and writes the table it was opened for:
@@ -226,7 +226,7 @@ export interface NocofloViewClient {
 
 /** The object at `globalThis.nocoflo`. */
 export interface NocofloWebview {
-  /** Semver of this client API, e.g. "1.2.0". */
+  /** Semver of this client API, e.g. "1.3.0". */
   readonly apiVersion: string;
   /** Resolves once Nocoflo sent the initial state; rejects when the table cannot be opened (the reason is shown). */
   connect(): Promise<NocofloViewClient>;

@@ -10,6 +10,7 @@
 // (the `related/*` reads name another table, which the host resolves inside the panel's own datasource only).
 import type {
   AggregateOp,
+  AggregateSample,
   Capabilities,
   FilterOperator,
   RowCount,
@@ -75,12 +76,14 @@ export interface WireAggregateRequest {
   measures: { op: AggregateOp; column?: string; as: string }[];
   filters?: WireFilter[];
   limit?: number;
+  sample?: { rows: number };
 }
 
 export interface WireAggregateResult {
   columns: string[];
   rows: WireValue[][];
   truncated?: boolean;
+  sample?: AggregateSample;
 }
 
 export type WirePendingChange =
@@ -290,7 +293,7 @@ const PARAMS: { [M in RequestMethod]: Check } = {
       groupBy: arrayOf(object({ column: columnName }, { bin: object({ step: (v, p) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? undefined : `${p} must be a positive number`) }), timeUnit: oneOf('year', 'month', 'day', 'hour') }), 10),
       measures: arrayOf(object({ op: oneOf('count', 'sum', 'mean', 'min', 'max'), as: str(1_000) }, { column: columnName }), 50),
     },
-    { filters, limit: int(1, 1_000_000) },
+    { filters, limit: int(1, 1_000_000), sample: object({ rows: int(1, 10_000_000) }) },
   ),
   'changes/apply': object({ changes: pendingChanges }),
   'changes/preview': object({ changes: pendingChanges }),

@@ -97,6 +97,7 @@ export function encodeAggregateRequest(r: Omit<AggregateRequest, 'signal'>): Wir
   const out: WireAggregateRequest = { groupBy: r.groupBy.map((g) => ({ ...g })), measures: r.measures.map((m) => ({ ...m })) };
   if (r.filters?.length) out.filters = r.filters.map(encodeFilter);
   if (r.limit !== undefined) out.limit = r.limit;
+  if (r.sample) out.sample = { rows: r.sample.rows };
   return out;
 }
 
@@ -104,6 +105,7 @@ export function decodeAggregateRequest(r: WireAggregateRequest): AggregateReques
   const out: AggregateRequest = { groupBy: r.groupBy.map((g) => ({ ...g })), measures: r.measures.map((m) => ({ ...m })) };
   if (r.filters) out.filters = r.filters.map(decodeFilter);
   if (r.limit !== undefined) out.limit = r.limit;
+  if (r.sample) out.sample = { rows: r.sample.rows };
   return out;
 }
 
@@ -123,8 +125,9 @@ export function decodeRowPage(page: WireRowPage): RowPage {
   return out;
 }
 
-export const encodeAggregateResult = (r: AggregateResult): WireAggregateResult => ({ columns: [...r.columns], rows: r.rows.map(encodeRow), ...(r.truncated ? { truncated: true } : {}) });
-export const decodeAggregateResult = (r: WireAggregateResult): AggregateResult => ({ columns: r.columns, rows: r.rows.map(decodeRow), ...(r.truncated ? { truncated: true } : {}) });
+const sampleOf = (s: AggregateResult['sample']) => (s ? { sample: { fraction: s.fraction, rows: s.rows, method: s.method } } : {});
+export const encodeAggregateResult = (r: AggregateResult): WireAggregateResult => ({ columns: [...r.columns], rows: r.rows.map(encodeRow), ...(r.truncated ? { truncated: true } : {}), ...sampleOf(r.sample) });
+export const decodeAggregateResult = (r: WireAggregateResult): AggregateResult => ({ columns: r.columns, rows: r.rows.map(decodeRow), ...(r.truncated ? { truncated: true } : {}), ...sampleOf(r.sample) });
 
 export function encodeChange(c: ChangeRequest): WirePendingChange {
   switch (c.kind) {

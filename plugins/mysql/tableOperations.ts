@@ -1,6 +1,7 @@
 import type {
   AggregateRequest,
   AggregateResult,
+  CellValue,
   ColumnSchema,
   CountRequest,
   ReadRowsRequest,
@@ -17,6 +18,7 @@ import type {
 import { datasourceError } from '../kit/errors';
 import { mysqlDialect } from '../kit/sql/dialect';
 import { SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
+import { keyRangeSample, runStatementsAsync, sampleTarget } from '../kit/sql/sampling';
 import { listTables, readSchema, type TableDetails } from './introspection';
 import { withColumn } from './mysqlErrors';
 import type { Runner, ServerInfo } from './runner';
@@ -128,19 +130,34 @@ export class MysqlTables {
   async aggregate(runner: Runner, table: TableRef, request: AggregateRequest): Promise<AggregateResult> {
     const { schema } = await this.details(runner, table);
     const { signal: _signal, ...rest } = request;
-    const statement = this.sql.aggregate(schema, rest);
-    const rows = await runner.query(statement.sql, statement.params);
     const groups = rest.groupBy.map((g) => (g.bin || g.timeUnit ? undefined : schema.columns.find((c) => c.name === g.column)));
     // COUNT() is BIGINT: counts become numbers, like every aggregate that fits a double exactly. SUM and AVG of
     // exact columns stay decimal strings.
-    const shaped = rows.slice(0, statement.limit).map((row) =>
-      row.map((value, i) => {
-        const group = groups[i];
-        if (group) return fromColumn(group, value);
-        return typeof value === 'bigint' && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
-      }),
-    );
-    return { columns: statement.columns, rows: shaped, ...(rows.length > statement.limit ? { truncated: true } : {}) };
+    const shape = (rows: CellValue[][]) =>
+      rows.map((row) =>
+        row.map((value, i) => {
+          const group = groups[i];
+          if (group) return fromColumn(group, value);
+          return typeof value === 'bigint' && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+        }),
+      );
+    const target = sampleTarget(rest);
+    const key = target === undefined ? undefined : this.sampleKey(schema);
+    if (target !== undefined && key) {
+      const steps = keyRangeSample(this.sql, schema, rest, key, target, 'primary key', shape);
+      const sampled = await runStatementsAsync(steps, (st) => runner.query(st.sql, st.params));
+      if (sampled) return sampled;
+    }
+    const statement = this.sql.aggregate(schema, rest);
+    const rows = await runner.query(statement.sql, statement.params);
+    return { columns: statement.columns, rows: shape(rows.slice(0, statement.limit)), ...(rows.length > statement.limit ? { truncated: true } : {}) };
+  }
+
+  /** A single integer primary key, whose ranges InnoDB reads from the clustered index; other tables answer exactly. */
+  private sampleKey(schema: TableSchema): string | undefined {
+    if (schema.kind !== 'table' || schema.primaryKey.length !== 1) return undefined;
+    const column = schema.columns.find((c) => c.name === schema.primaryKey[0]);
+    return column?.kind === 'integer' ? mysqlDialect.quoteIdentifier(column.name) : undefined;
   }
 
   async previewChanges(runner: Runner, table: TableRef, changes: RowChange[]): Promise<StatementPreview[]> {

@@ -16,6 +16,7 @@ import type {
 import { datasourceError } from '../kit/errors';
 import { postgresDialect } from '../kit/sql/dialect';
 import { Params, SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
+import { sampledResult, sampleTarget, WORTH_SAMPLING } from '../kit/sql/sampling';
 import { readSchema, type SchemaDetails } from './introspection';
 import type { MapOptions } from './pgErrors';
 
@@ -28,6 +29,9 @@ interface TableContext {
   details: SchemaDetails;
   sql: SqlBuilder;
 }
+
+/** Fewer sampled pages than this and block sampling is too coarse (rows of a page are alike: inserted together). */
+const MIN_SAMPLED_PAGES = 100;
 
 const refKey = (table: TableRef) => JSON.stringify([table.schema ?? null, table.name]);
 
@@ -94,11 +98,42 @@ export class PostgresTables {
 
   async aggregate(runner: Runner, table: TableRef, request: AggregateRequest): Promise<AggregateResult> {
     const { details, sql } = await this.context(runner, table);
-    const statement = sql.aggregate(details.schema, request);
+    const target = sampleTarget(request);
+    const plan = target === undefined ? undefined : await this.samplePlan(runner, details.schema, sql, target);
+    const statement =
+      plan === undefined
+        ? sql.aggregate(details.schema, request)
+        : // REPEATABLE: the same chart gives the same estimate until the data changes.
+          sql.aggregate(details.schema, request, { from: (quoted, params) => `${quoted} TABLESAMPLE ${plan.method} (${params.add(plan.percent)}) REPEATABLE (${params.add(0)})` });
     const { rows } = await runner.query(statement.sql, statement.params);
     // count() is int8: small counts become numbers, like every other aggregate that fits a double exactly.
-    const shaped = rows.slice(0, statement.limit).map((row) => row.map((v) => (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v)));
-    return { columns: statement.columns, rows: shaped, ...(rows.length > statement.limit ? { truncated: true } : {}) };
+    const shaped = rows.map((row) => row.map((v) => (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v)));
+    if (plan !== undefined) return sampledResult(request, statement.columns, shaped, statement.limit, plan.percent / 100, `TABLESAMPLE ${plan.method}`);
+    return { columns: statement.columns, rows: shaped.slice(0, statement.limit), ...(rows.length > statement.limit ? { truncated: true } : {}) };
+  }
+
+  /**
+   * How to sample about `target` rows, from the planner's estimates (reltuples and relpages, summed over the leaf
+   * partitions of a partitioned table). SYSTEM picks whole pages, so it reads only the sampled share of the table;
+   * on a table of few pages that would be a handful of pages, so BERNOULLI (every page read, each row picked by
+   * chance) samples it instead. Undefined when the table is small, never analyzed, or cannot be sampled (views,
+   * foreign tables): then the answer is exact.
+   */
+  private async samplePlan(runner: Runner, schema: TableSchema, sql: SqlBuilder, target: number): Promise<{ method: 'SYSTEM' | 'BERNOULLI'; percent: number } | undefined> {
+    if (schema.kind !== 'table' && schema.kind !== 'materialized-view' && schema.kind !== 'partitioned-table') return undefined;
+    const { rows } = await runner.query(
+      `SELECT s.tuples::float8, s.pages::float8
+         FROM pg_class c,
+              LATERAL (SELECT CASE WHEN c.relkind = 'p' THEN (SELECT sum(l.reltuples) FROM pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf AND l.reltuples >= 0) ELSE c.reltuples END AS tuples,
+                              CASE WHEN c.relkind = 'p' THEN (SELECT sum(l.relpages) FROM pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf) ELSE c.relpages END AS pages) s
+        WHERE c.oid = to_regclass($1)`,
+      [sql.table(schema.table)],
+    );
+    const tuples = Number(rows[0]?.[0] ?? NaN);
+    const pages = Number(rows[0]?.[1] ?? NaN);
+    if (!(tuples >= WORTH_SAMPLING * target)) return undefined;
+    const percent = Math.min(100, (100 * target) / tuples);
+    return { method: pages * (percent / 100) >= MIN_SAMPLED_PAGES ? 'SYSTEM' : 'BERNOULLI', percent };
   }
 
   async previewChanges(runner: Runner, table: TableRef, changes: RowChange[]): Promise<StatementPreview[]> {

@@ -16,6 +16,7 @@ import type {
 import { datasourceError } from '../kit/errors';
 import { sqliteDialect } from '../kit/sql/dialect';
 import { SqlBuilder } from '../kit/sql/queryBuilder';
+import { keyRangeSample, runStatements, sampleTarget } from '../kit/sql/sampling';
 import { normalize, type Engine } from './engine';
 import { listTables, readSchema } from './introspection';
 import { fromSqliteError } from './sqliteErrors';
@@ -67,10 +68,33 @@ export class SqliteTables {
   aggregate(table: TableRef, request: AggregateRequest): AggregateResult {
     return this.guard(() => {
       this.refresh();
-      const statement = this.sql.aggregate(this.schema(table), request);
+      const schema = this.schema(table);
+      const target = sampleTarget(request);
+      const key = target === undefined ? undefined : this.sampleKey(schema);
+      if (target !== undefined && key) {
+        const sampled = runStatements(keyRangeSample(this.sql, schema, request, key.expr, target, key.name), (st) => this.engine.all(st.sql, st.params).rows);
+        if (sampled) return sampled;
+      }
+      const statement = this.sql.aggregate(schema, request);
       const { rows } = this.engine.all(statement.sql, statement.params);
       return { columns: statement.columns, rows: rows.slice(0, statement.limit), ...(rows.length > statement.limit ? { truncated: true } : {}) };
     });
+  }
+
+  /**
+   * The integer key a sample reads ranges of: the rowid (the table's own b-tree) of ordinary tables, the primary
+   * key of a WITHOUT ROWID table when it is a single integer. Views have none and are aggregated exactly.
+   */
+  private sampleKey(schema: TableSchema): { expr: string; name: string } | undefined {
+    if (schema.kind !== 'table') return undefined;
+    const withoutRowid = this.engine.all("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", [schema.table.name]).rows[0]?.[0] === 1;
+    if (!withoutRowid) {
+      const alias = ['rowid', '_rowid_', 'oid'].find((n) => !schema.columns.some((c) => c.name.toLowerCase() === n));
+      return alias ? { expr: alias, name: 'rowid' } : undefined;
+    }
+    const [only, ...more] = schema.primaryKey;
+    const column = schema.columns.find((c) => c.name === only);
+    return column && more.length === 0 && column.kind === 'integer' ? { expr: sqliteDialect.quoteIdentifier(column.name), name: 'key' } : undefined;
   }
 
   insertRow(table: TableRef, values: RowValues): { key: RowKey | null; row?: RowValues } {

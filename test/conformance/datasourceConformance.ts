@@ -35,6 +35,12 @@ export interface ConformanceTarget {
   arbitraryTableNames?: boolean;
   /** Default true; false skips nothing silently: the suite then checks that writes are refused as read-only. */
   writes?: boolean;
+  /**
+   * Whether the datasource answers `AggregateRequest.sample` with an estimate for a big table with an integer key
+   * (1.3). True: the suite checks the estimate; false: it checks the sample request is answered exactly. Only for
+   * datasources that aggregate.
+   */
+  samplesAggregates?: boolean;
 }
 
 const NAMES = ['ada', 'bob', 'cyd', 'dee', 'eve'];
@@ -249,6 +255,73 @@ export function describeDatasourceConformance(target: ConformanceTarget): void {
       await assert.rejects(open.session.deleteRow(open.table, { id }, { ...stored, ...stale }), (e: Error & { code?: string }) => e.code === 'conflict');
       assert.deepEqual(await readRow(id), stored);
       await assert.rejects(open.session.updateRow(open.table, { id: 123456 }, { name: 'zed' }, { name: 'ada' }), (e: Error & { code?: string }) => e.code === 'conflict' || e.code === 'not_found');
+    });
+
+    describe('aggregates', function () {
+      const many = conformanceRows(4_000);
+      const request = { groupBy: [{ column: 'name' }], measures: [{ op: 'count' as const, as: 'n' }, { op: 'sum' as const, column: 'score', as: 'total' }, { op: 'mean' as const, column: 'score', as: 'mean' }] };
+      let big: ConformanceSession;
+
+      before(async function () {
+        if (!open.session.capabilities.aggregate) return;
+        big = await target.open(many, 'conformance_sampled');
+      });
+
+      after(async () => {
+        if (big && big.session !== open.session) await big.session.close();
+      });
+
+      it('aggregates exactly, or says it cannot', async () => {
+        if (!open.session.capabilities.aggregate) {
+          assert.equal(open.session.aggregate, undefined, 'capabilities.aggregate false, and no aggregate()');
+          return;
+        }
+        const exact = await big.session.aggregate!(big.table, request);
+        assert.equal(exact.sample, undefined, 'no sample was asked for');
+        assert.deepEqual(exact.columns, ['name', 'n', 'total', 'mean']);
+        for (const name of NAMES) {
+          const rows = many.filter((r) => r.name === name);
+          const got = exact.rows.find((r) => r[0] === name)!;
+          assert.equal(Number(got[1]), rows.length, `count of ${name}`);
+          assert.equal(Number(got[2]), rows.reduce((sum, r) => sum + (r.score ?? 0), 0), `sum of ${name}`);
+        }
+      });
+
+      it(target.samplesAggregates ? 'estimates from a sample of a big table when asked, and says so' : 'answers a sample request exactly', async () => {
+        if (!open.session.capabilities.aggregate) return assert.equal(target.samplesAggregates, undefined, 'a datasource that cannot aggregate does not sample');
+        const exact = await big.session.aggregate!(big.table, request);
+        const estimate = await big.session.aggregate!(big.table, { ...request, sample: { rows: 400 } });
+        if (!target.samplesAggregates) {
+          assert.equal(estimate.sample, undefined);
+          return assert.deepEqual(estimate, exact);
+        }
+        const sample = estimate.sample;
+        assert.ok(sample, 'the answer says it is sampled');
+        assert.ok(sample.fraction > 0.03 && sample.fraction < 0.4, `covers a small share of the table (${sample.fraction})`);
+        assert.ok(sample.rows >= 150 && sample.rows <= 1_200, `aggregated about the rows asked for (${sample.rows})`);
+        assert.ok(sample.method.length > 0);
+        assert.deepEqual(estimate.columns, exact.columns);
+        let estimatedTotal = 0;
+        for (const row of exact.rows) {
+          const got = estimate.rows.find((r) => r[0] === row[0]);
+          assert.ok(got, `the sample has group ${String(row[0])}`);
+          const [n, total, mean] = [Number(got[1]), Number(got[2]), Number(got[3])];
+          estimatedTotal += n;
+          // Counts and sums are scaled to the table; the mean is the sample's own.
+          assert.ok(Math.abs(n - Number(row[1])) <= 0.4 * Number(row[1]), `count of ${String(row[0])}: ${n} estimates ${String(row[1])}`);
+          assert.ok(Math.abs(total - Number(row[2])) <= 0.4 * Number(row[2]), `sum of ${String(row[0])}: ${total} estimates ${String(row[2])}`);
+          assert.ok(Math.abs(mean - Number(row[3])) <= 0.4 * Number(row[3]), `mean of ${String(row[0])}: ${mean} estimates ${String(row[3])}`);
+        }
+        assert.ok(Math.abs(estimatedTotal - many.length) <= 0.25 * many.length, `the counts add up to about the table (${estimatedTotal})`);
+      });
+
+      it('answers exactly when the table is not much bigger than the sample asked for', async () => {
+        if (!open.session.capabilities.aggregate) return;
+        const exact = await big.session.aggregate!(big.table, request);
+        const answer = await big.session.aggregate!(big.table, { ...request, sample: { rows: 3_000 } });
+        assert.equal(answer.sample, undefined);
+        assert.deepEqual(answer, exact);
+      });
     });
 
     if (target.arbitraryTableNames) {

@@ -13,10 +13,13 @@ import { context, makeDatabase, openSqlite, tempDir } from '../support/sqliteFix
 const pgIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const myIdent = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 const values = (r: ConformanceRow) => [r.id, r.name, r.score, r.note];
+/** Rows in groups of 500, one INSERT each (the admin helpers connect per statement). */
+const batches = (rows: readonly ConformanceRow[]) => Array.from({ length: Math.ceil(rows.length / 500) }, (_, i) => rows.slice(i * 500, i * 500 + 500));
 
 describeDatasourceConformance({
   name: 'SQLite',
   arbitraryTableNames: true,
+  samplesAggregates: true,
   async open(rows, tableName) {
     const file = path.join(tempDir('nocoflo-conformance-'), 'items.sqlite');
     await makeDatabase(file, `CREATE TABLE ${pgIdent(tableName)} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score INTEGER, note TEXT);`, (run) => {
@@ -31,13 +34,16 @@ let pgSession: DatasourceSession | undefined;
 describeDatasourceConformance({
   name: 'PostgreSQL',
   arbitraryTableNames: true,
+  samplesAggregates: true,
   async open(rows, tableName) {
     pg ??= await startPostgres();
     const table = `public.${pgIdent(tableName)}`;
     await pg.admin(`DROP TABLE IF EXISTS ${table}`);
     await pg.admin(`CREATE TABLE ${table} (id integer PRIMARY KEY, name text NOT NULL, score integer, note text)`);
     await pg.admin(`GRANT ALL ON ${table} TO ${pgIdent(pg.user)}`);
-    for (const row of rows) await pg.admin(`INSERT INTO ${table} VALUES ($1, $2, $3, $4)`, values(row));
+    for (const batch of batches(rows)) await pg.admin(`INSERT INTO ${table} VALUES ${batch.map((_, i) => `($${4 * i + 1}, $${4 * i + 2}, $${4 * i + 3}, $${4 * i + 4})`).join(', ')}`, batch.flatMap(values));
+    // Statistics now, as autovacuum would soon: sampling sizes itself from the planner's row estimate.
+    await pg.admin(`ANALYZE ${table}`);
     pgSession ??= await createPostgresDatasource().connect({ host: pg.host, port: pg.port, database: pg.database, user: pg.user }, { password: pg.password }, context);
     return { session: pgSession, table: { schema: 'public', name: tableName } };
   },
@@ -52,11 +58,12 @@ let mariaSession: DatasourceSession | undefined;
 describeDatasourceConformance({
   name: 'MariaDB',
   arbitraryTableNames: true,
+  samplesAggregates: true,
   async open(rows, tableName) {
     maria ??= await startMariadb();
     await maria.admin(`DROP TABLE IF EXISTS ${myIdent(tableName)}`);
     await maria.admin(`CREATE TABLE ${myIdent(tableName)} (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, score INT NULL, note TEXT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`);
-    for (const row of rows) await maria.admin(`INSERT INTO ${myIdent(tableName)} VALUES (?, ?, ?, ?)`, values(row));
+    for (const batch of batches(rows)) await maria.admin(`INSERT INTO ${myIdent(tableName)} VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`, batch.flatMap(values));
     mariaSession ??= await createMysqlDatasource().connect(
       { host: maria.host, port: maria.port, database: maria.database, user: maria.user },
       { password: maria.password },

@@ -1,4 +1,4 @@
-import type { AggregateResult, ColumnSchema, Filter, RowPage } from '../../api';
+import type { AggregateResult, AggregateSample, ColumnSchema, Filter, RowPage } from '../../api';
 import type { NocofloViewClient } from '../../api/webview';
 import { codicon, debounce, el, iconButton, setDisabled } from '../table/dom';
 import { ChartBuilder } from './builder';
@@ -6,7 +6,7 @@ import { ChartView, readTheme } from './chartView';
 import { autoChartCandidates } from './model/autoChart';
 import { type ChartConfig, describeConfig, validateConfig } from './model/chartConfig';
 import { type ChartData, chartData } from './model/chartData';
-import { chartRequest, type ChartRequest, extentRequest, MAX_GROUPS, niceStep, readExtent, usesColor } from './model/chartQuery';
+import { chartRequest, type ChartRequest, ESTIMATE_ROWS, extentRequest, MAX_GROUPS, niceStep, readExtent, usesColor } from './model/chartQuery';
 import { chartSpec } from './model/chartSpec';
 import { restoreChartState, saveChartState, validFilters } from './model/chartState';
 import { chipText } from './model/filterChips';
@@ -19,7 +19,32 @@ interface Drawn {
   truncated: boolean;
   /** Set when the chart was aggregated here from a sample of rows. */
   sample?: { rows: number; complete: boolean };
+  /** Set while the chart shows the datasource's estimate from a sample (a big table), not yet the exact answer. */
+  estimate?: Estimate;
 }
+
+/** An estimate on screen: exact values on their way, stopped by the user, or failed. */
+interface Estimate {
+  sample: AggregateSample;
+  state: 'computing' | 'stopped' | 'failed';
+  error?: string;
+}
+
+/** One aggregate answer, by the query it answered (see queryKey). */
+interface Answer {
+  key: string;
+  result: AggregateResult;
+  binStep?: number;
+  sample?: Drawn['sample'];
+  /** The user stopped the exact answer of this estimate: showing it again does not start it again. */
+  stopped?: boolean;
+}
+
+/** Answers kept, so going back to an earlier chart (or just changing the mark) asks nothing again. */
+const REMEMBERED_ANSWERS = 16;
+
+const isCancellation = (error: unknown): boolean =>
+  (error instanceof DOMException && error.name === 'AbortError') || (error as { code?: unknown } | null)?.code === 'cancelled';
 
 /**
  * The chart view: a builder over a chart of the table, aggregated by the datasource (only one row per group
@@ -40,8 +65,8 @@ export class ChartApp {
   /** The status line of the chart on screen, shown again when a later draw fails and the chart stays. */
   private readyText = '';
   private sample: { key: string; page: Promise<RowPage>; abort: AbortController } | undefined;
-  /** The last aggregate answer, by the query it answered. */
-  private answer: { key: string; result: AggregateResult; binStep?: number; sample?: Drawn['sample'] } | undefined;
+  /** Recent answers, oldest first. */
+  private readonly answers = new Map<string, Answer>();
   private abort: AbortController | undefined;
   private generation = 0;
   private readonly persist = debounce(200, () => this.saveState());
@@ -145,8 +170,8 @@ export class ChartApp {
   // ------------------------------------------------------------------------------------------------------------
 
   /** The aggregate the datasource computes, or the same one computed here over a sample when it cannot. */
-  private async aggregate(request: ChartRequest, signal: AbortSignal): Promise<{ result: AggregateResult; sample?: Drawn['sample'] }> {
-    if (this.client.init.capabilities.aggregate) return { result: await this.client.aggregate({ ...request, signal }) };
+  private async aggregate(request: ChartRequest, signal: AbortSignal, estimate = false): Promise<{ result: AggregateResult; sample?: Drawn['sample'] }> {
+    if (this.client.init.capabilities.aggregate) return { result: await this.client.aggregate({ ...request, ...(estimate ? { sample: { rows: ESTIMATE_ROWS } } : {}), signal }) };
     const page = await this.samplePage();
     const { filters: _applied, ...rest } = request;
     return { result: aggregateSample(page.columns, page.rows, rest), sample: { rows: page.rows.length, complete: page.next === undefined && page.rows.length < SAMPLE_ROWS } };
@@ -177,13 +202,13 @@ export class ChartApp {
   private refresh(): void {
     this.sample?.abort.abort();
     this.sample = undefined;
-    this.answer = undefined;
+    this.answers.clear();
     void this.draw();
   }
 
-  private async binStep(config: ChartConfig, signal: AbortSignal): Promise<number | undefined> {
+  private async binStep(config: ChartConfig, signal: AbortSignal, estimate: boolean): Promise<number | undefined> {
     if (!config.bin || config.binStep !== undefined) return undefined;
-    const { result } = await this.aggregate(extentRequest(config, this.filters), signal);
+    const { result } = await this.aggregate(extentRequest(config, this.filters), signal, estimate);
     const extent = readExtent(result);
     const integer = this.columns.find((c) => c.name === config.x)?.kind === 'integer';
     return extent ? niceStep(extent.min, extent.max, undefined, integer) : 1;
@@ -201,17 +226,15 @@ export class ChartApp {
     const { signal, generation } = this.begin();
     try {
       for (const candidate of autoChartCandidates(this.client.init.schema)) {
-        const binStep = await this.binStep(candidate.config, signal);
-        const limit = candidate.maxGroups ?? MAX_GROUPS;
-        const { result, sample } = await this.aggregate(chartRequest(candidate.config, this.filters, binStep, limit), signal);
+        // Candidates are judged on estimates where the table is big: a sample shows whether the groups fit.
+        const answer = await this.compute(candidate.config, signal, true, undefined, candidate.maxGroups ?? MAX_GROUPS);
         if (generation !== this.generation) return;
-        if (result.truncated && candidate.maxGroups !== undefined) continue;
+        if (answer.result.truncated && candidate.maxGroups !== undefined) continue;
         this.config = candidate.config;
-        // Not truncated at its small limit, so this is every group: later looks at it need no new query.
-        this.answer = { key: queryKey(candidate.config, this.filters), result, binStep, sample };
         this.builder.set(candidate.config);
         this.configChanged();
-        await this.show({ config: candidate.config, data: chartData(candidate.config, result, this.columns, binStep), binStep, truncated: result.truncated === true, sample }, generation);
+        // Not truncated at its small limit, so this is every group: later looks at it need no new query.
+        await this.settle(candidate.config, answer, signal, generation, candidate.maxGroups ?? MAX_GROUPS);
         return;
       }
       this.setState('error', 'This table has no numeric column to chart.');
@@ -225,21 +248,85 @@ export class ChartApp {
     if (!config) return void this.autoChart();
     const { signal, generation } = this.begin();
     try {
-      // Only the look changed (the mark, say): the groups are the same, so no new query.
-      const key = queryKey(config, this.filters);
-      let answer = this.answer?.key === key ? this.answer : undefined;
-      if (!answer) {
-        const binStep = await this.binStep(config, signal);
-        const { result, sample } = await this.aggregate(chartRequest(config, this.filters, binStep), signal);
-        answer = { key, result, binStep, sample };
-      }
+      // Only the look changed (the mark, say), or the user came back to an earlier chart: no new query.
+      const known = this.answers.get(queryKey(config, this.filters));
+      const answer = known ?? (await this.compute(config, signal, true));
       if (generation !== this.generation) return;
-      this.answer = answer;
-      const { result, binStep, sample } = answer;
-      await this.show({ config, data: chartData(config, result, this.columns, binStep), binStep, truncated: result.truncated === true, sample }, generation);
+      await this.settle(config, answer, signal, generation);
     } catch (error) {
       if (generation === this.generation) this.failed(error);
     }
+  }
+
+  /** Asks for one chart's groups: the bin step first where it is automatic, then the aggregate. */
+  private async compute(config: ChartConfig, signal: AbortSignal, estimate: boolean, binStep?: number, limit = MAX_GROUPS): Promise<Answer> {
+    const step = binStep ?? (await this.binStep(config, signal, estimate));
+    const { result, sample } = await this.aggregate(chartRequest(config, this.filters, step, limit), signal, estimate);
+    return { key: queryKey(config, this.filters), result, binStep: step, sample };
+  }
+
+  /**
+   * Shows an answer. An estimate (a big table answered from a sample) is drawn at once and then replaced by the
+   * exact answer, unless the user stops that; the exact query keeps the estimate's bin step, so the bars do not
+   * change width when it arrives.
+   */
+  private async settle(config: ChartConfig, answer: Answer, signal: AbortSignal, generation: number, limit = MAX_GROUPS): Promise<void> {
+    this.remember(answer);
+    const sample = answer.result.sample;
+    if (!sample) return this.showAnswer(config, answer, generation);
+    await this.showAnswer(config, answer, generation, { sample, state: answer.stopped ? 'stopped' : 'computing' });
+    if (answer.stopped || generation !== this.generation) return;
+    try {
+      const exact = await this.compute(config, signal, false, answer.binStep, limit);
+      if (generation !== this.generation) return;
+      this.remember(exact);
+      await this.showAnswer(config, exact, generation);
+    } catch (error) {
+      // Stopped by the user (who already sees it said) or superseded by a newer chart.
+      if (generation !== this.generation || isCancellation(error)) return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.client.log('warn', `exact chart values failed: ${message}`);
+      await this.showAnswer(config, answer, generation, { sample, state: 'failed', error: message });
+    }
+  }
+
+  /** Stop: the estimate stays on screen, and showing this chart again later does not start the exact query again. */
+  private stopExact(): void {
+    const drawn = this.drawn;
+    if (!drawn?.estimate || drawn.estimate.state !== 'computing') return;
+    this.abort?.abort();
+    const answer = this.answers.get(queryKey(drawn.config, this.filters));
+    if (answer) answer.stopped = true;
+    this.drawn = { ...drawn, estimate: { ...drawn.estimate, state: 'stopped' } };
+    this.renderNotes(this.drawn);
+    this.markEstimate(this.drawn);
+  }
+
+  /** Compute exact values (after Stop, or again after a failure): the estimate stays until they arrive. */
+  private computeExact(): void {
+    const drawn = this.drawn;
+    if (!drawn?.estimate) return;
+    const answer = this.answers.get(queryKey(drawn.config, this.filters));
+    if (!answer) return void this.draw();
+    delete answer.stopped;
+    this.abort?.abort();
+    this.abort = new AbortController();
+    const generation = ++this.generation;
+    void this.settle(drawn.config, answer, this.abort.signal, generation);
+  }
+
+  private remember(answer: Answer): void {
+    this.answers.delete(answer.key);
+    this.answers.set(answer.key, answer);
+    for (const key of this.answers.keys()) {
+      if (this.answers.size <= REMEMBERED_ANSWERS) break;
+      this.answers.delete(key);
+    }
+  }
+
+  private showAnswer(config: ChartConfig, answer: Answer, generation: number, estimate?: Estimate): Promise<void> {
+    const { result, binStep, sample } = answer;
+    return this.show({ config, data: chartData(config, result, this.columns, binStep), binStep, truncated: result.truncated === true, sample, ...(estimate ? { estimate } : {}) }, generation);
   }
 
   /** Draws the last data again (the theme changed): no new query. */
@@ -258,11 +345,19 @@ export class ChartApp {
     host.setAttribute('data-datum-count', String(drawn.data.values.length));
     host.setAttribute('data-mark', drawn.config.mark);
     const groups = drawn.data.values.length;
-    this.readyText = `${describeConfig(drawn.config)} · ${groups.toLocaleString('en-US')} ${groups === 1 ? 'group' : 'groups'}${drawn.sample ? ' · aggregated in this view' : ' · aggregated by the datasource'}`;
+    const source = drawn.sample ? 'aggregated in this view' : drawn.estimate ? 'estimated from a sample' : 'aggregated by the datasource';
+    this.readyText = `${describeConfig(drawn.config)} · ${groups.toLocaleString('en-US')} ${groups === 1 ? 'group' : 'groups'} · ${source}`;
     this.setState('ready', this.readyText);
     if (groups === 0) host.setAttribute('data-empty', '');
     else host.removeAttribute('data-empty');
+    this.markEstimate(drawn);
     this.updateExports();
+  }
+
+  /** `data-estimate` on the chart: computing, stopped or failed while an estimate is shown; absent when exact. */
+  private markEstimate(drawn: Drawn): void {
+    if (drawn.estimate) this.chart.element.setAttribute('data-estimate', drawn.estimate.state);
+    else this.chart.element.removeAttribute('data-estimate');
   }
 
   private renderNotes(drawn: Drawn | undefined, error?: string): void {
@@ -291,6 +386,23 @@ export class ChartApp {
         'note-sample',
       );
     }
+    if (drawn?.estimate) {
+      const { sample, state, error: failure } = drawn.estimate;
+      const share = sample.fraction * 100;
+      const about = `Estimated from a sample of ${sample.rows.toLocaleString('en-US')} rows (${share < 1 ? share.toPrecision(2) : Math.round(share)}% of the table, ${sample.method}): counts and sums are scaled up, means and extremes are the sample's.`;
+      const line =
+        state === 'computing'
+          ? note('info', 'loading', `${about} Computing exact values…`, 'note-estimate')
+          : state === 'stopped'
+            ? note('info', 'info', `${about} Exact values were not computed.`, 'note-estimate')
+            : note('warning', 'warning', `${about} Exact values failed: ${failure ?? 'unknown error'}`, 'note-estimate');
+      const action = document.createElement('vscode-button');
+      action.setAttribute('secondary', '');
+      action.classList.add(state === 'computing' ? 'estimate-stop' : 'estimate-exact');
+      action.textContent = state === 'computing' ? 'Stop' : state === 'stopped' ? 'Compute Exact Values' : 'Retry';
+      action.addEventListener('click', () => (state === 'computing' ? this.stopExact() : this.computeExact()));
+      line.append(action);
+    }
     if (drawn?.truncated) note('warning', 'warning', `Only the first ${drawn.data.values.length.toLocaleString('en-US')} groups are shown; the table has more. Bin the x axis, use a coarser time unit or filter.`, 'note-truncated');
     if (drawn && drawn.data.nullX > 0) note('info', 'info', `${drawn.data.nullX} ${drawn.data.nullX === 1 ? 'group' : 'groups'} with NULL ${drawn.config.x} not shown on the numeric axis.`, 'note-null');
     if (drawn && drawn.data.values.length === 0) note('info', 'info', this.filters.length > 0 ? 'No rows match the filters.' : 'This table has no rows to chart.', 'note-empty');
@@ -300,8 +412,7 @@ export class ChartApp {
   }
 
   private failed(error: unknown): void {
-    if (error instanceof DOMException && error.name === 'AbortError') return;
-    if ((error as { code?: unknown } | null)?.code === 'cancelled') return;
+    if (isCancellation(error)) return;
     const message = error instanceof Error ? error.message : String(error);
     this.client.log('warn', `chart failed: ${message}`);
     // The last chart stays on screen; the builder keeps the choice, so Retry (or another choice) loses nothing.

@@ -33,6 +33,17 @@ export class Params {
   }
 }
 
+/** Name of the hidden last column of a sampled aggregate that counts its rows; measures are `m_…`, groups `g…`. */
+export const SAMPLED_ROWS_ALIAS = 's_rows';
+
+/** How a sampled aggregate narrows its rows; each part binds its values through `params`. */
+export interface AggregateSampling {
+  /** The FROM item instead of the quoted table (PostgreSQL: the table with TABLESAMPLE). */
+  from?(table: string, params: Params): string;
+  /** A condition selecting the sampled rows (key ranges). */
+  where?(params: Params): string;
+}
+
 /** The key columns used for paging and addressing rows; `expr` is already quoted (or a rowid alias). */
 export interface KeyColumn {
   name: string;
@@ -354,7 +365,11 @@ export class SqlBuilder {
     return { sql: `SELECT ${columns.join(', ')} FROM ${this.table(schema.table)} WHERE ${this.keyMatch(schema, params, key)}`, params: params.values };
   }
 
-  aggregate(schema: TableSchema, request: AggregateRequest): Statement & { columns: string[]; limit: number } {
+  /**
+   * GROUP BY statement for a chart. With `sampling`, the rows are only those the sample selects, and a hidden last
+   * column counts them per group (see sampling.ts).
+   */
+  aggregate(schema: TableSchema, request: AggregateRequest, sampling?: AggregateSampling): Statement & { columns: string[]; limit: number } {
     const params = new Params(this.dialect);
     const q = this.dialect.quoteIdentifier;
     if (request.groupBy.length === 0 && request.measures.length === 0) throw datasourceError('invalid_value', 'An aggregate needs a group or a measure.');
@@ -380,9 +395,12 @@ export class SqlBuilder {
       if (m.op !== 'count' && !m.column) throw datasourceError('invalid_value', `Aggregate "${m.op}" needs a column.`);
       return `${fn}(${m.column ? this.quoted(schema, m.column) : '*'}) AS ${q(`m_${m.as}`)}`;
     });
-    const where = this.where(schema, params, request.filters);
+    if (sampling) measures.push(`COUNT(*) AS ${q(SAMPLED_ROWS_ALIAS)}`);
+    // Placeholders are numbered in the order the SQL text reads them: select list, FROM, WHERE.
+    const from = sampling?.from ? sampling.from(this.table(schema.table), params) : this.table(schema.table);
+    const conditions = [...(sampling?.where ? [sampling.where(params)] : []), this.where(schema, params, request.filters)];
     const limit = this.limit(request.limit ?? 10_000, 100_000);
-    let sql = `SELECT ${[...groups.map((g) => `${g.expr} AS ${q(g.alias)}`), ...measures].join(', ')} FROM ${this.table(schema.table)} WHERE ${where}`;
+    let sql = `SELECT ${[...groups.map((g) => `${g.expr} AS ${q(g.alias)}`), ...measures].join(', ')} FROM ${from} WHERE ${conditions.join(' AND ')}`;
     // Where placeholders are positional (`?`), a group expression with bound values cannot be repeated: its values
     // are bound once but would be read again by GROUP BY and ORDER BY. Such groups are named by their select-list
     // position instead.

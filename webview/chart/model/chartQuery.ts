@@ -8,6 +8,11 @@ export type ChartRequest = Omit<AggregateRequest, 'signal'>;
 
 /** Groups a chart asks for at most; `truncated` in the answer says when a table has more. */
 export const MAX_GROUPS = 5_000;
+/**
+ * Rows a first, estimated answer is computed from when the datasource can sample a big table (tables under twice
+ * this size answer exactly at once): ~100k rows aggregate in tens of milliseconds on every built-in engine.
+ */
+export const ESTIMATE_ROWS = 100_000;
 /** Bins the automatic step aims at. */
 export const TARGET_BINS = 20;
 
