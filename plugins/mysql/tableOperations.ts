@@ -18,7 +18,7 @@ import type {
 import { datasourceError } from '../kit/errors';
 import { mysqlDialect } from '../kit/sql/dialect';
 import { SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
-import { keyRangeSample, runStatementsAsync, sampleTarget } from '../kit/sql/sampling';
+import { keyWindowSample, runStatementsAsync, sampleTarget } from '../kit/sql/sampling';
 import { listTables, readSchema, type TableDetails } from './introspection';
 import { withColumn } from './mysqlErrors';
 import type { Runner, ServerInfo } from './runner';
@@ -144,7 +144,8 @@ export class MysqlTables {
     const target = sampleTarget(rest);
     const key = target === undefined ? undefined : this.sampleKey(schema);
     if (target !== undefined && key) {
-      const steps = keyRangeSample(this.sql, schema, rest, key, target, 'primary key', shape);
+      // STRAIGHT_JOIN: the window numbers are the outer loop, each window a range read of the clustered index.
+      const steps = keyWindowSample(this.sql, schema, rest, { keyExpr: key, keyName: 'key', join: 'STRAIGHT_JOIN', target }, shape);
       const sampled = await runStatementsAsync(steps, (st) => runner.query(st.sql, st.params));
       if (sampled) return sampled;
     }

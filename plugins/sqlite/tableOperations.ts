@@ -16,7 +16,7 @@ import type {
 import { datasourceError } from '../kit/errors';
 import { sqliteDialect } from '../kit/sql/dialect';
 import { SqlBuilder } from '../kit/sql/queryBuilder';
-import { keyRangeSample, runStatements, sampleTarget } from '../kit/sql/sampling';
+import { keyWindowSample, runStatements, sampleTarget } from '../kit/sql/sampling';
 import { normalize, type Engine } from './engine';
 import { listTables, readSchema } from './introspection';
 import { fromSqliteError } from './sqliteErrors';
@@ -72,7 +72,9 @@ export class SqliteTables {
       const target = sampleTarget(request);
       const key = target === undefined ? undefined : this.sampleKey(schema);
       if (target !== undefined && key) {
-        const sampled = runStatements(keyRangeSample(this.sql, schema, request, key.expr, target, key.name), (st) => this.engine.all(st.sql, st.params).rows);
+        // CROSS JOIN: SQLite keeps the window numbers as the outer loop and seeks each window by rowid.
+        const steps = keyWindowSample(this.sql, schema, request, { keyExpr: key.expr, keyName: key.name, join: 'CROSS JOIN', target });
+        const sampled = runStatements(steps, (st) => this.engine.all(st.sql, st.params).rows);
         if (sampled) return sampled;
       }
       const statement = this.sql.aggregate(schema, request);

@@ -9,65 +9,83 @@ import { Params, type SqlBuilder, type Statement } from './queryBuilder';
 
 /** A table is sampled only when it has at least this many times the rows asked for; smaller ones answer exactly. */
 export const WORTH_SAMPLING = 2;
-/** Ranges a key-range sample reads: enough strata that clustered data (by time, say) is covered evenly. */
-export const SAMPLE_STRATA = 64;
+/** Windows a key-window sample reads at most (the digits subquery below counts to 10,000). */
+export const MAX_WINDOWS = 10_000;
+/** Keys per window at least: shorter windows would spend more on index seeks than on reading rows. */
+export const MIN_WINDOW_KEYS = 10;
 
-export interface KeyRangePlan {
-  /** Inclusive [low, high] key ranges, ascending and disjoint. */
-  ranges: [number, number][];
-  /** How many key values the ranges cover. */
-  covered: number;
+/**
+ * About `keys` key values out of [min, max] as `windows` short runs of consecutive keys, one per equal stride of
+ * the span at a pseudo-random place inside it. Many short windows, not a few long ones: rows next to each other are
+ * alike (inserted together, in time order), so how well a sample represents the table depends on how many places it
+ * looks at, not on how many rows it reads at each.
+ */
+export interface KeyWindowPlan {
+  min: number;
+  stride: number;
+  /** Keys per window. */
+  window: number;
+  windows: number;
   /** max - min + 1 of the key. */
   span: number;
+  /** The key values the windows cover inside [min, max]. */
+  covered: number;
 }
 
-/** A deterministic generator, so the same chart over the same data gives the same estimate every time. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * About `keys` key values out of [min, max] as SAMPLE_STRATA windows, one at a random place inside each of as many
- * equal strata (a stratified sample: every part of the table is represented, unlike one random range).
- * Undefined when the span is too small to be worth sampling or not safely representable.
- */
-export function keyRanges(min: number, max: number, keys: number, strata = SAMPLE_STRATA): KeyRangePlan | undefined {
+/** Undefined when the span is too small to be worth sampling, or not safely representable. */
+export function keyWindows(min: number, max: number, keys: number): KeyWindowPlan | undefined {
   if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max < min || !(keys >= 1)) return undefined;
   const span = max - min + 1;
-  if (span < WORTH_SAMPLING * keys) return undefined;
-  const count = Math.max(1, Math.min(strata, Math.floor(keys)));
-  const width = span / count;
-  const window = Math.max(1, Math.min(Math.floor(width), Math.ceil(keys / count)));
-  const random = mulberry32(0x9e3779b9);
-  const ranges: [number, number][] = [];
-  for (let i = 0; i < count; i++) {
-    const stratumStart = min + Math.floor(i * width);
-    const stratumEnd = min + Math.floor((i + 1) * width) - 1;
-    const room = Math.max(0, stratumEnd - stratumStart + 1 - window);
-    const low = stratumStart + Math.floor(random() * (room + 1));
-    ranges.push([low, Math.min(stratumEnd, low + window - 1)]);
-  }
-  return { ranges, covered: ranges.reduce((sum, [low, high]) => sum + (high - low + 1), 0), span };
+  if (span < WORTH_SAMPLING * keys || !Number.isSafeInteger(span)) return undefined;
+  const wanted = Math.max(1, Math.min(MAX_WINDOWS, Math.floor(keys / MIN_WINDOW_KEYS)));
+  // Strides rounded up, so the last one reaches the end of the span (the newest rows are sampled too); a window
+  // there may run past max, which `covered` accounts for.
+  const stride = Math.ceil(span / wanted);
+  const windows = Math.ceil(span / stride);
+  const window = Math.max(1, Math.min(stride, Math.ceil(keys / windows)));
+  const plan = { min, stride, window, windows, span, covered: 0 };
+  plan.covered = windowStarts(plan).reduce((sum, start) => sum + Math.max(0, Math.min(max, start + window - 1) - start + 1), 0);
+  return plan;
+}
+
+/** Where each window starts, exactly as the SQL of keyWindowsFrom computes it (BigInt: the hash exceeds 2^53). */
+export function windowStarts(plan: Pick<KeyWindowPlan, 'min' | 'stride' | 'window' | 'windows'>): number[] {
+  const room = BigInt(plan.stride - plan.window + 1);
+  return Array.from({ length: plan.windows }, (_, w) => Number(BigInt(plan.min) + BigInt(w) * BigInt(plan.stride) + ((BigInt(w) * BigInt(HASH)) % room)));
 }
 
 /**
- * The plan to aggregate with, once the rows inside the first plan's ranges are counted: sparse keys (gaps after
- * deletes, ids that step by 10) get wider ranges so the sample still has about `target` rows. Undefined when the
+ * The plan to aggregate with, once the rows inside the first plan's windows are counted: sparse keys (gaps after
+ * deletes, ids that step by 10) get longer windows so the sample still has about `target` rows. Undefined when the
  * table turns out small enough (or too sparse to estimate) to answer exactly.
  */
-export function adjustKeyRanges(plan: KeyRangePlan, rowsInRanges: number, target: number, min: number, max: number): KeyRangePlan | undefined {
-  if (rowsInRanges <= 0) return undefined;
-  const estimatedRows = (rowsInRanges * plan.span) / plan.covered;
+export function adjustKeyWindows(plan: KeyWindowPlan, rowsInWindows: number, target: number): KeyWindowPlan | undefined {
+  if (rowsInWindows <= 0) return undefined;
+  const estimatedRows = (rowsInWindows * plan.span) / plan.covered;
   if (estimatedRows < WORTH_SAMPLING * target) return undefined;
-  if (rowsInRanges >= target / 2) return plan;
-  return keyRanges(min, max, Math.ceil((plan.covered * target) / rowsInRanges));
+  if (rowsInWindows >= target / 2) return plan;
+  return keyWindows(plan.min, plan.min + plan.span - 1, Math.ceil((plan.covered * target) / rowsInWindows));
+}
+
+/** 0…9 as a derived table: plain SQL every engine runs (no recursive CTE, which MySQL caps at 1,000 rows). */
+const DIGITS = `(SELECT 0 AS d ${[1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => `UNION ALL SELECT ${d}`).join(' ')})`;
+/** 0…9,999, one row per possible window. */
+const WINDOW_NUMBERS = `(SELECT a.d * 1000 + b.d * 100 + c.d * 10 + e.d AS nocoflo_w FROM ${DIGITS} a CROSS JOIN ${DIGITS} b CROSS JOIN ${DIGITS} c CROSS JOIN ${DIGITS} e)`;
+/** Knuth's multiplicative hash: spreads window w's start over its stride without a random() that differs per run. */
+const HASH = 2654435761;
+
+/**
+ * The FROM item of a key-window sample: the window numbers joined to the table by a key range each, so the engine
+ * seeks each window in the key's index. `join` must make the window numbers the outer loop (SQLite: CROSS JOIN;
+ * MySQL: STRAIGHT_JOIN), or the engine might scan the table and probe the windows instead.
+ */
+export function keyWindowsFrom(table: string, keyExpr: string, plan: KeyWindowPlan, params: Params, join: string): string {
+  const room = plan.stride - plan.window + 1;
+  // Placeholders in the order the text reads them (`?` is positional in SQLite and MySQL).
+  const windows = params.add(plan.windows);
+  const start = `${params.add(plan.min)} + nw.nocoflo_w * ${params.add(plan.stride)} + (nw.nocoflo_w * ${HASH}) % ${params.add(room)}`;
+  const end = `${params.add(plan.min)} + nw.nocoflo_w * ${params.add(plan.stride)} + (nw.nocoflo_w * ${HASH}) % ${params.add(room)} + ${params.add(plan.window - 1)}`;
+  return `${WINDOW_NUMBERS} nw ${join} ${table} ON nw.nocoflo_w < ${windows} AND ${table}.${keyExpr} BETWEEN ${start} AND ${end}`;
 }
 
 /**
@@ -105,48 +123,44 @@ export function sampleTarget(request: Pick<AggregateRequest, 'sample'>): number 
   return typeof rows === 'number' && Number.isFinite(rows) && rows >= 1 ? Math.floor(rows) : undefined;
 }
 
-/** `(key BETWEEN ? AND ? OR …)` over a plan's ranges: each range is an index range scan. */
-export function keyRangeCondition(keyExpr: string, ranges: readonly (readonly [number, number])[], params: Params): string {
-  return `(${ranges.map(([low, high]) => `${keyExpr} BETWEEN ${params.add(low)} AND ${params.add(high)}`).join(' OR ')})`;
-}
-
 const safeInteger = (value: CellValue | undefined): number | undefined => {
   const n = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
   return Number.isSafeInteger(n) ? n : undefined;
 };
 
 /**
- * A key-range sampled aggregate as the statements it needs, for a datasource to run one after the other (the
- * SQLite worker synchronously, MySQL over the network): the key's extent (two index lookups), the rows in the
- * first ranges (to correct for sparse keys), then the aggregate. Returns undefined when the table should be
- * aggregated exactly instead. `keyExpr` is an integer key whose ranges the engine reads by index.
+ * A key-window sampled aggregate as the statements it needs, for a datasource to run one after the other (the
+ * SQLite worker synchronously, MySQL over the network): the key's extent (two index lookups), the rows inside the
+ * first windows (to correct for sparse keys), then the aggregate. Returns undefined when the table should be
+ * aggregated exactly instead. `keyExpr` is an integer key the engine can seek (quoted, or SQLite's rowid).
  */
-export function* keyRangeSample(
+export function* keyWindowSample(
   sql: SqlBuilder,
   schema: TableSchema,
   request: AggregateRequest,
-  keyExpr: string,
-  target: number,
-  method: string,
+  options: { keyExpr: string; keyName: string; join: string; target: number },
   /** Converts the aggregate's rows as the datasource converts its exact answers. */
   shape: (rows: CellValue[][]) => CellValue[][] = (rows) => rows,
 ): Generator<Statement, AggregateResult | undefined, CellValue[][]> {
+  const { keyExpr, keyName, join, target } = options;
   const table = sql.table(schema.table);
   // Two subqueries: engines answer one MIN or MAX of an indexed key from the index, but not both in one query.
   const [extent] = yield { sql: `SELECT (SELECT MIN(${keyExpr}) FROM ${table}), (SELECT MAX(${keyExpr}) FROM ${table})`, params: [] };
   const min = safeInteger(extent?.[0]);
   const max = safeInteger(extent?.[1]);
   if (min === undefined || max === undefined) return undefined;
-  const first = keyRanges(min, max, target);
+  const first = keyWindows(min, max, target);
   if (!first) return undefined;
   const probe = new Params(sql.dialect);
-  const [counted] = yield { sql: `SELECT COUNT(*) FROM ${table} WHERE ${keyRangeCondition(keyExpr, first.ranges, probe)}`, params: probe.values };
-  const plan = adjustKeyRanges(first, Number(counted?.[0] ?? 0), target, min, max);
+  const [counted] = yield { sql: `SELECT COUNT(*) FROM ${keyWindowsFrom(table, keyExpr, first, probe, join)}`, params: probe.values };
+  const plan = adjustKeyWindows(first, Number(counted?.[0] ?? 0), target);
   if (!plan) return undefined;
-  const statement = sql.aggregate(schema, request, { where: (params) => keyRangeCondition(keyExpr, plan.ranges, params) });
+  const statement = sql.aggregate(schema, request, { from: (quoted, params) => keyWindowsFrom(quoted, keyExpr, plan, params, join) });
   const rows = shape(yield statement);
-  return sampledResult(request, statement.columns, rows, statement.limit, plan.covered / plan.span, `${plan.ranges.length} ${method} ranges`);
+  return sampledResult(request, statement.columns, rows, statement.limit, plan.covered / plan.span, `${count(plan.windows)} windows of ${count(plan.window)} ${keyName}s`);
 }
+
+const count = (n: number) => n.toLocaleString('en-US');
 
 /** Runs a statement generator with a synchronous engine. */
 export function runStatements<T>(steps: Generator<Statement, T, CellValue[][]>, run: (statement: Statement) => CellValue[][]): T {
