@@ -145,7 +145,7 @@ export class MysqlTables {
     const key = target === undefined ? undefined : this.sampleKey(schema);
     if (target !== undefined && key) {
       // STRAIGHT_JOIN: the window numbers are the outer loop, each window a range read of the clustered index.
-      const steps = keyWindowSample(this.sql, schema, rest, { keyExpr: key, keyName: 'key', join: 'STRAIGHT_JOIN', target }, shape);
+      const steps = keyWindowSample(this.sql, schema, rest, { keyExpr: key, keyName: 'key', join: 'STRAIGHT_JOIN', target, maxWindows: 1_000 }, shape);
       const sampled = await runStatementsAsync(steps, (st) => runner.query(st.sql, st.params));
       if (sampled) return sampled;
     }

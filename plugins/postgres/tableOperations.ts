@@ -16,7 +16,7 @@ import type {
 import { datasourceError } from '../kit/errors';
 import { postgresDialect } from '../kit/sql/dialect';
 import { Params, SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
-import { sampledResult, sampleTarget, WORTH_SAMPLING } from '../kit/sql/sampling';
+import { keyWindowSample, runStatementsAsync, sampledResult, sampleTarget, WORTH_SAMPLING } from '../kit/sql/sampling';
 import { readSchema, type SchemaDetails } from './introspection';
 import type { MapOptions } from './pgErrors';
 
@@ -99,6 +99,16 @@ export class PostgresTables {
   async aggregate(runner: Runner, table: TableRef, request: AggregateRequest): Promise<AggregateResult> {
     const { details, sql } = await this.context(runner, table);
     const target = sampleTarget(request);
+    // count() is int8: small counts become numbers, like every other aggregate that fits a double exactly.
+    const shape = (rows: CellValue[][]) => rows.map((row) => row.map((v) => (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v)));
+    // An integer primary key: short runs of it at 10,000 places (each an index range scan). Whole pages
+    // (TABLESAMPLE SYSTEM) are fewer, larger clusters of neighbouring rows, which misjudged a month chart by 39 %.
+    const key = target === undefined ? undefined : this.sampleKey(details.schema);
+    if (target !== undefined && key) {
+      const steps = keyWindowSample(sql, details.schema, request, { keyExpr: key, keyName: 'key', join: 'JOIN', target, bind: (p) => `${p}::int8` }, shape);
+      const sampled = await runStatementsAsync(steps, async (st) => (await runner.query(st.sql, st.params)).rows);
+      if (sampled) return sampled;
+    }
     const plan = target === undefined ? undefined : await this.samplePlan(runner, details.schema, sql, target);
     const statement =
       plan === undefined
@@ -106,10 +116,16 @@ export class PostgresTables {
         : // REPEATABLE: the same chart gives the same estimate until the data changes.
           sql.aggregate(details.schema, request, { from: (quoted, params) => `${quoted} TABLESAMPLE ${plan.method} (${params.add(plan.percent)}) REPEATABLE (${params.add(0)})` });
     const { rows } = await runner.query(statement.sql, statement.params);
-    // count() is int8: small counts become numbers, like every other aggregate that fits a double exactly.
-    const shaped = rows.map((row) => row.map((v) => (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v)));
+    const shaped = shape(rows);
     if (plan !== undefined) return sampledResult(request, statement.columns, shaped, statement.limit, plan.percent / 100, `TABLESAMPLE ${plan.method}`);
     return { columns: statement.columns, rows: shaped.slice(0, statement.limit), ...(rows.length > statement.limit ? { truncated: true } : {}) };
+  }
+
+  /** A single integer primary key of a table (not a view: its "key" is not indexed). */
+  private sampleKey(schema: TableSchema): string | undefined {
+    if ((schema.kind !== 'table' && schema.kind !== 'partitioned-table') || schema.primaryKey.length !== 1) return undefined;
+    const column = schema.columns.find((c) => c.name === schema.primaryKey[0]);
+    return column?.kind === 'integer' ? postgresDialect.quoteIdentifier(column.name) : undefined;
   }
 
   /**

@@ -183,4 +183,25 @@ describe('PostgreSQL keyset paging, filters, counts and aggregates', function ()
     assert.equal(limited.rows.length, 5);
     assert.equal(limited.truncated, true);
   });
+
+  it('samples by its integer key where it has one, by TABLESAMPLE where not, and never a view', async () => {
+    await server.admin(`SET ROLE ${server.user}; CREATE TABLE events_nokey AS SELECT * FROM events; ANALYZE events_nokey; CREATE VIEW events_view AS SELECT * FROM events;`);
+    const request = { groupBy: [{ column: 'kind' }], measures: [{ op: 'count' as const, as: 'n' }] };
+    const exact = new Map(KINDS.map((k) => [k, all.filter((i) => kindOf(i) === k).length]));
+    for (const [name, method] of [
+      ['events', /^\d[\d,]* windows of \d+ keys$/],
+      ['events_nokey', /^TABLESAMPLE (SYSTEM|BERNOULLI)$/],
+    ] as const) {
+      const answer = await session.aggregate!({ schema: 'public', name }, { ...request, sample: { rows: 2_000 } });
+      assert.match(answer.sample?.method ?? 'not sampled', method, name);
+      assert.ok(answer.sample!.rows > 1_000 && answer.sample!.rows < 4_000, `${name}: about 2,000 rows aggregated (${answer.sample!.rows})`);
+      for (const [kind, n] of exact) {
+        const estimate = Number(answer.rows.find((r) => r[0] === kind)?.[1]);
+        assert.ok(Math.abs(estimate - n) <= 0.3 * n, `${name}: ${kind} estimated ${estimate}, is ${n}`);
+      }
+    }
+    const view = await session.aggregate!({ schema: 'public', name: 'events_view' }, { ...request, sample: { rows: 2_000 } });
+    assert.equal(view.sample, undefined, 'a view is aggregated exactly');
+    assert.deepEqual(new Map(view.rows.map((r) => [r[0], r[1]])), exact);
+  });
 });

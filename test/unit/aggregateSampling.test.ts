@@ -34,10 +34,11 @@ describe('Sampled aggregates (plugins/kit/sql/sampling)', () => {
       assert.ok(plan.windows <= MAX_WINDOWS);
       assert.equal(plan.span, max - min + 1);
       assert.ok(plan.covered >= keys * 0.9 && plan.covered <= keys * 1.2, `covers ${plan.covered} for ${keys}`);
-      // The starts as the SQL computes them: min + w * stride + (w * 2654435761) % (stride - window + 1).
+      // The starts as the SQL computes them: min + w * stride + ((w * 2654435761 mod 1000003) * w mod 1000003) mod room.
       const room = BigInt(plan.stride - plan.window + 1);
       const starts = windowStarts(plan);
-      assert.deepEqual(starts.slice(0, 3), [0, 1, 2].map((w) => Number(BigInt(min) + BigInt(w * plan.stride) + ((BigInt(w) * 2654435761n) % room))));
+      const hash = (w: bigint) => (((w * 2654435761n) % 1000003n) * w) % 1000003n;
+      assert.deepEqual(starts.slice(0, 4), [0n, 1n, 2n, 3n].map((w) => Number(BigInt(min) + w * BigInt(plan.stride) + (hash(w) % room))));
       let previousEnd = min - 1;
       let covered = 0;
       starts.forEach((start, w) => {
@@ -50,6 +51,17 @@ describe('Sampled aggregates (plugins/kit/sql/sampling)', () => {
       assert.equal(plan.covered, covered, 'covered counts the keys inside [min, max] only');
       // The strides reach the end of the span: the newest rows are represented too.
       assert.ok(min + plan.windows * plan.stride - 1 >= max && min + (plan.windows - 1) * plan.stride <= max);
+    }
+  });
+
+  it('starts windows at every phase of periodic data, whatever the stride', () => {
+    // Ids cycling through 7 kinds: a linear hash made every window of some strides start at the same kind.
+    for (const keys of [2_000, 4_000, 100_000]) {
+      const plan = keyWindows(1, 20_000_000, keys)!;
+      const phases = new Map<number, number>();
+      for (const start of windowStarts(plan)) phases.set(start % 7, (phases.get(start % 7) ?? 0) + 1);
+      assert.equal(phases.size, 7, `${keys}: every phase`);
+      for (const n of phases.values()) assert.ok(Math.abs(n - plan.windows / 7) < 0.35 * (plan.windows / 7) + 3, `${keys}: phases even (${[...phases.values()]})`);
     }
   });
 

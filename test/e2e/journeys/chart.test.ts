@@ -2,7 +2,8 @@
 // automatic first chart (bars of a few categories), with one mark per group as the database counts them; changing
 // the builder (x over time, by hour) redraws with the new number of marks; nothing is blocked by the webview's
 // Content Security Policy along the way; export as SVG and PNG; a grid filter comes along as a chip; a REST API
-// (which cannot aggregate) is charted from a sample with a note saying so. Expected numbers come from the data
+// (which cannot aggregate) is charted from a sample with a note saying so; a 3M-row table is drawn first from the
+// datasource's sampled estimate, with a note, then from its exact answer. Expected numbers come from the data
 // itself (Python's sqlite3 on the fixture file, the REST server's own records).
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -14,6 +15,9 @@ import { makeFixtureWorkspace } from '../../support/fixtures';
 import { startRestServer, type RestServer } from '../../support/servers/restServer';
 import { Workbench } from '../../support/workbench';
 import { addDatasourceByUrl, sqlite } from '../../support/journeys';
+
+/** Rows of the big table: a sample of 100,000 first, the exact answer after it. */
+const BIG_ROWS = 3_000_000;
 
 describe('journey: a chart of a table', function () {
   let server: CodeServer;
@@ -64,6 +68,10 @@ describe('journey: a chart of a table', function () {
       settings: { 'nocoflo.connections': [{ name: 'Test API', type: 'https', config: { baseUrl: rest.baseUrl, endpoints } }] },
     });
     db = path.join(workspace, 'shop.sqlite');
+    // A table big enough to be charted from a sample first (twice the view's 100,000-row estimate and more), whose
+    // exact aggregate takes sql.js a few seconds: time to see the estimate and to stop the exact query.
+    sqlite(db, 'CREATE TABLE readings (id INTEGER PRIMARY KEY, sensor TEXT NOT NULL, reading REAL NOT NULL)');
+    sqlite(db, `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${BIG_ROWS}) INSERT INTO readings SELECT i, 'sensor ' || (i % 4), (i * 7919) % 1000 / 10.0 FROM s`);
     server = await startCodeServer({ workspace, extensions: [path.join(repoRoot(), 'dist/nocoflo.vsix')] });
     workbench = await Workbench.open(server);
     workbench.page.on('console', (message) => {
@@ -218,6 +226,41 @@ describe('journey: a chart of a table', function () {
     await view.locator('.filter-chip').waitFor({ state: 'detached' });
     await view.locator(`.chart-host[data-state="ready"][data-datum-count="${all}"]`).waitFor({ timeout: 60_000 });
     assert.equal(await bars().count(), all);
+  });
+
+  it('a big table charts at once from a sample, says so, and the exact values replace the estimate (or not, after Stop)', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await openAsChart('readings');
+    await workbench.page.locator('.tab', { hasText: 'readings — Shop' }).waitFor();
+    view = workbench.webview();
+    const [[sensors]] = sqlite(db, 'select count(distinct sensor) from readings') as number[][];
+    // The estimate is on screen while the exact values are computed.
+    await view.locator(`.chart-host[data-estimate="computing"][data-datum-count="${sensors}"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await bars().count(), sensors);
+    const note = view.locator('.note-estimate');
+    assert.match(
+      (await note.textContent()) ?? '',
+      /^Estimated from a sample of [\d,]+ rows \(\d+% of the table, 10,000 windows of \d+ rowids\): counts and sums are scaled up, means and extremes are the sample's\. Computing exact values…/,
+    );
+    assert.match((await view.locator('.status-text').textContent()) ?? '', new RegExp(`^Mean of reading by sensor · ${sensors} groups · estimated from a sample$`));
+    await workbench.screenshot('chart-estimate');
+    // Stop: the estimate stays, and says the exact values were not computed.
+    await note.locator('.estimate-stop').click();
+    await view.locator('.chart-host[data-estimate="stopped"]').waitFor();
+    await view.locator('.note-estimate', { hasText: 'Exact values were not computed.' }).waitFor();
+    assert.equal(await bars().count(), sensors);
+    // Changing only the mark redraws the same estimate without starting the exact query again.
+    await choose('mark', 'Line');
+    await view.locator('.chart-host[data-mark="line"][data-estimate="stopped"]').waitFor({ timeout: 60_000 });
+    await choose('mark', 'Bar');
+    await view.locator('.chart-host[data-mark="bar"][data-estimate="stopped"]').waitFor({ timeout: 60_000 });
+    // Compute Exact Values: the datasource's exact answer replaces the estimate and the note goes.
+    await view.locator('.note-estimate .estimate-exact', { hasText: 'Compute Exact Values' }).click();
+    await view.locator(`.chart-host[data-state="ready"][data-datum-count="${sensors}"]:not([data-estimate])`).waitFor({ timeout: 120_000 });
+    await view.locator('.note-estimate').waitFor({ state: 'detached' });
+    assert.match((await view.locator('.status-text').textContent()) ?? '', new RegExp(`^Mean of reading by sensor · ${sensors} groups · aggregated by the datasource$`));
+    assert.equal(await bars().count(), sensors);
+    await workbench.screenshot('chart-estimate-replaced');
   });
 
   it('charts a REST API, which cannot aggregate, from a sample aggregated in the view, and says so', async () => {
