@@ -175,10 +175,12 @@ export class SqliteSession implements DatasourceSession {
     if (signal?.aborted) return Promise.reject(datasourceError('cancelled', 'Cancelled.'));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      // The worker finishes the statement either way; a cancelled caller just never sees its (stale) result.
+      // The caller hears at once. The worker drops the request if it has not started it, or stops it at its next
+      // chunk if it can (an exact aggregate); its late answer finds no one waiting.
       const onAbort = () => {
         this.pending.delete(id);
         reject(datasourceError('cancelled', 'Cancelled.'));
+        if (!this.closed) this.worker.postMessage({ id: this.nextId++, method: 'cancel', args: [id] } satisfies WorkerRequest);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {

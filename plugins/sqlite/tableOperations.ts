@@ -17,9 +17,13 @@ import { datasourceError } from '../kit/errors';
 import { sqliteDialect } from '../kit/sql/dialect';
 import { SqlBuilder } from '../kit/sql/queryBuilder';
 import { keyWindowSample, runStatements, sampleTarget } from '../kit/sql/sampling';
+import { aggregateInChunks, type ChunkSource } from './chunkedAggregate';
 import { normalize, type Engine } from './engine';
 import { listTables, readSchema } from './introspection';
 import { fromSqliteError } from './sqliteErrors';
+
+/** Key spans above this are aggregated exactly in chunks: one statement over them could hold the worker for seconds. */
+const CHUNK_ABOVE_SPAN = 1_000_000;
 
 /** Everything a SQLite session does, run inside the worker next to the engine (one message per operation). */
 export class SqliteTables {
@@ -65,8 +69,9 @@ export class SqliteTables {
     });
   }
 
-  aggregate(table: TableRef, request: AggregateRequest): AggregateResult {
-    return this.guard(() => {
+  /** Exact aggregates of big tables run in chunks and answer asynchronously (see chunkedAggregate.ts). */
+  aggregate(table: TableRef, request: AggregateRequest): AggregateResult | Promise<AggregateResult> {
+    return this.guard((): AggregateResult | Promise<AggregateResult> => {
       this.refresh();
       const schema = this.schema(table);
       const target = sampleTarget(request);
@@ -78,9 +83,75 @@ export class SqliteTables {
         if (sampled) return sampled;
       }
       const statement = this.sql.aggregate(schema, request);
-      const { rows } = this.engine.all(statement.sql, statement.params);
-      return { columns: statement.columns, rows: rows.slice(0, statement.limit), ...(rows.length > statement.limit ? { truncated: true } : {}) };
+      const chunks = this.chunkKey(schema);
+      if (chunks) return this.aggregateInChunks(schema, request, statement, chunks);
+      return this.aggregateAtOnce(statement);
     });
+  }
+
+  private aggregateAtOnce(statement: ReturnType<SqlBuilder['aggregate']>): AggregateResult {
+    const { rows } = this.engine.all(statement.sql, statement.params);
+    return { columns: statement.columns, rows: rows.slice(0, statement.limit), ...(rows.length > statement.limit ? { truncated: true } : {}) };
+  }
+
+  /**
+   * The key an exact aggregate is chunked by, with its extent; undefined to run one statement (views, no integer
+   * key, a span small enough to be quick, keys beyond 2^53).
+   */
+  private chunkKey(schema: TableSchema): { expr: string; min: number; max: number } | undefined {
+    const key = this.sampleKey(schema);
+    if (!key) return undefined;
+    const table = this.sql.table(schema.table);
+    const [extent] = this.engine.all(`SELECT (SELECT MIN(${key.expr}) FROM ${table}), (SELECT MAX(${key.expr}) FROM ${table})`).rows;
+    const [min, max] = extent ?? [];
+    if (typeof min !== 'number' || typeof max !== 'number' || !Number.isSafeInteger(min) || !Number.isSafeInteger(max)) return undefined;
+    if (max - min + 1 <= CHUNK_ABOVE_SPAN) return undefined;
+    // A declared collation (NOCASE, say) changes which texts SQLite groups together and how it orders them; the
+    // merge knows only BINARY.
+    const ddl = this.engine.all("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", [schema.table.name]).rows[0]?.[0];
+    if (typeof ddl !== 'string' || /\bCOLLATE\b/i.test(ddl)) return undefined;
+    return { expr: key.expr, min, max };
+  }
+
+  private async aggregateInChunks(
+    schema: TableSchema,
+    request: AggregateRequest,
+    statement: ReturnType<SqlBuilder['aggregate']>,
+    key: { expr: string; min: number; max: number },
+  ): Promise<AggregateResult> {
+    const table = this.sql.table(schema.table);
+    const source: ChunkSource = {
+      aggregate: (chunk, low, high) => {
+        const st = this.sql.aggregate(schema, chunk, { where: (params) => `${key.expr} BETWEEN ${params.add(low)} AND ${params.add(high)}` });
+        return this.engine.all(st.sql, st.params).rows;
+      },
+      keyAfter: (after) => {
+        const next = this.engine.all(`SELECT ${key.expr} FROM ${table} WHERE ${key.expr} > ? ORDER BY ${key.expr} LIMIT 1`, [after]).rows[0]?.[0];
+        return next === undefined || next === null ? undefined : Number(next);
+      },
+    };
+    // One read transaction, so that every chunk sees the same data: node:sqlite reads the live file, which another
+    // program may write to between two chunks.
+    const own = !this.transactionOpen;
+    if (own) this.engine.run('BEGIN');
+    try {
+      return await aggregateInChunks(request, statement, key, source, request.signal);
+    } catch (error) {
+      // A chunk's SUM for a mean can overflow 64 bits where AVG over all rows does not; the single statement is
+      // the reference either way.
+      if (error instanceof Error && /integer overflow/i.test(error.message)) return this.guard(() => this.aggregateAtOnce(statement));
+      throw fromSqliteError(error);
+    } finally {
+      if (own) this.endRead();
+    }
+  }
+
+  private endRead(): void {
+    try {
+      this.engine.run('COMMIT');
+    } catch {
+      // SQLite already ended the transaction (it rolls back by itself after some errors); nothing was written.
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 // The SQLite worker thread: owns one database file through one engine, so that no SQLite work (a 100 MB sql.js
 // export, a slow query) ever blocks the extension host.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { AggregateRequest } from '../../api';
 import { datasourceError } from '../kit/errors';
 import type { Engine } from './engine';
 import { loadNodeSqlite, NodeSqliteEngine } from './nodeEngine';
@@ -45,20 +46,75 @@ async function main(): Promise<void> {
     post({ id: 0, ready: false, error: toWorkerError(error) });
     return;
   }
-  port.on('message', (request: WorkerRequest) => {
-    try {
-      if (request.method === 'close') {
+  type Queued = Exclude<WorkerRequest, { method: 'cancel' }>;
+  const queue: Queued[] = [];
+  let running: { id: number; controller: AbortController } | undefined;
+  let draining = false;
+  let closed = false;
+
+  const run = async (request: Queued): Promise<void> => {
+    if (request.method === 'close') {
+      closed = true;
+      try {
         tables.close();
         post({ id: request.id, ok: true, value: undefined });
-        port.close();
-        return;
+      } catch (error) {
+        post({ id: request.id, ok: false, error: toWorkerError(error) });
       }
+      port.close();
+      return;
+    }
+    const controller = new AbortController();
+    running = { id: request.id, controller };
+    try {
       const method = tables[request.method] as (...args: unknown[]) => unknown;
-      post({ id: request.id, ok: true, value: method.apply(tables, request.args) });
+      post({ id: request.id, ok: true, value: await method.apply(tables, withSignal(request, controller.signal)) });
     } catch (error) {
       post({ id: request.id, ok: false, error: toWorkerError(error) });
+    } finally {
+      running = undefined;
     }
+  };
+
+  // One request at a time, even across the awaits of a chunked aggregate: a write must never land between two of
+  // its chunks, and a transaction's statements must run in the order they were sent.
+  const drain = async (): Promise<void> => {
+    if (draining) return;
+    draining = true;
+    try {
+      while (!closed) {
+        // Let the messages that arrived meanwhile in first, so a cancel finds its request still queued.
+        await new Promise((resolve) => setImmediate(resolve));
+        const request = queue.shift();
+        if (!request) break;
+        await run(request);
+      }
+    } finally {
+      draining = false;
+    }
+  };
+
+  port.on('message', (request: WorkerRequest) => {
+    if (request.method === 'cancel') {
+      const target = request.args[0];
+      const index = queue.findIndex((r) => r.id === target);
+      if (index >= 0) {
+        queue.splice(index, 1);
+        post({ id: target, ok: false, error: { code: 'cancelled', message: 'Cancelled.' } });
+      } else if (running?.id === target) running.controller.abort();
+      return;
+    }
+    if (closed) return;
+    queue.push(request);
+    void drain();
   });
+}
+
+/** The host's AbortSignal cannot cross to this thread; the methods that can stop part-way read this one instead. */
+function withSignal(request: { method: string; args: unknown[] }, signal: AbortSignal): unknown[] {
+  if (request.method !== 'aggregate') return request.args;
+  const [table, options] = request.args;
+  return [table, { ...(options as AggregateRequest), signal }];
 }
 
 void main();

@@ -25,11 +25,12 @@ export type WorkerMethod =
   | 'commit'
   | 'rollback';
 
-export interface WorkerRequest {
-  id: number;
-  method: WorkerMethod | 'close';
-  args: unknown[];
-}
+/**
+ * Requests run one at a time in the order they arrive. A 'cancel' names the id of an earlier request: a queued one
+ * is answered 'cancelled' without running, a running one stops where it can (between the chunks of an exact
+ * aggregate); the cancel itself gets no answer.
+ */
+export type WorkerRequest = { id: number; method: WorkerMethod | 'close'; args: unknown[] } | { id: number; method: 'cancel'; args: [target: number] };
 
 export interface WorkerError {
   message: string;
