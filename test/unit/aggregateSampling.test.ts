@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { TableSchema } from '../../api';
 import { postgresDialect, sqliteDialect } from '../../plugins/kit/sql/dialect';
 import { Params, SqlBuilder } from '../../plugins/kit/sql/queryBuilder';
+import { decodeAggregateRequest, decodeAggregateResult, encodeAggregateRequest, encodeAggregateResult } from '../../shared/protocolCodec';
 import { adjustKeyWindows, keyWindows, keyWindowsFrom, keyWindowSample, MAX_WINDOWS, runStatements, sampledResult, sampleTarget, windowStarts } from '../../plugins/kit/sql/sampling';
 
 // The pure parts of sampled aggregates (plugins/kit/sql/sampling.ts). The SQL they produce runs against real
@@ -90,6 +91,14 @@ describe('Sampled aggregates (plugins/kit/sql/sampling)', () => {
     assert.deepEqual(result.rows, [['a', 100, 55, 0.55], ['b', 30, 45, 1.5]]);
     assert.equal(result.truncated, true);
     assert.deepEqual(result.sample, { fraction: 0.1, rows: 14, method: 'test' });
+  });
+
+  it('carries the sample request and the sample description between webview and host', () => {
+    const request = { groupBy: [{ column: 'kind' }], measures: [{ op: 'count' as const, as: 'n' }], sample: { rows: 100_000 } };
+    assert.deepEqual(decodeAggregateRequest(JSON.parse(JSON.stringify(encodeAggregateRequest(request)))), request);
+    const result = { columns: ['kind', 'n'], rows: [['a', 123]], sample: { fraction: 0.01, rows: 100_000, method: '10,000 windows of 10 rowids' } };
+    assert.deepEqual(decodeAggregateResult(JSON.parse(JSON.stringify(encodeAggregateResult(result)))), result);
+    assert.equal(decodeAggregateResult(encodeAggregateResult({ columns: [], rows: [] })).sample, undefined);
   });
 
   it('reads `sample` only when it is a positive number', () => {

@@ -54,6 +54,12 @@ describe('protocol validation (shared/protocol)', () => {
     rejected(request('rows/read', { limit: 10.5 }));
     rejected(request('rows/read', { limit: 10 }, -1));
     rejected({ type: 'cancel', id: 'x' });
+    // A sampled aggregate (1.3): a whole positive number of rows, nothing else.
+    accepted(request('rows/aggregate', { groupBy: [{ column: 'k' }], measures: [{ op: 'count', as: 'n' }], sample: { rows: 100_000 } }));
+    rejected(request('rows/aggregate', { groupBy: [{ column: 'k' }], measures: [{ op: 'count', as: 'n' }], sample: { rows: 0 } }));
+    rejected(request('rows/aggregate', { groupBy: [{ column: 'k' }], measures: [{ op: 'count', as: 'n' }], sample: { rows: 'all' } }));
+    rejected(request('rows/aggregate', { groupBy: [{ column: 'k' }], measures: [{ op: 'count', as: 'n' }], sample: { rows: 10, method: 'raw' } }));
+    rejected(request('rows/aggregate', { groupBy: [{ column: 'k' }], measures: [{ op: 'count', as: 'n' }], sample: 0.5 }));
   });
 
   it('reports the id of a malformed request so it can be answered instead of timing out', () => {
