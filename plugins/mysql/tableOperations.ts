@@ -18,7 +18,7 @@ import type {
 import { datasourceError } from '../kit/errors';
 import { mysqlDialect } from '../kit/sql/dialect';
 import { SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
-import { keyWindowSample, runStatementsAsync, sampleTarget } from '../kit/sql/sampling';
+import { keyWindowSample, ProbeCache, runStatementsAsync, sampleTarget } from '../kit/sql/sampling';
 import { listTables, readSchema, type TableDetails } from './introspection';
 import { withColumn } from './mysqlErrors';
 import type { Runner, ServerInfo } from './runner';
@@ -48,6 +48,8 @@ export interface WriteHooks {
  * conflict checks of the write contract.
  */
 export class MysqlTables {
+  /** Rows found in sample windows, so a chart's extent and groups probe a table once (sampling.ts). */
+  private readonly probes = new ProbeCache();
   readonly sql: SqlBuilder;
   private readonly cache = new Map<string, TableDetails>();
 
@@ -145,7 +147,7 @@ export class MysqlTables {
     const key = target === undefined ? undefined : this.sampleKey(schema);
     if (target !== undefined && key) {
       // STRAIGHT_JOIN: the window numbers are the outer loop, each window a range read of the clustered index.
-      const steps = keyWindowSample(this.sql, schema, rest, { keyExpr: key, keyName: 'key', join: 'STRAIGHT_JOIN', target, maxWindows: 1_000 }, shape);
+      const steps = keyWindowSample(this.sql, schema, rest, { keyExpr: key, keyName: 'key', join: 'STRAIGHT_JOIN', target, maxWindows: 1_000, probes: this.probes }, shape);
       const sampled = await runStatementsAsync(steps, (st) => runner.query(st.sql, st.params));
       if (sampled) return sampled;
     }

@@ -16,7 +16,7 @@ import type {
 import { datasourceError } from '../kit/errors';
 import { postgresDialect } from '../kit/sql/dialect';
 import { Params, SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
-import { keyWindowSample, runStatementsAsync, sampledResult, sampleTarget, WORTH_SAMPLING } from '../kit/sql/sampling';
+import { keyWindowSample, runStatementsAsync, sampledResult, sampleTarget, WORTH_SAMPLING, ProbeCache } from '../kit/sql/sampling';
 import { readSchema, type SchemaDetails } from './introspection';
 import type { MapOptions } from './pgErrors';
 
@@ -43,6 +43,8 @@ const refKey = (table: TableRef) => JSON.stringify([table.schema ?? null, table.
 export class PostgresTables {
   /** Table schemas by the ref they were asked for; getSchema always reads afresh and replaces the entry. */
   private readonly schemas = new Map<string, TableContext>();
+  /** Rows found in sample windows, so a chart's extent and groups probe a table once (sampling.ts). */
+  private readonly probes = new ProbeCache();
 
   forget(table: TableRef): void {
     this.schemas.delete(refKey(table));
@@ -105,16 +107,18 @@ export class PostgresTables {
     // (TABLESAMPLE SYSTEM) are fewer, larger clusters of neighbouring rows, which misjudged a month chart by 39 %.
     const key = target === undefined ? undefined : this.sampleKey(details.schema);
     if (target !== undefined && key) {
-      const steps = keyWindowSample(sql, details.schema, request, { keyExpr: key, keyName: 'key', join: 'JOIN', target, bind: (p) => `${p}::int8` }, shape);
-      // The planner cannot know each window holds ~10 rows (it guesses a share of the table per window), so it
-      // thinks the query costly and JIT-compiles it: 2.2 s of compiling for 40 ms of work. JIT is off for these
-      // statements only (the runner is one connection for the whole operation), then as it was.
-      const [[previous]] = (await runner.query("SELECT current_setting('jit', true), set_config('jit', 'off', false)")).rows;
+      const steps = keyWindowSample(sql, details.schema, request, { keyExpr: key, keyName: 'key', join: 'JOIN', target, bind: (p) => `${p}::int8`, probes: this.probes }, shape);
+      // The planner cannot know each window holds ~10 rows (it guesses a share of the table per window, 2 billion
+      // rows in all at 10M), so it thinks the query costly: it JIT-compiled it (2.2 s of compiling for 40 ms of
+      // work) and, for a month chart, scanned the whole table against the windows instead of seeking each window.
+      // For these statements only (the runner is one connection for the whole operation) JIT and sequential scans
+      // are off, which leaves the index-driven nested loop; then both are as they were.
+      const [settings] = (await runner.query("SELECT current_setting('jit', true), current_setting('enable_seqscan'), set_config('jit', 'off', false), set_config('enable_seqscan', 'off', false)")).rows;
       try {
         const sampled = await runStatementsAsync(steps, async (st) => (await runner.query(st.sql, st.params)).rows);
         if (sampled) return sampled;
       } finally {
-        await runner.query("SELECT set_config('jit', $1, false)", [String(previous)]);
+        await runner.query("SELECT set_config('jit', $1, false), set_config('enable_seqscan', $2, false)", [String(settings?.[0] ?? 'on'), String(settings?.[1] ?? 'on')]);
       }
     }
     const plan = target === undefined ? undefined : await this.samplePlan(runner, details.schema, sql, target);

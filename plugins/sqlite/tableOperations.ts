@@ -16,7 +16,7 @@ import type {
 import { datasourceError } from '../kit/errors';
 import { sqliteDialect } from '../kit/sql/dialect';
 import { SqlBuilder } from '../kit/sql/queryBuilder';
-import { keyWindowSample, runStatements, sampleTarget } from '../kit/sql/sampling';
+import { keyWindowSample, runStatements, sampleTarget, ProbeCache } from '../kit/sql/sampling';
 import { aggregateInChunks, type ChunkSource } from './chunkedAggregate';
 import { normalize, type Engine } from './engine';
 import { listTables, readSchema } from './introspection';
@@ -29,6 +29,8 @@ const CHUNK_ABOVE_SPAN = 1_000_000;
 export class SqliteTables {
   private readonly sql = new SqlBuilder(sqliteDialect);
   private readonly schemas = new Map<string, TableSchema>();
+  /** Rows found in sample windows, so a chart's extent and groups probe a table once (sampling.ts). */
+  private readonly probes = new ProbeCache();
   private schemaVersion: unknown;
   private transactionOpen = false;
 
@@ -78,7 +80,7 @@ export class SqliteTables {
       const key = target === undefined ? undefined : this.sampleKey(schema);
       if (target !== undefined && key) {
         // CROSS JOIN: SQLite keeps the window numbers as the outer loop and seeks each window by rowid.
-        const steps = keyWindowSample(this.sql, schema, request, { keyExpr: key.expr, keyName: key.name, join: 'CROSS JOIN', target });
+        const steps = keyWindowSample(this.sql, schema, request, { keyExpr: key.expr, keyName: key.name, join: 'CROSS JOIN', target, probes: this.probes });
         const sampled = runStatements(steps, (st) => this.engine.all(st.sql, st.params).rows);
         if (sampled) return sampled;
       }

@@ -3,7 +3,7 @@ import type { TableSchema } from '../../api';
 import { postgresDialect, sqliteDialect } from '../../plugins/kit/sql/dialect';
 import { Params, SqlBuilder } from '../../plugins/kit/sql/queryBuilder';
 import { decodeAggregateRequest, decodeAggregateResult, encodeAggregateRequest, encodeAggregateResult } from '../../shared/protocolCodec';
-import { adjustKeyWindows, keyWindows, keyWindowsFrom, keyWindowSample, MAX_WINDOWS, runStatements, sampledResult, sampleTarget, windowStarts } from '../../plugins/kit/sql/sampling';
+import { adjustKeyWindows, keyWindows, keyWindowsFrom, keyWindowSample, MAX_WINDOWS, ProbeCache, runStatements, sampledResult, sampleTarget, windowStarts } from '../../plugins/kit/sql/sampling';
 
 // The pure parts of sampled aggregates (plugins/kit/sql/sampling.ts). The SQL they produce runs against real
 // SQLite, PostgreSQL and MariaDB in the datasource conformance suite.
@@ -137,6 +137,22 @@ describe('Sampled aggregates (plugins/kit/sql/sampling)', () => {
     assert.match(seen[2]!, /GROUP BY "kind"/);
     assert.deepEqual(result?.rows, [['a', 6_000_000], ['b', 4_000_000]], 'scaled by 10,000,000 / 100,000');
     assert.equal(result?.sample?.method, '10,000 windows of 10 rowids');
+
+    // With a probe cache, the next request over the same windows (a chart's groups after its extent) skips the count.
+    let clock = 0;
+    const probes = new ProbeCache(60_000, () => clock);
+    const statements = () => {
+      let n = 0;
+      runStatements(keyWindowSample(sql, schema, request, { keyExpr: 'rowid', keyName: 'rowid', join: 'CROSS JOIN', target: 100_000, probes }), (statement) => {
+        n++;
+        return statement.sql.startsWith('SELECT (SELECT MIN') ? [[1, 10_000_000]] : statement.sql.startsWith('SELECT COUNT(*)') ? [[100_000]] : [['a', 1, 1]];
+      });
+      return n;
+    };
+    assert.equal(statements(), 3, 'extent, probe, aggregate');
+    assert.equal(statements(), 2, 'extent, aggregate: the probe is remembered');
+    clock += 60_001;
+    assert.equal(statements(), 3, 'a minute later the table is counted again');
 
     const small = runStatements(keyWindowSample(sql, schema, request, { keyExpr: 'rowid', keyName: 'rowid', join: 'CROSS JOIN', target: 100_000 }), () => [[1, 150_000]]);
     assert.equal(small, undefined, 'a 150,000-key span is aggregated exactly');

@@ -136,6 +136,33 @@ export function sampleTarget(request: Pick<AggregateRequest, 'sample'>): number 
   return typeof rows === 'number' && Number.isFinite(rows) && rows >= 1 ? Math.floor(rows) : undefined;
 }
 
+/**
+ * How many rows a table had in a plan's windows, for a minute: a chart asks for its extent and then its groups, and
+ * every builder change asks again, each time over the same windows; the key's extent (min and max) is part of the
+ * key, so rows added at either end make a new entry.
+ */
+export class ProbeCache {
+  private readonly entries = new Map<string, { rows: number; at: number }>();
+  constructor(
+    private readonly ttlMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: string): number | undefined {
+    const entry = this.entries.get(key);
+    if (entry && this.now() - entry.at <= this.ttlMs) return entry.rows;
+    this.entries.delete(key);
+    return undefined;
+  }
+
+  set(key: string, rows: number): void {
+    this.entries.delete(key);
+    this.entries.set(key, { rows, at: this.now() });
+    // A few charts' tables at a time; the oldest goes first.
+    if (this.entries.size > 64) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
 const safeInteger = (value: CellValue | undefined): number | undefined => {
   const n = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
   return Number.isSafeInteger(n) ? n : undefined;
@@ -163,6 +190,8 @@ export function* keyWindowSample(
     maxWindows?: number;
     /** Wraps each bound number, for engines that would otherwise type it too narrowly (PostgreSQL: int4). */
     bind?: (placeholder: string) => string;
+    /** Rows found in a plan's windows, remembered between the requests of one chart (its extent, then its groups). */
+    probes?: ProbeCache;
   },
   /** Converts the aggregate's rows as the datasource converts its exact answers. */
   shape: (rows: CellValue[][]) => CellValue[][] = (rows) => rows,
@@ -176,9 +205,15 @@ export function* keyWindowSample(
   if (min === undefined || max === undefined) return undefined;
   const first = keyWindows(min, max, target, maxWindows);
   if (!first) return undefined;
-  const probe = new Params(sql.dialect);
-  const [counted] = yield { sql: `SELECT COUNT(*) FROM ${keyWindowsFrom(table, keyExpr, first, probe, join, bind)}`, params: probe.values };
-  const plan = adjustKeyWindows(first, Number(counted?.[0] ?? 0), target, maxWindows);
+  const probeKey = JSON.stringify([table, first.min, first.span, first.windows, first.window]);
+  let rowsInWindows = options.probes?.get(probeKey);
+  if (rowsInWindows === undefined) {
+    const probe = new Params(sql.dialect);
+    const [counted] = yield { sql: `SELECT COUNT(*) FROM ${keyWindowsFrom(table, keyExpr, first, probe, join, bind)}`, params: probe.values };
+    rowsInWindows = Number(counted?.[0] ?? 0);
+    options.probes?.set(probeKey, rowsInWindows);
+  }
+  const plan = adjustKeyWindows(first, rowsInWindows, target, maxWindows);
   if (!plan) return undefined;
   const statement = sql.aggregate(schema, request, { from: (quoted, params) => keyWindowsFrom(quoted, keyExpr, plan, params, join, bind) });
   const rows = shape(yield statement);
