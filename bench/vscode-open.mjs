@@ -2,10 +2,11 @@
 // Open-to-first-rows in a real VS Code (code-server 1.100.3 in headless Chromium) on a generated SQLite table:
 // the time from clicking the table in the Nocoflo sidebar to rows painted in its tab (cold: first open of the
 // datasource, worker start and file load included; warm: the tab closed and opened again), and a jump to the last
-// row with Ctrl+End. Needs `bash scripts/test-e2e.sh` (or its build steps) first: dist/nocoflo.vsix and out/.
+// row with Ctrl+End; then the chart view of the same table (first chart, exact values, a builder change). Needs `bash scripts/test-e2e.sh` (or its build steps) first: dist/nocoflo.vsix and out/.
 //
 //   node bench/vscode-open.mjs [--rows 10000000]
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +17,26 @@ const args = process.argv.slice(2);
 const rows = args.includes('--rows') ? Number(args[args.indexOf('--rows') + 1]) : 10_000_000;
 const { startCodeServer } = require(join(root, 'out/test/support/codeServer.js'));
 const { Workbench } = require(join(root, 'out/test/support/workbench.js'));
-const fixtures = require(join(root, 'out/test/support/sqliteFixtures.js'));
 
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 const file = join(root, `bench/results/sqlite-paging-${rows}.sqlite`);
 if (!existsSync(file)) {
-  await fixtures.makeDatabase(file, 'CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, score INTEGER, note TEXT)', (run) => {
-    const kinds = ['click', 'view', 'buy', 'scroll', 'share'];
-    for (let i = 1; i <= rows; i++) run('INSERT INTO events VALUES (?, ?, ?, ?)', [i, kinds[i % 5], i % 17 === 0 ? null : (i * 7919) % 1000, `event number ${i}`]);
-  });
+  // Python's sqlite3 with a recursive CTE: seconds for 10M rows, where inserting row by row takes many minutes.
+  const script = `
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1] + '.part')
+db.executescript('''
+CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, score INTEGER, note TEXT);
+WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${rows})
+INSERT INTO events SELECT i, CASE i % 5 WHEN 0 THEN 'click' WHEN 1 THEN 'view' WHEN 2 THEN 'buy' WHEN 3 THEN 'scroll' ELSE 'share' END,
+  CASE WHEN i % 17 = 0 THEN NULL ELSE (i * 7919) % 1000 END, 'event number ' || i FROM s;
+''')
+db.commit()
+db.close()
+`;
+  const made = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`python3 could not generate the SQLite file: ${made.stderr || made.error}`);
+  renameSync(`${file}.part`, file);
 }
 const workspace = mkdtempSync(join(tmpdir(), 'nocoflo-bench-ws-'));
 mkdirSync(join(workspace, '.vscode'));
@@ -61,12 +73,36 @@ try {
     await tab.locator('.codicon-close').click();
     await tab.waitFor({ state: 'detached' });
   }
+  // The chart view on the same table (issue 6: a 10M-row table charts in ≤1 s): Switch View → Chart until the
+  // first chart is drawn (the sampled estimate: webview, vega bundle and aggregate included), until the exact
+  // answer replaces it, and a builder change (the aggregate: Count) until its estimate is drawn.
+  await firstRows();
+  const chart = workbench.webview();
+  await workbench.runCommand('Nocoflo: Switch View…');
+  // From choosing Chart in the picker (typing the command is not the view's time).
+  const switched = performance.now();
+  await workbench.answerQuickInput('Chart', 'Switch view of events');
+  await chart.locator('.chart-host[data-state="ready"][data-datum-count]').waitFor({ timeout: 120_000 });
+  const chartFirst = performance.now() - switched;
+  const sampled = (await chart.locator('.chart-host').getAttribute('data-estimate')) !== null;
+  await chart.locator('.chart-host[data-state="ready"]:not([data-estimate])').waitFor({ timeout: 300_000 });
+  const chartExact = performance.now() - switched;
+  const select = chart.locator('[data-control="aggregate"]');
+  await select.click();
+  const changed = performance.now();
+  await select.getByRole('option', { name: 'Count', exact: true }).click();
+  await chart.locator('.status-text', { hasText: /^Count of rows by/ }).waitFor({ timeout: 120_000 });
+  const chartChange = performance.now() - changed;
+  await workbench.screenshot('bench-vscode-chart');
   console.log(`warm samples: ${warm.map((w) => w.toFixed(0)).join(", ")} ms`);
   warm.sort((a, b) => a - b);
   console.log(`real VS Code (code-server, sql.js engine on Node 20), ${rows.toLocaleString('en-US')} rows`);
   console.log(`click → first rows painted, cold (datasource opened, file loaded): ${cold.toFixed(0)} ms`);
   console.log(`click → first rows painted, warm (tab reopened), median of 3:     ${warm[1].toFixed(0)} ms`);
   console.log(`Ctrl+End → last row painted:                                      ${jump.toFixed(0)} ms`);
+  console.log(`Chart chosen → first chart drawn (${sampled ? 'estimate from a sample' : 'exact'}, new webview):  ${chartFirst.toFixed(0)} ms`);
+  console.log(`Chart chosen → exact values drawn:                                ${chartExact.toFixed(0)} ms`);
+  console.log(`builder change (aggregate → Count) → chart drawn:                 ${chartChange.toFixed(0)} ms`);
   await workbench.screenshot('bench-vscode-open');
 } finally {
   await workbench.close();

@@ -63,6 +63,8 @@ export class GridView {
   private readonly scroll = new VerticalScroll();
   private scrollLeft = 0;
   private selectionState: Selection = single(0, 0);
+  /** Set by Ctrl+End while the row count is not final: the selection moves to the last row when it is. */
+  private followEnd: { extend: boolean } | false = false;
   private rows: RowElement[] = [];
   private headerSignature = '';
   private frame = 0;
@@ -148,6 +150,7 @@ export class GridView {
   }
 
   setSelection(selection: Selection, reveal = true): void {
+    this.followEnd = false;
     this.selectionState = selection;
     this.clampSelection();
     if (reveal) this.reveal(this.selectionState.focus);
@@ -159,6 +162,9 @@ export class GridView {
     const bounds = this.bounds();
     if (bounds.rows === 0 || bounds.cols === 0) return;
     this.setSelection(moveTo(this.selectionState, step(this.selectionState.focus, move, bounds, this.pageRows), bounds, extend));
+    // Ctrl+End while the count is still capped ("10,000+") means the table's end, not the 10,000th row: go there
+    // when the exact count arrives, unless the user has moved elsewhere by then.
+    if (move === 'last' && !this.host.rowCountFinal()) this.followEnd = { extend };
   }
 
   bounds(): { rows: number; cols: number } {
@@ -205,6 +211,14 @@ export class GridView {
   /** Paints now (tests of the real page wait for frames; the app calls this after bulk changes). */
   render(): void {
     this.layout();
+    // Only once the count is final: following every page that loads would walk a table page by page to its end.
+    // After layout: revealing the last row needs the scrollbar sized for the new count.
+    if (this.followEnd && this.host.rowCountFinal()) {
+      const { extend } = this.followEnd;
+      const bounds = this.bounds();
+      if (bounds.rows > 0 && bounds.cols > 0) this.setSelection(moveTo(this.selectionState, step(this.selectionState.focus, 'last', bounds, this.pageRows), bounds, extend));
+      this.followEnd = false;
+    }
     const rowCount = this.host.rowCount();
     const rows = visibleRows(this.scroll.top, this.viewportHeight, ROW_HEIGHT, rowCount, OVERSCAN_ROWS);
     const cols = this.geometry.visible(this.scrollLeft, this.viewportWidth - this.gutterWidth, 1);
