@@ -2,10 +2,10 @@ import type { AggregateRequest, AggregateResult, AggregateSample, CellValue, Tab
 import { Params, type SqlBuilder, type Statement } from './queryBuilder';
 
 // Sampled aggregates (AggregateRequest.sample): a big table answers from a few percent of its rows in tens of
-// milliseconds, so a chart can draw at once and be replaced by the exact answer later. SQL datasources sample
-// either with the engine's own block sampling (PostgreSQL's TABLESAMPLE) or, where there is none (SQLite, MySQL),
-// by reading a number of short ranges of an integer key, spread over the key's span: each range is an index range
-// scan, so the cost is the sample's size, not the table's.
+// milliseconds, so a chart can draw at once and be replaced by the exact answer later. Tables with an integer key
+// (SQLite's rowid, an integer primary key in PostgreSQL and MySQL) are sampled by reading many short windows of
+// consecutive keys spread over the key's span: each window is an index range seek, so the cost is the sample's
+// size, not the table's. PostgreSQL tables without one use TABLESAMPLE (postgres/tableOperations.ts).
 
 /** A table is sampled only when it has at least this many times the rows asked for; smaller ones answer exactly. */
 export const WORTH_SAMPLING = 2;
