@@ -16,6 +16,7 @@ import type {
   TableSchema,
 } from '../../api';
 import { datasourceError } from '../kit/errors';
+import { narrowBigint } from '../kit/numbers';
 import { mysqlDialect } from '../kit/sql/dialect';
 import { SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
 import { keyWindowSample, ProbeCache, runStatementsAsync, sampleTarget } from '../kit/sql/sampling';
@@ -140,7 +141,7 @@ export class MysqlTables {
         row.map((value, i) => {
           const group = groups[i];
           if (group) return fromColumn(group, value);
-          return typeof value === 'bigint' && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+          return narrowBigint(value);
         }),
       );
     const target = sampleTarget(rest);

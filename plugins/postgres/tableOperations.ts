@@ -14,6 +14,7 @@ import type {
   TableSchema,
 } from '../../api';
 import { datasourceError } from '../kit/errors';
+import { narrowBigint } from '../kit/numbers';
 import { postgresDialect } from '../kit/sql/dialect';
 import { Params, SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
 import { keyWindowSample, runStatementsAsync, sampledResult, sampleTarget, WORTH_SAMPLING, ProbeCache } from '../kit/sql/sampling';
@@ -102,7 +103,7 @@ export class PostgresTables {
     const { details, sql } = await this.context(runner, table);
     const target = sampleTarget(request);
     // count() is int8: small counts become numbers, like every other aggregate that fits a double exactly.
-    const shape = (rows: CellValue[][]) => rows.map((row) => row.map((v) => (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v)));
+    const shape = (rows: CellValue[][]) => rows.map((row) => row.map(narrowBigint));
     // An integer primary key: short runs of it at 10,000 places (each an index range scan). Whole pages
     // (TABLESAMPLE SYSTEM) are fewer, larger clusters of neighbouring rows, which misjudged a month chart by 39 %.
     const key = target === undefined ? undefined : this.sampleKey(details.schema);

@@ -1,5 +1,6 @@
 import type { AggregateRequest, AggregateResult, CellValue } from '../../api';
 import { datasourceError } from '../kit/errors';
+import { narrowBigint } from '../kit/numbers';
 
 // An exact aggregate of a big table, run as consecutive key ranges ("chunks") whose partial groups are merged here.
 // SQLite has no hash aggregation: one GROUP BY over ten million rows sorts them all and holds the worker for tens of
@@ -197,7 +198,7 @@ class SumOf implements Accumulator {
     if (this.double) return this.sum + this.compensation;
     // The single statement fails the same way; the caller reruns it to get SQLite's own error.
     if (this.exact < INT64_MIN || this.exact > INT64_MAX) throw new Error('integer overflow');
-    return this.exact >= BigInt(Number.MIN_SAFE_INTEGER) && this.exact <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(this.exact) : this.exact;
+    return narrowBigint(this.exact);
   }
 }
 

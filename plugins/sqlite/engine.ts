@@ -1,4 +1,5 @@
 import type { CellValue } from '../../api';
+import { narrowBigint } from '../kit/numbers';
 
 /** What the SQLite operations need from an engine; sql.js and node:sqlite each implement it in the worker. */
 export interface Engine {
@@ -19,7 +20,7 @@ export interface Engine {
 
 /** Integers come back as bigint from both engines (so nothing beyond 2^53 is rounded); small ones become numbers. */
 export function normalize(value: unknown): CellValue {
-  if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  if (typeof value === 'bigint') return narrowBigint(value);
   if (value === undefined) return null;
   if (value instanceof Uint8Array) return value;
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);

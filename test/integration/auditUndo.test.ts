@@ -5,7 +5,6 @@
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import pg from 'pg';
 import type { DatasourcePlugin, RowValues, TableLocator } from '../../api';
 import { createPostgresDatasource } from '../../plugins/postgres';
 import { AuditRecorder } from '../../src/core/audit/auditRecorder';
@@ -18,7 +17,7 @@ import { PluginRegistry } from '../../src/core/registry';
 import { RoleService } from '../../src/core/roles/roleService';
 import { RoleStore } from '../../src/core/roles/roleStore';
 import { TableService } from '../../src/core/tableService';
-import { startPostgres, type PostgresServer } from '../support/servers/postgresServer';
+import { postgresSuite } from '../support/servers/postgresSuite';
 import { makeDatabase, python, sqlitePlugin, tempDir } from '../support/sqliteFixtures';
 
 interface Rig {
@@ -183,20 +182,10 @@ describe('Audit log and undo on SQLite (real file)', () => {
 
 describe('Audit log and undo on PostgreSQL (real server)', function () {
   this.timeout(120_000);
-  let server: PostgresServer;
+  const db = postgresSuite();
   let dir: string;
   let current: Rig | undefined;
-  let admin: pg.Client;
 
-  before(async () => {
-    server = await startPostgres();
-    admin = new pg.Client({ host: server.host, port: server.port, user: server.user, password: server.password, database: server.database });
-    await admin.connect();
-  });
-  after(async () => {
-    await admin?.end();
-    await server?.stop();
-  });
   afterEach(async () => {
     await current?.manager.closeAll();
     current?.metadata.dispose();
@@ -205,20 +194,20 @@ describe('Audit log and undo on PostgreSQL (real server)', function () {
 
   auditStory(async () => {
     dir = tempDir('nocoflo-audit-pg-');
-    await admin.query("DROP TABLE IF EXISTS notes; CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'first'), (2, 'second'), (3, 'third');");
+    await db.admin.query("DROP TABLE IF EXISTS notes; CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'first'), (2, 'second'), (3, 'third');");
     const r = (current = await rig(dir, createPostgresDatasource()));
     const id = await r.manager.add({
       type: 'nocoflo.postgres',
       name: 'PG',
-      config: { host: server.host, port: server.port, database: server.database, user: server.user },
-      secrets: { password: server.password },
+      config: { host: db.server.host, port: db.server.port, database: db.server.database, user: db.server.user },
+      secrets: { password: db.server.password },
     });
     await r.roles.setRole({ datasourceId: id }, 'admin');
     return {
       r,
       table: { datasourceId: id, schema: 'public', name: 'notes' },
-      read: async () => (await admin.query('SELECT id, body FROM notes ORDER BY id')).rows as RowValues[],
-      otherClient: async (sql) => void (await admin.query(sql)),
+      read: async () => (await db.admin.query('SELECT id, body FROM notes ORDER BY id')).rows as RowValues[],
+      otherClient: async (sql) => void (await db.admin.query(sql)),
     };
   });
 });

@@ -6,7 +6,6 @@
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import pg from 'pg';
 import type { Capabilities, DatasourcePlugin, RowValues, TableLocator } from '../../api';
 import { createPostgresDatasource } from '../../plugins/postgres';
 import { DatasourceManager } from '../../src/core/datasourceManager';
@@ -18,7 +17,7 @@ import { RoleStore } from '../../src/core/roles/roleStore';
 import { TableService } from '../../src/core/tableService';
 import { handleRequest, type RequestContext } from '../../src/host/panels/requestHandler';
 import { parseFromWebview, type WireApplyResult, type WirePendingChange } from '../../shared/protocol';
-import { startPostgres, type PostgresServer } from '../support/servers/postgresServer';
+import { postgresSuite } from '../support/servers/postgresSuite';
 import { makeDatabase, python, sqlitePlugin, tempDir } from '../support/sqliteFixtures';
 
 interface Rig {
@@ -209,20 +208,10 @@ describe('Roles on SQLite (real file)', () => {
 
 describe('Roles on PostgreSQL (real server)', function () {
   this.timeout(120_000);
-  let server: PostgresServer;
+  const db = postgresSuite();
   let dir: string;
   let current: Rig | undefined;
-  let admin: pg.Client;
 
-  before(async () => {
-    server = await startPostgres();
-    admin = new pg.Client({ host: server.host, port: server.port, user: server.user, password: server.password, database: server.database });
-    await admin.connect();
-  });
-  after(async () => {
-    await admin?.end();
-    await server?.stop();
-  });
   afterEach(async () => {
     await current?.manager.closeAll();
     current?.metadata.dispose();
@@ -231,18 +220,18 @@ describe('Roles on PostgreSQL (real server)', function () {
 
   rolesStory('PostgreSQL', async () => {
     dir = tempDir('nocoflo-roles-pg-');
-    await admin.query("DROP TABLE IF EXISTS notes; CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'first'), (2, 'second'), (3, 'third');");
+    await db.admin.query("DROP TABLE IF EXISTS notes; CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'first'), (2, 'second'), (3, 'third');");
     const r = (current = await rig(dir, createPostgresDatasource()));
     const id = await r.manager.add({
       type: 'nocoflo.postgres',
       name: 'PG',
-      config: { host: server.host, port: server.port, database: server.database, user: server.user },
-      secrets: { password: server.password },
+      config: { host: db.server.host, port: db.server.port, database: db.server.database, user: db.server.user },
+      secrets: { password: db.server.password },
     });
     return {
       r,
       table: { datasourceId: id, schema: 'public', name: 'notes' },
-      read: async () => (await admin.query('SELECT id, body FROM notes ORDER BY id')).rows as RowValues[],
+      read: async () => (await db.admin.query('SELECT id, body FROM notes ORDER BY id')).rows as RowValues[],
     };
   });
 });
