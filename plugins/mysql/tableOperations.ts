@@ -26,15 +26,44 @@ import type { Runner, ServerInfo } from './runner';
 import { convertsValues, fromColumn, isSpatial } from './typeKinds';
 
 /**
- * How a column is compared and sorted, so that ORDER BY and the comparisons of keyset seeks, filters and conflict
- * checks agree. ENUM and SET sort by their internal numbers but compare with text alphabetically, so they are
- * sorted and compared as text. MySQL's JSON type compares with a text value as a JSON string, never equal to the
- * document, so it is compared as its text (MariaDB's JSON is text already).
+ * How a column is compared, so that the comparisons of filters and conflict checks agree with its values. ENUM and
+ * SET compare with text as text (never by their internal numbers), so they are compared as text. MySQL's JSON type
+ * compares with a text value as a JSON string, never equal to the document, so it is compared as its text
+ * (MariaDB's JSON is text already).
  */
 function comparable(server: ServerInfo, column: ColumnSchema, quoted: string): string {
   if (column.kind === 'enum' || column.kind === 'set') return `CAST(${quoted} AS CHAR)`;
   if (column.kind === 'json' && !server.mariadb && /^json$/i.test(column.declaredType)) return `CAST(${quoted} AS CHAR)`;
   return quoted;
+}
+
+/**
+ * An ENUM sorts by its labels' declared positions (ORDER BY rating puts NC-17 after R), but `rating > 'PG'`
+ * compares text. Sorts, keyset seeks and range filters therefore use the position in numeric context (`+0`), and a
+ * label given to a range filter becomes its position.
+ */
+function position(column: ColumnSchema, quoted: string): { expr: string; of(value: CellValue): CellValue } | undefined {
+  if (column.kind !== 'enum') return undefined;
+  const labels = column.enumValues ?? [];
+  return {
+    expr: `(${quoted}+0)`,
+    of(value) {
+      const at = labels.indexOf(String(value));
+      if (typeof value !== 'string' || at < 0) throw datasourceError('invalid_value', `"${String(value)}" is not one of the values of ${column.name} (${labels.join(', ')}).`);
+      return at + 1;
+    },
+  };
+}
+
+/**
+ * Breaks ties of relations without a row key. Text sorts under its collation (which may call 'a', 'A' and 'a '
+ * equal) and only by its first max_sort_length bytes, as do BLOBs, so two different values could tie; their MD5
+ * cannot (the order it gives is arbitrary but fixed, which is all a tiebreaker needs). Numbers, dates, times and
+ * ENUM positions already compare exactly.
+ */
+function tieBreaker(column: ColumnSchema, quoted: string): string {
+  if (['integer', 'decimal', 'float', 'boolean', 'date', 'datetime', 'time', 'enum', 'set'].includes(column.kind)) return quoted;
+  return `MD5(${quoted})`;
 }
 
 /** Called around each write of a transaction, so the session can tell which engines were written. */
@@ -58,7 +87,7 @@ export class MysqlTables {
     private readonly server: ServerInfo,
     private readonly defaultDatabase: string | undefined,
   ) {
-    this.sql = new SqlBuilder(mysqlDialect, { comparable: (column, quoted) => comparable(server, column, quoted) });
+    this.sql = new SqlBuilder(mysqlDialect, { comparable: (column, quoted) => comparable(server, column, quoted), position, tieBreaker });
   }
 
   database(table: TableRef): string {

@@ -27,7 +27,9 @@ const CHUNK_ABOVE_SPAN = 1_000_000;
 
 /** Everything a SQLite session does, run inside the worker next to the engine (one message per operation). */
 export class SqliteTables {
-  private readonly sql = new SqlBuilder(sqliteDialect);
+  // Without a row key (views) every column breaks ties; under BINARY two values tie only when they are the same
+  // (a column declared COLLATE NOCASE or RTRIM would call 'a', 'A' and 'a ' equal).
+  private readonly sql = new SqlBuilder(sqliteDialect, { tieBreaker: (_column, quoted) => `${quoted} COLLATE BINARY` });
   private readonly schemas = new Map<string, TableSchema>();
   /** Rows found in sample windows, so a chart's extent and groups probe a table once (sampling.ts). */
   private readonly probes = new ProbeCache();

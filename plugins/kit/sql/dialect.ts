@@ -3,12 +3,20 @@
 
 export interface Dialect {
   name: 'sqlite' | 'postgres' | 'mysql';
+  /** The engine's name as users know it, for messages. */
+  engine: string;
+  /** The most values one statement may bind. */
+  maxParameters: number;
   quoteIdentifier(name: string): string;
   /** The placeholder for the n-th (1-based) bound value. */
   placeholder(n: number): string;
   /** `a IS NOT DISTINCT FROM b`: true when both are NULL or both equal. */
   nullSafeEquals(left: string, right: string): string;
-  /** Case-insensitive LIKE of `expr` (as text) against a bound pattern using `\` as the escape character. */
+  /**
+   * Case-insensitive, accent-sensitive LIKE of `expr` (as text) against a bound pattern using `\` as the escape
+   * character. Which letters fold is the engine's: SQLite folds A–Z only, PostgreSQL what the database's LC_CTYPE
+   * knows (a C-locale database: A–Z only), MySQL/MariaDB Unicode case.
+   */
   likeInsensitive(expr: string, pattern: string): string;
   /** Whether ORDER BY needs explicit NULLS FIRST/LAST to get Nocoflo's order (NULLs first ascending). */
   explicitNullOrdering: boolean;
@@ -22,6 +30,9 @@ const doubleQuoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
+  engine: 'SQLite',
+  // SQLITE_MAX_VARIABLE_NUMBER's default since SQLite 3.32, and what sql.js and node:sqlite are built with.
+  maxParameters: 32_766,
   quoteIdentifier: doubleQuoted,
   placeholder: () => '?',
   nullSafeEquals: (l, r) => `${l} IS ${r}`,
@@ -47,6 +58,9 @@ export const sqliteDialect: Dialect = {
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
+  engine: 'PostgreSQL',
+  // The Bind message counts parameters in 16 bits.
+  maxParameters: 65_535,
   quoteIdentifier: doubleQuoted,
   placeholder: (n) => `$${n}`,
   nullSafeEquals: (l, r) => `${l} IS NOT DISTINCT FROM ${r}`,
@@ -64,10 +78,16 @@ export const postgresDialect: Dialect = {
 
 export const mysqlDialect: Dialect = {
   name: 'mysql',
+  engine: 'MySQL/MariaDB',
+  // Statements are prepared on the server (mysql2's execute), whose placeholder count is 16 bits.
+  maxParameters: 65_535,
   quoteIdentifier: (name) => `\`${name.replace(/`/g, '``')}\``,
   placeholder: () => '?',
   nullSafeEquals: (l, r) => `${l} <=> ${r}`,
-  likeInsensitive: (e, p) => `LOWER(CAST(${e} AS CHAR)) LIKE LOWER(${p}) ESCAPE '\\\\'`,
+  // The column's collation may fold accents as well as case (MariaDB's default utf8mb4_general_ci finds 215
+  // artists for "é", not 4): both sides are lower-cased and matched under utf8mb4_bin, so the match ignores case
+  // (Unicode case, as LOWER knows it) and keeps accents, like PostgreSQL's ILIKE.
+  likeInsensitive: (e, p) => `LOWER(CONVERT(${e} USING utf8mb4)) COLLATE utf8mb4_bin LIKE LOWER(CONVERT(${p} USING utf8mb4)) ESCAPE '\\\\'`,
   // MySQL has no NULLS FIRST/LAST, and its defaults are Nocoflo's order.
   explicitNullOrdering: false,
   binFloor: (e, step) => {

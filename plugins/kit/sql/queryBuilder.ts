@@ -28,6 +28,11 @@ export class Params {
   readonly values: CellValue[] = [];
   constructor(private readonly dialect: Dialect) {}
   add(value: CellValue): string {
+    // Refused here, while the statement is built: the engine's own error ("too many SQL variables", or a driver
+    // failing to encode the count) would come after a round trip and name no limit.
+    if (this.values.length >= this.dialect.maxParameters) {
+      throw datasourceError('invalid_value', `This request needs more than ${this.dialect.maxParameters.toLocaleString('en-US')} values in one statement, ${this.dialect.engine}'s limit; use fewer or shorter "in" lists.`);
+    }
     this.values.push(value);
     return this.dialect.placeholder(this.values.length);
   }
@@ -57,6 +62,18 @@ export interface SqlBuilderOptions {
    * ordering operators (json, xml, geometric types) as text this way.
    */
   comparable?(column: ColumnSchema, quoted: string): string;
+  /**
+   * For a column whose declared order is not how it compares with bound values (MySQL's ENUM sorts by the position
+   * of its label, but `rating > 'PG'` compares text): the expression it is sorted and range-compared by, and how a
+   * value of the column maps onto that expression. Sorts, keyset seeks and lt/lte/gt/gte filters then agree with
+   * the database's own ORDER BY; equality filters still use `comparable`.
+   */
+  position?(column: ColumnSchema, quoted: string): { expr: string; of(value: CellValue): CellValue } | undefined;
+  /**
+   * The expression a column breaks ties by when a relation has no row key: distinct values must give distinct,
+   * deterministically ordered results, whatever the column's collation (see `ordering`). Default: `comparable`.
+   */
+  tieBreaker?(column: ColumnSchema, quoted: string): string;
 }
 
 export const MAX_IN_VALUES = 1_000;
@@ -113,14 +130,22 @@ export class SqlBuilder {
     return this.options.comparable && 'kind' in column ? this.options.comparable(column, quoted) : quoted;
   }
 
+  /** The column's `position` (see SqlBuilderOptions), if it has one. */
+  private position(schema: TableSchema, name: string): { expr: string; of(value: CellValue): CellValue } | undefined {
+    const column = this.column(schema, name);
+    return this.options.position && 'kind' in column ? this.options.position(column, this.dialect.quoteIdentifier(name)) : undefined;
+  }
+
   private filter(schema: TableSchema, params: Params, filter: Filter): string {
+    if (['lt', 'lte', 'gt', 'gte'].includes(filter.op)) {
+      const position = this.position(schema, filter.column);
+      const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[filter.op as 'lt'];
+      if (position) return `${position.expr} ${op} ${params.add(position.of(this.nonNull(filter, this.single(filter))))}`;
+      return `${this.comparable(schema, filter.column)} ${op} ${params.add(this.nonNull(filter, this.single(filter)))}`;
+    }
     const expr = ['contains', 'startswith', 'endswith'].includes(filter.op) ? this.quoted(schema, filter.column) : this.comparable(schema, filter.column);
     const value = filter.value;
-    const scalar = (): CellValue => {
-      if (Array.isArray(value)) throw datasourceError('invalid_value', `Filter "${filter.op}" on "${filter.column}" takes one value, not a list.`);
-      if (value === undefined) throw datasourceError('invalid_value', `Filter "${filter.op}" on "${filter.column}" needs a value.`);
-      return value;
-    };
+    const scalar = (): CellValue => this.single(filter);
     const text = (): string => {
       const v = scalar();
       if (v === null || v instanceof Uint8Array) throw datasourceError('invalid_value', `Filter "${filter.op}" on "${filter.column}" needs text.`);
@@ -136,14 +161,6 @@ export class SqlBuilder {
         const v = scalar();
         return v === null ? `${expr} IS NOT NULL` : `NOT (${this.dialect.nullSafeEquals(expr, params.add(v))})`;
       }
-      case 'lt':
-        return `${expr} < ${params.add(this.nonNull(filter, scalar()))}`;
-      case 'lte':
-        return `${expr} <= ${params.add(this.nonNull(filter, scalar()))}`;
-      case 'gt':
-        return `${expr} > ${params.add(this.nonNull(filter, scalar()))}`;
-      case 'gte':
-        return `${expr} >= ${params.add(this.nonNull(filter, scalar()))}`;
       case 'contains':
         return this.dialect.likeInsensitive(expr, params.add(`%${escapeLike(text())}%`));
       case 'startswith':
@@ -168,24 +185,42 @@ export class SqlBuilder {
     }
   }
 
+  private single(filter: Filter): CellValue {
+    const value = filter.value;
+    if (Array.isArray(value)) throw datasourceError('invalid_value', `Filter "${filter.op}" on "${filter.column}" takes one value, not a list.`);
+    if (value === undefined) throw datasourceError('invalid_value', `Filter "${filter.op}" on "${filter.column}" needs a value.`);
+    return value;
+  }
+
   private nonNull(filter: Filter, value: CellValue): CellValue {
     if (value === null) throw datasourceError('invalid_value', `Filter "${filter.op}" on "${filter.column}" cannot compare with NULL; use "is null".`);
     return value;
   }
 
   /**
-   * The full ordering: the requested sort, then the row key as a tiebreaker so the order is total and keyset
-   * paging never skips or repeats rows that tie on the sort columns.
+   * The full ordering: the requested sort, then a tiebreaker so the order is total and no two pages overlap or leave
+   * a gap. With a row key the key is the tiebreaker (keyset paging). Without one (views, tables with no unique key
+   * over NOT NULL columns) every column is: then only rows equal in every column can tie, and those are
+   * interchangeable, so OFFSET pages of the same ordering fit together (see "Reading and paging" in
+   * docs/architecture.md).
    */
   ordering(schema: TableSchema, sort: SortKey[] = []): { expr: string; name: string; direction: 'asc' | 'desc'; nullable: boolean }[] {
     const keys = this.keyColumns(schema);
     const result = sort.map((s) => {
       const column = this.column(schema, s.column);
       if (s.direction !== 'asc' && s.direction !== 'desc') throw datasourceError('invalid_value', `Sort direction must be "asc" or "desc".`);
-      return { expr: this.comparable(schema, s.column), name: s.column, direction: s.direction, nullable: 'nullable' in column ? column.nullable : false };
+      const expr = this.position(schema, s.column)?.expr ?? this.comparable(schema, s.column);
+      return { expr, name: s.column, direction: s.direction, nullable: 'nullable' in column ? column.nullable : false };
     });
     for (const key of keys) {
       if (!result.some((r) => r.name === key.name)) result.push({ expr: key.expr, name: key.name, direction: 'asc', nullable: false });
+    }
+    if (keys.length === 0) {
+      for (const column of schema.columns) {
+        const quoted = this.dialect.quoteIdentifier(column.name);
+        const expr = this.options.tieBreaker ? this.options.tieBreaker(column, quoted) : this.comparable(schema, column.name);
+        if (!result.some((r) => r.expr === expr)) result.push({ expr, name: column.name, direction: 'asc', nullable: column.nullable });
+      }
     }
     return result;
   }
@@ -213,9 +248,10 @@ export class SqlBuilder {
       return columns.length - 1;
     };
     const keyIndexes = keys.map((k, i) => indexOf(k.name, k.expr, `__k${i}`));
-    const orderingIndexes = ordering.map((o, i) => indexOf(o.name, o.expr, `__o${i}`));
-    const conditions = [this.where(schema, params, request.filters, request.search)];
     const keyed = keys.length > 0;
+    // Only a keyset cursor carries ordering values; an offset cursor needs none, so tiebreakers are not selected.
+    const orderingIndexes = keyed ? ordering.map((o, i) => indexOf(o.name, o.expr, `__o${i}`)) : [];
+    const conditions = [this.where(schema, params, request.filters, request.search)];
     // Tables without a key page by offset; their `next` cursor just wraps the offset.
     let offset = request.offset;
     if (request.after !== undefined) {
