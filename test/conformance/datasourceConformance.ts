@@ -41,10 +41,33 @@ export interface ConformanceTarget {
    * datasources that aggregate.
    */
   samplesAggregates?: boolean;
+  /**
+   * Relations without a row key, for SQL datasources: a table `keyed` rows go into (as `open` makes it), a view
+   * `SELECT name, score, note` over it, and a table with columns name, score, note and no primary or unique key
+   * holding `keyless` rows. Absent: the datasource has no such relations, and the suite checks that every table it
+   * lists has a row key.
+   */
+  keyless?(keyed: readonly ConformanceRow[], keyless: readonly KeylessRow[]): Promise<{ session: DatasourceSession; table: TableRef; view: TableRef }>;
+  /**
+   * Whether contains/startswith/endswith fold the case of letters beyond A–Z ('é' finds 'É'). Default true. SQLite's
+   * LIKE folds A–Z only; PostgreSQL's ILIKE follows the database's LC_CTYPE (the test cluster's is C).
+   */
+  foldsNonAsciiCase?: boolean;
+  /** Whether `eq` on text follows a collation that ignores case and accents ('e' finds 'É'), as MariaDB's defaults do. */
+  equalityIgnoresCaseAndAccents?: boolean;
+  /** The most values one statement may bind (SQL datasources); absent: no such limit, and big `in` filters work. */
+  maxParameters?: number;
+}
+
+export interface KeylessRow {
+  name: string;
+  score: number | null;
+  note: string | null;
 }
 
 const NAMES = ['ada', 'bob', 'cyd', 'dee', 'eve'];
-const NOTES: (string | null)[] = ["it's", 'say "hi"', "'; delete from t; --", 'emoji 🦊 ok', '', null, 'back\\slash', 'percent 100%', 'under_score'];
+// 'é', 'e', 'E', 'É': what text filters fold (case, accents) differs between engines and collations.
+const NOTES: (string | null)[] = ["it's", 'say "hi"', "'; delete from t; --", 'emoji 🦊 ok', '', null, 'back\\slash', 'percent 100%', 'under_score', 'é', 'e', 'E', 'É'];
 
 /** The standard data set: `count` rows with ties in name and score, NULLs in score and note. */
 export function conformanceRows(count = 203): ConformanceRow[] {
@@ -61,17 +84,26 @@ export function conformanceRows(count = 203): ConformanceRow[] {
 
 const HOSTILE_TABLE = 'x"; drop table y; --';
 
+/** How a target folds text in filters (see ConformanceTarget). */
+interface TextRules {
+  foldsNonAsciiCase: boolean;
+  equalityIgnoresCaseAndAccents: boolean;
+}
+
 /** What the contract says each filter keeps (see Filter in api/index.d.ts and the SQL kit). */
-function keeps(row: ConformanceRow, filter: Filter): boolean {
+function keeps(row: ConformanceRow, filter: Filter, rules: TextRules): boolean {
   const v = row[filter.column as keyof ConformanceRow] as string | number | null;
   const x = filter.value as CellValue;
-  const text = (s: unknown) => String(s).toLowerCase();
+  // Case-insensitive and accent-sensitive on every engine; only which letters have a case differs.
+  const text = (s: unknown) => (rules.foldsNonAsciiCase ? String(s).toLowerCase() : String(s).replace(/[A-Z]/g, (c) => c.toLowerCase()));
+  const loose = (s: unknown) => String(s).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  const equal = (a: unknown, b: unknown) => (rules.equalityIgnoresCaseAndAccents && typeof a === 'string' && typeof b === 'string' ? loose(a) === loose(b) : a === b);
   switch (filter.op) {
     case 'eq':
-      return x === null ? v === null : v === x;
+      return x === null ? v === null : equal(v, x);
     case 'ne':
       // "Not equal to X" keeps NULLs, as people reading the filter expect.
-      return x === null ? v !== null : v !== x;
+      return x === null ? v !== null : !equal(v, x);
     case 'lt':
       return v !== null && (v as number) < (x as number);
     case 'lte':
@@ -107,6 +139,12 @@ const FILTERS: Filter[] = [
   { column: 'note', op: 'contains', value: '_' },
   { column: 'name', op: 'startswith', value: 'e' },
   { column: 'note', op: 'endswith', value: '--' },
+  { column: 'note', op: 'contains', value: 'é' },
+  { column: 'note', op: 'contains', value: 'É' },
+  { column: 'note', op: 'startswith', value: 'E' },
+  { column: 'note', op: 'endswith', value: 'é' },
+  { column: 'note', op: 'eq', value: 'é' },
+  { column: 'note', op: 'ne', value: 'E' },
   { column: 'score', op: 'isnull' },
   { column: 'note', op: 'notnull' },
   { column: 'id', op: 'in', value: [3, 5, 8, 1000] },
@@ -143,11 +181,76 @@ function rowsOf(page: Pick<RowPage, 'columns' | 'rows'>): ConformanceRow[] {
   return page.rows.map((r) => ({ id: num(r[id]!)!, name: r[name] as string, score: num(r[score]!), note: r[note] as string | null }));
 }
 
+/**
+ * Rows for a table without a key: the standard data without ids, whole rows twice, and rows that differ only in
+ * case, accents or trailing spaces (which a collation may call equal, so only a tiebreaker that tells them apart
+ * pages them each once).
+ */
+function keylessRows(): KeylessRow[] {
+  const base = conformanceRows(150).map(({ name, score, note }) => ({ name, score, note }));
+  const variants = ['e', 'E', 'é', 'É', 'e ', 'e', 'é', null, null].map((note) => ({ name: 'ada', score: 7, note }));
+  return [...base.slice(0, 75), ...variants, ...base.slice(75), ...base.slice(0, 20)];
+}
+
+const KEYLESS_SORTS: SortKey[][] = [
+  [],
+  [{ column: 'score', direction: 'asc' }],
+  [{ column: 'score', direction: 'desc' }],
+  [
+    { column: 'name', direction: 'asc' },
+    { column: 'score', direction: 'desc' },
+  ],
+];
+
+function keylessRowsOf(columns: string[], rows: CellValue[][]): KeylessRow[] {
+  const [name, score, note] = ['name', 'score', 'note'].map((c) => {
+    const index = columns.indexOf(c);
+    assert.ok(index >= 0, `the page has a column "${c}" (it has ${columns.join(', ')})`);
+    return index;
+  }) as [number, number, number];
+  return rows.map((r) => ({ name: r[name] as string, score: num(r[score]!), note: r[note] as string | null }));
+}
+
+/**
+ * Every expected row exactly once, and in the sort's order: the runs of equal sort values come in the promised
+ * order (NULLs first ascending, last descending), each run holding the same rows in any order.
+ */
+function assertPagedInOrder(got: KeylessRow[], expected: readonly KeylessRow[], sort: readonly SortKey[]): void {
+  const text = (r: KeylessRow) => JSON.stringify([r.name, r.score, r.note]);
+  const multiset = (rows: readonly KeylessRow[]) => rows.map(text).sort();
+  assert.deepEqual(multiset(got), multiset(expected), 'every row exactly once');
+  if (sort.length === 0) return;
+  const key = (r: KeylessRow) => sort.map((s) => r[s.column as keyof KeylessRow]);
+  const ordered = expectedOrder(
+    expected.map((_, i) => i),
+    (i, column) => expected[i]![column as keyof KeylessRow],
+    sort,
+  ).map((i) => expected[i]!);
+  const runs = (rows: readonly KeylessRow[]) => {
+    const out: { key: string; rows: string[] }[] = [];
+    for (const r of rows) {
+      const k = JSON.stringify(key(r));
+      if (out[out.length - 1]?.key !== k) out.push({ key: k, rows: [] });
+      out[out.length - 1]!.rows.push(text(r));
+    }
+    return out.map((run) => ({ key: run.key, rows: run.rows.sort() }));
+  };
+  assert.deepEqual(runs(got), runs(ordered));
+}
+
+/** `in` filters on id, at most 1,000 values each (the contract's cap per filter), binding `values` values in all. */
+function inFilters(values: number): Filter[] {
+  const filters: Filter[] = [];
+  for (let left = values; left > 0; left -= 1_000) filters.push({ column: 'id', op: 'in', value: Array.from({ length: Math.min(1_000, left) }, (_, i) => i + 1) });
+  return filters;
+}
+
 export function describeDatasourceConformance(target: ConformanceTarget): void {
   describe(`datasource conformance: ${target.name}`, function () {
     this.timeout(120_000);
     const data = conformanceRows();
     const byId = new Map(data.map((r) => [r.id, r]));
+    const rules: TextRules = { foldsNonAsciiCase: target.foldsNonAsciiCase ?? true, equalityIgnoresCaseAndAccents: target.equalityIgnoresCaseAndAccents ?? false };
     let open: ConformanceSession;
 
     before(async () => {
@@ -194,7 +297,7 @@ export function describeDatasourceConformance(target: ConformanceTarget): void {
         const all = await readAllPages(open.session, open.table, { filters: [filter], sort: [{ column: 'id', direction: 'asc' }] }, 50);
         const page = await open.session.readRows(open.table, { limit: 1 });
         const got = rowsOf({ columns: page.columns, rows: all }).map((r) => r.id);
-        assert.deepEqual(got, data.filter((r) => keeps(r, filter)).map((r) => r.id));
+        assert.deepEqual(got, data.filter((r) => keeps(r, filter, rules)).map((r) => r.id));
         const count = await open.session.countRows(open.table, { filters: [filter] });
         if (count.exact) assert.equal(count.count, got.length, 'an exact count agrees with the rows');
       });
@@ -204,6 +307,59 @@ export function describeDatasourceConformance(target: ConformanceTarget): void {
       const count = await open.session.countRows(open.table);
       if (count.exact) assert.equal(count.count, data.length);
       else assert.ok(count.count > 0, 'an estimate or capped count is positive');
+    });
+
+
+    if (target.maxParameters !== undefined) {
+      const max = target.maxParameters;
+      it(`refuses a request binding more than ${max} values with a clear error before running it, and answers one at the limit`, async () => {
+        // The page statement binds its LIMIT besides the lists.
+        await assert.rejects(open.session.readRows(open.table, { limit: 10, filters: inFilters(max), sort: [{ column: 'id', direction: 'asc' }] }), (e: Error & { code?: string }) => {
+          assert.equal(e.code, 'invalid_value');
+          assert.match(e.message, new RegExp(`more than ${max.toLocaleString('en-US')} values`));
+          return true;
+        });
+        const page = await open.session.readRows(open.table, { limit: 10, filters: inFilters(max - 1), sort: [{ column: 'id', direction: 'asc' }] });
+        assert.deepEqual(rowsOf(page).map((r) => r.id), data.slice(0, 10).map((r) => r.id));
+      });
+    } else {
+      it('has no limit on bound values: 40 "in" filters of 1,000 values work', async () => {
+        const page = await open.session.readRows(open.table, { limit: 10, filters: inFilters(40_000), sort: [{ column: 'id', direction: 'asc' }] });
+        assert.deepEqual(rowsOf(page).map((r) => r.id), data.slice(0, 10).map((r) => r.id));
+      });
+    }
+
+    describe('relations without a row key', function () {
+      const keyed = conformanceRows(97);
+      const keyless = keylessRows();
+      let relations: { session: DatasourceSession; table: TableRef; view: TableRef } | undefined;
+
+      if (!target.keyless) {
+        it('has none: every table it lists has a row key', async () => {
+          for (const t of await open.session.listTables()) assert.ok((await open.session.getSchema(t.ref)).rowKey, `${t.ref.name} has a row key`);
+        });
+        return;
+      }
+
+      before(async () => {
+        relations = await target.keyless!(keyed, keyless);
+      });
+
+      after(async () => {
+        if (relations && relations.session !== open.session) await relations.session.close();
+      });
+
+      for (const which of ['table', 'view'] as const) {
+        for (const sort of KEYLESS_SORTS) {
+          it(`pages a ${which} without a row key 7 rows at a time, ${sort.map((s) => `${s.column} ${s.direction}`).join(', ') || 'unsorted'}: every row once, in order`, async () => {
+            const { session } = relations!;
+            const relation = relations![which];
+            const expected = which === 'table' ? keyless : keyed.map(({ name, score, note }) => ({ name, score, note }));
+            const columns = (await session.readRows(relation, { limit: 1 })).columns;
+            assertPagedInOrder(keylessRowsOf(columns, await readAllPages(session, relation, { sort }, 7)), expected, sort);
+          });
+        }
+      }
     });
 
     if (target.writes === false) {
