@@ -300,7 +300,8 @@ describe('MySQL/MariaDB datasource (real MariaDB server)', function () {
         [{ column: 'score', op: 'eq', value: '1.50' }, [1, 5]],
         [{ column: 'score', op: 'lt', value: '2' }, [1, 5]],
         [{ column: 'mood', op: 'eq', value: 'glad' }, [1, 4]],
-        [{ column: 'mood', op: 'lt', value: 'sad' }, [1, 4]],
+        // ENUM('sad','glad'): range filters follow the declared order, as ORDER BY mood does.
+        [{ column: 'mood', op: 'lt', value: 'glad' }, [2, 5]],
       ];
       for (const [filter, expected] of cases) assert.deepEqual(await ids({ filters: [filter] }), expected, JSON.stringify(filter));
       assert.deepEqual(await ids({ filters: [{ column: 'age', op: 'eq', value: 30 }, { column: 'name', op: 'startswith', value: 'alici' }] }), [5]);
@@ -314,7 +315,7 @@ describe('MySQL/MariaDB datasource (real MariaDB server)', function () {
       assert.deepEqual(await ids({ search: { text: '30', columns: ['age'] } }), [1, 5]);
     });
 
-    it('sorts ENUM columns by their text, consistently across pages', async () => {
+    it('sorts ENUM columns in their declared order, as ORDER BY does, consistently across pages', async () => {
       const seen: CellValue[] = [];
       let after: string | undefined;
       do {
@@ -322,7 +323,7 @@ describe('MySQL/MariaDB datasource (real MariaDB server)', function () {
         seen.push(...page.rows.map((r) => r[0]));
         after = page.next;
       } while (after);
-      assert.deepEqual(seen, [2, 5, 1, 4, 3]);
+      assert.deepEqual(seen, [1, 4, 2, 5, 3]);
     });
 
     it('counts exactly, capped, or as an estimate', async () => {
