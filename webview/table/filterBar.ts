@@ -1,6 +1,6 @@
 import type { ColumnSchema, FilterOperator } from '../../api';
 import { codicon, debounce, el, iconButton } from './dom';
-import { defaultOperator, type FilterDraft, needsValue, OPERATOR_LABELS, operatorsFor } from './model/filterModel';
+import { defaultOperator, type FilterDraft, needsValue, OPERATOR_LABELS, operatorHint, operatorsFor } from './model/filterModel';
 
 type Select = HTMLElement & { value: string };
 
@@ -82,6 +82,12 @@ export class FilterBar {
         'Operator',
       );
       opSelect.classList.add('filter-op');
+      const hint = () => {
+        const text = operatorHint(draft.op, column);
+        if (text) opSelect.setAttribute('title', text);
+        else opSelect.removeAttribute('title');
+      };
+      hint();
       const value = document.createElement('vscode-textfield') as unknown as Select;
       value.classList.add('filter-value');
       value.value = draft.text;
@@ -98,6 +104,7 @@ export class FilterBar {
       opSelect.addEventListener('change', () => {
         draft.op = opSelect.value as FilterOperator;
         value.hidden = !needsValue(draft.op);
+        hint();
         this.changed(true);
       });
       const remove = iconButton('Remove this filter', 'close', () => {

@@ -28,6 +28,19 @@ export const OPERATOR_LABELS: Record<FilterOperator, string> = {
 const TEXT_KINDS: ReadonlySet<ColumnKind> = new Set(['text', 'json', 'enum', 'uuid', 'set', 'other']);
 const ORDERED: FilterOperator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'isnull', 'notnull'];
 
+/**
+ * What an operator means on text, shown where it is picked (README "Filters" says the same). The grid does not know
+ * the engine, so the hint names each where they differ.
+ */
+export function operatorHint(op: FilterOperator, column: Pick<ColumnSchema, 'kind'>): string {
+  if (op === 'contains' || op === 'startswith' || op === 'endswith') {
+    return "Ignores case and keeps accents: 'e' finds 'E', not 'é'. Letters beyond A–Z: SQLite keeps their case; PostgreSQL folds those its database locale knows.";
+  }
+  if (!TEXT_KINDS.has(column.kind) || op === 'isnull' || op === 'notnull') return '';
+  const order = column.kind === 'enum' && op !== 'eq' && op !== 'ne' && op !== 'in' ? ' MySQL/MariaDB ENUMs compare in their declared order.' : '';
+  return `Compares as the column's collation does: MySQL/MariaDB's usual collations ignore case and accents ('e' = 'É'); PostgreSQL and SQLite compare exactly by default.${order}`;
+}
+
 export const needsValue = (op: FilterOperator): boolean => op !== 'isnull' && op !== 'notnull';
 
 export function operatorsFor(column: Pick<ColumnSchema, 'kind'>): FilterOperator[] {
