@@ -188,8 +188,13 @@ function rowsOf(page: Pick<RowPage, 'columns' | 'rows'>): ConformanceRow[] {
  */
 function keylessRows(): KeylessRow[] {
   const base = conformanceRows(150).map(({ name, score, note }) => ({ name, score, note }));
-  const variants = ['e', 'E', 'é', 'É', 'e ', 'e', 'é', null, null].map((note) => ({ name: 'ada', score: 7, note }));
-  return [...base.slice(0, 75), ...variants, ...base.slice(75), ...base.slice(0, 20)];
+  // Enough of them to span several pages, first when sorted by score ascending (NULLs first, 'ada' first among
+  // them), so that each page's query orders the tie group afresh.
+  const variants = [...Array.from({ length: 4 }, () => ['e', 'E', 'é', 'É', 'e ', 'É ']).flat(), null, null].map((note) => ({ name: 'ada', score: null, note }));
+  // Spread through the table, so the storage order does not happen to keep the tie group in one order.
+  const rows = [...base, ...base.slice(0, 20)];
+  variants.forEach((row, i) => rows.splice(i * 7, 0, row));
+  return rows;
 }
 
 const KEYLESS_SORTS: SortKey[][] = [

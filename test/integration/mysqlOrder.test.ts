@@ -1,6 +1,8 @@
-// MySQL/MariaDB ENUM columns in their declared order on a real MariaDB: sorted both ways in small pages (keyset on a
-// table, OFFSET on a view without a key), compared row by row with the server's own ORDER BY, and range filters
-// that agree with that order.
+// Orders MySQL/MariaDB gets wrong by default, on a real MariaDB. ENUM columns in their declared order: sorted both
+// ways in small pages (keyset on a table, OFFSET on a view without a key), compared row by row with the server's own
+// ORDER BY, and range filters that agree with that order. Tables without a key whose rows differ only in case,
+// accents or trailing spaces: the collation calls them equal, and only a tiebreaker that tells them apart pages each
+// once.
 import * as assert from 'node:assert/strict';
 import type { DatasourceError, DatasourceSession, Filter, TableRef } from '../../api';
 import { createMysqlDatasource } from '../../plugins/mysql';
@@ -10,7 +12,7 @@ import { context } from '../support/sqliteFixtures';
 
 const RATINGS = ['G', 'PG', 'PG-13', 'R', 'NC-17'];
 
-describe('MySQL datasource: ENUM order (MariaDB)', function () {
+describe('MySQL datasource: ENUM order and collation ties (MariaDB)', function () {
   this.timeout(120_000);
   let server: MariadbServer;
   let session: DatasourceSession;
@@ -48,6 +50,21 @@ describe('MySQL datasource: ENUM order (MariaDB)', function () {
       const expected = await serverOrder(direction === 'asc' ? 'ASC' : 'DESC');
       // Ties on rating are ordered by the other columns (id here), so the order is the server's exactly.
       assert.deepEqual(all.map((r) => Number(r[1])), expected);
+    });
+  }
+
+  // TEXT values also share their first 1,100 bytes: the server sorts by the first max_sort_length (1,024) only.
+  for (const [type, prefix] of [['VARCHAR(10)', ''], ['TEXT', 'x'.repeat(1_100)]] as const) {
+    it(`pages a keyless ${type} column whose values the server's sort calls equal, 7 rows at a time: every row once`, async () => {
+      const notes = ['e', 'E', 'é', 'É', 'e ', 'É '].map((n) => prefix + n);
+      const values = Array.from({ length: 40 }, (_, i) => notes[(i * 5) % notes.length]!);
+      const name = `notes_${type.slice(0, 4).toLowerCase()}`;
+      await server.admin(`CREATE TABLE ${name} (note ${type}) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+      await server.admin(`INSERT INTO ${name} VALUES ${values.map(() => '(?)').join(', ')}`, values);
+      for (const sort of [[], [{ column: 'note', direction: 'asc' as const }], [{ column: 'note', direction: 'desc' as const }]]) {
+        const all = await readAllPages(session, { schema: server.database, name }, { sort }, 7);
+        assert.deepEqual(all.map((r) => r[0]).sort(), [...values].sort(), `sorted by ${JSON.stringify(sort)}`);
+      }
     });
   }
 
