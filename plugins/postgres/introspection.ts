@@ -43,6 +43,11 @@ export interface SchemaDetails {
    * (json, xml, geometric…), the enum itself for domains over enums (PostgreSQL finds no operators for those).
    */
   compareAs: Map<string, string>;
+  /**
+   * Columns whose ordering calls different values equal: a nondeterministic (ICU) collation, or citext. Breaking
+   * ties by them needs their bytes (see SqlBuilder.ordering).
+   */
+  looseText: Set<string>;
 }
 
 export async function readSchema(query: Query, table: TableRef): Promise<SchemaDetails> {
@@ -63,7 +68,9 @@ export async function readSchema(query: Query, table: TableRef): Promise<SchemaD
 
   const columnRows = await query(
     `SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid::int8, a.atttypmod, a.attnotnull,
-            pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text, col_description(a.attrelid, a.attnum)
+            pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text, col_description(a.attrelid, a.attnum),
+            -- through jsonb: collisdeterministic only exists from PostgreSQL 12 on
+            coalesce((SELECT to_jsonb(co) ->> 'collisdeterministic' = 'false' FROM pg_collation co WHERE co.oid = a.attcollation), false)
        FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
       WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum`,
@@ -76,7 +83,8 @@ export async function readSchema(query: Query, table: TableRef): Promise<SchemaD
   const primaryKey = primary?.columns ?? [];
 
   const compareAs = new Map<string, string>();
-  const columns: ColumnSchema[] = columnRows.map(([name, declared, typeOid, typmod, notNull, defaultExpr, identity, generated, comment]) => {
+  const looseText = new Set<string>();
+  const columns: ColumnSchema[] = columnRows.map(([name, declared, typeOid, typmod, notNull, defaultExpr, identity, generated, comment, nondeterministic]) => {
     const type = types.get(Number(typeOid))!;
     const { kind: columnKind, writable } = classify(type.resolved);
     const column: ColumnSchema = {
@@ -105,6 +113,7 @@ export async function readSchema(query: Query, table: TableRef): Promise<SchemaD
     if (comment !== null) column.comment = String(comment);
     if (!isComparable(type.resolved)) compareAs.set(column.name, 'text');
     else if (type.viaDomain && type.resolved.typtype === 'e') compareAs.set(column.name, type.resolved.sqlName);
+    if (nondeterministic === true || type.resolved.name === 'citext') looseText.add(column.name);
     return column;
   });
 
@@ -139,7 +148,7 @@ export async function readSchema(query: Query, table: TableRef): Promise<SchemaD
         schema.readOnlyReason = 'This table has no primary key or unique key, so Nocoflo cannot address single rows. It opens read-only; add a primary key to edit it.';
       }
   }
-  return { schema, compareAs };
+  return { schema, compareAs, looseText };
 }
 
 function isComparable(type: ResolvedType): boolean {

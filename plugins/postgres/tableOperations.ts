@@ -53,10 +53,18 @@ export class PostgresTables {
 
   async refreshSchema(runner: Runner, table: TableRef): Promise<SchemaDetails> {
     const details = await readSchema((sql, params) => runner.query(sql, params).then((r) => r.rows), table);
-    const compareAs = details.compareAs;
+    const { compareAs, looseText } = details;
     // json, xml, point… are compared and sorted by their text; domains over enums as the enum.
     const sql = new SqlBuilder(postgresDialect, {
       comparable: (column, quoted) => {
+        const cast = compareAs.get(column.name);
+        return cast ? `(${quoted})::${cast}` : quoted;
+      },
+      // Without a row key every column breaks ties (see SqlBuilder.ordering), so two different values must not
+      // compare equal: citext and nondeterministic collations call 'a' and 'A' equal, their bytes in the "C"
+      // collation do not. Only those columns: the cast made a page of a 100k-row table three times slower.
+      tieBreaker: (column, quoted) => {
+        if (looseText.has(column.name)) return `(${quoted})::text COLLATE "C"`;
         const cast = compareAs.get(column.name);
         return cast ? `(${quoted})::${cast}` : quoted;
       },

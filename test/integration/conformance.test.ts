@@ -69,8 +69,11 @@ describeDatasourceConformance({
     await pg.admin('DROP TABLE IF EXISTS public.source, public.heap');
     await pg.admin('CREATE TABLE public.source (id integer PRIMARY KEY, name text NOT NULL, score integer, note text)');
     await pg.admin('CREATE VIEW public.source_view AS SELECT name, score, note FROM public.source');
-    // A json column too: it has no ordering of its own, so it breaks ties as its text.
-    await pg.admin('CREATE TABLE public.heap (name text NOT NULL, score integer, note text, doc json)');
+    // A json column too: it has no ordering of its own, so it breaks ties as its text. The notes are in a
+    // nondeterministic collation that ignores case and accents, so only a tiebreaker that tells 'e' from 'É' pages
+    // them each once.
+    await pg.admin("CREATE COLLATION IF NOT EXISTS public.loose (provider = icu, locale = 'und-u-ks-level1', deterministic = false)");
+    await pg.admin('CREATE TABLE public.heap (name text NOT NULL, score integer, note text COLLATE public.loose, doc json)');
     await pg.admin(`GRANT ALL ON public.source, public.source_view, public.heap TO ${pgIdent(pg.user)}`);
     for (const batch of batches(keyed)) await pg.admin(`INSERT INTO public.source VALUES ${batch.map((_, i) => `($${4 * i + 1}, $${4 * i + 2}, $${4 * i + 3}, $${4 * i + 4})`).join(', ')}`, batch.flatMap(values));
     for (const batch of batches(keyless)) {
