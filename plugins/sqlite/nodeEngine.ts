@@ -55,6 +55,8 @@ export class NodeSqliteEngine implements Engine {
     this.db = new module.DatabaseSync(file, { readOnly });
     // Wait for other writers instead of failing at once; their locks are short.
     this.db.exec('PRAGMA busy_timeout = 5000');
+    // SQLite leaves declared foreign keys unenforced on every new connection; writes through Nocoflo respect them.
+    this.db.exec('PRAGMA foreign_keys = ON');
   }
 
   all(sql: string, params: CellValue[] = []): { columns: string[]; rows: CellValue[][] } {

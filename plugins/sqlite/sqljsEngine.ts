@@ -134,6 +134,8 @@ export class SqlJsEngine implements Engine {
     const db = hasWal ? this.openWithWal(bytes) : new this.SQL.Database(bytes);
     try {
       db.exec('SELECT count(*) FROM sqlite_schema');
+      // SQLite leaves declared foreign keys unenforced on every new connection; writes through Nocoflo respect them.
+      db.exec('PRAGMA foreign_keys = ON');
     } catch (error) {
       db.close();
       throw datasourceError('bad_response', `${this.file} is not a readable SQLite database: ${(error as Error).message}`);
