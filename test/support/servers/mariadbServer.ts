@@ -20,6 +20,8 @@ export interface MariadbServer {
   url: string;
   /** VERSION(), e.g. "10.11.19-MariaDB-0+deb12u1". */
   version: string;
+  /** The server's unix socket, where root logs in without a password (for the `mariadb` client loading scripts). */
+  socket: string;
   /** Runs one statement as root (over the unix socket), in `database` unless another one is named. */
   admin<T = Record<string, unknown>[]>(sql: string, params?: unknown[], database?: string | null): Promise<T>;
   /** Stops the server (clients are disconnected) and starts it again on the same port and data. */
@@ -196,6 +198,7 @@ export async function startMariadb(options: MariadbServerOptions = {}): Promise<
       database,
       url: `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
       version,
+      socket,
       admin: (sql, params, db) => admin(sql, params, db === undefined ? database : db),
       async restart() {
         await shutDown();
