@@ -42,6 +42,24 @@ export class PluginFailure extends Error {
   }
 }
 
+/**
+ * One operation of a plugin went wrong (a database error the plugin did not classify, a RangeError while handling
+ * that one request). It is that operation's error, shown where it happened; the plugin stays active, because the
+ * same plugin serves every other connection of its type. `code` is 'internal': not one of the contract's codes, so
+ * callers treat it as unexpected, but it names the plugin and the operation for the log and the user.
+ */
+export class PluginOperationError extends Error {
+  override readonly name = 'PluginOperationError';
+  readonly code = 'internal';
+  constructor(
+    readonly pluginId: string,
+    readonly operation: string,
+    readonly original: Error,
+  ) {
+    super(`${original.message} (plugin "${pluginId}", ${operation})`, { cause: original });
+  }
+}
+
 /** An error Nocoflo raises for a user-facing reason (not a plugin bug), with a contract code. */
 export function nocofloError(code: DatasourceErrorCode, message: string): DatasourceError {
   return Object.assign(new Error(message), { code, name: 'DatasourceError' }) as DatasourceError;

@@ -10,7 +10,7 @@ import type {
 } from '../../api';
 import { Emitter } from './events';
 import { errorMessage, type Logger } from './log';
-import { isExpectedError, PluginFailure } from './pluginErrors';
+import { isExpectedError, PluginFailure, PluginOperationError } from './pluginErrors';
 import { apiIncompatibility } from './semver';
 import { validateDatasourcePlugin, validateViewPlugin } from './pluginValidation';
 
@@ -34,8 +34,9 @@ interface Entry<P extends PluginManifest> {
 
 /**
  * Holds every datasource and view plugin, built-in or third-party, behind the same checks. It never lets a plugin's
- * exception escape into the caller's control flow unannounced: `call`/`callAsync` catch, log with the plugin id and
- * mark the plugin failed, so the tree and the other plugins keep working.
+ * exception escape into the caller's control flow unannounced: `call`/`callAsync` catch and log with the plugin id.
+ * A plugin is marked failed only when it breaks its contract (a synchronous hook throws, a promise rejects with a
+ * non-Error, a result has the wrong shape); an Error from one operation stays that operation's error.
  */
 export class PluginRegistry implements Disposable {
   private readonly datasources = new Map<string, Entry<DatasourcePlugin>>();
@@ -151,16 +152,31 @@ export class PluginRegistry implements Disposable {
 
   /**
    * Runs plugin code that returns a promise. Expected datasource errors (codes from the contract) pass through
-   * untouched; anything else marks the plugin failed and is rethrown as a PluginFailure naming the plugin.
+   * untouched. Any other Error is that one operation's error (logged with the plugin id, rethrown as a
+   * PluginOperationError with code 'internal'): the same plugin serves every connection of its type, so one bad
+   * value, file or message must not take all of them down. Only a broken contract marks the plugin failed and
+   * comes back as a PluginFailure: rejecting with something that is not an Error, or a result `check` refuses.
    */
-  async callAsync<T>(pluginId: string, operation: string, fn: () => Promise<T>): Promise<T> {
+  async callAsync<T>(pluginId: string, operation: string, fn: () => Promise<T>, check?: (result: T) => string | undefined): Promise<T> {
+    let result: T;
     try {
-      return await fn();
+      result = await fn();
     } catch (error) {
       if (isExpectedError(error)) throw error;
+      if (!isErrorLike(error)) {
+        this.markFailed(pluginId, operation, error);
+        throw new PluginFailure(pluginId, operation, error);
+      }
+      this.options.log.error(`[${pluginId}] ${operation} failed (the plugin stays active): ${errorMessage(error)}${error.stack ? `\n${error.stack}` : ''}`);
+      throw new PluginOperationError(pluginId, operation, error);
+    }
+    const breach = check?.(result);
+    if (breach !== undefined) {
+      const error = new Error(`returned ${breach}`);
       this.markFailed(pluginId, operation, error);
       throw new PluginFailure(pluginId, operation, error);
     }
+    return result;
   }
 
   markFailed(pluginId: string, operation: string, error: unknown): void {
@@ -260,4 +276,9 @@ export class PluginRegistry implements Disposable {
       builtIn: entry.builtIn,
     };
   }
+}
+
+/** Errors from another realm (a worker, a vm context) fail `instanceof Error`; their shape is what counts. */
+function isErrorLike(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
 }

@@ -6,8 +6,31 @@ const SESSION_METHODS = ['listTables', 'getSchema', 'readRows', 'countRows', 'ag
 const WRITER_METHODS = ['insertRow', 'updateRow', 'deleteRow'] as const;
 
 /**
- * Wraps a plugin's session so every call goes through the registry's isolation (unexpected errors mark the plugin
- * failed and come back as PluginFailure naming it) and slow calls are logged. The wrapper exposes only contract
+ * What a session method must resolve to, checked only as far as callers rely on it blindly (arrays they iterate,
+ * numbers they show). A result that fails is a broken contract: the plugin is marked failed, unlike an error it
+ * throws, which is that operation's error. Returns what was wrong, in words for the log.
+ */
+const RESULT_CHECKS: Partial<Record<(typeof SESSION_METHODS)[number], (result: unknown) => string | undefined>> = {
+  listTables: (r) => (Array.isArray(r) ? undefined : `${describe(r)} instead of an array of tables`),
+  getSchema: (r) => (isObject(r) && Array.isArray(r.columns) ? undefined : `${describe(r)} instead of a schema with columns`),
+  readRows: (r) => (isObject(r) && Array.isArray(r.columns) && Array.isArray(r.rows) ? undefined : `${describe(r)} instead of a page with columns and rows`),
+  countRows: (r) => (isObject(r) && typeof r.count === 'number' ? undefined : `${describe(r)} instead of a count`),
+  aggregate: (r) => (isObject(r) && Array.isArray(r.columns) && Array.isArray(r.rows) ? undefined : `${describe(r)} instead of columns and rows`),
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? `an object with ${Object.keys(value).slice(0, 5).join(', ') || 'no keys'}` : String(typeof value);
+}
+
+/**
+ * Wraps a plugin's session so every call goes through the registry's isolation (errors stay that call's error and
+ * name the plugin; a malformed result marks the plugin failed) and slow calls are logged. The wrapper exposes only contract
  * members, so a view can never reach a plugin's private state through it.
  */
 export function isolateSession(
@@ -17,9 +40,9 @@ export function isolateSession(
   log: Logger,
   slowOperationMs: () => number,
 ): DatasourceSession {
-  const timed = <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+  const timed = <T>(operation: string, fn: () => Promise<T>, check?: (result: T) => string | undefined): Promise<T> => {
     const started = Date.now();
-    return registry.callAsync(pluginId, operation, fn).finally(() => {
+    return registry.callAsync(pluginId, operation, fn, check).finally(() => {
       const elapsed = Date.now() - started;
       if (elapsed >= slowOperationMs()) log.info(`[${pluginId}] slow ${operation}: ${elapsed} ms`);
     });
@@ -31,7 +54,7 @@ export function isolateSession(
   for (const method of SESSION_METHODS) {
     const fn = session[method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     if (typeof fn !== 'function') continue;
-    wrapped[method] = (...args: unknown[]) => timed(method, () => fn.apply(session, args));
+    wrapped[method] = (...args: unknown[]) => timed(method, () => fn.apply(session, args), RESULT_CHECKS[method]);
   }
   if (typeof session.transaction === 'function') {
     wrapped.transaction = <T>(work: (tx: DatasourceWriter) => Promise<T>) =>

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { DatasourceSession } from '../../api';
 import { DatasourceManager, redactUrl, type DatasourceManagerOptions } from '../../src/core/datasourceManager';
-import { PluginFailure } from '../../src/core/pluginErrors';
+import { PluginFailure, PluginOperationError } from '../../src/core/pluginErrors';
 import { PluginRegistry } from '../../src/core/registry';
 import { silentLogger } from '../../src/core/log';
 import { TableService } from '../../src/core/tableService';
@@ -144,8 +144,16 @@ describe('DatasourceManager', () => {
     assert.equal(attempts, 2);
   });
 
-  it('isolates a session whose methods throw unexpected errors', async () => {
+  it('isolates a session whose methods throw unexpected errors: that call fails naming the plugin, which stays active', async () => {
     const { manager, registry } = setup(async () => fakeSession({ listTables: async () => { throw new TypeError('undefined is not a function'); } }));
+    const id = await manager.add({ name: 'a', type: 'test.ds', config: { host: 'h' } });
+    const session = await manager.session(id);
+    await assert.rejects(session.listTables(), (e: unknown) => e instanceof PluginOperationError && e.pluginId === 'test.ds' && e.code === 'internal');
+    assert.equal(registry.list()[0].state, 'active');
+  });
+
+  it('marks the plugin failed when a session method resolves to something that is not its contract', async () => {
+    const { manager, registry } = setup(async () => fakeSession({ listTables: async () => ({ tables: [] }) as never }));
     const id = await manager.add({ name: 'a', type: 'test.ds', config: { host: 'h' } });
     const session = await manager.session(id);
     await assert.rejects(session.listTables(), (e: unknown) => e instanceof PluginFailure && e.pluginId === 'test.ds');

@@ -1,6 +1,8 @@
-// A plugin that throws in any of its hooks breaks only itself: the call fails with an error naming the plugin, the
-// plugin is marked failed, and another datasource and view registered beside it keep working. Every hook of the
-// contract is tried, so a new hook without isolation fails here.
+// A plugin that throws in any of its hooks breaks only that call: the call fails with an error naming the plugin and
+// another datasource and view registered beside it keep working. An Error thrown by one operation (a database error,
+// a RangeError on one bad file) is that operation's error and the plugin stays active for its other connections;
+// only a broken contract (a non-Error thrown, a malformed result, a synchronous view hook crashing) marks it failed.
+// Every hook of the contract is tried, so a new hook without isolation fails here.
 import * as assert from 'node:assert/strict';
 import type { DatasourcePlugin, DatasourceSession } from '../../api';
 import { DatasourceManager } from '../../src/core/datasourceManager';
@@ -12,6 +14,10 @@ import { MemoryCatalog, memorySecrets } from '../support/memoryStores';
 
 const bug = () => {
   throw new TypeError('a bug in the plugin');
+};
+const notAnError = () => {
+  // Rejecting with a string breaks the contract: callers cannot even read a message from it.
+  return Promise.reject('a string, not an Error');
 };
 const table = (datasourceId: string) => ({ datasourceId, name: 't' });
 const update = { kind: 'update' as const, key: { id: 1 }, changes: { name: 'x' }, expected: { name: 'y' } };
@@ -60,23 +66,63 @@ async function othersStillWork(registry: PluginRegistry, manager: DatasourceMana
   assert.equal(registry.list().find((p) => p.id === 'healthy')?.state, 'active');
 }
 
+function brokenSession(hook: SessionHook, impl: (...args: unknown[]) => unknown): DatasourceSession {
+  return fakeSession({
+    capabilities: { insert: true, update: true, delete: true, transactions: hook === 'transaction', aggregate: true, schemas: false },
+    [hook]: impl,
+    ...(hook === 'transaction' ? {} : { transaction: undefined }),
+    ...(hook === 'aggregate' || hook === 'previewChanges' ? {} : { aggregate: async () => ({ columns: [], rows: [] }) }),
+  } as Partial<DatasourceSession>);
+}
+
+const stateOf = (registry: PluginRegistry, id: string) => registry.list().find((p) => p.id === id)?.state;
+
 describe('plugin isolation: a throwing hook breaks only its plugin', () => {
   for (const { hook, call } of SESSION_HOOKS) {
-    it(`session.${hook}`, async () => {
-      const session: DatasourceSession = fakeSession({
-        capabilities: { insert: true, update: true, delete: true, transactions: hook === 'transaction', aggregate: true, schemas: false },
-        [hook]: bug,
-        ...(hook === 'transaction' ? {} : { transaction: undefined }),
-        ...(hook === 'aggregate' || hook === 'previewChanges' ? {} : { aggregate: async () => ({ columns: [], rows: [] }) }),
-      } as Partial<DatasourceSession>);
-      const { registry, manager, tables } = setup(datasourcePlugin({ id: 'broken', schemes: ['broken'], connect: async () => session }));
+    it(`session.${hook} throwing an Error fails that call only; the plugin stays active`, async () => {
+      const { registry, manager, tables } = setup(datasourcePlugin({ id: 'broken', schemes: ['broken'], connect: async () => brokenSession(hook, bug) }));
       const id = await manager.add({ type: 'broken', name: 'broken', config: { host: 'h' } });
-      // getSchema is needed by most calls; only its own test breaks it.
-      await assert.rejects(call(tables, manager, id), (e: Error) => /broken|a bug in the plugin|plugin_failed/.test(e.message));
-      assert.equal(registry.list().find((p) => p.id === 'broken')?.state, 'failed', `${hook} marks the plugin failed`);
+      await assert.rejects(call(tables, manager, id), (e: Error) => /a bug in the plugin/.test(e.message) && /broken/.test(e.message));
+      assert.equal(stateOf(registry, 'broken'), 'active', `${hook} does not mark the plugin failed`);
+      await othersStillWork(registry, manager, tables);
+    });
+
+    it(`session.${hook} rejecting with a non-Error marks the plugin failed`, async () => {
+      const { registry, manager, tables } = setup(datasourcePlugin({ id: 'broken', schemes: ['broken'], connect: async () => brokenSession(hook, notAnError) }));
+      const id = await manager.add({ type: 'broken', name: 'broken', config: { host: 'h' } });
+      await assert.rejects(call(tables, manager, id), (e: Error) => /broken|plugin_failed/.test(e.message));
+      assert.equal(stateOf(registry, 'broken'), 'failed');
       await othersStillWork(registry, manager, tables);
     });
   }
+
+  for (const hook of ['listTables', 'getSchema', 'readRows', 'countRows', 'aggregate'] as const) {
+    it(`session.${hook} resolving to a malformed result marks the plugin failed`, async () => {
+      const { registry, manager, tables } = setup(datasourcePlugin({ id: 'broken', schemes: ['broken'], connect: async () => brokenSession(hook, async () => ({ oops: 1 })) }));
+      const id = await manager.add({ type: 'broken', name: 'broken', config: { host: 'h' } });
+      await assert.rejects(SESSION_HOOKS.find((h) => h.hook === hook)!.call(tables, manager, id), (e: Error) => /Plugin "broken" failed in \w+: returned an object with oops/.test(e.message));
+      assert.equal(stateOf(registry, 'broken'), 'failed');
+      assert.match(registry.list().find((p) => p.id === 'broken')!.error!, /returned an object with oops instead of/);
+      await othersStillWork(registry, manager, tables);
+    });
+  }
+
+  // Stands in for the reviewed cases (a WAL header claiming 2^32 pages, too many bound parameters, a document too
+  // deep to walk): whatever RangeError the plugin raises for one file or request, its other connections keep working.
+  it('a RangeError from one connection leaves the plugin serving its other connections', async () => {
+    const sessions: Record<string, DatasourceSession> = {
+      bad: fakeSession({ countRows: () => { throw new RangeError('Invalid array length'); } }),
+      good: fakeSession(),
+    };
+    const { registry, manager, tables } = setup(datasourcePlugin({ id: 'broken', schemes: ['broken'], connect: async (config) => sessions[String(config.host)] }));
+    const bad = await manager.add({ type: 'broken', name: 'bad', config: { host: 'bad' } });
+    const good = await manager.add({ type: 'broken', name: 'good', config: { host: 'good' } });
+    await assert.rejects(tables.countRows(table(bad)), (e: Error & { code?: string }) => e.code === 'internal' && /Invalid array length \(plugin "broken", countRows\)/.test(e.message));
+    assert.equal(stateOf(registry, 'broken'), 'active');
+    assert.equal(registry.unavailableReason('broken'), undefined);
+    assert.deepEqual(await tables.countRows(table(good)), { count: 1, exact: true });
+    assert.deepEqual((await tables.readRows(table(bad), { limit: 5 })).rows, [[1]], 'the same connection still serves other calls');
+  });
 
   for (const hook of ['connect', 'testConnection', 'parseUrl'] as const) {
     it(`plugin.${hook}`, async () => {
@@ -88,7 +134,21 @@ describe('plugin isolation: a throwing hook breaks only its plugin', () => {
             ? manager.test({ type: 'broken', name: 'broken', config: { host: 'h' } })
             : manager.add({ type: 'broken', name: 'broken', config: { host: 'h' } }).then((id) => manager.session(id));
       await assert.rejects(attempt, /broken|a bug in the plugin/);
-      if (hook !== 'parseUrl') assert.equal(registry.list().find((p) => p.id === 'broken')?.state, 'failed');
+      // An Error from connect or testConnection concerns that one connection, not the plugin.
+      assert.equal(stateOf(registry, 'broken'), 'active');
+      await othersStillWork(registry, manager, tables);
+    });
+  }
+
+  for (const hook of ['connect', 'testConnection'] as const) {
+    it(`plugin.${hook} rejecting with a non-Error marks the plugin failed`, async () => {
+      const { registry, manager, tables } = setup(datasourcePlugin({ id: 'broken', schemes: ['broken'], [hook]: notAnError }));
+      const attempt =
+        hook === 'testConnection'
+          ? manager.test({ type: 'broken', name: 'broken', config: { host: 'h' } })
+          : manager.add({ type: 'broken', name: 'broken', config: { host: 'h' } }).then((id) => manager.session(id));
+      await assert.rejects(attempt, /broken/);
+      assert.equal(stateOf(registry, 'broken'), 'failed');
       await othersStillWork(registry, manager, tables);
     });
   }

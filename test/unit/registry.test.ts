@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { PluginRegistry } from '../../src/core/registry';
-import { PluginFailure } from '../../src/core/pluginErrors';
+import { PluginFailure, PluginOperationError } from '../../src/core/pluginErrors';
 import { datasourcePlugin, tableSchema, viewPlugin } from '../support/fakePlugins';
 
 function makeRegistry(disabled: string[] = []) {
@@ -159,12 +159,18 @@ describe('PluginRegistry', () => {
       assert.equal(registry.list().find((p) => p.id === 'bad')!.state, 'active');
     });
 
-    it('a rejected promise becomes a PluginFailure naming the plugin; expected errors pass through', async () => {
-      const { registry } = makeRegistry();
+    it('a rejected Error is that operation\'s error naming the plugin; a non-Error marks it failed; expected errors pass through', async () => {
+      const { registry, logs } = makeRegistry();
       registry.registerDatasource(datasourcePlugin({ id: 'flaky' }));
       await assert.rejects(
         registry.callAsync('flaky', 'connect', async () => { throw new RangeError('bad state'); }),
-        (e: unknown) => e instanceof PluginFailure && e.pluginId === 'flaky' && /Plugin "flaky" failed in connect: bad state/.test(e.message),
+        (e: unknown) => e instanceof PluginOperationError && e.pluginId === 'flaky' && e.code === 'internal' && /bad state \(plugin "flaky", connect\)/.test(e.message),
+      );
+      assert.equal(registry.list()[0].state, 'active', 'one operation\'s error does not fail the plugin');
+      assert.ok(logs.some((l) => l.startsWith('error [flaky] connect failed (the plugin stays active): bad state')));
+      await assert.rejects(
+        registry.callAsync('flaky', 'connect', () => Promise.reject('not an error')),
+        (e: unknown) => e instanceof PluginFailure && /Plugin "flaky" failed in connect: not an error/.test(e.message),
       );
       assert.equal(registry.list()[0].state, 'failed');
       registry.resetFailures();
@@ -173,12 +179,22 @@ describe('PluginRegistry', () => {
       assert.equal(registry.list()[0].state, 'active', 'a wrong password is not a plugin bug');
     });
 
+    it('a result the check refuses marks the plugin failed', async () => {
+      const { registry } = makeRegistry();
+      registry.registerDatasource(datasourcePlugin({ id: 'shape' }));
+      await assert.rejects(
+        registry.callAsync('shape', 'countRows', async () => 'many', (r) => (typeof r === 'number' ? undefined : 'a string instead of a count')),
+        (e: unknown) => e instanceof PluginFailure && /failed in countRows: returned a string instead of a count/.test(e.message),
+      );
+      assert.equal(registry.list()[0].state, 'failed');
+    });
+
     it('says why a plugin is unavailable: missing, disabled or failed with its error', async () => {
       const { registry } = makeRegistry(['off']);
       registry.registerDatasource(datasourcePlugin({ id: 'off', schemes: ['off'] }));
       registry.registerDatasource(datasourcePlugin({ id: 'bad', schemes: ['bad'] }));
       registry.registerDatasource(datasourcePlugin({ id: 'good', schemes: ['good'] }));
-      await assert.rejects(registry.callAsync('bad', 'connect', async () => { throw new TypeError('oops'); }));
+      await assert.rejects(registry.callAsync('bad', 'connect', () => Promise.reject('oops')));
       assert.match(registry.unavailableReason('nope') ?? '', /"nope" is not installed/);
       assert.match(registry.unavailableReason('off') ?? '', /"off" is disabled/);
       assert.match(registry.unavailableReason('bad') ?? '', /"bad" failed in connect: oops/);
@@ -188,7 +204,7 @@ describe('PluginRegistry', () => {
     it('a synchronous throw inside an async hook is caught too', async () => {
       const { registry } = makeRegistry();
       registry.registerDatasource(datasourcePlugin({ id: 'sync' }));
-      await assert.rejects(registry.callAsync('sync', 'listTables', () => { throw new Error('sync throw'); }), PluginFailure);
+      await assert.rejects(registry.callAsync('sync', 'listTables', () => { throw new Error('sync throw'); }), PluginOperationError);
     });
   });
 });
