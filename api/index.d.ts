@@ -402,6 +402,12 @@ export interface DatasourcePlugin extends PluginManifest {
   configFields: ConfigField[];
   /** Splits a connection URL into config and secrets. */
   parseUrl?(url: string): { config: DatasourceConfig; secrets: Record<string, string> };
+  /**
+   * What the secrets of `config` authenticate against, as a person reads it ("app@db.example.com:5432/shop", a
+   * REST API's origin and auth kind); never a secret. Stored secrets are sent only while it stays the same: when it
+   * changes, Nocoflo asks again naming the new target. Without it, every non-secret setting counts. (API 1.4)
+   */
+  secretTarget?(config: DatasourceConfig): string;
   testConnection(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): Promise<{ ok: true; message?: string }>;
   connect(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): Promise<DatasourceSession>;
 }

@@ -195,6 +195,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('nocoflo.connections') || e.affectsConfiguration('nocoflo.tree')) tree.refresh();
     }),
+    // nocoflo.connections is a restricted setting: VS Code hides the workspace's value until the folder is trusted.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
     ...registerBuiltInPlugins(api, context.extensionPath, log),
     activatePluginExtensions(log),
     registerCreatePlugin(context, log),

@@ -45,6 +45,8 @@ export function createMysqlDatasource(): DatasourcePlugin {
     schemes: ['mysql', 'mariadb'],
     configFields,
     parseUrl,
+    // The password authenticates this user on this server and database; timeouts and SSL files do not change that.
+    secretTarget: (config) => describe(readSettings(config)),
     async testConnection(config, secrets, context) {
       const session = await open(config, secrets, context);
       try {

@@ -28,6 +28,8 @@ export function createPostgresDatasource(): DatasourcePlugin {
     schemes: ['postgres', 'postgresql'],
     configFields,
     parseUrl,
+    // The password authenticates this user on this server and database; timeouts and SSL files do not change that.
+    secretTarget: (config) => describe(readSettings(config)),
     async testConnection(config, secrets, context) {
       const { session, version } = await open(config, secrets, context);
       try {

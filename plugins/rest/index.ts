@@ -22,6 +22,8 @@ export function createRestDatasource(): DatasourcePlugin {
     schemes: ['http', 'https'],
     configFields,
     parseUrl,
+    // Credentials only ever go to the base URL's origin (http.ts refuses other sites), with one auth kind.
+    secretTarget: (config) => `${String(config.auth ?? 'none')}${config.username ? ` ${String(config.username)}` : ''} ${new URL(String(config.baseUrl)).origin}`,
     async testConnection(config, secrets, context) {
       const session = open(config, secrets, context);
       try {

@@ -9,6 +9,7 @@ import type {
 import type { Logger } from './log';
 import { isExpectedError, nocofloError } from './pluginErrors';
 import type { PluginRegistry } from './registry';
+import { bind, parseEntry, secretsFor, secretTarget, type SecretTarget } from './secretBinding';
 import { isolateSession } from './sessionIsolation';
 
 export interface DatasourceRecord {
@@ -23,6 +24,11 @@ export interface DatasourceRecord {
    * connections; stored ones keep the mark in the metadata (`RoleStore.isProduction`).
    */
   production?: boolean;
+  /**
+   * Declared in workspace settings (`nocoflo.connections`), where anyone who can edit the workspace can point it
+   * elsewhere: its secrets are never bound without asking (see `secretBinding.ts`).
+   */
+  declared?: boolean;
 }
 
 /** Where datasource records live (the metadata store). */
@@ -54,9 +60,10 @@ export interface DatasourceManagerOptions {
   /**
    * Asks the user for the secrets of a datasource whose server refused its credentials (or that has none yet, like
    * a connection declared in workspace settings). Resolves undefined when the user declines. The answer is stored
-   * in the SecretStore, so it is asked once.
+   * in the SecretStore bound to `target` (what it authenticates, e.g. user@host:port/db), so it is asked once per
+   * target. The prompt names the target, so a password is never typed for a server the user did not expect.
    */
-  askSecrets?(record: DatasourceRecord, fields: ConfigField[], reason: string): Promise<Record<string, string> | undefined>;
+  askSecrets?(record: DatasourceRecord, fields: ConfigField[], reason: string, target: string): Promise<Record<string, string> | undefined>;
   /** How long "Test connection" waits for an answer. */
   testTimeoutMs?: number;
 }
@@ -97,7 +104,7 @@ export class DatasourceManager {
     const { plugin, config, secrets } = this.prepare(input);
     const name = typeof input.name === 'string' && input.name.trim() ? input.name.trim() : plugin.displayName;
     const record = await this.options.catalog.addDatasource({ type: plugin.id, name, config });
-    if (Object.keys(secrets).length > 0) await this.storeSecrets(record.id, secrets);
+    if (Object.keys(secrets).length > 0) await this.storeSecrets(record, plugin, secrets);
     this.options.log.info(`Added datasource "${name}" (${plugin.id}, id ${record.id})`);
     return record.id;
   }
@@ -109,7 +116,9 @@ export class DatasourceManager {
    */
   async test(input: NewDatasource, existingId?: string): Promise<string | undefined> {
     const { plugin, config, secrets } = this.prepare(input);
-    const stored = existingId ? await this.storedSecrets(existingId) : {};
+    // Stored secrets go only to the target they were saved for: the form may have just changed the host.
+    const existing = existingId ? this.options.catalog.getDatasource(existingId) : undefined;
+    const stored = existing ? ((await this.storedSecrets(existing, plugin, secretTarget(plugin, config))).secrets ?? {}) : {};
     const timeoutMs = this.options.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -128,23 +137,42 @@ export class DatasourceManager {
 
   /**
    * Stores new settings for a datasource and closes its session, so the next use connects with them. Secret fields
-   * given non-empty replace the stored ones; the others are kept.
+   * given non-empty replace the stored ones; the others are kept — but only while the target (host, port, user,
+   * database; a REST origin) stays the same. A changed target keeps no stored secret: the ones typed now are bound
+   * to it, and anything missing is asked on connect, naming the new target.
    */
   async update(id: string, update: DatasourceUpdate): Promise<void> {
     const record = this.options.catalog.getDatasource(id);
     if (!record) throw nocofloError('not_found', `Datasource ${id} does not exist (it may have been removed in another window).`);
     if (!update.name.trim()) throw nocofloError('invalid_value', 'A datasource name cannot be empty.');
-    const { config, secrets } = this.prepare({ name: update.name, type: record.type, config: update.config, secrets: update.secrets ?? {} });
+    const { plugin, config, secrets } = this.prepare({ name: update.name, type: record.type, config: update.config, secrets: update.secrets ?? {} });
+    const target = secretTarget(plugin, config);
+    const kept = (await this.storedSecrets(record, plugin, target)).secrets ?? {};
     await this.options.catalog.updateDatasource(id, { name: update.name.trim(), config });
     const entered = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ''));
-    if (Object.keys(entered).length > 0) await this.storeSecrets(id, { ...(await this.storedSecrets(id)), ...entered });
+    if (Object.keys(entered).length > 0) await this.storeSecrets({ ...record, config }, plugin, { ...kept, ...entered });
     await this.close(id);
     this.options.log.info(`Updated datasource "${update.name.trim()}" (${record.type}, id ${id})`);
   }
 
   /** Which secret fields have a stored value (the form shows "saved" instead of the value, which never leaves). */
   async storedSecretKeys(id: string): Promise<string[]> {
-    return Object.keys(await this.storedSecrets(id));
+    const record = this.options.catalog.getDatasource(id);
+    const plugin = record && this.pluginFor(record);
+    if (!record || !plugin) return [];
+    return Object.keys((await this.storedSecrets(record, plugin, secretTarget(plugin, record.config))).secrets ?? {});
+  }
+
+  /**
+   * Binds secrets saved before binding existed to each stored datasource's current target. Import Configuration
+   * calls it first, so a connection whose target the import changes does not carry the old secret over to it.
+   */
+  async bindLegacySecrets(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const record = this.options.catalog.getDatasource(id);
+      const plugin = record && this.pluginFor(record);
+      if (record && plugin) await this.storedSecrets(record, plugin, secretTarget(plugin, record.config));
+    }
   }
 
   async rename(id: string, name: string): Promise<void> {
@@ -210,34 +238,52 @@ export class DatasourceManager {
   /** Connects; when the server refuses the credentials and the user can be asked, asks and tries again. */
   private async connectAsking(record: DatasourceRecord, plugin: DatasourcePlugin): Promise<DatasourceSession> {
     const secretFields = plugin.configFields.filter((f) => f.secret || f.type === 'password');
+    const target = secretTarget(plugin, record.config);
+    const ask = this.options.askSecrets;
+    const first = await this.storedSecrets(record, plugin, target);
+    if (!first.secrets && first.elsewhere && secretFields.length > 0) {
+      // Saved for another target (or before targets were recorded): not sent; asked again, naming the new one.
+      const reason = `The saved ${secretFields.map((f) => f.label.toLowerCase()).join(' / ')} of "${record.name}" was for a different target, so it is not sent to ${target.label}.`;
+      const answer = ask ? await ask(record, secretFields, reason, target.label) : undefined;
+      if (!answer) throw nocofloError('auth', `${reason} Connect again to enter it.`);
+      await this.storeSecrets(record, plugin, answer);
+    }
     for (let attempt = 0; ; attempt++) {
-      const secrets = await this.storedSecrets(record.id);
+      const secrets = (await this.storedSecrets(record, plugin, target)).secrets ?? {};
       try {
         return await this.options.registry.callAsync(plugin.id, 'connect', () => plugin.connect(record.config, secrets, this.context(plugin.id)));
       } catch (error) {
-        const ask = this.options.askSecrets;
         if (!ask || secretFields.length === 0 || attempt >= MAX_SECRET_PROMPTS || !isExpectedError(error) || error.code !== 'auth') throw error;
-        const answer = await ask(record, secretFields, error.message);
+        const answer = await ask(record, secretFields, error.message, target.label);
         if (!answer) throw error;
-        await this.storeSecrets(record.id, { ...secrets, ...answer });
+        await this.storeSecrets(record, plugin, { ...secrets, ...answer });
       }
     }
   }
 
-  private async storedSecrets(id: string): Promise<Record<string, string>> {
-    const stored = await this.options.secrets.get(secretKey(id));
-    if (!stored) return {};
-    try {
-      const parsed = JSON.parse(stored) as unknown;
-      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
-    } catch {
-      // A damaged entry is as good as none: the user is asked again instead of the datasource failing to open.
-      return {};
+  /**
+   * The secrets saved for `target`, and whether the entry holds secrets for some other target (then the caller
+   * asks before connecting rather than sending nothing and waiting for the server to refuse).
+   */
+  private async storedSecrets(record: DatasourceRecord, plugin: DatasourcePlugin, target: SecretTarget): Promise<{ secrets?: Record<string, string>; elsewhere: boolean }> {
+    let entry = parseEntry(await this.options.secrets.get(secretKey(record.id)));
+    if (entry.legacy) {
+      // Saved before binding existed. A connection the user added is bound to the target its record holds (not
+      // `target`, which may be an edit in progress), which only the user's own edits set (imports bind first:
+      // bindLegacySecrets). A declared one may have been repointed by anyone who edits the workspace, or be another
+      // workspace's connection of the same name: asked again.
+      if (record.declared) return { elsewhere: true };
+      const raw = bind({ bindings: [] }, secretTarget(plugin, record.config), entry.legacy, false);
+      await this.options.secrets.store(secretKey(record.id), raw);
+      entry = parseEntry(raw);
     }
+    const secrets = secretsFor(entry, target);
+    return { secrets, elsewhere: !secrets && entry.bindings.length > 0 };
   }
 
-  private storeSecrets(id: string, secrets: Record<string, string>): Promise<void> {
-    return this.options.secrets.store(secretKey(id), JSON.stringify(secrets));
+  private async storeSecrets(record: DatasourceRecord, plugin: DatasourcePlugin, secrets: Record<string, string>): Promise<void> {
+    const entry = parseEntry(await this.options.secrets.get(secretKey(record.id)));
+    await this.options.secrets.store(secretKey(record.id), bind(entry, secretTarget(plugin, record.config), secrets, record.declared === true));
   }
 
   private prepare(input: NewDatasource): { plugin: DatasourcePlugin; config: DatasourceConfig; secrets: Record<string, string> } {

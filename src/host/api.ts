@@ -6,7 +6,7 @@ import type { HostMetadata } from './hostMetadata';
 import type { TableOpener } from './tableOpener';
 import { storeViewPreference } from './viewPreferences';
 
-export const API_VERSION = '1.3.0';
+export const API_VERSION = '1.4.0';
 
 export interface ApiDeps {
   registry: PluginRegistry;

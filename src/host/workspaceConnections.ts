@@ -28,7 +28,7 @@ export function declaredConnections(log: (message: string) => void): DatasourceR
     }
     seen.add(entry.name);
     const config = typeof entry.config === 'object' && entry.config !== null ? (entry.config as DatasourceConfig) : {};
-    records.push({ id: `${PREFIX}${entry.name}`, type: entry.type, name: entry.name, config, ...(entry.production === true ? { production: true } : {}) });
+    records.push({ id: `${PREFIX}${entry.name}`, type: entry.type, name: entry.name, config, declared: true, ...(entry.production === true ? { production: true } : {}) });
   }
   return records;
 }

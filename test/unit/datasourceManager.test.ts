@@ -7,6 +7,10 @@ import { silentLogger } from '../../src/core/log';
 import { TableService } from '../../src/core/tableService';
 import { datasourcePlugin, fakeSession, tableSchema } from '../support/fakePlugins';
 import { MemoryCatalog, memorySecrets } from '../support/memoryStores';
+import { parseEntry } from '../../src/core/secretBinding';
+
+/** The secrets of a datasource's (single, newest) binding in the SecretStore. */
+const saved = (values: Map<string, string>, id: string) => parseEntry(values.get(`nocoflo.datasource.${id}`)).bindings.at(-1)?.secrets;
 
 function setup(connect?: () => Promise<DatasourceSession>, extra: Partial<DatasourceManagerOptions> = {}) {
   const registry = new PluginRegistry({ apiVersion: '1.0.0', log: silentLogger, isEnabled: () => true });
@@ -34,8 +38,8 @@ describe('DatasourceManager', () => {
     assert.deepEqual(catalog.getDatasource(fromConfig)!.config, { host: 'h' });
     assert.ok(!JSON.stringify(catalog.records).includes('s3cr'), 'no secret in the catalog');
     assert.ok(!JSON.stringify(catalog.records).includes('oops-in-config'));
-    assert.deepEqual(JSON.parse(secrets.get(`nocoflo.datasource.${fromUrl}`)!), { password: 's3cr:t' });
-    assert.deepEqual(JSON.parse(secrets.get(`nocoflo.datasource.${fromConfig}`)!), { password: 'oops-in-config' });
+    assert.deepEqual(saved(secrets, fromUrl), { password: 's3cr:t' });
+    assert.deepEqual(saved(secrets, fromConfig), { password: 'oops-in-config' });
     await manager.remove(fromUrl);
     assert.equal(secrets.has(`nocoflo.datasource.${fromUrl}`), false, 'removing a datasource deletes its secrets');
   });
@@ -63,7 +67,7 @@ describe('DatasourceManager', () => {
     await manager.session(id);
     assert.deepEqual(seen[1], { config: { host: 'new' }, secrets: { password: 'moved-out-of-config' } });
     await manager.update(id, { name: 'after', config: { host: 'new' }, secrets: { password: '' } });
-    assert.deepEqual(JSON.parse(secrets.get(`nocoflo.datasource.${id}`)!), { password: 'moved-out-of-config' }, 'an empty secret keeps the stored one');
+    assert.deepEqual(saved(secrets, id), { password: 'moved-out-of-config' }, 'an empty secret keeps the stored one');
     assert.deepEqual(await manager.storedSecretKeys(id), ['password']);
     await assert.rejects(manager.update(id, { name: '  ', config: { host: 'x' } }), /name cannot be empty/);
     await assert.rejects(manager.update(id, { name: 'x', config: {} }), /Missing "Host"/);
@@ -111,7 +115,7 @@ describe('DatasourceManager', () => {
     const id = await manager.add({ type: 'auth', name: 'team db', config: { host: 'h' } });
     await manager.session(id);
     assert.deepEqual(asked, ['team db:password:password authentication failed for user "bob"']);
-    assert.deepEqual(JSON.parse(secrets.get(`nocoflo.datasource.${id}`)!), { password: 'right' });
+    assert.deepEqual(saved(secrets, id), { password: 'right' });
     await manager.close(id);
     await manager.session(id);
     assert.equal(asked.length, 1, 'a stored password is not asked again');

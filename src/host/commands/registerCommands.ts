@@ -145,6 +145,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       } catch (error) {
         throw new Error(`${source.fsPath} is not valid JSON: ${errorMessage(error)}`);
       }
+      // Secrets saved before binding existed are bound to today's targets first, so an imported target change
+      // does not inherit them.
+      await deps.datasources.bindLegacySecrets(deps.datasources.list().map((d) => d.id));
       const summary = await metadata.importConfiguration(parsed);
       tree.refresh();
       void vscode.window.showInformationMessage(`Imported ${summary}. Re-enter passwords for imported connections when asked.`);
