@@ -17,6 +17,7 @@ import type {
 } from '../../api';
 import type { DatasourceManager } from './datasourceManager';
 import { isExpectedError, nocofloError } from './pluginErrors';
+import { readOnlyReasonFor } from '../../shared/protocolCodec';
 
 /** One edit the user made in a view and has not saved yet. */
 export type PendingChange = RowChange;
@@ -121,8 +122,9 @@ export class TableService {
    */
   async preview(table: TableLocator, changes: PendingChange[]): Promise<StatementPreview[] | null> {
     const schema = await this.schema(table);
+    const capabilities = (await this.datasources.session(table.datasourceId)).capabilities;
     for (const change of changes) {
-      const problem = this.writeProblem(schema, change);
+      const problem = this.writeProblem(schema, change, capabilities);
       if (problem) throw nocofloError(problem.code as DatasourceErrorCode, problem.message);
     }
     const session = await this.datasources.session(table.datasourceId);
@@ -136,8 +138,9 @@ export class TableService {
    */
   async apply(table: TableLocator, changes: PendingChange[], origin: ChangeOrigin = { source: 'unknown' }): Promise<ApplyResult> {
     const schema = await this.schema(table);
+    const capabilities = (await this.datasources.session(table.datasourceId)).capabilities;
     for (const [index, change] of changes.entries()) {
-      const problem = this.writeProblem(schema, change);
+      const problem = this.writeProblem(schema, change, capabilities);
       if (problem) return { ok: false, failure: { index, code: problem.code, message: problem.message }, rolledBack: true };
     }
     const refusal = await this.governance.authorize?.(table, changes, schema);
@@ -188,8 +191,11 @@ export class TableService {
     }
   }
 
-  private writeProblem(schema: TableSchema, change: PendingChange): { code: string; message: string } | undefined {
-    if (schema.readOnlyReason) return { code: 'read_only', message: schema.readOnlyReason };
+  private writeProblem(schema: TableSchema, change: PendingChange, capabilities: Parameters<typeof readOnlyReasonFor>[1]): { code: string; message: string } | undefined {
+    // The very rule the views are told (init.readOnlyReason): a table they show read-only (no primary key, even
+    // with a unique NOT NULL key) is refused here with the same words, whatever message reached the host.
+    const reason = readOnlyReasonFor(schema, capabilities);
+    if (reason) return { code: 'read_only', message: reason };
     if (change.kind !== 'insert' && !schema.rowKey) return { code: 'read_only', message: 'Rows of this table cannot be addressed, so they cannot be changed.' };
     const values = change.kind === 'insert' ? change.values : change.kind === 'update' ? change.changes : {};
     for (const column of Object.keys(values)) {

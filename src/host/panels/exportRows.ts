@@ -27,7 +27,7 @@ export async function exportRows(options: ExportOptions): Promise<number> {
   const { format, columns } = options;
   const encoder = format === 'csv' ? csvRow : undefined;
   let written = 0;
-  await options.write(format === 'csv' ? csvRow(columns) : '[');
+  await options.write(format === 'csv' ? csvRow(columns.map(csvText)) : '[');
   let position: { after?: string; offset?: number } = { offset: 0 };
   for (;;) {
     if (options.signal.aborted) throw new ExportCancelled();
@@ -63,7 +63,20 @@ export function csvRow(fields: readonly (string | null)[]): string {
 export function csvField(value: CellValue): string | null {
   if (value === null) return null;
   if (value instanceof Uint8Array) return `\\x${[...value].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-  return String(value);
+  // Numbers, bigints and booleans cannot hold a formula; only text goes through the spreadsheet guard.
+  return typeof value === 'string' ? csvText(value) : String(value);
+}
+
+/** A plain decimal number: a spreadsheet reads it as that number, never as a formula (decimal columns are strings). */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Text a spreadsheet would run as a formula (starting with = + - @, tab or CR; OWASP "CSV injection") gets a leading
+ * `'`, which spreadsheets show as text and hide. Plain numbers such as `-5` or a decimal column's `-1.50` stay
+ * numbers: prefixing them would turn data into text and they cannot call anything.
+ */
+export function csvText(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
 }
 
 /** One JSON object; bigints are written as exact number literals, bytes as base64 strings. */
