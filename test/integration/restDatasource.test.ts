@@ -338,7 +338,12 @@ describe('REST datasource: tables, paging, sorting, filtering, counting and writ
     const endpoints = JSON.stringify([{ name: 'secure', path: '/bearer/items', idField: 'id' }, ...ITEM_ENDPOINTS.slice(0, 1)]);
     const id = await manager.add({ type: 'nocoflo.rest', name: 'Test API', config: { baseUrl: server.baseUrl, auth: 'bearer', endpoints }, secrets: { token: server.token } });
     assert.ok(!JSON.stringify(records).includes(server.token), 'the token is not in the catalog');
-    assert.deepEqual(JSON.parse(secrets.get(`nocoflo.datasource.${id}`)!), { token: server.token });
+    // The token is stored bound to what it authenticates: this API's origin (src/core/secretBinding.ts).
+    const bound = (key: string) => JSON.parse(secrets.get(key)!) as { bindings: { target: string; secrets: Record<string, string> }[] };
+    const tokenEntry = bound(`nocoflo.datasource.${id}`);
+    assert.equal(tokenEntry.bindings.length, 1);
+    assert.deepEqual(tokenEntry.bindings[0]!.secrets, { token: server.token });
+    assert.ok(tokenEntry.bindings[0]!.target.includes(new URL(server.baseUrl).origin), tokenEntry.bindings[0]!.target);
     const live = await manager.session(id);
     const page = await live.readRows({ name: 'secure' }, { limit: 100 });
     assert.equal(page.rows.length, 10);
@@ -348,7 +353,10 @@ describe('REST datasource: tables, paging, sorting, filtering, counting and writ
     const urlId = await manager.add({ name: 'Basic', url: `http://${server.username}:${encodeURIComponent(server.password)}@127.0.0.1:${new URL(server.origin).port}/v1`, config: { endpoints: JSON.stringify([{ name: 'b', path: '/basic/items' }]) } });
     const stored = records.find((r) => r.id === urlId)!;
     assert.deepEqual(stored.config, { auth: 'basic', username: server.username, baseUrl: server.baseUrl, endpoints: JSON.stringify([{ name: 'b', path: '/basic/items' }]) });
-    assert.deepEqual(JSON.parse(secrets.get(`nocoflo.datasource.${urlId}`)!), { password: server.password });
+    const passwordEntry = bound(`nocoflo.datasource.${urlId}`);
+    assert.equal(passwordEntry.bindings.length, 1);
+    assert.deepEqual(passwordEntry.bindings[0]!.secrets, { password: server.password });
+    assert.ok(passwordEntry.bindings[0]!.target.includes(new URL(server.baseUrl).origin), passwordEntry.bindings[0]!.target);
     assert.equal((await (await manager.session(urlId)).readRows({ name: 'b' }, { limit: 50 })).rows.length, 10);
 
     // A save through the one data door.
