@@ -1,6 +1,7 @@
 import type {
   AggregateRequest,
   AggregateResult,
+  CellValue,
   CountRequest,
   ReadRowsRequest,
   RowCount,
@@ -19,6 +20,7 @@ import { SqlBuilder } from '../kit/sql/queryBuilder';
 import { keyWindowSample, runStatements, sampleTarget, ProbeCache } from '../kit/sql/sampling';
 import { aggregateInChunks, type ChunkSource } from './chunkedAggregate';
 import { normalize, type Engine } from './engine';
+import { deleteBlockedBy, missingParents, withDetail } from './foreignKeyDetail';
 import { listTables, readSchema } from './introspection';
 import { fromSqliteError } from './sqliteErrors';
 
@@ -178,7 +180,7 @@ export class SqliteTables {
     return this.write(() => {
       const schema = this.schema(table);
       const statement = this.sql.insert(schema, values);
-      const { lastInsertRowid } = this.engine.run(statement.sql, statement.params);
+      const { lastInsertRowid } = this.runExplained(statement, () => missingParents(this.engine, schema, values));
       const key = this.insertedKey(schema, values, lastInsertRowid);
       const row = key ? this.rowByKey(schema, key) : undefined;
       return { key, ...(row ? { row } : {}) };
@@ -189,7 +191,7 @@ export class SqliteTables {
     return this.write(() => {
       const schema = this.schema(table);
       const statement = this.sql.update(schema, key, changes, expected);
-      const { changes: count } = this.engine.run(statement.sql, statement.params);
+      const { changes: count } = this.runExplained(statement, () => missingParents(this.engine, schema, { ...expected, ...changes }, Object.keys(changes)) ?? deleteBlockedBy(this.engine, schema, { ...expected, ...key }, Object.keys(changes)));
       if (count !== 1) this.conflict(schema, key, count);
       const row = this.rowByKey(schema, this.keyAfterUpdate(schema, key, changes));
       return row ? { row } : {};
@@ -200,7 +202,7 @@ export class SqliteTables {
     this.write(() => {
       const schema = this.schema(table);
       const statement = this.sql.delete(schema, key, expected);
-      const { changes } = this.engine.run(statement.sql, statement.params);
+      const { changes } = this.runExplained(statement, () => deleteBlockedBy(this.engine, schema, { ...expected, ...key }));
       if (changes !== 1) this.conflict(schema, key, changes);
     });
   }
@@ -263,6 +265,22 @@ export class SqliteTables {
     } catch (error) {
       if (this.transactionOpen) this.rollback();
       throw error;
+    }
+  }
+
+  /** Runs a write; a broken foreign key says which rows it concerns (SQLite's own message names none). */
+  private runExplained(statement: { sql: string; params: CellValue[] }, explain: () => string | undefined): ReturnType<Engine['run']> {
+    try {
+      return this.engine.run(statement.sql, statement.params);
+    } catch (error) {
+      if (!(error instanceof Error) || !/FOREIGN KEY constraint failed/i.test(error.message)) throw error;
+      let detail: string | undefined;
+      try {
+        detail = explain();
+      } catch {
+        // The explanation is a courtesy: SQLite's own message still stands.
+      }
+      throw Object.assign(new Error(withDetail(error.message, detail), { cause: error }), { code: (error as { code?: unknown }).code });
     }
   }
 

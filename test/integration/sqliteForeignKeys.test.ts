@@ -34,10 +34,33 @@ describe(`SQLite foreign keys on Chinook (${engine} engine)`, function () {
     await assert.rejects(session.deleteRow({ name: 'Genre' }, { GenreId: 1 }, await genre(session, 1)), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'constraint');
       assert.match(error.message, /FOREIGN KEY constraint failed/);
+      // SQLite names nothing; the plugin says which rows still refer to the genre.
+      assert.match(error.message, /1,297 rows of "Track" \(GenreId\) still refer to this row\./);
       return true;
     });
     assert.equal(await tracksOfGenre(session, 1), 1297);
     assert.equal((await genre(session, 1)).Name, 'Rock');
+  });
+
+  it('refuses a track whose genre does not exist, naming the missing row, and writes nothing', async () => {
+    const before = (await session.countRows({ name: 'Track' }, {})).count;
+    const track = { Name: 'Nowhere', MediaTypeId: 1, GenreId: 999, Milliseconds: 1000, UnitPrice: '0.99' };
+    await assert.rejects(session.insertRow({ name: 'Track' }, track), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'constraint');
+      assert.match(error.message, /FOREIGN KEY constraint failed: "Genre" has no row with GenreId = 999 \(GenreId\)\./);
+      return true;
+    });
+    assert.equal((await session.countRows({ name: 'Track' }, {})).count, before);
+  });
+
+  it('refuses to change the key of an album that tracks reference, naming them', async () => {
+    const album = await session.readRows({ name: 'Album' }, { limit: 1, filters: [{ column: 'AlbumId', op: 'eq', value: 1 }] });
+    const row = Object.fromEntries(album.columns.map((c, i) => [c, album.rows[0]![i]!]));
+    await assert.rejects(session.updateRow({ name: 'Album' }, { AlbumId: 1 }, { AlbumId: 100_000 }, row), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'constraint');
+      assert.match(error.message, /10 rows of "Track" \(AlbumId\) still refer to this row\./);
+      return true;
+    });
   });
 
   it('applies nothing of a batch whose delete is refused (the update before it is rolled back)', async () => {

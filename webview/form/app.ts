@@ -17,6 +17,7 @@ import { restoreFormState, type FormState, type SavedDraft } from './model/formS
 import { ForeignKeys } from './foreignKeys';
 import { lockTime, RecordLocks } from './recordLocks';
 import { MessageStrip } from '../table/messageStrip';
+import { sentence } from '../../shared/sentence';
 
 const PAGE_SIZE = 50;
 
@@ -707,11 +708,11 @@ export class FormApp {
           ? [{ label: 'Show record', run: () => void this.openKey(failed.key) }]
           : [];
     if (failure.code === 'conflict' && id !== undefined) {
-      this.strip.show('error', `Conflict: ${failure.message} ${outcome}`, show);
+      this.strip.show('error', `Conflict: ${sentence(failure.message)} ${outcome}`, show);
       this.openConflict(id);
       return;
     }
-    this.strip.show('error', `${column ? `"${column}": ` : ''}${failure.message} ${outcome}`, show);
+    this.strip.show('error', `${column ? `"${column}": ` : ''}${sentence(failure.message)} ${outcome}`, show);
   }
 
   private openConflict(id: string): void {

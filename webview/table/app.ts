@@ -26,6 +26,7 @@ import { toggleSort } from './model/sortModel';
 import { parsePasted } from './model/valueInput';
 import { Toolbar } from './toolbar';
 import { MessageStrip } from './messageStrip';
+import { sentence } from '../../shared/sentence';
 
 /** The built-in form view (plugins/form-view); "Open row in form" is offered only when it can show this table. */
 const FORM_VIEW_ID = 'nocoflo.form';
@@ -526,11 +527,11 @@ export class TableApp {
     const row = id === undefined ? undefined : this.display.find(id, this.source.totalRows);
     const goTo = row === undefined ? [] : [{ label: 'Show row', run: () => this.grid.setSelection({ anchor: { row, col: 0 }, focus: { row, col: 0 } }) }];
     if (failure.code === 'conflict' && id !== undefined) {
-      this.strip.show('error', `Conflict: ${failure.message} ${outcome}`, goTo);
+      this.strip.show('error', `Conflict: ${sentence(failure.message)} ${outcome}`, goTo);
       this.openConflict(id);
       return;
     }
-    this.strip.show('error', `${failure.message} ${outcome}`, goTo);
+    this.strip.show('error', `${sentence(failure.message)} ${outcome}`, goTo);
     if (row !== undefined) this.grid.setSelection({ anchor: { row, col: 0 }, focus: { row, col: 0 } });
   }
 

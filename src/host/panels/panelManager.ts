@@ -10,6 +10,7 @@ import type { PanelServices } from './panelServices';
 import { TabIcons } from './tabIcon';
 import { relatedLocator } from './requestHandler';
 import { type PanelHandoff, panelKey, panelTitle, TablePanel, themeKind } from './tablePanel';
+import { sentence } from '../../../shared/sentence';
 
 /** What the panels need from the view selection (TableOpener): created after the panels, so handed in later. */
 export interface ViewOpener {
@@ -242,7 +243,7 @@ export class PanelManager implements vscode.Disposable {
           return;
         }
         const applied = result.rolledBack ? 'Nothing was saved.' : `The first ${result.failure.index} changes were saved.`;
-        const again = await vscode.window.showErrorMessage(`Saving ${title} failed: ${result.failure.message} ${applied}`, 'Reopen');
+        const again = await vscode.window.showErrorMessage(`Saving ${title} failed: ${sentence(result.failure.message)} ${applied}`, 'Reopen');
         if (again !== 'Reopen') return;
         pending = result.rolledBack ? pending : pending.slice(result.failure.index);
       } catch (error) {

@@ -5,6 +5,7 @@ import type { TableService } from '../../core/tableService';
 import { decodeChange } from '../../../shared/protocolCodec';
 import type { PanelManager } from './panelManager';
 import { panelTitle, type TablePanel } from './tablePanel';
+import { sentence } from '../../../shared/sentence';
 
 export interface ViewCommandDeps {
   panels: PanelManager;
@@ -103,6 +104,6 @@ async function settlePending(deps: ViewCommandDeps, panel: TablePanel, target: s
     return true;
   }
   const applied = result.rolledBack ? 'Nothing was saved.' : `The first ${result.failure.index} changes were saved.`;
-  void vscode.window.showErrorMessage(`Saving ${title} failed: ${result.failure.message} ${applied} The view was not switched.`);
+  void vscode.window.showErrorMessage(`Saving ${title} failed: ${sentence(result.failure.message)} ${applied} The view was not switched.`);
   return false;
 }

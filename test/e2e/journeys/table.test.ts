@@ -122,6 +122,20 @@ describe('journey: a table in an editor tab', function () {
     await customerCell(2, 'name').click();
     await view.locator('vscode-button', { hasText: 'Delete' }).click();
     await view.locator('.grid-row.deleted').waitFor();
+    // Customer 2 has orders and events: the file's foreign keys refuse the delete, the strip names the rows that
+    // refer to it, and nothing of the save is applied (not even the insert before it).
+    const [[orders]] = sqlite(db, 'select count(*) from orders where customer_id = 2') as number[][];
+    const [[events]] = sqlite(db, 'select count(*) from events where customer_id = 2') as number[][];
+    await workbench.page.keyboard.press('Control+s');
+    await confirmDeletion(workbench, 'Delete 1 row from "customers" on "Shop"?');
+    const refusal = `FOREIGN KEY constraint failed: ${orders} row${orders === 1 ? '' : 's'} of "orders" (customer_id) and ${events} row${events === 1 ? '' : 's'} of "events" (customer_id) still refer to this row. Nothing was saved.`;
+    await view.locator('.message-strip', { hasText: refusal }).waitFor();
+    assert.deepEqual(sqlite(db, "select count(*) from customers where name = 'Grace Inserted'"), [[0]]);
+    assert.deepEqual(sqlite(db, 'select count(*) from customers'), [[before]]);
+    // Another program removes what refers to the customer; the same save goes through.
+    sqlite(db, 'delete from order_items where order_id in (select id from orders where customer_id = 2)');
+    sqlite(db, 'delete from orders where customer_id = 2');
+    sqlite(db, 'delete from events where customer_id = 2');
     await workbench.page.keyboard.press('Control+s');
     await confirmDeletion(workbench, 'Delete 1 row from "customers" on "Shop"?');
     await workbench.page.locator('.tab', { hasText: /^customers — Shop/ }).filter({ hasNotText: '●' }).waitFor();
