@@ -1,5 +1,6 @@
 import type { CellValue, ColumnSchema, ForeignKey, TableInfo, TableKind, TableRef, TableSchema } from '../../api';
 import { datasourceError } from '../kit/errors';
+import { mysqlDialect } from '../kit/sql/dialect';
 import type { Runner, ServerInfo } from './runner';
 import { columnKind, enumValues, isSpatial } from './typeKinds';
 
@@ -62,6 +63,13 @@ export async function readSchema(runner: Runner, server: ServerInfo, table: Tabl
     `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, ${server.mariadb ? 'IS_GENERATED' : "''"} FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
     [database, table.name],
   );
+  if (columnRows.length === 0) {
+    // The catalogue lists no columns for a view whose table or column was dropped: asking the view itself gets the
+    // server's own explanation (error 1356), rather than a statement with an empty column list failing to parse.
+    const q = mysqlDialect.quoteIdentifier;
+    await runner.query(`SELECT * FROM ${q(database)}.${q(table.name)} LIMIT 0`, []);
+    throw datasourceError('not_found', `${database}.${table.name} has no columns this user can see.`);
+  }
   // MariaDB's JSON is LONGTEXT with a CHECK (json_valid(`column`)) named after the column.
   const jsonColumns = new Set<string>();
   if (server.mariadb && columnRows.some((r) => str(r[1]).toLowerCase() === 'longtext')) {

@@ -36,6 +36,7 @@ const SERVER_CODES: Record<number, DatasourceErrorCode> = {
   1146: 'not_found', // ER_NO_SUCH_TABLE
   1054: 'not_found', // ER_BAD_FIELD_ERROR
   1109: 'not_found', // ER_UNKNOWN_TABLE
+  1356: 'not_found', // ER_VIEW_INVALID: a view whose table or column was dropped
   // Constraints
   1062: 'constraint', // ER_DUP_ENTRY
   1586: 'constraint', // ER_DUP_ENTRY_WITH_KEY_NAME
