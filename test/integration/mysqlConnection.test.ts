@@ -88,7 +88,7 @@ describe('MySQL/MariaDB datasource: connections (real MariaDB server)', function
       assert.deepEqual(plugin.configFields.find((f) => f.key === 'sslMode')!.enum, ['disable', 'require', 'verify-ca', 'verify-full']);
       assert.deepEqual(
         plugin.configFields.map((f) => f.key),
-        ['host', 'port', 'database', 'user', 'password', 'sslMode', 'sslCaFile', 'connectTimeoutSeconds', 'queryTimeoutSeconds'],
+        ['host', 'port', 'database', 'user', 'password', 'sslMode', 'sslCaFile', 'allowCleartextPassword', 'connectTimeoutSeconds', 'queryTimeoutSeconds'],
       );
     });
   });
