@@ -72,6 +72,10 @@ export function cleartextRefused(product: string, how: string, sslMode: SslMode)
   );
 }
 
+/** Said after a failed certificate check: a server on another host now gets verify-full unless the user picks less. */
+export const CERTIFICATE_HINT =
+  'SSL verify-full (the default for a server on another host) and verify-ca check the certificate: give the CA certificate that signed it in "SSL CA certificate", or, if you trust the network to this server, set SSL to "require" (or "disable") for this connection.';
+
 /** The form fields both server datasources share: SSL mode, CA file and the cleartext opt-in. */
 export function transportFields(caPlaceholder: string): ConfigField[] {
   return [

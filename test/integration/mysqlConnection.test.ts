@@ -106,6 +106,10 @@ describe('MySQL/MariaDB datasource: connections (real MariaDB server)', function
       await assert.rejects(plugin.testConnection(config(), { password: wrong }, context), (e: Error) => failsWith('auth', /Access denied for user 'nocoflo_test'/)(e) && !e.message.includes(wrong) && !e.message.includes(server.password));
     });
 
+    it('says how to relax SSL when the server has none', async () => {
+      await assert.rejects(plugin.testConnection(config({ sslMode: 'require' }), secrets(), context), failsWith('connection', /does not support SSL\. Set SSL to "disable" for this connection/));
+    });
+
     it('reports a port nobody listens on as connection', async () => {
       const port = await freePort();
       await assert.rejects(plugin.testConnection(config({ port }), secrets(), context), failsWith('connection', new RegExp(`127\\.0\\.0\\.1:${port}.*ECONNREFUSED`)));
