@@ -3,8 +3,9 @@
 // revealed. pg answers that request with the raw password; MD5 and SCRAM never reveal it and are left alone.
 //
 // How: pg asks for the password through `password` when it is a function (public pg API), after the connection
-// emitted which authentication the server wants. A listener added in the constructor runs before pg's own (pg adds
-// its listeners on connect), so the function knows whether cleartext was requested and refuses instead of answering.
+// emitted which authentication the server wants. Our listener is prepended, so it runs before pg's own handler (and
+// pg calls the function a microtask later anyway): the function knows whether cleartext was requested and refuses
+// instead of answering.
 import type Pg from 'pg';
 
 type ClientClass = typeof Pg.Client;
@@ -14,7 +15,7 @@ export function clientRefusingCleartext(Client: ClientClass, refusal: () => Erro
     constructor(config?: string | Pg.ClientConfig) {
       super(config);
       let cleartextRequested = false;
-      this.connection.on('authenticationCleartextPassword', () => {
+      this.connection.prependListener('authenticationCleartextPassword', () => {
         cleartextRequested = true;
       });
       // pg keeps the password in a non-enumerable own property (hidden from logs); the function replaces it there.
