@@ -3,7 +3,7 @@
 // reveal it: mysql_clear_password sends it as is; sha256_password and caching_sha2_password's full authentication
 // send it as is over any TLS, or, without TLS, encrypted to an RSA key the server sends and nobody checks, which an
 // impostor simply replaces with its own. caching_sha2_password's fast path (a scramble, when the server has the
-// password cached) and mysql_native_password reveal nothing and keep working.
+// password cached) and mysql_native_password never send the password itself and keep working.
 //
 // mysql2 uses a custom plugin for a method instead of answering the server's first request itself, so each refusal
 // comes before anything is sent. The plugins throw synchronously: mysql2 then fails the connection with the error as

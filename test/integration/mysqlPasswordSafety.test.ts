@@ -86,7 +86,7 @@ describe('MySQL/MariaDB datasource: cleartext passwords (real MariaDB server beh
     assert.equal(relay.sent().includes(password), false);
   });
 
-  it('keeps logins that reveal nothing working on the other host: mysql_native_password without TLS, and over verified TLS', async () => {
+  it('keeps logins that never send the password itself working on the other host: mysql_native_password without TLS, and over verified TLS', async () => {
     const native = { host: relay.host, port: relay.port, user: server.user, database: server.database };
     assert.equal((await plugin.testConnection({ ...native, sslMode: 'disable' }, { password: server.password }, context)).ok, true);
     assert.equal(relay.sent().includes(server.password), false);
