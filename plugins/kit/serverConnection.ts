@@ -6,9 +6,7 @@ import * as path from 'node:path';
 import type { DatasourceConfig, DatasourceContext } from '../../api';
 import { datasourceError } from './errors';
 
-/** libpq's names, which Nocoflo uses for every server datasource. */
-export const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
-export type SslMode = (typeof SSL_MODES)[number];
+export { SSL_MODES, type SslMode } from './transportSecurity';
 
 const invalid = (message: string) => datasourceError('invalid_value', message);
 

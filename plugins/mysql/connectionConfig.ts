@@ -4,6 +4,8 @@ import type { SslOptions } from 'mysql2';
 import type { ConfigField, DatasourceConfig, DatasourceContext } from '../../api';
 import { datasourceError } from '../kit/errors';
 import { configNumber as number, configText as text, parseServerUrl, readCaFile, SSL_MODES, type SslMode } from '../kit/serverConnection';
+import { cleartextRefused, mayRevealPassword, readAllowCleartext, readSslMode, transportFields } from '../kit/transportSecurity';
+import { authOptions, type AuthPluginFactory } from './passwordGuard';
 
 // The connection form, connection URLs, and how both become a mysql2 pool configuration. Passwords only ever arrive
 // in `secrets` and only ever leave in the pool configuration: never in config, descriptions, logs or messages.
@@ -19,15 +21,7 @@ export const configFields: ConfigField[] = [
   { key: 'database', label: 'Database', type: 'string', placeholder: 'app', description: 'The default database. Every database the user can see is listed either way.' },
   { key: 'user', label: 'User', type: 'string', required: true },
   { key: 'password', label: 'Password', type: 'password', secret: true, description: 'Kept in VS Code secret storage.' },
-  {
-    key: 'sslMode',
-    label: 'SSL',
-    type: 'enum',
-    enum: [...SSL_MODES],
-    default: 'disable',
-    description: 'require: encrypt without checking the certificate; verify-ca: check it against the CA; verify-full: also check the host name.',
-  },
-  { key: 'sslCaFile', label: 'SSL CA certificate', type: 'file', placeholder: 'certs/ca.pem', description: 'PEM file of the certificate authority (verify-ca, verify-full). Relative paths resolve against the workspace folder.' },
+  ...transportFields('certs/ca.pem'),
   { key: 'connectTimeoutSeconds', label: 'Connect timeout (seconds)', type: 'number', default: 10 },
   {
     key: 'queryTimeoutSeconds',
@@ -48,6 +42,8 @@ export interface MysqlSettings {
   user: string;
   sslMode: SslMode;
   sslCaFile?: string;
+  /** Send the password in a form that can be read on the way, even without verified TLS (kit/transportSecurity). */
+  allowCleartextPassword: boolean;
   connectTimeoutSeconds: number;
   /** 0: no limit. */
   queryTimeoutSeconds: number;
@@ -60,13 +56,13 @@ export function readSettings(config: DatasourceConfig): MysqlSettings {
   const port = number(config, 'port', (n) => Number.isInteger(n) && n > 0 && n < 65536, 'a port number from 1 to 65535') ?? DEFAULT_PORT;
   const user = text(config, 'user');
   if (!user) throw invalid('A MySQL datasource needs a user name.');
-  const sslMode = (text(config, 'sslMode') ?? 'disable') as SslMode;
-  if (!SSL_MODES.includes(sslMode)) throw invalid(`sslMode must be one of ${SSL_MODES.join(', ')}.`);
+  const sslMode = readSslMode(config, host);
   const settings: MysqlSettings = {
     host,
     port,
     user,
     sslMode,
+    allowCleartextPassword: readAllowCleartext(config),
     connectTimeoutSeconds: number(config, 'connectTimeoutSeconds', (n) => n > 0 && n <= 3600, 'a number of seconds from 1 to 3600') ?? 10,
     queryTimeoutSeconds: number(config, 'queryTimeoutSeconds', (n) => n >= 0 && n <= 86_400 * 7, 'a number of seconds (0 for no limit)') ?? DEFAULT_QUERY_TIMEOUT_SECONDS,
   };
@@ -89,8 +85,11 @@ function sslOptions(settings: MysqlSettings, context: DatasourceContext): SslOpt
   if (settings.sslMode === 'disable') return undefined;
   // mysql2 checks the certificate of a server reached by IP address against the name "localhost", so verify-full
   // would accept the wrong certificates and refuse the right ones; better to say so than to pretend.
+  // verify-full is also the default for a server on another host, so the message names every way out.
   if (settings.sslMode === 'verify-full' && isIP(settings.host.replace(/^\[(.*)\]$/, '$1'))) {
-    throw invalid(`sslMode verify-full checks the server's host name, which cannot be done for the IP address ${settings.host}: connect by host name, or use verify-ca.`);
+    throw invalid(
+      `SSL verify-full (the default for a server on another host) checks the server's host name, which cannot be done for the IP address ${settings.host}: connect by host name, or set SSL to verify-ca (with the server's CA certificate), or to require or disable for this connection.`,
+    );
   }
   const ca = settings.sslCaFile ? readCaFile(settings.sslCaFile, context) : undefined;
   if (settings.sslMode === 'require') return { rejectUnauthorized: false };
@@ -105,7 +104,7 @@ function sslOptions(settings: MysqlSettings, context: DatasourceContext): SslOpt
  * text, `dateStrings` keeps DATE/DATETIME/TIMESTAMP as the server's text (never a JS Date, so nothing shifts time
  * zones and zero dates survive), `jsonStrings` keeps JSON as its text. utf8mb4 on the wire, so emoji round-trip.
  */
-export function connectionOptions(settings: MysqlSettings, secrets: Record<string, string>, context: DatasourceContext) {
+export function connectionOptions(settings: MysqlSettings, secrets: Record<string, string>, context: DatasourceContext, cachingSha2: AuthPluginFactory) {
   const password = typeof secrets.password === 'string' && secrets.password !== '' ? secrets.password : undefined;
   const ssl = sslOptions(settings, context);
   return {
@@ -114,6 +113,7 @@ export function connectionOptions(settings: MysqlSettings, secrets: Record<strin
     ...(password !== undefined ? { password } : {}),
     ...(settings.database ? { database: settings.database } : {}),
     ...(ssl ? { ssl } : {}),
+    ...authOptions(mayRevealPassword(settings), (how) => cleartextRefused('MySQL/MariaDB', how, settings.sslMode), cachingSha2),
     connectTimeout: Math.round(settings.connectTimeoutSeconds * 1000),
     charset: 'UTF8MB4_UNICODE_CI',
     supportBigNumbers: true,
@@ -137,22 +137,24 @@ export function parseUrl(url: string): { config: DatasourceConfig; secrets: Reco
   const sslMode = query.get('ssl-mode') ?? query.get('sslmode') ?? query.get('sslMode');
   if (sslMode) {
     // Both spellings: ours (libpq's) and MySQL's own --ssl-mode values.
-    const mapped = (
-      {
-        disable: 'disable',
-        disabled: 'disable',
-        prefer: 'disable',
-        preferred: 'disable',
-        require: 'require',
-        required: 'require',
-        'verify-ca': 'verify-ca',
-        verify_ca: 'verify-ca',
-        'verify-full': 'verify-full',
-        verify_identity: 'verify-full',
-      } as Record<string, SslMode>
-    )[sslMode.toLowerCase()];
-    if (!mapped) throw bad(`ssl-mode "${sslMode}" is not one of ${SSL_MODES.join(', ')}`);
-    config.sslMode = mapped;
+    // prefer/preferred (MySQL's default) ask for nothing in particular: sslMode stays unset, so the host's default
+    // applies (verified TLS for another host, none for this computer), as for PostgreSQL URLs.
+    const known: Record<string, SslMode | null> = {
+      disable: 'disable',
+      disabled: 'disable',
+      prefer: null,
+      preferred: null,
+      require: 'require',
+      required: 'require',
+      'verify-ca': 'verify-ca',
+      verify_ca: 'verify-ca',
+      'verify-full': 'verify-full',
+      verify_identity: 'verify-full',
+    };
+    const key = sslMode.toLowerCase();
+    if (!Object.hasOwn(known, key)) throw bad(`ssl-mode "${sslMode}" is not one of ${SSL_MODES.join(', ')}, preferred`);
+    const mapped = known[key];
+    if (mapped) config.sslMode = mapped;
   }
   const ca = query.get('ssl-ca') ?? query.get('sslca') ?? query.get('sslrootcert');
   if (ca) config.sslCaFile = ca;

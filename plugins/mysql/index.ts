@@ -15,12 +15,15 @@
 import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
 import { configFields, connectionOptions, describe, parseUrl, readSettings } from './connectionConfig';
 import { MysqlSession } from './mysqlSession';
+import type { AuthPluginFactory } from './passwordGuard';
 
 async function open(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): Promise<MysqlSession> {
   const settings = readSettings(config);
   const mysql = (await import('mysql2/promise')).default;
+  // mysql2's own caching_sha2_password plugin does the fast path behind the guard (passwordGuard.ts).
+  const { authPlugins } = (await import('mysql2')).default;
   return MysqlSession.open(mysql, {
-    connection: connectionOptions(settings, secrets, context),
+    connection: connectionOptions(settings, secrets, context, authPlugins.caching_sha2_password() as unknown as AuthPluginFactory),
     description: describe(settings),
     where: settings.socketPath ?? `${settings.host}:${settings.port}`,
     ...(settings.database ? { defaultDatabase: settings.database } : {}),

@@ -1,5 +1,6 @@
 import type { DatasourceError, DatasourceErrorCode } from '../../api';
 import { datasourceError, isDatasourceError } from '../kit/errors';
+import { CERTIFICATE_HINT } from '../kit/transportSecurity';
 
 // Turns mysql2's errors (server errors carry `errno`, client and network errors a Node `code`) into the contract's
 // codes, keeping the server's own message for the user. The original error stays as `cause`. Messages never hold a
@@ -184,14 +185,17 @@ export function fromMysqlError(error: unknown, context: ErrorContext): Datasourc
   if (code === 'ETIMEDOUT' || code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
     return datasourceError('timeout', `The MySQL server at ${context.where} did not answer in time (${e.message}).`, { cause: error });
   }
+  if (code === 'HANDSHAKE_NO_SSL_SUPPORT') {
+    return datasourceError('connection', `The MySQL server at ${context.where} does not support SSL. Set SSL to "disable" for this connection (a server on another host gets verify-full unless you choose), or enable SSL on the server.`, { cause: error });
+  }
   if (TLS_CODES.has(code)) {
-    return datasourceError('connection', `The TLS connection to ${context.where} failed: ${e.message}`, { cause: error });
+    return datasourceError('connection', `The TLS connection to ${context.where} failed: ${e.message}. ${CERTIFICATE_HINT}`, { cause: error });
   }
   if (NETWORK_CODES.has(code) || /closed state|connection lost|server closed|Connection is closed|Pool is closed/i.test(e.message)) {
     return datasourceError('connection', `Cannot reach the MySQL server at ${context.where}: ${e.message}`, { cause: error });
   }
   if (/certificate|self.signed|TLS|SSL/i.test(e.message)) {
-    return datasourceError('connection', `The TLS connection to ${context.where} failed: ${e.message}`, { cause: error });
+    return datasourceError('connection', `The TLS connection to ${context.where} failed: ${e.message}. ${CERTIFICATE_HINT}`, { cause: error });
   }
   return error;
 }

@@ -323,16 +323,23 @@ export class MysqlSession implements DatasourceSession {
     const lease = await this.begin();
     const state = new TransactionState((details) => this.warnNonTransactional(details));
     const runner = lease.runner();
+    // Once the transaction ends, its connection goes back to the pool: a writer kept by `work` past that point would
+    // write on a connection another operation may hold, outside any transaction (autocommitted). It refuses instead,
+    // as the PostgreSQL session's does.
+    let open = true;
+    const guard = <R>(fn: () => Promise<R>): Promise<R> => (open ? fn() : Promise.reject(datasourceError('unsupported', 'This transaction has already ended.')));
     const tx: DatasourceWriter = {
-      insertRow: (table, values) => this.tables.insertRow(runner, table, values, state),
-      updateRow: (table, key, changes, expected) => this.tables.updateRow(runner, table, key, changes, expected, state),
-      deleteRow: (table, key, expected) => this.tables.deleteRow(runner, table, key, expected, state),
+      insertRow: (table, values) => guard(() => this.tables.insertRow(runner, table, values, state)),
+      updateRow: (table, key, changes, expected) => guard(() => this.tables.updateRow(runner, table, key, changes, expected, state)),
+      deleteRow: (table, key, expected) => guard(() => this.tables.deleteRow(runner, table, key, expected, state)),
     };
     try {
       const result = await work(tx);
+      open = false;
       await lease.text('COMMIT');
       return result;
     } catch (error) {
+      open = false;
       try {
         await lease.text('ROLLBACK');
       } catch {

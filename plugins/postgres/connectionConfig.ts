@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { ConfigField, DatasourceConfig, DatasourceContext } from '../../api';
 import { datasourceError } from '../kit/errors';
 import { configNumber as number, configText as text, parseServerUrl, readCaFile, SSL_MODES, type SslMode } from '../kit/serverConnection';
+import { readAllowCleartext, readSslMode, transportFields } from '../kit/transportSecurity';
 
 // The connection form, connection URLs, and how both become a pg pool configuration. Passwords only ever arrive in
 // `secrets` and only ever leave in the pool configuration: never in config, descriptions, logs or messages.
@@ -17,15 +18,7 @@ export const configFields: ConfigField[] = [
   { key: 'database', label: 'Database', type: 'string', required: true, placeholder: 'postgres' },
   { key: 'user', label: 'User', type: 'string', required: true },
   { key: 'password', label: 'Password', type: 'password', secret: true, description: 'Kept in VS Code secret storage.' },
-  {
-    key: 'sslMode',
-    label: 'SSL',
-    type: 'enum',
-    enum: [...SSL_MODES],
-    default: 'disable',
-    description: 'require: encrypt without checking the certificate; verify-ca: check it against the CA; verify-full: also check the host name.',
-  },
-  { key: 'sslCaFile', label: 'SSL CA certificate', type: 'file', placeholder: 'certs/root.crt', description: 'PEM file of the certificate authority (verify-ca, verify-full). Relative paths resolve against the workspace folder.' },
+  ...transportFields('certs/root.crt'),
   { key: 'applicationName', label: 'Application name', type: 'string', default: DEFAULT_APPLICATION_NAME, description: 'Shown in pg_stat_activity.' },
   { key: 'connectTimeoutSeconds', label: 'Connect timeout (seconds)', type: 'number', default: 10 },
   { key: 'statementTimeoutSeconds', label: 'Statement timeout (seconds)', type: 'number', description: 'Queries running longer are stopped by the server. Empty: the server default.' },
@@ -39,6 +32,8 @@ export interface PostgresSettings {
   user: string;
   sslMode: SslMode;
   sslCaFile?: string;
+  /** Send the password to a server that asks for it in clear text, even without verified TLS (kit/transportSecurity). */
+  allowCleartextPassword: boolean;
   applicationName: string;
   connectTimeoutSeconds: number;
   statementTimeoutSeconds?: number;
@@ -53,8 +48,7 @@ export function readSettings(config: DatasourceConfig): PostgresSettings {
   if (!database) throw invalid('A PostgreSQL datasource needs the name of its database.');
   const user = text(config, 'user');
   if (!user) throw invalid('A PostgreSQL datasource needs a user name.');
-  const sslMode = (text(config, 'sslMode') ?? 'disable') as SslMode;
-  if (!SSL_MODES.includes(sslMode)) throw invalid(`sslMode must be one of ${SSL_MODES.join(', ')}.`);
+  const sslMode = readSslMode(config, host);
   const sslCaFile = text(config, 'sslCaFile');
   const settings: PostgresSettings = {
     host,
@@ -62,6 +56,7 @@ export function readSettings(config: DatasourceConfig): PostgresSettings {
     database,
     user,
     sslMode,
+    allowCleartextPassword: readAllowCleartext(config),
     applicationName: text(config, 'applicationName') ?? DEFAULT_APPLICATION_NAME,
     connectTimeoutSeconds: number(config, 'connectTimeoutSeconds', (n) => n > 0 && n <= 3600, 'a number of seconds from 1 to 3600') ?? 10,
   };
@@ -124,10 +119,11 @@ export function parseUrl(url: string): { config: DatasourceConfig; secrets: Reco
     portParams: ['port'],
   });
   const sslmode = query.get('sslmode');
-  if (sslmode) {
-    if ((SSL_MODES as readonly string[]).includes(sslmode)) config.sslMode = sslmode;
-    else if (sslmode === 'prefer' || sslmode === 'allow') config.sslMode = 'disable';
-    else throw bad(`sslmode "${sslmode}" is not one of ${SSL_MODES.join(', ')}`);
+  // prefer and allow (libpq's default is prefer) ask for nothing in particular: sslMode stays unset, so the host's
+  // default applies (verified TLS for another host, none for this computer).
+  if (sslmode && sslmode !== 'prefer' && sslmode !== 'allow') {
+    if (!(SSL_MODES as readonly string[]).includes(sslmode)) throw bad(`sslmode "${sslmode}" is not one of ${SSL_MODES.join(', ')}, prefer, allow`);
+    config.sslMode = sslmode;
   }
   const sslrootcert = query.get('sslrootcert');
   if (sslrootcert) config.sslCaFile = sslrootcert;

@@ -1,6 +1,8 @@
 // The built-in PostgreSQL datasource, written as a plugin against the public API only (api/index.d.ts), like the
 // SQLite one. It uses `pg` (pure JavaScript), loaded on first connect, with one pool per session.
 import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
+import { cleartextRefused, mayRevealPassword } from '../kit/transportSecurity';
+import { clientRefusingCleartext } from './cleartextGuard';
 import { clientConfig, configFields, describe, parseUrl, readSettings } from './connectionConfig';
 import { PostgresSession } from './postgresSession';
 import { typeParsers } from './typeKinds';
@@ -8,7 +10,10 @@ import { typeParsers } from './typeKinds';
 async function open(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): Promise<{ session: PostgresSession; version: string }> {
   const settings = readSettings(config);
   const pg = (await import('pg')).default;
-  return PostgresSession.open(pg, {
+  const Client = mayRevealPassword(settings)
+    ? pg.Client
+    : clientRefusingCleartext(pg.Client, () => cleartextRefused('PostgreSQL', 'in clear text (AuthenticationCleartextPassword)', settings.sslMode));
+  return PostgresSession.open({ Pool: pg.Pool, Client }, {
     // Our value parsers go to this pool's clients only (pg's `types` option), never to pg's global registry.
     config: { ...clientConfig(settings, secrets, context), types: typeParsers },
     description: describe(settings),

@@ -1,5 +1,6 @@
 import type { DatasourceError, DatasourceErrorCode } from '../../api';
 import { datasourceError, isDatasourceError } from '../kit/errors';
+import { CERTIFICATE_HINT } from '../kit/transportSecurity';
 
 // Turns what pg and the server report into the contract's codes, keeping the server's own message (which never
 // holds the password). Errors that only a bug in this plugin can cause (a syntax error in our own SQL, say) are
@@ -110,9 +111,9 @@ export function fromPgError(error: unknown, options: MapOptions = {}): Datasourc
   }
   const code = (error as { code?: unknown }).code;
   const message = error.message;
-  if (/does not support SSL/i.test(message)) return make('connection', 'The server does not support SSL connections. Set SSL to "disable" for this datasource, or enable SSL on the server.');
+  if (/does not support SSL/i.test(message)) return make('connection', 'The server does not support SSL connections. Set SSL to "disable" for this datasource (a server on another host gets verify-full unless you choose), or enable SSL on the server.');
   if ((typeof code === 'string' && TLS_CODE.test(code)) || /certificate|self[- ]signed|SSL routines|wrong version number/i.test(message)) {
-    return make('connection', `The SSL connection failed: ${message}. Check the SSL mode and CA certificate of this datasource.`);
+    return make('connection', `The SSL connection failed: ${message}. ${CERTIFICATE_HINT}`);
   }
   if (/timeout expired|timeout exceeded|connection timeout|ETIMEDOUT/i.test(message) || code === 'ETIMEDOUT') return make('timeout', `Connecting to the server timed out (${message}).`);
   if (/SASL|SCRAM|password must be a string|no password/i.test(message)) {

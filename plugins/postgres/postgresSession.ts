@@ -107,7 +107,9 @@ export class PostgresSession implements DatasourceSession {
     private readonly options: SessionOptions,
   ) {
     this.description = options.description;
-    this.pool = new pg.Pool({ ...options.config, max: 5, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
+    // The pool makes its clients with the module's Client, like the side connection that cancels queries, so one
+    // policy (e.g. refusing cleartext passwords, see cleartextGuard.ts) covers both.
+    this.pool = new pg.Pool({ ...options.config, Client: pg.Client, max: 5, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
     // An idle client whose server went away: the pool drops it; without a listener Node would crash the host.
     this.pool.on('error', (error) => options.log('warn', `An idle connection to ${this.description} was closed: ${error.message}`));
     this.tables = new PostgresTables();

@@ -88,7 +88,7 @@ describe('MySQL/MariaDB datasource: connections (real MariaDB server)', function
       assert.deepEqual(plugin.configFields.find((f) => f.key === 'sslMode')!.enum, ['disable', 'require', 'verify-ca', 'verify-full']);
       assert.deepEqual(
         plugin.configFields.map((f) => f.key),
-        ['host', 'port', 'database', 'user', 'password', 'sslMode', 'sslCaFile', 'connectTimeoutSeconds', 'queryTimeoutSeconds'],
+        ['host', 'port', 'database', 'user', 'password', 'sslMode', 'sslCaFile', 'allowCleartextPassword', 'connectTimeoutSeconds', 'queryTimeoutSeconds'],
       );
     });
   });
@@ -104,6 +104,10 @@ describe('MySQL/MariaDB datasource: connections (real MariaDB server)', function
     it('reports a wrong password as auth, without the password', async () => {
       const wrong = `wrong-${randomBytes(8).toString('hex')}`;
       await assert.rejects(plugin.testConnection(config(), { password: wrong }, context), (e: Error) => failsWith('auth', /Access denied for user 'nocoflo_test'/)(e) && !e.message.includes(wrong) && !e.message.includes(server.password));
+    });
+
+    it('says how to relax SSL when the server has none', async () => {
+      await assert.rejects(plugin.testConnection(config({ sslMode: 'require' }), secrets(), context), failsWith('connection', /does not support SSL\. Set SSL to "disable" for this connection/));
     });
 
     it('reports a port nobody listens on as connection', async () => {

@@ -3,31 +3,17 @@
 // the host name too (and refuses an IP address, which mysql2 cannot check); a wrong CA or an unreadable CA file says
 // so.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DatasourceConfig, DatasourceContext, DatasourceError } from '../../api';
 import { createMysqlDatasource } from '../../plugins/mysql';
+import { makeCertificates } from '../support/certificates';
 import { startMariadb, type MariadbServer } from '../support/servers/mariadbServer';
 
 const plugin = createMysqlDatasource();
 const context: DatasourceContext = { workspaceFolders: [], log: () => undefined };
-
-function openssl(dir: string, args: string[]): void {
-  const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
-  if (result.error) throw new Error(`The SSL tests need the openssl command (Debian package "openssl"): ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`openssl ${args.join(' ')} failed:\n${result.stderr}`);
-}
-
-/** A CA and a server certificate it signed, for `names` (subjectAltName entries). */
-function makeCertificates(dir: string, prefix: string, names: string): void {
-  openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${prefix} test CA`, '-keyout', `${prefix}-ca.key`, '-out', `${prefix}-ca.pem`]);
-  openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=mariadb test server', '-keyout', `${prefix}-server.key`, '-out', `${prefix}-server.csr`]);
-  writeFileSync(path.join(dir, `${prefix}-ext.cnf`), `subjectAltName=${names}\n`);
-  openssl(dir, ['x509', '-req', '-in', `${prefix}-server.csr`, '-CA', `${prefix}-ca.pem`, '-CAkey', `${prefix}-ca.key`, '-CAcreateserial', '-days', '2', '-extfile', `${prefix}-ext.cnf`, '-out', `${prefix}-server.pem`]);
-}
 
 function failsWith(code: string, message?: RegExp) {
   return (error: unknown) => {
@@ -81,7 +67,10 @@ describe('MySQL/MariaDB datasource: SSL (real MariaDB server)', function () {
   });
 
   it('refuses a server whose certificate another CA signed, or an unreadable CA file', async () => {
-    await assert.rejects(plugin.testConnection(config({ sslMode: 'verify-ca', sslCaFile: path.join(dir, 'other-ca.pem') }), { password }, context), failsWith('connection', /TLS connection .* failed/));
+    await assert.rejects(
+      plugin.testConnection(config({ sslMode: 'verify-ca', sslCaFile: path.join(dir, 'other-ca.pem') }), { password }, context),
+      failsWith('connection', /TLS connection .* failed.*CA certificate that signed it.*set SSL to "require"/),
+    );
     await assert.rejects(plugin.testConnection(config({ sslMode: 'verify-ca' }), { password }, context), failsWith('connection', /TLS connection .* failed/), 'the system CAs do not know the test CA');
     await assert.rejects(plugin.testConnection(config({ sslMode: 'verify-ca', sslCaFile: path.join(dir, 'missing.pem') }), { password }, context), failsWith('not_found', /missing\.pem/));
     await assert.rejects(plugin.testConnection(config({ sslMode: 'verify-ca', sslCaFile: 'relative.pem' }), { password }, context), failsWith('invalid_value', /workspace folder/));

@@ -73,7 +73,7 @@ describe('PostgreSQL connections, cancellation and restarts', function () {
       assert.throws(() => plugin.parseUrl!(`postgres://alice:${encodeURIComponent(password)}@h:99999/db`), (e: Error) => /cannot be parsed/.test(e.message) && !e.message.includes(encodeURIComponent(password)));
       assert.deepEqual(plugin.schemes, ['postgres', 'postgresql']);
       const fields = Object.fromEntries(plugin.configFields.map((f) => [f.key, f]));
-      assert.deepEqual(Object.keys(fields), ['host', 'port', 'database', 'user', 'password', 'sslMode', 'sslCaFile', 'applicationName', 'connectTimeoutSeconds', 'statementTimeoutSeconds']);
+      assert.deepEqual(Object.keys(fields), ['host', 'port', 'database', 'user', 'password', 'sslMode', 'sslCaFile', 'allowCleartextPassword', 'applicationName', 'connectTimeoutSeconds', 'statementTimeoutSeconds']);
       assert.equal(fields.password.secret, true);
       assert.equal(fields.password.type, 'password');
       assert.deepEqual(fields.sslMode.enum, ['disable', 'require', 'verify-ca', 'verify-full']);

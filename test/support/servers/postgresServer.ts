@@ -23,6 +23,8 @@ export interface PostgresServer {
   version: number;
   /** With `ssl: true`: the self-signed certificate (for 127.0.0.1) the server presents, to use as the CA. */
   caFile?: string;
+  /** The server's log (what pg_ctl -l collects), e.g. to see which logins it authorized with log_connections on. */
+  logFile: string;
   /** Runs SQL as the superuser (over the unix socket) in `database` or another one. */
   admin<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[], database?: string): Promise<pg.QueryResult<T>>;
   /** Stops the server (fast shutdown: sessions are terminated) and starts it again on the same port. */
@@ -179,6 +181,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
       url: `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
       version,
       ...(caFile ? { caFile } : {}),
+      logFile: log,
       admin: (sql, params, db) => admin(sql, params, db ?? database),
       async restart() {
         stopNow('fast');
