@@ -5,7 +5,7 @@
 #   ripgrep       VS Code's search binary (code-server's postinstall would download it; we copy Debian's)
 set -euo pipefail
 packages=(chromium libkrb5-dev ripgrep)
-[ "${NOCOFLO_DB_SERVERS:-0}" = 1 ] && packages+=(postgresql mariadb-server)
+[ "${NOCOFLO_DB_SERVERS:-0}" = 1 ] && packages+=(postgresql mariadb-server openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
