@@ -62,6 +62,18 @@ export function mayRevealPassword(settings: { host: string; sslMode: SslMode; al
   return settings.allowCleartextPassword || isVerifiedTls(settings.sslMode) || isLocalHost(settings.host);
 }
 
+/**
+ * What a secret's target says about the way to it. A password saved for a verified connection to a remote server
+ * must not silently follow a settings change (a shared settings file, say) that sends it without verified TLS, or
+ * lets it travel readably: such a change makes another target, and the password is asked again, naming it.
+ * Local servers (nothing leaves the computer) add nothing.
+ */
+export function transportNote(settings: { host: string; sslMode: SslMode; allowCleartextPassword: boolean }): string {
+  if (isLocalHost(settings.host) || isVerifiedTls(settings.sslMode)) return '';
+  const tls = settings.sslMode === 'disable' ? 'without TLS' : 'TLS not verified';
+  return settings.allowCleartextPassword ? ` (${tls}, password may travel readably)` : ` (${tls})`;
+}
+
 /** The `auth` error for a server that asked for the password in a readable form over an unverified connection. */
 export function cleartextRefused(product: string, how: string, sslMode: SslMode): DatasourceError {
   const transport = sslMode === 'disable' ? 'this connection is not encrypted' : 'this connection does not verify the server\'s certificate (SSL "require")';

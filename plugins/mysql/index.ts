@@ -14,6 +14,7 @@
 //   which changes stayed written (typeKinds.ts, tableOperations.ts, mysqlSession.ts).
 import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
 import { configFields, connectionOptions, describe, parseUrl, readSettings } from './connectionConfig';
+import { transportNote } from '../kit/transportSecurity';
 import { MysqlSession } from './mysqlSession';
 import type { AuthPluginFactory } from './passwordGuard';
 
@@ -49,7 +50,10 @@ export function createMysqlDatasource(): DatasourcePlugin {
     configFields,
     parseUrl,
     // The password authenticates this user on this server and database; timeouts and SSL files do not change that.
-    secretTarget: (config) => describe(readSettings(config)),
+    secretTarget: (config) => {
+      const settings = readSettings(config);
+      return describe(settings) + transportNote(settings);
+    },
     async testConnection(config, secrets, context) {
       const session = await open(config, secrets, context);
       try {

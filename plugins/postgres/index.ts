@@ -1,7 +1,7 @@
 // The built-in PostgreSQL datasource, written as a plugin against the public API only (api/index.d.ts), like the
 // SQLite one. It uses `pg` (pure JavaScript), loaded on first connect, with one pool per session.
 import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
-import { cleartextRefused, mayRevealPassword } from '../kit/transportSecurity';
+import { cleartextRefused, mayRevealPassword, transportNote } from '../kit/transportSecurity';
 import { clientRefusingCleartext } from './cleartextGuard';
 import { clientConfig, configFields, describe, parseUrl, readSettings } from './connectionConfig';
 import { PostgresSession } from './postgresSession';
@@ -34,7 +34,10 @@ export function createPostgresDatasource(): DatasourcePlugin {
     configFields,
     parseUrl,
     // The password authenticates this user on this server and database; timeouts and SSL files do not change that.
-    secretTarget: (config) => describe(readSettings(config)),
+    secretTarget: (config) => {
+      const settings = readSettings(config);
+      return describe(settings) + transportNote(settings);
+    },
     async testConnection(config, secrets, context) {
       const { session, version } = await open(config, secrets, context);
       try {

@@ -91,14 +91,25 @@ describe('secret binding', () => {
     assert.deepEqual(sent.filter((s) => s.where === 'evil.example'), [], 'nothing was sent to the new host');
   });
 
-  it('does not ask for the same target, and timeouts or SSL settings do not count as a new target', async () => {
+  it('does not ask for the same target: timeouts and a still-verified SSL mode do not count as a new target', async () => {
     const plugin = spyOn(createPostgresDatasource(), { 'a.example': 'pw-a' }, []);
     const w = windowOf(plugin, new Map(), [declaredProd('a.example')], ['pw-a']);
     await w.manager.session('workspace:prod');
     await w.manager.close('workspace:prod');
-    w.catalog.records = [{ ...declaredProd('a.example'), config: { ...pg('a.example'), connectTimeoutSeconds: 30, sslMode: 'require' } }];
+    w.catalog.records = [{ ...declaredProd('a.example'), config: { ...pg('a.example'), connectTimeoutSeconds: 30, sslMode: 'verify-ca' } }];
     await w.manager.session('workspace:prod');
     assert.equal(w.asked.length, 1);
+  });
+
+  it('asks again when a settings change sends the password to a remote server without verified TLS', async () => {
+    const plugin = spyOn(createPostgresDatasource(), { 'a.example': 'pw-a' }, []);
+    const w = windowOf(plugin, new Map(), [declaredProd('a.example')], ['pw-a', 'pw-a']);
+    await w.manager.session('workspace:prod');
+    await w.manager.close('workspace:prod');
+    w.catalog.records = [{ ...declaredProd('a.example'), config: { ...pg('a.example'), sslMode: 'require' } }];
+    await w.manager.session('workspace:prod');
+    assert.equal(w.asked.length, 2);
+    assert.match(w.asked[1]!.target, /a\.example:5432\/shop \(TLS not verified\)$/);
   });
 
   it('asks for a REST token again when the base URL moves to another origin, not when only the path changes', async () => {

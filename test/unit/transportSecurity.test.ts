@@ -8,6 +8,8 @@ import { defaultSslMode, isLocalHost, mayRevealPassword, readSslMode } from '../
 import * as my from '../../plugins/mysql/connectionConfig';
 import { authOptions, type AuthPluginFactory } from '../../plugins/mysql/passwordGuard';
 import * as pgConfig from '../../plugins/postgres/connectionConfig';
+import { createMysqlDatasource } from '../../plugins/mysql';
+import { createPostgresDatasource } from '../../plugins/postgres';
 import { defaultForm, formToConfig } from '../../shared/connectionForm';
 
 const context: DatasourceContext = { workspaceFolders: [], log: () => undefined };
@@ -141,4 +143,22 @@ describe('transport security: mysql2 authentication plugins', () => {
     const fresh = options.authPlugins.caching_sha2_password(meta);
     assert.deepEqual(fresh(Buffer.from([4])), Buffer.from('token'));
   });
+});
+
+describe('transport security: a secret is bound to the way it travels', () => {
+  for (const [name, plugin] of [['PostgreSQL', createPostgresDatasource()], ['MySQL', createMysqlDatasource()]] as const) {
+    const target = (config: Record<string, string | number | boolean>) => plugin.secretTarget!({ user: 'app', database: 'shop', ...config });
+
+    it(`${name}: relaxing TLS to a remote server is another target, so a saved password is asked again`, () => {
+      const verified = target({ host: 'db.example.com' });
+      assert.equal(target({ host: 'db.example.com', sslMode: 'verify-ca' }), verified);
+      assert.notEqual(target({ host: 'db.example.com', sslMode: 'require' }), verified);
+      assert.match(target({ host: 'db.example.com', sslMode: 'disable' }), /\(without TLS\)$/);
+      assert.match(target({ host: 'db.example.com', sslMode: 'require', allowCleartextPassword: true }), /\(TLS not verified, password may travel readably\)$/);
+    });
+
+    it(`${name}: a local server's target does not depend on TLS`, () => {
+      assert.equal(target({ host: '127.0.0.1', sslMode: 'disable' }), target({ host: '127.0.0.1', sslMode: 'verify-full' }));
+    });
+  }
 });
