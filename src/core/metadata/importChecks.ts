@@ -55,8 +55,9 @@ export function sameSettings(a: Pick<DatasourceRecord, 'type' | 'name' | 'config
 }
 
 /**
- * Every reason the import may not be applied: what the user's roles forbid, and what is wrong in the file. `existing` are the stored connections by id; `datasources` are the
- * imported ones with secrets already dropped; `stored` returns a plugin's stored configuration.
+ * Every reason the import may not be applied: what the user's roles forbid, and what is wrong in the file.
+ * `existing` are the stored connections by id; `datasources` the imported ones with secrets already dropped;
+ * `stored` returns a plugin's stored configuration.
  */
 export function importRefusals(
   guards: ImportGuards,
