@@ -308,8 +308,12 @@ export type DatasourceErrorCode =
 
 /**
  * Errors a datasource expects (wrong password, constraint violation, conflict) are plain `Error`s with a `code`.
- * Nocoflo shows their message to the user as is. Any other error is treated as a bug in the plugin: it is logged
- * with the plugin id and the plugin is marked failed.
+ * Nocoflo shows their message to the user as is. Any other `Error` thrown by one operation (an unclassified driver
+ * error, a RangeError on one bad value) fails that operation only: Nocoflo logs it with the plugin id and passes it
+ * on with code 'internal' (see `ViewRequestError` in webview.d.ts); the plugin stays active for its other
+ * connections. Only a broken contract marks the plugin failed: throwing or rejecting with something that is not an
+ * `Error`, a synchronous hook that throws, or a result of the wrong shape. 'internal' is Nocoflo's code, not a
+ * `DatasourceErrorCode`: a plugin never throws it (one that does is treated like any unexpected error).
  */
 export interface DatasourceError extends Error {
   code: DatasourceErrorCode;

@@ -41,7 +41,11 @@ export type ViewChange = RowChange;
 export interface ViewChangeFailure {
   /** Index of the failed change in the list given to `applyChanges`. */
   index: number;
-  /** A DatasourceErrorCode ('conflict', 'constraint', …) or 'plugin_failed'. */
+  /**
+   * A DatasourceErrorCode ('conflict', 'constraint', …); 'internal' when the datasource failed this save with an
+   * unexpected error (the plugin stays active; the message names it); 'plugin_failed' when it broke its contract
+   * and is marked failed.
+   */
   code: string;
   /** The database's own message. */
   message: string;
@@ -147,7 +151,11 @@ export interface RowLockInfo {
 
 export type RowLockResult = { ok: true } | { ok: false; owner: string; since: string };
 
-/** Rejections of client calls carry a code: a DatasourceErrorCode, 'plugin_failed', 'timeout' or 'internal'. */
+/**
+ * Rejections of client calls carry a code: a DatasourceErrorCode; 'internal' when one operation failed with an
+ * unexpected error (of the datasource plugin, named in the message, which stays active, or of Nocoflo); 'plugin_failed'
+ * when the plugin broke its contract and is marked failed; or 'timeout'.
+ */
 export interface ViewRequestError extends Error {
   code: string;
 }

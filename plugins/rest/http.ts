@@ -5,6 +5,7 @@
 // hold keys) and goes through the session's redactor, so a secret echoed by a server never reaches a user.
 import type { DatasourceError } from '../../api';
 import { datasourceError } from '../kit/errors';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonDepth';
 
 export interface HttpRequest {
   method: string;
@@ -176,6 +177,9 @@ export class RestHttp {
     if (status >= 200 && status < 300) {
       if (text.trim() === '') return { status, headers, url: response.url, body: undefined };
       if (html) throw datasourceError('bad_response', `${what} returned an HTML page instead of JSON${htmlTitle(text) ? ` (titled "${htmlTitle(text)}")` : ''}; check the base URL and the endpoint path.`);
+      if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+        throw datasourceError('bad_response', `${what} returned JSON nested more than ${MAX_JSON_DEPTH} levels deep; Nocoflo does not read documents that deep (no real record needs it, and walking one would overflow the stack).`);
+      }
       try {
         return { status, headers, url: response.url, body: JSON.parse(text) };
       } catch {

@@ -9,6 +9,7 @@ import type {
 import type { Logger } from './log';
 import { isExpectedError, nocofloError } from './pluginErrors';
 import type { PluginRegistry } from './registry';
+import { redactUrl, redactUrlsIn } from './redactUrl';
 import { bind, parseEntry, secretsFor, secretTarget, type SecretTarget } from './secretBinding';
 import { isolateSession } from './sessionIsolation';
 
@@ -320,12 +321,10 @@ export class DatasourceManager {
     const log = this.options.log;
     return {
       workspaceFolders: this.options.workspaceFolders(),
-      log: (level, message) => log[level](`[${pluginId}] ${message}`),
+      // A plugin may log the URL it connects to; its credentials are dropped here rather than trusted to every plugin.
+      log: (level, message) => log[level](`[${pluginId}] ${redactUrlsIn(message)}`),
     };
   }
 }
 
-/** Drops credentials from a URL before it appears in a message or log. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, (_m, auth: string) => `//${auth.split(':')[0]}:***@`);
-}
+export { redactUrl };

@@ -1,7 +1,7 @@
 // What the Plugins view does, without `vscode`: list every plugin with its state and stored configuration,
 // enable or disable one, and store a configuration only after it passed the plugin's declared schema. The host
 // wires it to the webview and closes a disabled datasource's sessions; the rules live here, tested in plain Node.
-import type { PluginKind } from '../../api';
+import type { PluginKind, PluginManifest } from '../../api';
 import { MAX_CONFIG_CHARS, type PluginRow, type PluginsViewState } from '../../shared/pluginsProtocol';
 import { type JsonSchema, schemaProblems, validateAgainstSchema } from './jsonSchema';
 import type { PluginRegistry } from './registry';
@@ -71,17 +71,14 @@ export class PluginAdmin {
     } catch (error) {
       throw new PluginAdminError(`The configuration of ${name} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (manifest.configSchema !== undefined) {
-      const broken = schemaProblems(manifest.configSchema);
-      if (broken.length > 0) {
-        throw new PluginAdminError(`${name} declares a configuration schema Nocoflo cannot use (a bug in the plugin): ${broken[0]}`, broken);
-      }
-      const problems = validateAgainstSchema(config, manifest.configSchema as JsonSchema);
-      if (problems.length > 0) {
-        const shown = problems.slice(0, MAX_PROBLEMS_IN_MESSAGE).join('; ');
-        const more = problems.length > MAX_PROBLEMS_IN_MESSAGE ? ` (and ${problems.length - MAX_PROBLEMS_IN_MESSAGE} more)` : '';
-        throw new PluginAdminError(`Not saved: ${shown}${more}.`, problems);
-      }
+    const check = checkPluginConfig(manifest, config);
+    if (check.schemaBroken.length > 0) {
+      throw new PluginAdminError(`${name} declares a configuration schema Nocoflo cannot use (a bug in the plugin): ${check.schemaBroken[0]}`, check.schemaBroken);
+    }
+    if (check.problems.length > 0) {
+      const shown = check.problems.slice(0, MAX_PROBLEMS_IN_MESSAGE).join('; ');
+      const more = check.problems.length > MAX_PROBLEMS_IN_MESSAGE ? ` (and ${check.problems.length - MAX_PROBLEMS_IN_MESSAGE} more)` : '';
+      throw new PluginAdminError(`Not saved: ${shown}${more}.`, check.problems);
     }
     await this.deps.store.setPluginConfig(pluginId, { config, version: manifest.version });
     this.deps.registry.notifyEnablementChanged();
@@ -95,6 +92,18 @@ export class PluginAdmin {
     if (!found) throw new PluginAdminError(`Plugin "${pluginId}" is not installed (was its extension uninstalled?).`);
     return { name: `${found.manifest.displayName} (${pluginId})`, kind: found.kind, manifest: found.manifest };
   }
+}
+
+/**
+ * A configuration checked against the plugin's declared `configSchema`, the one rule for every way configuration
+ * gets stored (the Plugins view, Import Configuration). `schemaBroken` lists problems of the schema itself (a
+ * plugin bug), checked first so users are not blamed for it; no schema means any JSON is accepted.
+ */
+export function checkPluginConfig(manifest: Pick<PluginManifest, 'configSchema'>, config: unknown): { schemaBroken: string[]; problems: string[] } {
+  if (manifest.configSchema === undefined) return { schemaBroken: [], problems: [] };
+  const schemaBroken = schemaProblems(manifest.configSchema);
+  if (schemaBroken.length > 0) return { schemaBroken, problems: [] };
+  return { schemaBroken: [], problems: validateAgainstSchema(config, manifest.configSchema as JsonSchema) };
 }
 
 /** The schema as plain JSON (a plugin may hand over objects with prototypes or functions; a webview gets data only). */

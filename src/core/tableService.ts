@@ -16,7 +16,7 @@ import type {
   TableSchema,
 } from '../../api';
 import type { DatasourceManager } from './datasourceManager';
-import { isExpectedError, nocofloError } from './pluginErrors';
+import { isExpectedError, nocofloError, PluginFailure } from './pluginErrors';
 import { readOnlyReasonFor } from '../../shared/protocolCodec';
 
 /** One edit the user made in a view and has not saved yet. */
@@ -171,7 +171,8 @@ export class TableService {
       if (!transactional && current > 0) await this.afterApply(table, changes.slice(0, current), results.slice(0, current), origin, schema);
       const failure: ChangeFailure = {
         index: current,
-        code: isExpectedError(error) ? error.code : 'plugin_failed',
+        // An operation's unexpected error is 'internal' (the plugin stays active), as everywhere else.
+        code: isExpectedError(error) ? error.code : error instanceof PluginFailure ? 'plugin_failed' : 'internal',
         message: error instanceof Error ? error.message : String(error),
       };
       if (isExpectedError(error)) {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { TableLocator } from '../../api';
 import type { DatasourceManager } from '../core/datasourceManager';
+import { escapeMarkdown as escape, markdownCode as code } from '../core/markdown';
+import { untrustedMarkdown } from './untrustedMarkdown';
 
 /**
  * The status bar entry for the active Nocoflo tab: which connection it reads and as whom ("Shop · alice@db:5432/shop"),
@@ -32,7 +34,7 @@ export class ConnectionStatusBar implements vscode.Disposable {
     if (this.shown !== table) return;
     const where = [table.schema, table.name].filter(Boolean).join('.');
     this.item.text = `$(database) ${record.name}${description ? ` · ${description}` : ''}`;
-    this.item.tooltip = new vscode.MarkdownString(
+    this.item.tooltip = untrustedMarkdown(
       `**${escape(record.name)}** (${escape(this.datasources.pluginFor(record)?.displayName ?? record.type)})\n\n` +
         `${description ? `Connected as \`${code(description)}\`\n\n` : ''}Table \`${code(where)}\``,
     );
@@ -43,7 +45,3 @@ export class ConnectionStatusBar implements vscode.Disposable {
     this.item.dispose();
   }
 }
-
-const escape = (text: string) => text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
-/** Inside a code span only a backtick needs care. */
-const code = (text: string) => text.replace(/`/g, "'");

@@ -1,6 +1,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { Disposable, TableLocator } from '../../api';
 import type { DatasourceCatalog } from '../core/datasourceManager';
+import type { ImportGuards } from '../core/metadata/importChecks';
 
 /** What the extension host needs from the metadata store; `metadataAdapter.ts` implements it over sql.js. */
 export interface HostMetadata extends DatasourceCatalog, Disposable {
@@ -11,8 +12,11 @@ export interface HostMetadata extends DatasourceCatalog, Disposable {
   viewPreference(table: TableLocator, user: string): { viewId: string; config?: unknown } | undefined;
   setViewPreference(table: TableLocator, user: string, viewId: string, config?: unknown): Promise<void>;
   exportConfiguration(): unknown;
-  /** Returns a human summary such as "2 datasources, 1 view preference". */
-  importConfiguration(json: unknown): Promise<string>;
+  /**
+   * Checks the file against the user's roles and the plugins' schemas, then imports it whole (see configTransfer).
+   * Returns what a user reads, e.g. "Imported 2 new datasources, … ." with a sentence on dropped secrets.
+   */
+  importConfiguration(json: unknown, guards: ImportGuards): Promise<string>;
   /**
    * MetadataStore's generic access, for features that keep their own tables (audit log, roles, locks): rows of the
    * latest committed state, and a write in one transaction under the cross-window lock.

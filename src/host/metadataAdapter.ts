@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { TableLocator } from '../../api';
 import type { Logger } from '../core/log';
-import { exportConfiguration, importConfiguration } from '../core/metadata/configTransfer';
+import { exportConfiguration, importConfiguration, importSummaryText } from '../core/metadata/configTransfer';
 import { MetadataStore } from '../core/metadata/metadataStore';
 import type { HostMetadata } from './hostMetadata';
 
@@ -14,7 +14,6 @@ export interface OpenHostMetadataOptions {
 
 export const METADATA_FILE = 'nocoflo.sqlite';
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The metadata store, shaped for the extension host. */
 export async function openHostMetadata(options: OpenHostMetadataOptions): Promise<HostMetadata> {
@@ -46,15 +45,7 @@ export async function openHostMetadata(options: OpenHostMetadataOptions): Promis
     },
     setViewPreference: (table, user, viewId, config) => store.setViewPreference({ ...key(table, user), viewId, ...(config !== undefined ? { config } : {}) }),
     exportConfiguration: () => exportConfiguration(store),
-    importConfiguration: async (json) => {
-      const s = await importConfiguration(store, json);
-      return [
-        plural(s.datasourcesAdded, 'new datasource'),
-        plural(s.datasourcesUpdated, 'updated datasource'),
-        plural(s.pluginConfig, 'plugin setting'),
-        plural(s.viewPreferences, 'view preference'),
-      ].join(', ');
-    },
+    importConfiguration: async (json, guards) => importSummaryText(await importConfiguration(store, json, guards)),
     rows: (sql, params) => store.rows(sql, params),
     write: (mutate) => store.write(mutate),
     onDidChangeExternally: (listener) => store.onDidChange(listener),

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { DatasourceConfig, DatasourceContext, DatasourceError, DatasourceSession } from '../../api';
 import { createRestDatasource } from '../../plugins/rest';
+import { MAX_JSON_DEPTH } from '../../plugins/rest/jsonDepth';
 import { freePort } from '../support/servers/lifecycle';
 import { startRestServer, type RestServer } from '../support/servers/restServer';
 
@@ -176,6 +177,19 @@ describe('REST datasource: faults, limits and credentials', function () {
       // Under the default cap the same body reads fine.
       const fine = await open('/faults/huge');
       assert.equal((await fine.countRows({ name: 't' })).count, 30_000);
+    });
+
+    it('a document nested 100,000 deep is a bad_response naming the limit, not a RangeError; one at the limit is read', async () => {
+      const e = await failure(await open('/faults/deep'));
+      isCode('bad_response', new RegExp(`GET /v1/faults/deep returned JSON nested more than ${MAX_JSON_DEPTH} levels deep`))(e);
+      assert.ok(!(e instanceof RangeError));
+      // The array of records and the record are two levels, the "tree" field the rest: the deepest document accepted.
+      const atLimit = await open(`/faults/deep?depth=${MAX_JSON_DEPTH - 2}`);
+      const page = await atLimit.readRows({ name: 't' }, { limit: 10 });
+      const tree = page.rows[0]![page.columns.indexOf('tree')] as string;
+      assert.equal(tree.length, 2 * (MAX_JSON_DEPTH - 2));
+      assert.match(tree, /^\[+\]+$/);
+      isCode('bad_response', /nested more than/)(await failure(await open(`/faults/deep?depth=${MAX_JSON_DEPTH - 1}`)));
     });
 
     it('records not where recordsPath says: the message shows what is there', async () => {

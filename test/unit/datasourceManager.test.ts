@@ -225,3 +225,25 @@ describe('redactUrl', () => {
     assert.equal(redactUrl('https://api.example.com/x'), 'https://api.example.com/x');
   });
 });
+
+describe('DatasourceManager plugin log', () => {
+  it('drops credentials from URLs a plugin logs', async () => {
+    const lines: string[] = [];
+    const log = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+    const { manager, registry } = setup(undefined, { log });
+    registry.registerDatasource(
+      datasourcePlugin({
+        id: 'chatty',
+        schemes: ['chatty'],
+        connect: async (_config, _secrets, context) => {
+          context.log('warn', 'connecting to postgres://bob:p@ss@db.internal/app?sslmode=require&password=hunter2');
+          return fakeSession();
+        },
+      }),
+    );
+    const id = await manager.add({ type: 'chatty', name: 'Logged', config: { host: 'h' } });
+    await manager.session(id);
+    assert.ok(lines.some((l) => l.includes('postgres://bob:***@db.internal/app?sslmode=require&password=***')), lines.join('\n'));
+    assert.ok(!lines.some((l) => l.includes('p@ss') || l.includes('hunter2')), lines.join('\n'));
+  });
+});

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { exportConfiguration, importConfiguration } from '../../src/core/metadata/configTransfer';
 import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { importGuards } from '../support/importGuards';
 import { MIGRATIONS, type Migration } from '../../src/core/metadata/migrations';
 import { loadSqlJs } from '../../src/core/metadata/sqlJsLoader';
 
@@ -153,12 +154,14 @@ describe('MetadataStore', () => {
       file = path.join(dir, 'other.sqlite');
       const target = await open();
       await target.addDatasource({ id: ds.id, type: 'nocoflo.postgres', name: 'Old name', config: {} });
-      const summary = await importConfiguration(target, exported);
-      assert.deepEqual(summary, { datasourcesAdded: 0, datasourcesUpdated: 1, pluginConfig: 1, viewPreferences: 1 });
+      const guards = importGuards(target);
+      await guards.roles.setRole({ datasourceId: ds.id }, 'admin'); // changing a connection's settings is the admin's
+      const summary = await importConfiguration(target, exported, guards);
+      assert.deepEqual(summary, { datasourcesAdded: 0, datasourcesUpdated: 1, pluginConfig: 1, viewPreferences: 1, secretsDropped: [] });
       assert.deepEqual(target.listDatasources(), [{ id: ds.id, type: 'nocoflo.postgres', name: 'Prod', config: { host: 'db', user: 'ada' } }]);
       assert.equal(target.isPluginEnabled('acme.view'), false);
       assert.equal(target.viewPreference({ datasourceId: ds.id, table: 'orders', user: 'ada' })?.viewId, 'nocoflo.form');
-      await importConfiguration(target, exported);
+      await importConfiguration(target, exported, importGuards(target));
       assert.equal(target.listDatasources().length, 1, 'importing twice does not duplicate');
       target.dispose();
     });
@@ -166,10 +169,10 @@ describe('MetadataStore', () => {
     it('rejects a malformed file, lists every problem, and writes nothing', async () => {
       const store = await open();
       await assert.rejects(
-        importConfiguration(store, { format: 'nocoflo-config', version: 2, datasources: [{ id: 'x' }], viewPreferences: 'no' }),
+        importConfiguration(store, { format: 'nocoflo-config', version: 2, datasources: [{ id: 'x' }], viewPreferences: 'no' }, importGuards(store)),
         (e: Error) => /"version" 2 is not supported/.test(e.message) && /datasources\[0\]/.test(e.message) && /"viewPreferences" must be an array/.test(e.message),
       );
-      await assert.rejects(importConfiguration(store, [1, 2]), /does not contain a JSON object/);
+      await assert.rejects(importConfiguration(store, [1, 2], importGuards(store)), /does not contain a JSON object/);
       assert.deepEqual(store.listDatasources(), []);
       store.dispose();
     });

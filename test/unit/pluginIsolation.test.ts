@@ -107,6 +107,20 @@ describe('plugin isolation: a throwing hook breaks only its plugin', () => {
     });
   }
 
+  it("a save's failed change says 'internal' for an operation's Error (plugin active) and 'plugin_failed' for a broken contract", async () => {
+    for (const [impl, code, state] of [
+      [bug, 'internal', 'active'],
+      [notAnError, 'plugin_failed', 'failed'],
+    ] as const) {
+      const { registry, manager, tables } = setup(datasourcePlugin({ id: 'broken', schemes: ['broken'], connect: async () => brokenSession('insertRow', impl) }));
+      const id = await manager.add({ type: 'broken', name: 'broken', config: { host: 'h' } });
+      const result = await tables.apply(table(id), [{ kind: 'insert', values: { name: 'x' } }]);
+      assert.ok(!result.ok);
+      assert.equal(result.failure.code, code);
+      assert.equal(stateOf(registry, 'broken'), state);
+    }
+  });
+
   // Stands in for the reviewed cases (a WAL header claiming 2^32 pages, too many bound parameters, a document too
   // deep to walk): whatever RangeError the plugin raises for one file or request, its other connections keep working.
   it('a RangeError from one connection leaves the plugin serving its other connections', async () => {

@@ -114,7 +114,7 @@ describe('panel HTML (src/host/panels/panelHtml)', () => {
 
   it('uses a strict policy: nothing inline, no eval, scripts only with the nonce', () => {
     const csp = contentSecurityPolicy('https://src', 'n0nce');
-    assert.equal(csp, "default-src 'none'; style-src https://src; font-src https://src; img-src https://src data:; script-src 'nonce-n0nce'");
+    assert.equal(csp, "default-src 'none'; style-src https://src; font-src https://src; img-src https://src data:; script-src 'nonce-n0nce'; form-action 'none'; base-uri 'none'");
     assert.doesNotMatch(html, /unsafe-inline|unsafe-eval/);
     assert.doesNotMatch(html, /style="/);
     const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];

@@ -6,6 +6,7 @@ import type { TableSchema } from '../../api';
 import type { DatasourceRecord } from '../../src/core/datasourceManager';
 import { exportConfiguration, importConfiguration } from '../../src/core/metadata/configTransfer';
 import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { importGuards } from '../support/importGuards';
 import {
   allows,
   defaultRole,
@@ -185,13 +186,13 @@ describe('the production mark in configuration exports', () => {
     const target = await open('b.sqlite');
     await target.addDatasource({ id: dev.id, type: 'nocoflo.sqlite', name: 'Dev', config: { path: '/d.db' } });
     await new RoleStore(target).setProduction(dev.id, true);
-    await importConfiguration(target, exported);
+    await importConfiguration(target, exported, importGuards(target));
     const store = new RoleStore(target);
     assert.equal(store.isProduction(prod.id), true, 'marked on import');
     assert.equal(store.isProduction(dev.id), true, 'the local mark stays although the file has none');
     assert.equal(store.role({ datasourceId: prod.id }), undefined, 'an exported admin role does not come along');
     await assert.rejects(
-      importConfiguration(target, { format: 'nocoflo-config', version: 1, datasources: [{ id: 'x', type: 't', name: 'n', config: {}, production: 'yes' }] }),
+      importConfiguration(target, { format: 'nocoflo-config', version: 1, datasources: [{ id: 'x', type: 't', name: 'n', config: {}, production: 'yes' }] }, importGuards(target)),
       /datasources\[0\]\.production must be true or false/,
     );
     target.dispose();

@@ -1,4 +1,6 @@
 import type { DatasourceRecord } from '../datasourceManager';
+import { nocofloError } from '../pluginErrors';
+import { type DroppedSecrets, type ImportGuards, importRefusals, withoutSecrets } from './importChecks';
 import type { MetadataStore, PluginConfigRecord, ViewPreferenceRecord } from './metadataStore';
 
 /**
@@ -19,6 +21,8 @@ export interface ImportSummary {
   datasourcesUpdated: number;
   pluginConfig: number;
   viewPreferences: number;
+  /** Secret values the file held, which were not kept: they are asked for when connecting. */
+  secretsDropped: DroppedSecrets[];
 }
 
 export function exportConfiguration(store: MetadataStore): ConfigurationExport {
@@ -67,17 +71,30 @@ export function validateConfiguration(input: unknown): { value?: ConfigurationEx
 }
 
 /**
- * Merges by id: a datasource that exists is updated in place, not duplicated. All of it applies, or none. A
- * production mark in the file is applied; its absence never removes one here (an import must not lower a guard).
+ * Merges by id: a datasource that exists is updated in place, not duplicated. All of it applies, or none: nothing is
+ * written when the file is malformed, when it changes a connection the user is not admin of, or when a plugin's
+ * configuration fails its schema (or the user may not manage plugins). Secret values in connection settings are
+ * dropped and reported. A production mark in the file is applied; its absence never removes one here (an import
+ * must not lower a guard).
  */
-export async function importConfiguration(store: MetadataStore, input: unknown): Promise<ImportSummary> {
+export async function importConfiguration(store: MetadataStore, input: unknown, guards: ImportGuards): Promise<ImportSummary> {
   const { value, problems } = validateConfiguration(input);
-  if (!value) throw Object.assign(new Error(`This is not a Nocoflo configuration export: ${problems.join('; ')}.`), { code: 'invalid_value' });
-  const existing = new Set(store.listDatasources().map((d) => d.id));
-  const summary: ImportSummary = { datasourcesAdded: 0, datasourcesUpdated: 0, pluginConfig: 0, viewPreferences: 0 };
+  if (!value) throw nocofloError('invalid_value', `This is not a Nocoflo configuration export: ${problems.join('; ')}.`);
+  const existing = new Map(store.listDatasources().map((d) => [d.id, d]));
+  const secretsDropped: DroppedSecrets[] = [];
+  const datasources = (value.datasources ?? []).map((d) => {
+    const { config, dropped } = withoutSecrets(d, guards.registry);
+    if (dropped.length > 0) secretsDropped.push({ datasource: d.name, fields: dropped });
+    return { ...d, config };
+  });
+  const pluginConfig = value.pluginConfig ?? [];
+  const refusals = importRefusals(guards, existing, datasources, pluginConfig, (id) => store.pluginConfig(id));
+  const reasons = [...refusals.permission, ...refusals.invalid];
+  if (reasons.length > 0) throw nocofloError(refusals.permission.length > 0 ? 'permission' : 'invalid_value', `Nothing was imported: ${reasons.join('; ')}`);
+  const summary: ImportSummary = { datasourcesAdded: 0, datasourcesUpdated: 0, pluginConfig: 0, viewPreferences: 0, secretsDropped };
   await store.write((db) => {
     const at = new Date().toISOString();
-    for (const d of value.datasources) {
+    for (const d of datasources) {
       if (existing.has(d.id)) {
         db.run('UPDATE datasources SET type = ?, name = ?, config = ?, updated_at = ? WHERE id = ?', [d.type, d.name, JSON.stringify(d.config), at, d.id]);
         summary.datasourcesUpdated++;
@@ -87,7 +104,7 @@ export async function importConfiguration(store: MetadataStore, input: unknown):
       }
       if (d.production === true) db.run('UPDATE datasources SET production = 1 WHERE id = ?', [d.id]);
     }
-    for (const p of value.pluginConfig ?? []) {
+    for (const p of pluginConfig) {
       db.run('INSERT OR REPLACE INTO plugin_config (plugin_id, enabled, config, version) VALUES (?, ?, ?, ?)', [
         p.pluginId,
         p.enabled ? 1 : 0,
@@ -105,4 +122,20 @@ export async function importConfiguration(store: MetadataStore, input: unknown):
     }
   });
   return summary;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What the user reads after an import: the counts, then which secrets were left out and why. */
+export function importSummaryText(s: ImportSummary): string {
+  const counts = [
+    plural(s.datasourcesAdded, 'new datasource'),
+    plural(s.datasourcesUpdated, 'updated datasource'),
+    plural(s.pluginConfig, 'plugin setting'),
+    plural(s.viewPreferences, 'view preference'),
+  ].join(', ');
+  const dropped = s.secretsDropped.map((d) => `"${d.datasource}" (${d.fields.join(', ')})`).join(', ');
+  return `Imported ${counts}.${
+    dropped ? ` The file held secrets for ${dropped}: they were not kept, because secrets are stored only in VS Code's secret storage.` : ''
+  } You are asked for passwords and tokens when you connect.`;
 }

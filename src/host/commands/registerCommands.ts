@@ -21,8 +21,8 @@ export interface CommandDeps {
   opener: TableOpener;
   log: Logger;
   output: vscode.OutputChannel;
-  /** Managing a connection (edit, rename, remove) is the admin's; absent in tests without roles. */
-  roles?: Pick<RoleService, 'assertManageConnection' | 'forget'>;
+  /** Managing a connection (edit, rename, remove, importing its settings) is the admin's. */
+  roles: Pick<RoleService, 'assertManageConnection' | 'forget' | 'canManageConnection' | 'canManagePlugins'>;
   /** Opens the connection form to add a datasource (of `type`) or edit one. */
   openConnectionForm(target: { mode: 'add'; type?: string } | { mode: 'edit'; id: string }): void;
 }
@@ -148,9 +148,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       // Secrets saved before binding existed are bound to today's targets first, so an imported target change
       // does not inherit them.
       await deps.datasources.bindLegacySecrets(deps.datasources.list().map((d) => d.id));
-      const summary = await metadata.importConfiguration(parsed);
+      // The same rules as the UI: the admin role to change a connection, the Plugins view's rights and schemas.
+      const summary = await metadata.importConfiguration(parsed, { registry, roles: deps.roles });
       tree.refresh();
-      void vscode.window.showInformationMessage(`Imported ${summary}. Re-enter passwords for imported connections when asked.`);
+      log.info(summary);
+      void vscode.window.showInformationMessage(summary);
     }),
     command('nocoflo.showOutput', () => deps.output.show()),
   ];

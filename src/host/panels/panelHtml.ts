@@ -14,13 +14,21 @@ export interface PanelHtmlInput {
   scripts: string[];
 }
 
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+/**
+ * The one Content-Security-Policy of every Nocoflo webview (views, tool tabs, the "not available" page). Nothing
+ * loads unless listed; scripts only with this render's nonce (no script-src at all without one); no eval. The
+ * documents never hold a form or a <base>, so `form-action` and `base-uri` are 'none': injected markup can neither
+ * submit data anywhere nor re-point relative URLs.
+ */
+export function contentSecurityPolicy(cspSource: string, nonce?: string): string {
   return [
     "default-src 'none'",
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
-    `script-src 'nonce-${nonce}'`,
+    ...(nonce ? [`script-src 'nonce-${nonce}'`] : []),
+    "form-action 'none'",
+    "base-uri 'none'",
   ].join('; ');
 }
 
@@ -43,6 +51,11 @@ ${styles}
 ${scripts}
   </body>
 </html>`;
+}
+
+/** A page with one sentence and no script, shown in a tab whose view cannot run. */
+export function renderMessageHtml(cspSource: string, message: string): string {
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(cspSource))}"></head><body><p>${escapeHtml(message)}</p></body></html>`;
 }
 
 export function escapeHtml(text: string): string {

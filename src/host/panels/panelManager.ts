@@ -6,6 +6,7 @@ import type { PluginRegistry } from '../../core/registry';
 import type { TableService } from '../../core/tableService';
 import { type PanelIdentity, parseSavedState, type WirePendingChange, type WireQuery } from '../../../shared/protocol';
 import { decodeChange } from '../../../shared/protocolCodec';
+import { savePending } from '../../core/destructivePrompt';
 import type { PanelServices } from './panelServices';
 import { TabIcons } from './tabIcon';
 import { relatedLocator } from './requestHandler';
@@ -94,6 +95,11 @@ export class PanelManager implements vscode.Disposable {
         for (const panel of this.panels.values()) panel.notify({ type: 'theme', kind: themeKind(theme.kind) });
       }),
     );
+  }
+
+  /** The question before a save that deletes rows (true when nothing needs asking), for saves the host starts. */
+  confirmApply(table: TableLocator, changes: readonly WirePendingChange[]): Promise<boolean> {
+    return this.services.confirmApply ? this.services.confirmApply(table, changes) : Promise.resolve(true);
   }
 
   /** Lets views open other views (client.openView) through the view selection. */
@@ -237,15 +243,22 @@ export class PanelManager implements vscode.Disposable {
     }
     if (choice === 'Save') {
       try {
-        const result = await this.services.tables.apply(identity.table, pending.map(decodeChange), { source: identity.viewId });
-        if (result.ok) {
+        const outcome = await savePending(pending, {
+          confirm: (changes) => this.confirmApply(identity.table, changes),
+          apply: (changes) => this.services.tables.apply(identity.table, changes.map(decodeChange), { source: identity.viewId }),
+        });
+        // Declining the deletes falls through to reopening the tab with every edit, as Cancel does.
+        const result = outcome.kind === 'applied' ? outcome.result : undefined;
+        if (result?.ok) {
           this.services.log.info(`Saved ${count} of ${title} on close`);
           return;
         }
-        const applied = result.rolledBack ? 'Nothing was saved.' : `The first ${result.failure.index} changes were saved.`;
-        const again = await vscode.window.showErrorMessage(`Saving ${title} failed: ${sentence(result.failure.message)} ${applied}`, 'Reopen');
-        if (again !== 'Reopen') return;
-        pending = result.rolledBack ? pending : pending.slice(result.failure.index);
+        if (result && !result.ok) {
+          const applied = result.rolledBack ? 'Nothing was saved.' : `The first ${result.failure.index} changes were saved.`;
+          const again = await vscode.window.showErrorMessage(`Saving ${title} failed: ${sentence(result.failure.message)} ${applied}`, 'Reopen');
+          if (again !== 'Reopen') return;
+          pending = result.rolledBack ? pending : pending.slice(result.failure.index);
+        }
       } catch (error) {
         const again = await vscode.window.showErrorMessage(`Saving ${title} failed: ${errorMessage(error)}`, 'Reopen');
         if (again !== 'Reopen') return;

@@ -16,7 +16,7 @@ import {
 import type { WireRecord } from '../../../shared/values';
 import { readOnlyReasonFor } from '../../../shared/protocolCodec';
 import { runExport } from './exportCommand';
-import { escapeHtml, renderPanelHtml } from './panelHtml';
+import { renderMessageHtml, renderPanelHtml } from './panelHtml';
 import { QueryTracker } from './queryTracker';
 import { handleRequest, toWireError } from './requestHandler';
 import type { PanelServices } from './panelServices';
@@ -184,7 +184,7 @@ export class TablePanel {
     const webviewRoot = vscode.Uri.joinPath(this.services.extensionUri, 'dist', 'webview');
     if (!view) {
       this.panel.webview.options = { enableScripts: false, localResourceRoots: [] };
-      this.panel.webview.html = messageHtml(this.panel.webview.cspSource, `The view "${this.identity.viewId}" is not available: it is not installed, disabled, or failed. See Nocoflo: Show Log.`);
+      this.panel.webview.html = renderMessageHtml(this.panel.webview.cspSource, `The view "${this.identity.viewId}" is not available: it is not installed, disabled, or failed. See Nocoflo: Show Log.`);
       return;
     }
     void this.services.icons.forCodicon(view.icon).then((icon) => {
@@ -356,8 +356,4 @@ export function themeKind(kind: vscode.ColorThemeKind): ThemeKind {
     case vscode.ColorThemeKind.HighContrastLight:
       return 'high-contrast-light';
   }
-}
-
-function messageHtml(cspSource: string, message: string): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${escapeHtml(cspSource)};"></head><body><p>${escapeHtml(message)}</p></body></html>`;
 }

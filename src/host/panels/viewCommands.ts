@@ -3,6 +3,7 @@ import type { TableLocator, ViewPlugin } from '../../../api';
 import { errorMessage, type Logger } from '../../core/log';
 import type { TableService } from '../../core/tableService';
 import { decodeChange } from '../../../shared/protocolCodec';
+import { savePending } from '../../core/destructivePrompt';
 import type { PanelManager } from './panelManager';
 import { panelTitle, type TablePanel } from './tablePanel';
 import { sentence } from '../../../shared/sentence';
@@ -98,7 +99,13 @@ async function settlePending(deps: ViewCommandDeps, panel: TablePanel, target: s
     return true;
   }
   if (choice !== 'Save') return false;
-  const result = await deps.tables.apply(panel.identity.table, pending.map(decodeChange), { source: panel.identity.viewId });
+  const outcome = await savePending(pending, {
+    confirm: (changes) => deps.panels.confirmApply(panel.identity.table, changes),
+    apply: (changes) => deps.tables.apply(panel.identity.table, changes.map(decodeChange), { source: panel.identity.viewId }),
+  });
+  // Declining the deletes leaves the view in place with its edits.
+  if (outcome.kind === 'declined') return false;
+  const result = outcome.result;
   if (result.ok) {
     deps.log.info(`Saved ${count} of ${title} before switching views`);
     return true;

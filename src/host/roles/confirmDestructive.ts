@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { deletePrompt } from '../../core/destructivePrompt';
 
 export const CONFIRM_SETTING = 'confirm.destructiveActions';
 
@@ -6,22 +7,15 @@ export const CONFIRM_SETTING = 'confirm.destructiveActions';
 export const confirmsDestructive = (): boolean => vscode.workspace.getConfiguration('nocoflo').get<boolean>(CONFIRM_SETTING, true);
 
 /**
- * Asked by the host when a view's save would delete rows, so every view (the grid, the form, third-party views)
- * gets the same modal, whatever its own UI already asked. True to go on.
+ * Asked by the host when a save would delete rows, so every view (the grid, the form, third-party views) and every
+ * way of saving (Ctrl+S, *Save* on closing a tab or switching views) gets the same modal, whatever the view's own UI
+ * already asked. True to go on.
  */
 export async function confirmDeletes(what: { table: string; datasource: string }, changes: readonly { kind: string }[]): Promise<boolean> {
-  const deletes = changes.filter((c) => c.kind === 'delete').length;
-  if (deletes === 0 || !confirmsDestructive()) return true;
-  const others = changes.length - deletes;
-  const answer = await vscode.window.showWarningMessage(
-    `Delete ${deletes === 1 ? '1 row' : `${deletes} rows`} from "${what.table}" on "${what.datasource}"?`,
-    {
-      modal: true,
-      detail: `${others > 0 ? `The save also applies ${others === 1 ? '1 other change' : `${others} other changes`}. ` : ''}Deleted rows are gone from the database once saved. (Turn this question off with the setting nocoflo.confirm.destructiveActions.)`,
-    },
-    'Delete and Save',
-  );
-  return answer === 'Delete and Save';
+  const prompt = deletePrompt(what, changes);
+  if (!prompt || !confirmsDestructive()) return true;
+  const answer = await vscode.window.showWarningMessage(prompt.message, { modal: true, detail: prompt.detail }, prompt.confirm);
+  return answer === prompt.confirm;
 }
 
 /** What views confirm themselves, from the settings: a grid paste over more than this many existing cells. */

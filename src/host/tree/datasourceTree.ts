@@ -6,7 +6,8 @@ import type { TableService } from '../../core/tableService';
 import { roleDescription } from '../../core/roles/roleModel';
 import type { RoleService } from '../../core/roles/roleService';
 import { rowCountText } from '../../../shared/rowCountText';
-import { columnDescription, matchesFilter, nodeId, type DatasourceNode, type TableNode, type TreeNode } from './treeNodes';
+import { untrustedMarkdown } from '../untrustedMarkdown';
+import { columnDescription, datasourceTooltip, matchesFilter, nodeId, type DatasourceNode, type TableNode, type TreeNode } from './treeNodes';
 
 const TABLE_ICONS: Record<TableKind, string> = {
   table: 'table',
@@ -62,7 +63,7 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
         const role = this.roles?.resolve({ datasourceId: node.record.id });
         const pluginName = plugin ? plugin.displayName : `${node.record.type} (plugin unavailable)`;
         item.description = role ? `${roleDescription(role)} · ${pluginName}` : pluginName;
-        item.tooltip = new vscode.MarkdownString(`**${node.record.name}**\n\n${plugin?.displayName ?? node.record.type}${role ? `\n\nYour role: ${roleDescription(role)}` : ''}`);
+        item.tooltip = untrustedMarkdown(datasourceTooltip({ name: node.record.name, pluginName: plugin?.displayName ?? node.record.type, ...(role ? { role: roleDescription(role) } : {}) }));
         item.iconPath = new vscode.ThemeIcon(plugin?.icon ?? 'database', plugin ? undefined : new vscode.ThemeColor('errorForeground'));
         item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
         // The suffix picks Mark or Unmark Production in the context menu; other entries match the prefix.

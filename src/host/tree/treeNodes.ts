@@ -1,5 +1,6 @@
 import type { ColumnSchema, ForeignKey, RowCount, TableInfo, TableLocator } from '../../../api';
 import type { DatasourceRecord } from '../../core/datasourceManager';
+import { escapeMarkdown } from '../../core/markdown';
 
 // Plain data for tree elements; the provider turns them into TreeItems. Kept free of vscode so ids and labels are
 // easy to reason about (ids must be stable across refreshes, or VS Code forgets expansion state).
@@ -92,4 +93,14 @@ export function columnDescription(column: ColumnSchema, foreignKey?: ForeignKey)
 
 export function matchesFilter(info: TableInfo, filter: string): boolean {
   return filter === '' || info.ref.name.toLocaleLowerCase().includes(filter.toLocaleLowerCase());
+}
+
+/**
+ * The Markdown of a datasource's tooltip. Names come from users (and plugin names from third parties), so all of
+ * it is escaped; the host also renders it untrusted, so no command link could run even if one slipped through.
+ */
+export function datasourceTooltip(what: { name: string; pluginName: string; role?: string }): string {
+  const lines = [`**${escapeMarkdown(what.name)}**`, escapeMarkdown(what.pluginName)];
+  if (what.role) lines.push(`Your role: ${escapeMarkdown(what.role)}`);
+  return lines.join('\n\n');
 }

@@ -290,6 +290,13 @@ export async function startRestServer(options: { count?: number } = {}): Promise
         }
         return void res.end(']');
       }
+      case '/v1/faults/deep': {
+        // A record holding an array nested 100,000 deep (or ?depth=): 200 kB, well under the size cap, but deeper
+        // than any recursive walk (JSON.stringify included) survives.
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        const depth = q.depth ? Number(q.depth) : 100_000;
+        return void res.end(`[{"id":1,"name":"deep","tree":${'['.repeat(depth)}${']'.repeat(depth)}}]`);
+      }
       case '/v1/faults/declared-huge':
         res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(50 * 1024 * 1024) });
         res.write('[');
