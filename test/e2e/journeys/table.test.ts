@@ -203,4 +203,34 @@ describe('journey: a table in an editor tab', function () {
       await workbench.page.waitForTimeout(100);
     }
   });
+
+  it('asks the delete confirmation when a tab closed with a pending delete is saved; declining reopens it with the delete', async () => {
+    // Another program removes what refers to customer 6, so only the confirmation stands between it and the delete.
+    sqlite(db, 'delete from order_items where order_id in (select id from orders where customer_id = 6)');
+    sqlite(db, 'delete from orders where customer_id = 6');
+    sqlite(db, 'delete from events where customer_id = 6');
+    await workbench.treeItem('customers').click();
+    const tab = workbench.page.locator('.tab', { hasText: 'customers — Shop' });
+    await tab.waitFor();
+    view = workbench.webview();
+    await customerCell(6, 'name').click();
+    await view.locator('vscode-button:not([disabled])', { hasText: 'Delete' }).click();
+    await view.locator('.grid-row.deleted').waitFor();
+    await workbench.page.locator('.tab', { hasText: '● customers — Shop' }).waitFor();
+    await tab.hover();
+    await tab.locator('.codicon-close').click();
+    const closed = workbench.page.locator('.monaco-dialog-box', { hasText: 'was closed with 1 unsaved change' });
+    await closed.locator('.monaco-button', { hasText: /^Save$/ }).click();
+    const confirmation = workbench.page.locator('.monaco-dialog-box', { hasText: 'Delete 1 row from "customers" on "Shop"?' });
+    await confirmation.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    // Declined: the tab comes back with the delete still pending, and the database still has the row.
+    await workbench.page.locator('.tab', { hasText: '● customers — Shop' }).waitFor({ timeout: 60_000 });
+    view = workbench.webview();
+    await view.locator('.grid-row.deleted').waitFor({ timeout: 60_000 });
+    assert.deepEqual(sqlite(db, 'select count(*) from customers where id = 6'), [[1]]);
+    await workbench.page.keyboard.press('Control+s');
+    await confirmDeletion(workbench, 'Delete 1 row from "customers" on "Shop"?');
+    await workbench.page.locator('.tab', { hasText: /^customers — Shop/ }).filter({ hasNotText: '●' }).waitFor();
+    assert.deepEqual(sqlite(db, 'select count(*) from customers where id = 6'), [[0]]);
+  });
 });
