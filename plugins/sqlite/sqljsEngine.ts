@@ -150,6 +150,7 @@ export class SqlJsEngine implements Engine {
 
   /** The latest committed data of a WAL database: its committed WAL frames applied to the main file's pages. */
   private openWithWal(bytes: Uint8Array): Database {
-    return new this.SQL.Database(applyWal(bytes, readFileSync(`${this.file}-wal`)).image);
+    const walFile = `${this.file}-wal`;
+    return new this.SQL.Database(applyWal(bytes, readFileSync(walFile), walFile, this.maxBytes).image);
   }
 }
