@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import type { CellValue } from '../../api';
 import { datasourceError } from '../kit/errors';
-import { writeFileAtomic } from '../kit/atomicFile';
+import { hardLinkRefusal, resolveWriteTarget, writeFileAtomic } from '../kit/atomicFile';
 import { bindable, normalize, type Engine } from './engine';
 import { applyWal } from './walMerge';
 import { fingerprintOf, nonEmpty, sameFingerprint, type Fingerprint } from './fileFingerprint';
@@ -108,6 +108,9 @@ export class SqlJsEngine implements Engine {
     } catch {
       throw datasourceError('stale_file', `${this.file} was deleted or moved by another program since Nocoflo read it; nothing was written.`);
     }
+    // A hard link made since the file was read: replacing the file would detach it (see atomicFile.ts).
+    const linked = hardLinkRefusal(resolveWriteTarget(this.file));
+    if (linked) throw datasourceError('read_only', linked);
     if (!sameFingerprint(now, this.fingerprint) || nonEmpty(`${this.file}-journal`) || nonEmpty(`${this.file}-wal`)) {
       throw datasourceError(
         'stale_file',
@@ -145,7 +148,7 @@ export class SqlJsEngine implements Engine {
     this.fingerprint = fingerprint;
     this.readOnlyReason = hasWal
       ? `Another program has this database open in WAL mode with changes not yet checkpointed into the main file. Nocoflo shows the latest data but does not write, because the sql.js engine cannot write WAL databases safely. Close the other program (or run PRAGMA wal_checkpoint) and refresh to edit.`
-      : undefined;
+      : hardLinkRefusal(resolveWriteTarget(this.file));
   }
 
   /** The latest committed data of a WAL database: its committed WAL frames applied to the main file's pages. */

@@ -4,10 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createSqliteDatasource } from '../../plugins/sqlite';
 import { applyWal } from '../../plugins/sqlite/walMerge';
-import { repoRoot } from '../support/codeServer';
-import { context, makeDatabase, python, tempDir } from '../support/sqliteFixtures';
+import { makeDatabase, openSqlJs, python, tempDir } from '../support/sqliteFixtures';
 
 const table = { name: 'notes' };
 
@@ -64,10 +62,7 @@ function lastCommitFrame(wal: Buffer): number {
 }
 
 // Always the sql.js engine: node:sqlite reads the log with SQLite's own code, which walMerge.ts stands in for.
-async function open(file: string) {
-  const plugin = createSqliteDatasource({ workerPath: path.join(repoRoot(), 'out/sqlite-worker.js'), wasmPath: path.join(repoRoot(), 'out/sql-wasm.wasm'), engine: 'sqljs' });
-  return plugin.connect({ path: file }, {}, context);
-}
+const open = openSqlJs;
 
 async function rejectsNaming(file: string, wal: string, pattern: RegExp): Promise<void> {
   await assert.rejects(open(file), (error: Error & { code?: string }) => {
