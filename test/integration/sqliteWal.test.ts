@@ -2,7 +2,7 @@
 // clear error naming the file. The logs here are real ones written by Python's sqlite3 (the C library), then altered
 // byte by byte and re-checksummed where the test needs a frame SQLite's checksum would accept.
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyWal } from '../../plugins/sqlite/walMerge';
 import { makeDatabase, openSqlJs, python, tempDir } from '../support/sqliteFixtures';
@@ -127,6 +127,19 @@ describe('SQLite -wal files the sql.js engine merges', function () {
     header.writeUInt32BE((header.readUInt32BE(24) ^ 1) >>> 0, 24);
     writeFileSync(wal, header);
     await rejectsNaming(file, wal, /header checksum/);
+  });
+
+  it('finds the -wal next to the real file when the database is opened through a symbolic link, as SQLite does', async () => {
+    const { file } = await walCopy();
+    const link = path.join(tempDir('nocoflo-wal-link-'), 'link.sqlite');
+    symlinkSync(file, link);
+    const session = await open(link);
+    try {
+      assert.equal((await session.readRows(table, { limit: 10 })).rows[2]![1], 'from wal');
+      assert.match((await session.getSchema(table)).readOnlyReason ?? '', /WAL mode/);
+    } finally {
+      await session.close();
+    }
   });
 
   it('ignores a torn last frame, as SQLite does, and shows the data committed before it', async () => {
