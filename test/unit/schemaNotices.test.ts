@@ -2,7 +2,7 @@
 // put in their message strip as a warning. A plugin's notices are untrusted: odd entries must not break the view.
 import * as assert from 'node:assert/strict';
 import type { TableSchema } from '../../api';
-import { MAX_NOTICE_LENGTH, noticeText } from '../../webview/table/model/schemaNotices';
+import { MAX_NOTICE_LENGTH, noticeText, withoutNotices } from '../../webview/table/model/schemaNotices';
 
 const fk = '3 rows refer to rows of "Album" that do not exist (AlbumId).';
 
@@ -30,5 +30,13 @@ describe('schema notices shown in the grid and the form (webview/table/model/sch
     const schema = { notices: [42, null, { text: 'x' }, ' two\n lines '] } as unknown as Pick<TableSchema, 'notices'>;
     assert.equal(noticeText(schema), 'two lines');
     assert.equal(noticeText({ notices: 'not a list' } as unknown as Pick<TableSchema, 'notices'>), undefined);
+  });
+
+  it('leaves notices out of what decides whether a refreshed schema rebuilds the grid', () => {
+    const base: TableSchema = { table: { name: 'Track' }, kind: 'table', columns: [], primaryKey: ['TrackId'], foreignKeys: [] };
+    const before = JSON.stringify(withoutNotices({ ...base, notices: [fk] }));
+    assert.equal(JSON.stringify(withoutNotices({ ...base, notices: ['1 row refers to rows of "Album" that do not exist.'] })), before);
+    assert.equal(JSON.stringify(withoutNotices(base)), before);
+    assert.notEqual(JSON.stringify(withoutNotices({ ...base, primaryKey: [] })), before);
   });
 });

@@ -26,7 +26,7 @@ import { toggleSort } from './model/sortModel';
 import { parsePasted } from './model/valueInput';
 import { Toolbar } from './toolbar';
 import { MessageStrip } from './messageStrip';
-import { noticeText } from './model/schemaNotices';
+import { noticeText, withoutNotices } from './model/schemaNotices';
 import { sentence } from '../../shared/sentence';
 
 /** The built-in form view (plugins/form-view); "Open row in form" is offered only when it can show this table. */
@@ -201,9 +201,12 @@ export class TableApp {
   private async refresh(): Promise<void> {
     try {
       const { schema, readOnlyReason } = await this.client.refreshSchema();
-      const same = JSON.stringify(schema) === JSON.stringify(this.schema) && readOnlyReason === this.readOnlyReason;
-      if (same) this.source.reload();
-      else this.applySchema(schema, readOnlyReason);
+      // Notices are recounted on every refresh; a new count alone must not rebuild the grid (and lose its place).
+      const same = JSON.stringify(withoutNotices(schema)) === JSON.stringify(withoutNotices(this.schema)) && readOnlyReason === this.readOnlyReason;
+      if (same) {
+        this.schema = schema;
+        this.source.reload();
+      } else this.applySchema(schema, readOnlyReason);
       this.strip.hide();
       this.showNotices();
     } catch (error) {

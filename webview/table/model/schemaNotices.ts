@@ -18,3 +18,9 @@ export function noticeText(schema: Pick<TableSchema, 'notices'>): string | undef
   const more = notices.length - shown.length;
   return more > 0 ? `${shown.join(' ')} (and ${more} more ${more === 1 ? 'notice' : 'notices'})` : shown.join(' ');
 }
+
+/** The schema as it shapes a view: everything but its notices, which may change with the data on every refresh. */
+export function withoutNotices(schema: TableSchema): Omit<TableSchema, 'notices'> {
+  const { notices: _notices, ...shape } = schema;
+  return shape;
+}
