@@ -130,6 +130,12 @@ export interface TableSchema {
   /** Set when the table cannot be edited, with the reason shown to users. */
   readOnlyReason?: string;
   comment?: string;
+  /**
+   * Warnings about the table's data to show when it opens, one sentence each, e.g. that rows already break a
+   * foreign key (SQLite files written with enforcement off), so editing them will fail. Views show them as warnings;
+   * they do not make the table read-only. (1.4)
+   */
+  notices?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -11,5 +11,10 @@ export function fromSqliteError(error: unknown): DatasourceError | unknown {
   if (/readonly database|attempt to write a readonly/i.test(message)) return datasourceError('read_only', message, { cause: error });
   if (/file is not a database|file is encrypted|malformed/i.test(message)) return datasourceError('bad_response', `This file is not a readable SQLite database: ${message}`, { cause: error });
   if (/unable to open database/i.test(message)) return datasourceError('not_found', message, { cause: error });
+  // A SUM (or arithmetic) past 64 bits: the value is what is wrong, not the plugin, so it is that operation's error.
+  if (/integer overflow/i.test(message)) return datasourceError('invalid_value', `${message}: the result does not fit in SQLite's 64-bit integers.`, { cause: error });
+  // Raised when a statement is prepared, mostly through a view whose table or column was dropped or renamed since:
+  // the file is fine and its other tables still work, so only this operation fails.
+  if (/no such (table|column)/i.test(message)) return datasourceError('not_found', `${message} (a view may still refer to a table or column that was dropped or renamed).`, { cause: error });
   return error;
 }

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import type { CellValue } from '../../api';
 import { datasourceError } from '../kit/errors';
-import { writeFileAtomic } from '../kit/atomicFile';
+import { hardLinkRefusal, resolveWriteTarget, writeFileAtomic } from '../kit/atomicFile';
 import { bindable, normalize, type Engine } from './engine';
 import { applyWal } from './walMerge';
 import { fingerprintOf, nonEmpty, sameFingerprint, type Fingerprint } from './fileFingerprint';
@@ -108,7 +108,10 @@ export class SqlJsEngine implements Engine {
     } catch {
       throw datasourceError('stale_file', `${this.file} was deleted or moved by another program since Nocoflo read it; nothing was written.`);
     }
-    if (!sameFingerprint(now, this.fingerprint) || nonEmpty(`${this.file}-journal`) || nonEmpty(`${this.file}-wal`)) {
+    // A hard link made since the file was read: replacing the file would detach it (see atomicFile.ts).
+    const linked = hardLinkRefusal(resolveWriteTarget(this.file));
+    if (linked) throw datasourceError('read_only', linked);
+    if (!sameFingerprint(now, this.fingerprint) || nonEmpty(this.sideFile('journal')) || nonEmpty(this.sideFile('wal'))) {
       throw datasourceError(
         'stale_file',
         `${this.file} was changed on disk by another program since Nocoflo read it, so saving would overwrite those changes. Nothing was written: refresh the table and make your edit again.`,
@@ -124,13 +127,13 @@ export class SqlJsEngine implements Engine {
         `${this.file} is ${(size / 2 ** 20).toFixed(0)} MiB. The sql.js engine Nocoflo uses in this VS Code holds whole files in memory and opens files up to ${(this.maxBytes / 2 ** 20).toFixed(0)} MiB. VS Code builds whose runtime is Node 22.13 or newer use the page-level node:sqlite engine, which has no such limit.`,
       );
     }
-    if (nonEmpty(`${this.file}-journal`)) {
+    if (nonEmpty(this.sideFile('journal'))) {
       throw datasourceError('stale_file', `Another program is in the middle of writing ${this.file} (its -journal file is present). Try again when it has finished.`);
     }
     // Read the fingerprint before the bytes: a change in between makes the next check reload, never hide it.
     const fingerprint = fingerprintOf(this.file);
     const bytes = readFileSync(this.file);
-    const hasWal = nonEmpty(`${this.file}-wal`);
+    const hasWal = nonEmpty(this.sideFile('wal'));
     const db = hasWal ? this.openWithWal(bytes) : new this.SQL.Database(bytes);
     try {
       db.exec('SELECT count(*) FROM sqlite_schema');
@@ -145,11 +148,20 @@ export class SqlJsEngine implements Engine {
     this.fingerprint = fingerprint;
     this.readOnlyReason = hasWal
       ? `Another program has this database open in WAL mode with changes not yet checkpointed into the main file. Nocoflo shows the latest data but does not write, because the sql.js engine cannot write WAL databases safely. Close the other program (or run PRAGMA wal_checkpoint) and refresh to edit.`
-      : undefined;
+      : hardLinkRefusal(resolveWriteTarget(this.file));
+  }
+
+  /**
+   * Another program's -journal or -wal file. SQLite names them after the real file, symbolic links resolved, so a
+   * database opened here through a link finds them next to its target, not next to the link.
+   */
+  private sideFile(kind: 'journal' | 'wal'): string {
+    return `${resolveWriteTarget(this.file)}-${kind}`;
   }
 
   /** The latest committed data of a WAL database: its committed WAL frames applied to the main file's pages. */
   private openWithWal(bytes: Uint8Array): Database {
-    return new this.SQL.Database(applyWal(bytes, readFileSync(`${this.file}-wal`)).image);
+    const walFile = this.sideFile('wal');
+    return new this.SQL.Database(applyWal(bytes, readFileSync(walFile), walFile, this.maxBytes).image);
   }
 }

@@ -20,6 +20,7 @@ import { SqlBuilder } from '../kit/sql/queryBuilder';
 import { keyWindowSample, runStatements, sampleTarget, ProbeCache } from '../kit/sql/sampling';
 import { aggregateInChunks, type ChunkSource } from './chunkedAggregate';
 import { normalize, type Engine } from './engine';
+import { foreignKeyNotices } from './foreignKeyCheck';
 import { deleteBlockedBy, missingParents, withDetail } from './foreignKeyDetail';
 import { listTables, readSchema } from './introspection';
 import { fromSqliteError } from './sqliteErrors';
@@ -50,7 +51,10 @@ export class SqliteTables {
   getSchema(table: TableRef): TableSchema {
     return this.guard(() => {
       this.refresh();
-      return this.schema(table);
+      const schema = this.schema(table);
+      // Checked on each getSchema (a tab opening or refreshing), not kept with the cached schema: the rows change.
+      const notices = foreignKeyNotices(this.engine, schema);
+      return notices.length > 0 ? { ...schema, notices: [...(schema.notices ?? []), ...notices] } : schema;
     });
   }
 

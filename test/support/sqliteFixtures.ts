@@ -46,6 +46,12 @@ export async function openSqlite(file: string, options: { readOnly?: boolean; sq
   return sqlitePlugin(options).connect({ path: file, ...(options.readOnly ? { readOnly: true } : {}) }, {}, context);
 }
 
+/** Opens `file` with the sql.js engine whatever NOCOFLO_SQLITE_ENGINE says: for behaviour only that engine has. */
+export async function openSqlJs(file: string): Promise<DatasourceSession> {
+  const plugin = createSqliteDatasource({ workerPath: path.join(repoRoot(), 'out/sqlite-worker.js'), wasmPath: path.join(repoRoot(), 'out/sql-wasm.wasm'), engine: 'sqljs' });
+  return plugin.connect({ path: file }, {}, context);
+}
+
 /** Runs Python's sqlite3 (the real C library, a different program) against a file: our "other program". */
 export function python(script: string, ...args: string[]): string {
   const result = spawnSync('python3', ['-c', script, ...args], { encoding: 'utf8' });

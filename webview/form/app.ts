@@ -17,6 +17,7 @@ import { restoreFormState, type FormState, type SavedDraft } from './model/formS
 import { ForeignKeys } from './foreignKeys';
 import { lockTime, RecordLocks } from './recordLocks';
 import { MessageStrip } from '../table/messageStrip';
+import { noticeText } from '../table/model/schemaNotices';
 import { sentence } from '../../shared/sentence';
 
 const PAGE_SIZE = 50;
@@ -139,6 +140,9 @@ export class FormApp {
     const scroller = el('div', 'form-scroller');
     scroller.append(this.note, this.form, this.referencesHost);
     root.replaceChildren(this.banner, toolbar, this.querySummary, this.strip.element, scroller);
+    // The datasource's warnings about this table's data (TableSchema.notices), e.g. rows that break a foreign key.
+    const notices = noticeText(this.schema);
+    if (notices !== undefined) this.strip.show('warning', notices);
 
     this.foreignKeys = new ForeignKeys(client, this.schema, {
       choose: (column, value) => {

@@ -26,6 +26,7 @@ import { toggleSort } from './model/sortModel';
 import { parsePasted } from './model/valueInput';
 import { Toolbar } from './toolbar';
 import { MessageStrip } from './messageStrip';
+import { noticeText, withoutNotices } from './model/schemaNotices';
 import { sentence } from '../../shared/sentence';
 
 /** The built-in form view (plugins/form-view); "Open row in form" is offered only when it can show this table. */
@@ -109,6 +110,7 @@ export class TableApp {
     root.replaceChildren(this.banner, this.toolbar.element, this.filterHost, this.strip.element, this.grid.element, statusBar);
 
     this.applySchema(init.schema, init.readOnlyReason);
+    this.showNotices();
     this.grid.restoreScroll(this.state.scrollTop, this.state.scrollLeft);
     this.grid.element.addEventListener('keydown', (e) => this.onKey(e));
     document.addEventListener('copy', (e) => this.onCopy(e));
@@ -199,13 +201,23 @@ export class TableApp {
   private async refresh(): Promise<void> {
     try {
       const { schema, readOnlyReason } = await this.client.refreshSchema();
-      const same = JSON.stringify(schema) === JSON.stringify(this.schema) && readOnlyReason === this.readOnlyReason;
-      if (same) this.source.reload();
-      else this.applySchema(schema, readOnlyReason);
+      // Notices are recounted on every refresh; a new count alone must not rebuild the grid (and lose its place).
+      const same = JSON.stringify(withoutNotices(schema)) === JSON.stringify(withoutNotices(this.schema)) && readOnlyReason === this.readOnlyReason;
+      if (same) {
+        this.schema = schema;
+        this.source.reload();
+      } else this.applySchema(schema, readOnlyReason);
       this.strip.hide();
+      this.showNotices();
     } catch (error) {
       this.strip.show('error', `Refresh failed: ${messageOf(error)}`);
     }
+  }
+
+  /** The datasource's warnings about this table's data (TableSchema.notices), shown when it opens or refreshes. */
+  private showNotices(): void {
+    const text = noticeText(this.schema);
+    if (text !== undefined) this.strip.show('warning', text);
   }
 
   private rowsChanged(): void {

@@ -1,9 +1,9 @@
-// The message strip under a view's toolbar: one message at a time (an error, a note, a success) with its own
+// The message strip under a view's toolbar: one message at a time (an error, a warning, a note, a success) with its own
 // buttons and a dismiss button; successes may hide themselves. Shared by the grid and the form.
 import './messageStrip.css';
 import { codicon, el } from './dom';
 
-export type StripKind = 'error' | 'info' | 'success';
+export type StripKind = 'error' | 'warning' | 'info' | 'success';
 
 export class MessageStrip {
   readonly element = el('div', 'message-strip');
@@ -29,7 +29,7 @@ export class MessageStrip {
     close.setAttribute('icon', 'close');
     close.setAttribute('label', 'Dismiss');
     close.addEventListener('click', () => this.hide());
-    this.element.replaceChildren(codicon(kind === 'error' ? 'error' : kind === 'success' ? 'check' : 'info'), el('span', 'strip-text', message), ...buttons, close);
+    this.element.replaceChildren(codicon(kind === 'error' ? 'error' : kind === 'warning' ? 'warning' : kind === 'success' ? 'check' : 'info'), el('span', 'strip-text', message), ...buttons, close);
     this.element.hidden = false;
     if (autoHideMs) this.timer = setTimeout(() => this.hide(), autoHideMs);
   }
