@@ -47,7 +47,8 @@ export function chinook(dialect: Dialect): DatasetPart {
     },
     aggregate: { table: n('Invoice'), groupBy: n('BillingCountry'), measure: n('Total') },
     writes: {
-      text: { table: n('Artist'), key: { [n('ArtistId')]: 100_001 }, values: {}, textColumn: n('Name') },
+      // The MySQL script declares every text column NVARCHAR, which MariaDB makes utf8mb3.
+      text: { table: n('Artist'), key: { [n('ArtistId')]: 100_001 }, values: {}, textColumn: n('Name'), bmpOnly: dialect === 'mysql' },
       decimal: { table: n('Track'), key: { [n('TrackId')]: 1 }, column: n('UnitPrice'), values: ['0.30', '1234.57', '99999999.99', '0.99'].map(scaled) },
       referenced: [
         { table: n('Genre'), key: { [n('GenreId')]: 1 } },

@@ -209,6 +209,6 @@ export function describeRealDatabaseSuite(target: RealDatabaseTarget): void {
       }
     });
 
-    describeRealDataWrites(target, ref);
+    describeRealDataWrites(target);
   });
 }

@@ -7,6 +7,8 @@ import type { RawClient } from '../support/datasets';
 export interface Opened {
   session: DatasourceSession;
   raw: RawClient;
+  /** The schema of this copy when it differs from the target's (a MySQL scratch copy is another database). */
+  schema?: string;
 }
 
 export interface RealDatabaseTarget {
@@ -41,7 +43,17 @@ export interface RealDatabaseTarget {
   aggregate: { table: string; groupBy: string; measure: string };
   writes: {
     /** Insert a row with `values` plus hostile text in `textColumn`, read it back, delete it. */
-    text: { table: string; key: Record<string, CellValue>; values: Record<string, CellValue>; textColumn: string };
+    text: {
+      table: string;
+      key: Record<string, CellValue>;
+      values: Record<string, CellValue>;
+      textColumn: string;
+      /**
+       * The column's character set holds no characters outside the Basic Multilingual Plane (MariaDB's NVARCHAR is
+       * utf8mb3): then the emoji must be refused with 'invalid_value', nothing stored, and the rest round trips.
+       */
+      bmpOnly?: boolean;
+    };
     /** Exact decimals written into an existing row and read back as the same digits. */
     decimal: { table: string; key: Record<string, CellValue>; column: string; values: string[] };
     /** Rows other rows refer to: deleting each must be refused with 'constraint'. */
