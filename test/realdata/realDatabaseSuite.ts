@@ -134,6 +134,9 @@ export function describeRealDatabaseSuite(target: RealDatabaseTarget): void {
       const f = target.filters;
       const filters: Filter[] = [
         ...(['eq', 'ne', 'lt', 'lte', 'gt', 'gte'] as const).map((op) => ({ column: f.number.column, op, value: f.number.value })),
+        // On a column with NULLs, `ne` keeps them and `lt` never matches them (the contract's NULL rules).
+        { column: f.nullable.column, op: 'ne', value: f.nullable.values[0] },
+        { column: f.nullable.column, op: 'lt', value: f.nullable.values[0] },
         { column: f.nullable.column, op: 'isnull' },
         { column: f.nullable.column, op: 'notnull' },
         { column: f.nullable.column, op: 'in', value: f.nullable.values },
