@@ -45,11 +45,20 @@ export function chinook(dialect: Dialect): DatasetPart {
       // "Lô Borges", "Mônica Marianno", "… Fernando Brant"; "lo" without the accent matches hundreds more.
       text: { column: n('Composer'), contains: 'lô', startswith: 'mô', endswith: 'BRANT', unaccented: 'lo' },
     },
-    aggregate: { table: n('Invoice'), groupBy: n('BillingCountry'), measure: n('Total') },
+    aggregates: [
+      { table: n('Invoice'), groupBy: n('BillingCountry'), measure: n('Total') },
+      // 202 invoices have no state: one group is NULL.
+      { table: n('Invoice'), groupBy: n('BillingState'), measure: n('Total') },
+      { table: n('InvoiceLine'), groupBy: n('TrackId'), measure: n('UnitPrice') },
+    ],
     writes: {
       // The MySQL script declares every text column NVARCHAR, which MariaDB makes utf8mb3.
       text: { table: n('Artist'), key: { [n('ArtistId')]: 100_001 }, values: {}, textColumn: n('Name'), bmpOnly: dialect === 'mysql' },
-      decimal: { table: n('Track'), key: { [n('TrackId')]: 1 }, column: n('UnitPrice'), values: ['0.30', '1234.57', '99999999.99', '0.99'].map(scaled) },
+      decimals: [
+        { table: n('Track'), key: { [n('TrackId')]: 1 }, column: n('UnitPrice'), values: ['0.30', '1234.57', '99999999.99', '0.99'].map(scaled) },
+        // Invoice 1's total is 1.98; 0.1 + 0.2 in doubles is 0.30000000000000004.
+        { table: n('Invoice'), key: { [n('InvoiceId')]: 1 }, column: n('Total'), values: ['0.30', '13.86', '1.98'].map(scaled) },
+      ],
       referenced: [
         { table: n('Genre'), key: { [n('GenreId')]: 1 } },
         { table: n('Artist'), key: { [n('ArtistId')]: 1 } },
@@ -85,11 +94,15 @@ export function northwind(): DatasetPart {
       // "Comércio Mineiro" and "Familia Arquibaldo", …; "merc" without the accent matches other ship names too.
       text: { column: 'ship_name', contains: 'mérc', startswith: 'comé', endswith: 'MINEIRO', unaccented: 'merc' },
     },
-    aggregate: { table: 'order_details', groupBy: 'product_id', measure: 'quantity' },
+    aggregates: [
+      { table: 'order_details', groupBy: 'product_id', measure: 'quantity' },
+      // 507 orders have no ship_region: one group is NULL.
+      { table: 'orders', groupBy: 'ship_region', measure: 'employee_id' },
+    ],
     writes: {
       text: { table: 'categories', key: { category_id: 1001 }, values: { category_name: 'Scratch' }, textColumn: 'description' },
       // real (float4): 0.99 must not come back as 0.9900000095367432.
-      decimal: { table: 'products', key: { product_id: 1 }, column: 'unit_price', values: ['0.99', '18.4', '1234.5'] },
+      decimals: [{ table: 'products', key: { product_id: 1 }, column: 'unit_price', values: ['0.99', '18.4', '1234.5'] }],
       referenced: [
         { table: 'customers', key: { customer_id: 'ALFKI' } },
         { table: 'employees', key: { employee_id: 2 } },

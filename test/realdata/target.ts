@@ -39,8 +39,8 @@ export interface RealDatabaseTarget {
      */
     text: { column: string; contains: string; startswith: string; endswith: string; unaccented: string };
   };
-  /** A grouped aggregate: count, sum, min, max and mean of `measure` by `groupBy`. */
-  aggregate: { table: string; groupBy: string; measure: string };
+  /** Grouped aggregates: count, sum, min, max and mean of `measure` by `groupBy` (a column with NULLs in one). */
+  aggregates: { table: string; groupBy: string; measure: string }[];
   writes: {
     /** Insert a row with `values` plus hostile text in `textColumn`, read it back, delete it. */
     text: {
@@ -55,7 +55,7 @@ export interface RealDatabaseTarget {
       bmpOnly?: boolean;
     };
     /** Exact decimals written into an existing row and read back as the same digits. */
-    decimal: { table: string; key: Record<string, CellValue>; column: string; values: string[] };
+    decimals: { table: string; key: Record<string, CellValue>; column: string; values: string[] }[];
     /** Rows other rows refer to: deleting each must be refused with 'constraint'. */
     referenced: { table: string; key: Record<string, CellValue> }[];
     /** A row another client changes before the datasource's update with stale expected values. */

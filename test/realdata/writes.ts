@@ -62,10 +62,9 @@ export function describeRealDataWrites(target: RealDatabaseTarget): void {
       assert.equal(await engineCount(db().raw, ref(table), where(key)), 0, 'the row is deleted');
     });
 
-    it(`writes exact decimals into ${target.writes.decimal.table}.${target.writes.decimal.column} and reads back the same digits`, async () => {
-      const { table, key, column, values } = target.writes.decimal;
+    it(`writes exact decimals into ${target.writes.decimals.map((d) => `${d.table}.${d.column}`).join(' and ')} and reads back the same digits`, async () => {
       const { session } = db();
-      for (const value of values) {
+      for (const { table, key, column, values } of target.writes.decimals) for (const value of values) {
         const before = await readRow(table, key);
         assert.ok(before, 'the row exists');
         await session.updateRow(ref(table), key, { [column]: value }, { [column]: before[column] });
