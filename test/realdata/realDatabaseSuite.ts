@@ -120,6 +120,24 @@ export function describeRealDatabaseSuite(target: RealDatabaseTarget): void {
       assert.ok(total > 1_000, `${target.name}: only ${total} rows were compared`);
     });
 
+    it('returns decimals as text (PostgreSQL, MariaDB) and integers as numbers: the first page of every table and view', async () => {
+      const { raw, session } = db();
+      // SQLite stores NUMERIC(10,2) with REAL affinity: the value on disk is a double, and a number is its honest form.
+      const decimalsAsText = raw.dialect !== 'sqlite';
+      await eachOf(catalogue, (e) => e.name, async ({ name }) => {
+        const schema = await schemaOf(name);
+        const page = await session.readRows(ref(name), { limit: PAGE_SIZE });
+        for (const [i, column] of schema.columns.entries()) {
+          for (const value of page.rows.map((row) => row[i]).filter((v) => v !== null)) {
+            if (column.kind === 'decimal' && decimalsAsText) {
+              assert.equal(typeof value, 'string', `${column.name} (${column.declaredType}) value ${String(value)}`);
+            }
+            if (column.kind === 'integer') assert.ok(typeof value === 'number' || typeof value === 'bigint', `${column.name} (${column.declaredType}) value ${String(value)} is a ${typeof value}`);
+          }
+        }
+      });
+    });
+
     const sorted = [...target.tableSorts.map((s) => ({ ...s, keyless: false })), ...target.view.sorts.map((sort) => ({ table: target.view.name, sort, keyless: true }))];
     for (const { table, sort, keyless } of sorted) {
       it(`reads ${table} sorted by ${sort.column} ${sort.direction} (ties${keyless ? ' in a keyless view' : ' broken by the key'}) as the engine's ORDER BY`, async () => {
