@@ -91,7 +91,7 @@ export function northwind(): DatasetPart {
       table: 'orders',
       number: { column: 'employee_id', value: 4 },
       nullable: { column: 'ship_region', values: ['SP', 'RJ', null] },
-      // "Comércio Mineiro" and "Familia Arquibaldo", …; "merc" without the accent matches other ship names too.
+      // "Comércio Mineiro" (5 orders); "merc" without the accent also finds "LILA-Supermercado", "Tradiçao Hipermercados".
       text: { column: 'ship_name', contains: 'mérc', startswith: 'comé', endswith: 'MINEIRO', unaccented: 'merc' },
     },
     aggregates: [

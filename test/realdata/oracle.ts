@@ -1,7 +1,7 @@
 // What the real-data suite compares: the datasource's pages turned into text cells, and the engine's own answer
 // to the same question written as plain SQL for the raw client. Identifiers are quoted by dialect, values bound.
 import * as assert from 'node:assert/strict';
-import type { CellValue, DatasourceSession, Filter, ReadRowsRequest, SortKey, TableRef } from '../../api';
+import type { CellValue, DatasourceSession, Filter, ReadRowsRequest, TableRef } from '../../api';
 import { type Cell, cell, type Dialect, type RawClient } from '../support/datasets';
 
 /** An odd page size, so pages never line up with anything round in the data (tables of 100 or 1,000 rows). */
@@ -152,5 +152,3 @@ export async function refusal(work: Promise<unknown>): Promise<string> {
   }
   throw new Error('the datasource accepted what it should have refused');
 }
-
-export type { SortKey };
