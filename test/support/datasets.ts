@@ -152,17 +152,22 @@ export async function loadNorthwindPostgres(server: PostgresServer, database = '
 
 /**
  * Chinook_MySql.sql creates and uses database `Chinook`; it runs through the real `mariadb` client (the way its
- * author meant it to be loaded) as root over the server's socket, then the test login gets the database.
+ * author meant it to be loaded) as root over the server's socket, then the test login gets the database. Another
+ * `database` name (a second copy, for writes) replaces the script's three mentions of `Chinook`.
  */
-export async function loadChinookMariadb(server: MariadbServer): Promise<string> {
+export async function loadChinookMariadb(server: MariadbServer, database = 'Chinook'): Promise<string> {
+  const script = readFileSync(fixture('chinook/Chinook_MySql.sql'), 'utf8');
+  const mentions = script.split('`Chinook`').length - 1;
+  if (mentions !== 3) throw new Error(`Chinook_MySql.sql names \`Chinook\` ${mentions} times, not 3 (DROP, CREATE, USE); the loader needs updating.`);
+  const ident = `\`${database.replace(/`/g, '``')}\``;
   const client = ['/usr/bin/mariadb', '/usr/bin/mysql'].find((candidate) => spawnSync(candidate, ['--version']).status === 0);
   if (!client) throw new Error('Loading Chinook into MariaDB needs the `mariadb` client: install the Debian package "mariadb-client" (mariadb-server brings it).');
   const result = spawnSync(client, ['--no-defaults', `--socket=${server.socket}`, '--user=root', '--default-character-set=utf8mb4'], {
-    input: readFileSync(fixture('chinook/Chinook_MySql.sql')),
+    input: script.split('`Chinook`').join(ident),
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
   if (result.status !== 0) throw new Error(`Loading Chinook_MySql.sql failed (exit ${result.status}): ${result.stderr}`);
-  await server.admin('GRANT ALL PRIVILEGES ON `Chinook`.* TO ?@?', [server.user, '%'], null);
-  return 'Chinook';
+  await server.admin(`GRANT ALL PRIVILEGES ON ${ident}.* TO ?@?`, [server.user, '%'], null);
+  return database;
 }
