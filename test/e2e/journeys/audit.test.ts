@@ -51,6 +51,8 @@ describe('journey: the audit log and undo', function () {
   it('saves an edit made in the grid', async () => {
     await addDatasourceByUrl(workbench, db, 'Shop');
     await workbench.treeItem('Shop').click();
+    // The window's first connection starts the SQLite worker and reads the file: as patient as the first grid.
+    await workbench.treeItem('customers').waitFor({ timeout: 60_000 });
     await workbench.treeItem('customers').click();
     await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).waitFor();
     const grid = workbench.webview();

@@ -176,7 +176,7 @@ describe('journey: a table in an editor tab', function () {
     await view.locator('.header-cell[aria-sort="ascending"]').waitFor();
     await workbench.reload();
     await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).waitFor({ timeout: 60_000 });
-    await workbench.page.locator('.tab', { hasText: 'audit_log_import — Shop' }).waitFor();
+    await workbench.page.locator('.tab', { hasText: 'audit_log_import — Shop' }).waitFor({ timeout: 60_000 });
     await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).click();
     view = workbench.webview();
     await view.locator('.grid-row .cell').first().waitFor({ timeout: 60_000 });
