@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import type { TableRef } from '../../api';
 import { datasourceError } from '../kit/errors';
+import { openChannel, type WorkerChannel } from './workerChannel';
 import type { WorkerError, WorkerMethod, WorkerOptions, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 /**
@@ -116,9 +116,9 @@ function timeoutError(method: WorkerMethod | 'close', args: unknown[], budgetMs:
 export class SupervisedWorker {
   /** Counts restarts: a transaction remembers the generation it began in and refuses to continue in another. */
   generation = 0;
-  private worker: Worker | undefined;
+  private worker: WorkerChannel | undefined;
   /** The worker being started, until it says ready. */
-  private starting: Worker | undefined;
+  private starting: WorkerChannel | undefined;
   private readonly inflight = new Map<number, Inflight>();
   private nextId = 1;
   private timer: NodeJS.Timeout | undefined;
@@ -158,7 +158,7 @@ export class SupervisedWorker {
         // Queued in the worker: it answers 'cancelled' at once. Running: it stops at its next chunk if it can
         // (an exact aggregate); otherwise the watchdog restarts it after the grace period.
         entry.cancelledAt = Date.now();
-        this.worker?.postMessage({ id: this.nextId++, method: 'cancel', args: [id] } satisfies WorkerRequest);
+        this.worker?.post({ id: this.nextId++, method: 'cancel', args: [id] } satisfies WorkerRequest);
         this.arm();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -186,7 +186,7 @@ export class SupervisedWorker {
     await Promise.race([closing, new Promise<void>((r) => (timer = setTimeout(r, this.budgets.closeGraceMs)))]);
     clearTimeout(timer);
     this.failAll(() => datasourceError('connection', 'This SQLite session was closed.'));
-    if (this.worker) this.abandon(this.worker);
+    if (this.worker) this.worker.kill();
     this.worker = undefined;
   }
 
@@ -201,24 +201,24 @@ export class SupervisedWorker {
     for (const entry of this.inflight.values()) {
       if (entry.sent) continue;
       entry.sent = true;
-      this.worker.postMessage({ id: entry.id, method: entry.method, args: entry.args } as WorkerRequest);
+      this.worker.post({ id: entry.id, method: entry.method, args: entry.args } as WorkerRequest);
     }
     this.arm();
   }
 
   private spawn(): Promise<{ engine: 'sqljs' | 'node'; sqliteVersion: string }> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(this.workerPath, { workerData: this.options });
+      const worker = openChannel(this.workerPath, this.options);
       this.starting = worker;
       let ready = false;
       const failed = (error: Error) => {
         if (this.starting === worker) this.starting = undefined;
         reject(error);
       };
-      worker.on('message', (message: WorkerResponse) => {
+      worker.onMessage((message) => {
         if (message.id === 0 && 'ready' in message) {
           if (!message.ready || this.closed) {
-            this.abandon(worker);
+            worker.kill();
             failed(message.ready ? datasourceError('connection', 'This SQLite session was closed.') : fromWorkerError(message.error));
             return;
           }
@@ -231,11 +231,11 @@ export class SupervisedWorker {
         }
         if (worker === this.worker) this.answer(message);
       });
-      worker.on('error', (error) => {
+      worker.onError((error) => {
         if (!ready) failed(datasourceError('connection', `The SQLite worker failed to start: ${error.message}`));
         else if (worker === this.worker) this.lost(datasourceError('connection', `The SQLite worker stopped: ${error.message}`));
       });
-      worker.on('exit', (code) => {
+      worker.onExit((code) => {
         if (!ready) failed(datasourceError('connection', `The SQLite worker exited with code ${code} before it opened the file.`));
         if (worker === this.worker && !this.closed) this.lost(datasourceError('connection', `The SQLite worker exited with code ${code}.`));
       });
@@ -286,7 +286,7 @@ export class SupervisedWorker {
   private restart(writeError: Error): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.worker) this.abandon(this.worker);
+    if (this.worker) this.worker.kill();
     this.worker = undefined;
     this.generation++;
     for (const entry of [...this.inflight.values()]) {
@@ -300,17 +300,6 @@ export class SupervisedWorker {
       }
     }
     this.flush();
-  }
-
-  /**
-   * Terminates a worker without waiting for it. A thread busy inside native code (a node:sqlite statement) only
-   * stops when that call returns; unref'd, it no longer keeps the extension host alive meanwhile.
-   */
-  private abandon(worker: Worker): void {
-    worker.removeAllListeners('message');
-    worker.on('error', () => undefined);
-    worker.unref();
-    void worker.terminate().catch(() => undefined);
   }
 
   private failAll(error: () => Error): void {
