@@ -91,6 +91,20 @@ describe(`SQLite worker watchdog (${engine} engine)`, function () {
     assert.equal(python("import sqlite3,sys\nprint(sqlite3.connect(sys.argv[1]).execute('select group_concat(name) from t').fetchone()[0])", file), 'ada,bob,cy,dee');
   });
 
+  it('refuses to go on with a transaction after its worker was restarted, even if the caller ignores the timeout', async () => {
+    const session = await open({ methods: { insertRow: 500 } });
+    await rejectsWith(
+      session.transaction!(async (tx) => {
+        await tx.insertRow({ name: 't' }, { id: 10, name: 'before' });
+        await tx.insertRow({ name: 'slow' }, { id: 1, note: 'never finishes' }).catch(() => undefined);
+        // Sent to the fresh worker this would run on its own, outside any transaction, and be saved.
+        await tx.insertRow({ name: 't' }, { id: 11, name: 'after' });
+      }),
+      'connection',
+    );
+    assert.deepEqual(await names(session), ['ada', 'bob', 'cy']);
+  });
+
   it('closes during a hung statement: close resolves and the hung request fails cleanly', async () => {
     // The count's own budget (ten minutes) is far beyond the test's timeout: only close's grace period can end it.
     const session = await open({ methods: { countRows: 600_000 }, closeGraceMs: 200 });
