@@ -44,8 +44,8 @@ export function sqlitePlugin(options: { sqljsMaxBytes?: number; budgets?: Worker
 }
 
 export async function openSqlite(file: string, options: { readOnly?: boolean; sqljsMaxBytes?: number; budgets?: WorkerBudgetOptions } = {}): Promise<DatasourceSession> {
-  const { readOnly: _readOnly, ...pluginOptions } = options;
-  return sqlitePlugin(pluginOptions).connect({ path: file, ...(options.readOnly ? { readOnly: true } : {}) }, {}, context);
+  const { readOnly, ...pluginOptions } = options;
+  return sqlitePlugin(pluginOptions).connect({ path: file, ...(readOnly ? { readOnly: true } : {}) }, {}, context);
 }
 
 /** Runs Python's sqlite3 (the real C library, a different program) against a file: our "other program". */
