@@ -9,13 +9,18 @@ import type { WorkerError, WorkerMethod, WorkerOptions, WorkerRequest, WorkerRes
  */
 export interface WorkerBudgets {
   methods: Record<WorkerMethod, number>;
-  /** After the host cancels a running request: the worker stops it at its next chunk, or is restarted. */
+  /** After the host cancels a running request that cannot stop part-way: then the worker is restarted. */
   cancelGraceMs: number;
+  /**
+   * The same for an aggregate, which stops by itself between chunks: a restart costs more than a slow chunk (sql.js
+   * reloads the whole file), so it is only for a chunk that is stuck (or a single-statement aggregate).
+   */
+  aggregateCancelGraceMs: number;
   /** close() waits this long for a running transaction, then as long again for the worker's answer. */
   closeGraceMs: number;
 }
 
-export type WorkerBudgetOptions = { methods?: Partial<Record<WorkerMethod, number>>; cancelGraceMs?: number; closeGraceMs?: number };
+export type WorkerBudgetOptions = { methods?: Partial<Record<WorkerMethod, number>>; cancelGraceMs?: number; aggregateCancelGraceMs?: number; closeGraceMs?: number };
 
 const READ = 30_000;
 export const DEFAULT_BUDGETS: WorkerBudgets = {
@@ -37,6 +42,7 @@ export const DEFAULT_BUDGETS: WorkerBudgets = {
     rollback: READ,
   },
   cancelGraceMs: 2_000,
+  aggregateCancelGraceMs: 10_000,
   closeGraceMs: 2_000,
 };
 
@@ -44,6 +50,7 @@ export function budgetsWith(options: WorkerBudgetOptions = {}): WorkerBudgets {
   return {
     methods: { ...DEFAULT_BUDGETS.methods, ...options.methods },
     cancelGraceMs: options.cancelGraceMs ?? DEFAULT_BUDGETS.cancelGraceMs,
+    aggregateCancelGraceMs: options.aggregateCancelGraceMs ?? DEFAULT_BUDGETS.aggregateCancelGraceMs,
     closeGraceMs: options.closeGraceMs ?? DEFAULT_BUDGETS.closeGraceMs,
   };
 }
@@ -260,7 +267,8 @@ export class SupervisedWorker {
     if (!head?.sent || head.method === 'close') return;
     const now = Date.now();
     head.deadline ??= now + this.budgets.methods[head.method];
-    const deadline = head.cancelledAt === undefined ? head.deadline : Math.min(head.deadline, head.cancelledAt + this.budgets.cancelGraceMs);
+    const grace = head.method === 'aggregate' ? this.budgets.aggregateCancelGraceMs : this.budgets.cancelGraceMs;
+    const deadline = head.cancelledAt === undefined ? head.deadline : Math.min(head.deadline, head.cancelledAt + grace);
     this.timer = setTimeout(() => this.overran(head), Math.max(0, deadline - now));
   }
 
