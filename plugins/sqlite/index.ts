@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
 import { datasourceError } from '../kit/errors';
 import { SqliteSession } from './sqliteSession';
+import type { WorkerBudgetOptions } from './supervisedWorker';
 
 export interface SqliteDatasourceOptions {
   /** The bundled worker script (dist/sqlite-worker.js next to the extension bundle by default). */
@@ -16,6 +17,11 @@ export interface SqliteDatasourceOptions {
   engine?: 'auto' | 'sqljs' | 'node';
   /** Size limit of the sql.js engine (tests lower it). */
   sqljsMaxBytes?: number;
+  /**
+   * Time budgets of the worker's requests (milliseconds per method, plus grace periods for cancel and close); a
+   * request that overruns fails with code 'timeout' and the worker is restarted. Defaults in supervisedWorker.ts.
+   */
+  budgets?: WorkerBudgetOptions;
 }
 
 const FILE_EXTENSIONS = /\.(sqlite3?|db3?)$/i;
@@ -54,7 +60,7 @@ export function createSqliteDatasource(options: SqliteDatasourceOptions = {}): D
       wasmPath,
       readOnly: config.readOnly === true,
       ...(options.sqljsMaxBytes !== undefined ? { sqljsMaxBytes: options.sqljsMaxBytes } : {}),
-    });
+    }, options.budgets);
   };
   return {
     id: 'nocoflo.sqlite',

@@ -1,5 +1,6 @@
 import type { ColumnSchema, ForeignKey, TableInfo, TableRef, TableSchema } from '../../api';
 import { datasourceError } from '../kit/errors';
+import { checkInValues } from './checkConstraint';
 import type { Engine } from './engine';
 import { columnKind } from './typeKinds';
 
@@ -95,13 +96,4 @@ function uniqueKeys(engine: Engine, table: string): string[][] {
     if (columns.every((c) => c !== null)) keys.push(columns.map(String));
   }
   return keys;
-}
-
-/** Values of a `CHECK (col IN ('a', 'b'))` constraint, which is how SQLite schemas spell enums. */
-function checkInValues(sql: string, column: string): string[] | undefined {
-  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const quotedName = `(?:"${literal(column.replace(/"/g, '""'))}"|${literal(column)}|\`${literal(column)}\`)`;
-  const match = new RegExp(`CHECK\\s*\\(\\s*${quotedName}\\s+IN\\s*\\(((?:\\s*'(?:[^']|'')*'\\s*,?)+)\\)\\s*\\)`, 'i').exec(sql);
-  if (!match) return undefined;
-  return [...match[1].matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1].replace(/''/g, "'"));
 }

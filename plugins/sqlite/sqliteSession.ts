@@ -1,4 +1,3 @@
-import { Worker } from 'node:worker_threads';
 import type {
   AggregateRequest,
   AggregateResult,
@@ -17,18 +16,8 @@ import type {
   TableRef,
   TableSchema,
 } from '../../api';
-import { datasourceError } from '../kit/errors';
-import type { WorkerError, WorkerMethod, WorkerOptions, WorkerRequest, WorkerResponse } from './workerProtocol';
-
-function fromWorkerError(error: WorkerError): Error {
-  if (error.code) {
-    return datasourceError(error.code, error.message, {
-      ...('current' in error ? { current: error.current ?? null } : {}),
-      ...(error.column ? { column: error.column } : {}),
-    });
-  }
-  return new Error(error.message);
-}
+import { budgetsWith, SupervisedWorker, type WorkerBudgetOptions } from './supervisedWorker';
+import type { WorkerMethod, WorkerOptions } from './workerProtocol';
 
 /**
  * A SQLite datasource session: the engine lives in a worker thread and this side forwards each call. A transaction
@@ -36,51 +25,19 @@ function fromWorkerError(error: WorkerError): Error {
  */
 export class SqliteSession implements DatasourceSession {
   readonly capabilities: Capabilities = { insert: true, update: true, delete: true, transactions: true, aggregate: true, schemas: false, cheapCount: false };
-  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  private nextId = 1;
   private exclusive: Promise<void> = Promise.resolve();
-  private closed = false;
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly worker: SupervisedWorker,
     readonly description: string,
     readonly engine: 'sqljs' | 'node',
     readonly sqliteVersion: string,
-  ) {
-    worker.on('message', (message: WorkerResponse) => {
-      if (message.id === 0) return;
-      const waiter = this.pending.get(message.id);
-      if (!waiter || !('ok' in message)) return;
-      this.pending.delete(message.id);
-      if (message.ok) waiter.resolve(message.value);
-      else waiter.reject(fromWorkerError(message.error));
-    });
-    const failAll = (error: Error) => {
-      for (const waiter of this.pending.values()) waiter.reject(error);
-      this.pending.clear();
-    };
-    worker.on('error', (error) => failAll(datasourceError('connection', `The SQLite worker stopped: ${error.message}`)));
-    worker.on('exit', (code) => {
-      this.closed = true;
-      if (code !== 0) failAll(datasourceError('connection', `The SQLite worker exited with code ${code}.`));
-    });
-  }
+  ) {}
 
-  static open(workerPath: string, options: WorkerOptions): Promise<SqliteSession> {
-    return new Promise((resolve, reject) => {
-      const worker = new Worker(workerPath, { workerData: options });
-      const onMessage = (message: WorkerResponse) => {
-        if (message.id !== 0 || !('ready' in message)) return;
-        worker.off('message', onMessage);
-        if (message.ready) resolve(new SqliteSession(worker, options.file, message.engine, message.sqliteVersion));
-        else {
-          void worker.terminate();
-          reject(fromWorkerError(message.error));
-        }
-      };
-      worker.on('message', onMessage);
-      worker.once('error', (error) => reject(datasourceError('connection', `The SQLite worker failed to start: ${error.message}`)));
-    });
+  /** Each request runs within its budget (see supervisedWorker.ts); `budgets` overrides the defaults. */
+  static async open(workerPath: string, options: WorkerOptions, budgets?: WorkerBudgetOptions): Promise<SqliteSession> {
+    const { supervisor, engine, sqliteVersion } = await SupervisedWorker.start(workerPath, options, budgetsWith(budgets));
+    return new SqliteSession(supervisor, options.file, engine, sqliteVersion);
   }
 
   listTables(): Promise<TableInfo[]> {
@@ -128,35 +85,38 @@ export class SqliteSession implements DatasourceSession {
     this.exclusive = new Promise<void>((r) => (release = r));
     await previous;
     try {
-      await this.send('begin', []);
+      await this.worker.request('begin', []);
+      // Every statement of the transaction must reach the worker that began it: after a restart they fail instead.
+      const generation = this.worker.generation;
+      const send = <R>(method: WorkerMethod, args: unknown[]) => this.worker.request<R>(method, args, { generation });
       const tx: DatasourceWriter = {
-        insertRow: (table, values) => this.send('insertRow', [table, values]),
-        updateRow: (table, key, changes, expected) => this.send('updateRow', [table, key, changes, expected]),
-        deleteRow: (table, key, expected) => this.send('deleteRow', [table, key, expected]),
+        insertRow: (table, values) => send('insertRow', [table, values]),
+        updateRow: (table, key, changes, expected) => send('updateRow', [table, key, changes, expected]),
+        deleteRow: (table, key, expected) => send('deleteRow', [table, key, expected]),
       };
       let result: T;
       try {
         result = await work(tx);
       } catch (error) {
-        await this.send('rollback', []).catch(() => undefined);
+        await send('rollback', []).catch(() => undefined);
         throw error;
       }
-      await this.send('commit', []);
+      await send('commit', []);
       return result;
     } finally {
       release();
     }
   }
 
+  /**
+   * Never hangs: a running transaction gets the close grace period to finish, the worker as long again to answer,
+   * then it is terminated (safe mid-write, see supervisedWorker.ts).
+   */
   async close(): Promise<void> {
-    if (this.closed) return;
-    await this.exclusive;
-    try {
-      await this.send('close', []);
-    } finally {
-      this.closed = true;
-      await this.worker.terminate();
-    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.exclusive, new Promise<void>((r) => (timer = setTimeout(r, this.worker.budgets.closeGraceMs)))]);
+    clearTimeout(timer);
+    await this.worker.close();
   }
 
   /** Calls outside a transaction wait until any running transaction has finished. */
@@ -167,33 +127,6 @@ export class SqliteSession implements DatasourceSession {
       gate = this.exclusive;
       await gate;
     } while (gate !== this.exclusive);
-    return this.send(method, args, signal);
-  }
-
-  private send<T>(method: WorkerMethod | 'close', args: unknown[], signal?: AbortSignal): Promise<T> {
-    if (this.closed) return Promise.reject(datasourceError('connection', 'This SQLite session is closed.'));
-    if (signal?.aborted) return Promise.reject(datasourceError('cancelled', 'Cancelled.'));
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      // The caller hears at once. The worker drops the request if it has not started it, or stops it at its next
-      // chunk if it can (an exact aggregate); its late answer finds no one waiting.
-      const onAbort = () => {
-        this.pending.delete(id);
-        reject(datasourceError('cancelled', 'Cancelled.'));
-        if (!this.closed) this.worker.postMessage({ id: this.nextId++, method: 'cancel', args: [id] } satisfies WorkerRequest);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, {
-        resolve: (value) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(value as T);
-        },
-        reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      });
-      this.worker.postMessage({ id, method, args } satisfies WorkerRequest);
-    });
+    return this.worker.request<T>(method, args, signal ? { signal } : {});
   }
 }

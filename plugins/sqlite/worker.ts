@@ -7,7 +7,7 @@ import type { Engine } from './engine';
 import { loadNodeSqlite, NodeSqliteEngine } from './nodeEngine';
 import { SqlJsEngine } from './sqljsEngine';
 import { SqliteTables } from './tableOperations';
-import type { WorkerError, WorkerOptions, WorkerRequest, WorkerResponse } from './workerProtocol';
+import { CHILD_FLAG, type WorkerError, type WorkerOptions, type WorkerRequest, type WorkerResponse } from './workerProtocol';
 
 function toWorkerError(error: unknown): WorkerError {
   if (error instanceof Error) {
@@ -31,13 +31,34 @@ async function openEngine(options: WorkerOptions): Promise<Engine> {
   return SqlJsEngine.open(options.file, { wasmPath: options.wasmPath, readOnly: options.readOnly, ...(options.sqljsMaxBytes !== undefined ? { maxBytes: options.sqljsMaxBytes } : {}) });
 }
 
+interface Port {
+  postMessage(message: WorkerResponse): void;
+  on(event: 'message', listener: (request: WorkerRequest) => void): void;
+  close(): void;
+}
+
+/** This script runs as a worker thread (sql.js) or as a child process (node:sqlite): see workerChannel.ts. */
+function connect(): { port: Port; options: WorkerOptions } {
+  if (process.argv[2] !== CHILD_FLAG) return { port: parentPort!, options: workerData as WorkerOptions };
+  let sent = Promise.resolve();
+  const port: Port = {
+    postMessage: (message) => {
+      sent = new Promise((resolve) => process.send!(message, undefined, undefined, () => resolve()));
+    },
+    on: (_event, listener) => process.on('message', listener as (message: unknown) => void),
+    // Disconnecting lets the process end once the file is closed; only after the last answer has left.
+    close: () => void sent.then(() => process.disconnect()),
+  };
+  return { port, options: JSON.parse(process.argv[3]!) as WorkerOptions };
+}
+
 async function main(): Promise<void> {
-  const port = parentPort!;
+  const { port, options } = connect();
   const post = (message: WorkerResponse) => port.postMessage(message);
   let tables: SqliteTables;
   let engine: Engine;
   try {
-    engine = await openEngine(workerData as WorkerOptions);
+    engine = await openEngine(options);
     tables = new SqliteTables(engine);
     const version = String(engine.all('SELECT sqlite_version()').rows[0]?.[0] ?? '?');
     tables.listTables(); // Fails now, clearly, on a file that is not a database.

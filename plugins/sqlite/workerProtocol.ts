@@ -3,6 +3,9 @@ import type { DatasourceErrorCode, RowValues } from '../../api';
 // Messages between a SQLite session (extension host thread) and its worker. Values cross by structured clone,
 // which keeps bigint and Uint8Array intact.
 
+/** The argument that tells a child process it is the SQLite worker; the next one is its WorkerOptions as JSON. */
+export const CHILD_FLAG = '--nocoflo-sqlite-worker';
+
 export interface WorkerOptions {
   file: string;
   engine: 'auto' | 'sqljs' | 'node';

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import initSqlJs from 'sql.js';
 import type { DatasourceContext, DatasourceSession } from '../../api';
 import { createSqliteDatasource } from '../../plugins/sqlite';
+import type { WorkerBudgetOptions } from '../../plugins/sqlite/supervisedWorker';
 import { repoRoot } from './codeServer';
 
 export const engine = (process.env.NOCOFLO_SQLITE_ENGINE ?? 'sqljs') as 'sqljs' | 'node';
@@ -33,7 +34,7 @@ export async function makeDatabase(file: string, sql: string, fill?: (run: (sql:
 
 export const context: DatasourceContext = { workspaceFolders: [], log: () => undefined };
 
-export function sqlitePlugin(options: { sqljsMaxBytes?: number } = {}) {
+export function sqlitePlugin(options: { sqljsMaxBytes?: number; budgets?: WorkerBudgetOptions } = {}) {
   return createSqliteDatasource({
     workerPath: path.join(repoRoot(), 'out/sqlite-worker.js'),
     wasmPath: path.join(repoRoot(), 'out/sql-wasm.wasm'),
@@ -42,8 +43,9 @@ export function sqlitePlugin(options: { sqljsMaxBytes?: number } = {}) {
   });
 }
 
-export async function openSqlite(file: string, options: { readOnly?: boolean; sqljsMaxBytes?: number } = {}): Promise<DatasourceSession> {
-  return sqlitePlugin(options).connect({ path: file, ...(options.readOnly ? { readOnly: true } : {}) }, {}, context);
+export async function openSqlite(file: string, options: { readOnly?: boolean; sqljsMaxBytes?: number; budgets?: WorkerBudgetOptions } = {}): Promise<DatasourceSession> {
+  const { readOnly, ...pluginOptions } = options;
+  return sqlitePlugin(pluginOptions).connect({ path: file, ...(readOnly ? { readOnly: true } : {}) }, {}, context);
 }
 
 /** Opens `file` with the sql.js engine whatever NOCOFLO_SQLITE_ENGINE says: for behaviour only that engine has. */

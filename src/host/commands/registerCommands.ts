@@ -77,9 +77,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (datasourceId) await datasources.close(datasourceId);
         else await datasources.closeAll();
         tables.forget(datasourceId);
+        tree.recountTimedOut(datasourceId);
         tree.refresh();
       } else {
-        if (node.kind === 'table') tables.forget(node.locator.datasourceId);
+        if (node.kind === 'table') {
+          tables.forget(node.locator.datasourceId);
+          tree.recountTimedOut(node.locator.datasourceId);
+        }
         tree.refresh(node);
       }
     }),

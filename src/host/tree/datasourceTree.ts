@@ -6,6 +6,7 @@ import type { TableService } from '../../core/tableService';
 import { roleDescription } from '../../core/roles/roleModel';
 import type { RoleService } from '../../core/roles/roleService';
 import { rowCountText } from '../../../shared/rowCountText';
+import { countWithin, TREE_COUNT_BUDGET_MS } from '../../core/treeCounts';
 import { untrustedMarkdown } from '../untrustedMarkdown';
 import { columnDescription, datasourceTooltip, matchesFilter, nodeId, type DatasourceNode, type TableNode, type TreeNode } from './treeNodes';
 
@@ -30,6 +31,8 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
   readonly onDidChangeTreeData = this.changed.event;
   private filter = '';
   private readonly counting = new Set<string>();
+  /** Tables whose count overran its budget: not counted again (which would stall their datasource again) until the user refreshes. */
+  private readonly countTimedOut = new Set<string>();
 
   constructor(
     private readonly datasources: DatasourceManager,
@@ -41,6 +44,11 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
 
   refresh(node?: TreeNode): void {
     this.changed.fire(node);
+  }
+
+  /** The user asked for a refresh: count again the tables whose count timed out (of one datasource, or all). */
+  recountTimedOut(datasourceId?: string): void {
+    for (const id of this.countTimedOut) if (datasourceId === undefined || id.startsWith(`table:${datasourceId}:`)) this.countTimedOut.delete(id);
   }
 
   setFilter(text: string): void {
@@ -80,10 +88,11 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
       case 'table': {
         item.label = node.info.ref.name;
         const kind = node.info.kind === 'table' ? '' : node.info.kind.replace('-', ' ');
-        const count = node.rowCount ? rowCountText(node.rowCount) : '';
+        const count = node.rowCount ? rowCountText(node.rowCount) : node.countTimedOut ? 'count timed out' : '';
         const tableRole = this.roles?.storedRole({ datasourceId: node.locator.datasourceId, ...(node.locator.schema !== undefined ? { schema: node.locator.schema } : {}), table: node.locator.name });
         item.description = [kind, count, tableRole ? `${tableRole} (table role)` : ''].filter(Boolean).join(' · ');
-        item.tooltip = `${node.locator.schema ? `${node.locator.schema}.` : ''}${node.info.ref.name} (${node.info.kind})${count ? `\n${count}` : ''}${node.info.comment ? `\n${node.info.comment}` : ''}`;
+        const countTip = node.countTimedOut ? `Counting its rows took longer than ${TREE_COUNT_BUDGET_MS / 1000} seconds, so the count is unknown; open it to see its rows.` : count;
+        item.tooltip = `${node.locator.schema ? `${node.locator.schema}.` : ''}${node.info.ref.name} (${node.info.kind})${countTip ? `\n${countTip}` : ''}${node.info.comment ? `\n${node.info.comment}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(TABLE_ICONS[node.info.kind] ?? 'table');
         item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
         item.contextValue = node.info.kind === 'table' ? 'nocoflo.table' : 'nocoflo.table.readonly';
@@ -163,6 +172,7 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
         partitions: partitionsOf.get(`${info.ref.schema ?? ''}\u0000${info.ref.name}`) ?? [],
         ...(info.rowCount ? { rowCount: info.rowCount } : {}),
       }));
+    for (const node of nodes) if (!node.rowCount && this.countTimedOut.has(nodeId(node))) node.countTimedOut = true;
     if (vscode.workspace.getConfiguration('nocoflo').get<boolean>('tree.rowCounts', true)) void this.countLater(nodes);
     if (nodes.length === 0 && this.filter) return [{ kind: 'message', id: `${datasourceId}:filtered`, label: `No tables match "${this.filter}"`, severity: 'info' }];
     return nodes;
@@ -178,18 +188,28 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
     return [...(node.partitions.length > 0 ? partitions : []), ...columns];
   }
 
-  /** Counts rows two tables at a time, updating each node as its count arrives. */
+  /**
+   * Counts rows two tables at a time, updating each node as its count arrives. Each count has a budget: a huge table
+   * or an endless view shows "count timed out" instead of holding up the counts after it (see treeCounts.ts).
+   */
   private async countLater(nodes: TableNode[]): Promise<void> {
-    const queue = nodes.filter((n) => !n.rowCount && !this.counting.has(nodeId(n)));
+    const queue = nodes.filter((n) => !n.rowCount && !n.countTimedOut && !this.counting.has(nodeId(n)));
     const worker = async () => {
       for (let node = queue.shift(); node; node = queue.shift()) {
         const id = nodeId(node);
+        const target = node;
         this.counting.add(id);
         try {
-          node.rowCount = await this.tables.countRows(node.locator, { cap: TREE_COUNT_CAP, estimate: true });
+          const outcome = await countWithin((signal) => this.tables.countRows(target.locator, { cap: TREE_COUNT_CAP, estimate: true, signal }), TREE_COUNT_BUDGET_MS);
+          if (outcome.kind === 'counted') node.rowCount = outcome.count;
+          else if (outcome.kind === 'timed out') {
+            node.countTimedOut = true;
+            this.countTimedOut.add(id);
+          } else {
+            this.log.warn(`Counting rows of ${node.info.ref.name} failed: ${errorMessage(outcome.error)}`);
+            continue;
+          }
           this.changed.fire(node);
-        } catch (error) {
-          this.log.warn(`Counting rows of ${node.info.ref.name} failed: ${errorMessage(error)}`);
         } finally {
           this.counting.delete(id);
         }

@@ -27,6 +27,8 @@ export interface TableNode {
   /** Partitions of a partitioned table, shown as its children. */
   partitions: TableInfo[];
   rowCount?: RowCount;
+  /** Counting took longer than the tree's budget: the count shows as unknown. */
+  countTimedOut?: boolean;
 }
 
 export interface ColumnNode {
