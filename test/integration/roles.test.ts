@@ -8,15 +8,14 @@ import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Capabilities, DatasourcePlugin, RowValues, TableLocator } from '../../api';
 import { createPostgresDatasource } from '../../plugins/postgres';
-import { DatasourceManager } from '../../src/core/datasourceManager';
-import { silentLogger } from '../../src/core/log';
-import { MetadataStore } from '../../src/core/metadata/metadataStore';
-import { PluginRegistry } from '../../src/core/registry';
+import type { DatasourceManager } from '../../src/core/datasourceManager';
+import type { MetadataStore } from '../../src/core/metadata/metadataStore';
 import { RoleService } from '../../src/core/roles/roleService';
 import { RoleStore } from '../../src/core/roles/roleStore';
 import { TableService } from '../../src/core/tableService';
 import { handleRequest, type RequestContext } from '../../src/host/panels/requestHandler';
 import { parseFromWebview, type WireApplyResult, type WirePendingChange } from '../../shared/protocol';
+import { openHostCore } from '../support/hostRig';
 import { postgresSuite } from '../support/servers/postgresSuite';
 import { makeDatabase, python, sqlitePlugin, tempDir } from '../support/sqliteFixtures';
 
@@ -29,18 +28,7 @@ interface Rig {
 }
 
 async function rig(dir: string, plugin: DatasourcePlugin): Promise<Rig> {
-  const registry = new PluginRegistry({ apiVersion: '1.2.0', log: silentLogger, isEnabled: () => true });
-  registry.registerDatasource(plugin);
-  const metadata = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath: path.resolve(__dirname, '../../sql-wasm.wasm'), watchIntervalMs: 0 });
-  const secrets = new Map<string, string>();
-  const manager = new DatasourceManager({
-    registry,
-    catalog: metadata,
-    secrets: { get: async (k) => secrets.get(k), store: async (k, v) => void secrets.set(k, v), delete: async (k) => void secrets.delete(k) },
-    log: silentLogger,
-    workspaceFolders: () => [],
-    slowOperationMs: () => 1e9,
-  });
+  const { manager, metadata } = await openHostCore(dir, plugin);
   const store = new RoleStore(metadata);
   const roles = new RoleService({ store, datasource: (id) => manager.get(id), datasources: () => manager.list() });
   const tables = new TableService(manager, { authorize: roles.authorize });

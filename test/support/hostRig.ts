@@ -1,0 +1,30 @@
+// The host's core as the extension wires it, without VS Code: a registry holding one datasource plugin, a real
+// sql.js metadata store in `dir` as the catalog, secrets in memory, and the DatasourceManager over them.
+import * as path from 'node:path';
+import type { DatasourcePlugin } from '../../api';
+import { DatasourceManager } from '../../src/core/datasourceManager';
+import { silentLogger } from '../../src/core/log';
+import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { PluginRegistry } from '../../src/core/registry';
+
+export interface HostCore {
+  registry: PluginRegistry;
+  manager: DatasourceManager;
+  metadata: MetadataStore;
+}
+
+export async function openHostCore(dir: string, plugin: DatasourcePlugin): Promise<HostCore> {
+  const registry = new PluginRegistry({ apiVersion: '1.2.0', log: silentLogger, isEnabled: () => true });
+  registry.registerDatasource(plugin);
+  const metadata = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath: path.resolve(__dirname, '../../sql-wasm.wasm'), watchIntervalMs: 0 });
+  const secrets = new Map<string, string>();
+  const manager = new DatasourceManager({
+    registry,
+    catalog: metadata,
+    secrets: { get: async (k) => secrets.get(k), store: async (k, v) => void secrets.set(k, v), delete: async (k) => void secrets.delete(k) },
+    log: silentLogger,
+    workspaceFolders: () => [],
+    slowOperationMs: () => 1e9,
+  });
+  return { registry, manager, metadata };
+}
