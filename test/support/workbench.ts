@@ -33,8 +33,15 @@ export class Workbench {
   }
 
   /** Reloads the window (what "Developer: Reload Window" does) and waits for the workbench. */
+  /**
+   * Reloads the window as a user does (Developer: Reload Window), through VS Code's shutdown, which stores the
+   * open editors first. A browser reload skips that: the editors come back as last stored by the periodic save,
+   * and a tab opened shortly before was sometimes missing after it.
+   */
   async reload(): Promise<void> {
-    await this.page.reload();
+    const navigated = this.page.waitForEvent('framenavigated', { predicate: (frame) => frame === this.page.mainFrame(), timeout: 60_000 });
+    await this.runCommand('Developer: Reload Window');
+    await navigated;
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await this.page.locator('.activitybar').waitFor({ timeout: 60_000 });
   }
