@@ -1,3 +1,5 @@
+// Over 400 lines (484): the session, its transaction writer and the cancel/kill path share the pooled connection's
+// life cycle; the transaction writer is the part to move out next.
 import type {
   AggregateRequest,
   AggregateResult,

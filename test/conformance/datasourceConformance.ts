@@ -1,3 +1,4 @@
+// One file (507 lines) so that a plugin author reads the whole contract as tests in one place.
 // The datasource contract as tests: one suite that any datasource plugin runs against itself. A target only has to
 // put a small, known table into its store; the suite then checks what every view relies on — the schema, paging
 // with ties and NULLs (every row once, in the promised order), each filter operator with the contract's NULL rules,

@@ -1,3 +1,4 @@
+// One file (504 lines): one MariaDB server and its fixture tables serve every check below.
 // The MySQL/MariaDB datasource against a real MariaDB server: the tree, schema reading, exact values of every
 // type, filters and search, writes with conflict checks, error codes, transactions (InnoDB all-or-nothing, MyISAM's
 // clear message), read-only tables and columns, and hostile identifiers.

@@ -1,3 +1,5 @@
+// Over 400 lines (814) until issue 14 splits the form controller by responsibility (toolbar, record navigation,
+// drafts, saving) on the shared webview library; this change only touched its save-failure message.
 import type { CellValue, ColumnSchema, ForeignKey, RowKey, RowValues, TableSchema } from '../../api';
 import type { ViewChangeFailure } from '../../api/webview';
 import { failedColumn, validateRecord, validateValue, type ValidationOptions } from '../../shared/fieldValidation';

@@ -1,3 +1,5 @@
+// Over 400 lines (921) until issue 14 splits the grid controller by responsibility (editing, clipboard, menus, key
+// map, status line, saving) on the shared webview library; this change only touched its save-failure message.
 import type { CellValue, ColumnSchema, RowKey, TableSchema } from '../../api';
 import type { NocofloViewClient, RowLockInfo, ViewChangeFailure } from '../../api/webview';
 import { decodeChange, encodeChange, type Query } from '../../shared/protocolCodec';

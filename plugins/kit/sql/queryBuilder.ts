@@ -1,3 +1,6 @@
+// Over 400 lines (484) because SELECT, keyset cursors, tie-breaking and the write statements share one set of
+// quoting and ordering rules; splitting the ordering part (tiebreakers, ENUM positions) into its own module is the
+// next step when it grows again.
 import type {
   AggregateRequest,
   CellValue,
