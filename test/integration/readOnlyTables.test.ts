@@ -58,11 +58,6 @@ interface Setup {
   read(name: string): Promise<unknown[]>;
 }
 
-const ROWS = [
-  ['a', 'first'],
-  ['b', 'second'],
-];
-
 function readOnlyStory(name: string, setup: () => Promise<Setup>) {
   for (const [tableName, what] of [
     ['coded', 'a table whose only key is UNIQUE NOT NULL'],

@@ -309,7 +309,10 @@ describe('chart view: vega-lite spec, compiled and run in vega', function () {
   });
 
   it('uses the theme and the given size, with inline data only', () => {
-    const spec = chartSpec(bar(), chartData(bar(), kinds, columns), columns, theme, size) as unknown as Record<string, any>;
+    const spec = chartSpec(bar(), chartData(bar(), kinds, columns), columns, theme, size) as unknown as {
+      width: number; height: number; data: { values?: unknown };
+      config: { range: { category: unknown }; axis: { labelColor: string } };
+    };
     assert.equal(spec.width, 600);
     assert.equal(spec.height, 400);
     assert.deepEqual(spec.config.range.category, theme.palette);

@@ -147,7 +147,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       try {
         parsed = JSON.parse(text);
       } catch (error) {
-        throw new Error(`${source.fsPath} is not valid JSON: ${errorMessage(error)}`);
+        throw new Error(`${source.fsPath} is not valid JSON: ${errorMessage(error)}`, { cause: error });
       }
       // Secrets saved before binding existed are bound to today's targets first, so an imported target change
       // does not inherit them.

@@ -5,6 +5,7 @@ import { base64ToBytes } from '../../../shared/values';
 
 /** Keeps the name a view suggested but never lets it name a folder or a path: separators and control characters go. */
 export function safeFileName(suggested: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach a file name
   const cleaned = suggested.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '_').trim();
   return cleaned === '' ? 'export' : cleaned.slice(0, 200);
 }

@@ -44,7 +44,7 @@ describe('journey: the example plugin extension (CSV folder + board)', function 
     folder = path.join(workspace, 'task files');
     mkdirSync(folder);
     writeFileSync(tasksFile(), formatCsv(['id', 'title', 'status', 'owner'], TASKS.map((t) => [String(t.id), t.title, t.status, t.owner])));
-    writeFileSync(path.join(folder, 'people.csv'), 'id,name,\"team, floor\"\n1,Ada,\"core, 2\"\n2,Bob,\"web, 3\"\n');
+    writeFileSync(path.join(folder, 'people.csv'), 'id,name,"team, floor"\n1,Ada,"core, 2"\n2,Bob,"web, 3"\n');
     writeFileSync(path.join(folder, 'readme.txt'), 'not a table');
     // More rows than the board reads.
     writeFileSync(path.join(folder, 'events.csv'), formatCsv(['id', 'kind'], Array.from({ length: 2_500 }, (_, i) => [String(i + 1), i % 2 ? 'odd' : 'even'])));
