@@ -6,7 +6,7 @@
 //   node esbuild.mjs --watch       rebuild dist/ on change
 //   node esbuild.mjs --tests       also bundle test/ into out/
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -89,6 +89,22 @@ function copyAssets() {
     mkdirSync(dirname(join(root, to)), { recursive: true });
     cpSync(join(root, from), join(root, to));
   }
+  writeCodiconSvgs();
+}
+
+/**
+ * Tab icons must be image files (a WebviewPanel takes no ThemeIcon), and a view names any codicon, so every codicon's
+ * SVG ships in one JSON file: one file in the .vsix instead of five hundred, read once when the first tab opens.
+ */
+function writeCodiconSvgs() {
+  const folder = join(root, 'node_modules/@vscode/codicons/src/icons');
+  const svgs = Object.fromEntries(
+    readdirSync(folder)
+      .filter((f) => f.endsWith('.svg'))
+      .sort()
+      .map((f) => [f.slice(0, -4), readFileSync(join(folder, f), 'utf8').trim()]),
+  );
+  writeFileSync(join(root, 'dist/codicons.json'), JSON.stringify(svgs));
 }
 
 /** Deletes test bundles whose source is gone, so runners never pick up a deleted or renamed test. */

@@ -2,9 +2,10 @@
 # Debian packages the tests and `npm start` need. Installs only what is missing; safe with CI=true and no stdin.
 #   chromium      the browser that drives VS Code (code-server) in UI tests
 #   libkrb5-dev   needed to rebuild code-server's kerberos module
+#   curl          `npm start` asks code-server whether it is listening before it prints the URL
 #   ripgrep       VS Code's search binary (code-server's postinstall would download it; we copy Debian's)
 set -euo pipefail
-packages=(chromium libkrb5-dev ripgrep)
+packages=(chromium curl libkrb5-dev ripgrep)
 [ "${NOCOFLO_DB_SERVERS:-0}" = 1 ] && packages+=(postgresql mariadb-server openssl)
 missing=()
 for p in "${packages[@]}"; do

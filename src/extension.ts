@@ -11,6 +11,7 @@ import { registerCreatePlugin } from './host/commands/createPlugin';
 import { registerCommands } from './host/commands/registerCommands';
 import { ConnectionFormPanel } from './host/connections/connectionFormPanel';
 import { ConnectionStatusBar } from './host/connectionStatusBar';
+import { isOwnFile } from './core/roles/ownFile';
 import { currentUser } from './host/currentUser';
 import { DevPluginLoader } from './host/devPlugins';
 import { openHostMetadata } from './host/metadataAdapter';
@@ -31,7 +32,7 @@ import { PluginAdmin } from './core/pluginAdmin';
 import { PluginsPanel } from './host/plugins/pluginsPanel';
 import { LockStore } from './core/locks/lockStore';
 import { WindowLocks } from './core/locks/windowLocks';
-import { CombinedCatalog, declaredConnections } from './host/workspaceConnections';
+import { CombinedCatalog, declaredConnections, isDeclared } from './host/workspaceConnections';
 
 export async function activate(context: vscode.ExtensionContext): Promise<NocofloApi> {
   const { logger: log, channel } = createOutputLogger();
@@ -65,11 +66,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   context.subscriptions.push({ dispose: () => void datasources.closeAll() });
   // Roles per connection and table (TableService's `authorize` hook refuses what the role does not allow).
   const roleStore = new RoleStore(metadata);
-  const roles = new RoleService({ store: roleStore, datasource: (id) => datasources.get(id), datasources: () => datasources.list() });
+  const roles = new RoleService({
+    store: roleStore,
+    datasource: (id) => datasources.get(id),
+    datasources: () => datasources.list(),
+    ownFile: (id) => {
+      const record = datasources.get(id);
+      return record !== undefined && isOwnFile(datasources.pluginFor(record)?.configFields, isDeclared(id));
+    },
+  });
   // Every write that reaches a database is recorded in the audit log (TableService's `applied` hook).
   const audit = createAudit(metadata, currentUser, log);
   context.subscriptions.push(audit.recorder);
-  const tables = new TableService(datasources, { authorize: roles.authorize, applied: audit.recorder.applied });
+  const tables = new TableService(datasources, {
+    authorize: roles.authorize,
+    applied: async (table, changes, ...rest) => {
+      await audit.recorder.applied(table, changes, ...rest);
+      // An insert or delete changes the row count the sidebar shows for the table.
+      if (changes.some((c) => c.kind !== 'update')) tree.recount(table);
+    },
+  });
 
   const tree = new DatasourceTreeProvider(datasources, tables, log, roles);
   const treeView = vscode.window.createTreeView('nocoflo.datasources', { treeDataProvider: tree, showCollapseAll: true });
@@ -226,14 +242,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   return api;
 }
 
-/** Keeps the status bar on the active Nocoflo tab's connection; VS Code reports tab changes, not panel ones. */
+/**
+ * Keeps the status bar on the active Nocoflo tab's connection. A tab switch is reported before the panel's view state
+ * changes, so both are followed: the last of the two events sees the panel that is really active.
+ */
 function watchActiveTable(panels: PanelManager, statusBar: ConnectionStatusBar): vscode.Disposable[] {
   const update = () => {
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     const isView = tab?.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(VIEW_PANEL_TYPE);
     void statusBar.show(isView ? panels.activePanel()?.identity.table : undefined);
   };
-  return [statusBar, vscode.window.tabGroups.onDidChangeTabs(update), vscode.window.tabGroups.onDidChangeTabGroups(update)];
+  return [
+    statusBar,
+    vscode.window.tabGroups.onDidChangeTabs(update),
+    vscode.window.tabGroups.onDidChangeTabGroups(update),
+    panels.onDidChangeActivePanel(update),
+  ];
 }
 
 /** Set by activate: releases this window's row locks while the metadata store is still open. */

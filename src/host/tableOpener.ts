@@ -6,6 +6,7 @@ import type { PluginRegistry } from '../core/registry';
 import type { TableService } from '../core/tableService';
 import { chooseView, type ViewSelectionStrategy } from '../core/viewSelection';
 import type { PanelHandoff } from './panels/tablePanel';
+import { pickOne } from './quickPick';
 
 export interface PanelOpener {
   open(table: TableLocator, viewId: string, names: { table: string; datasource: string }, options?: { handoff?: PanelHandoff }): Promise<void>;
@@ -52,9 +53,9 @@ export class TableOpener {
 }
 
 export async function pickView(candidates: ViewPlugin[]): Promise<ViewPlugin | undefined> {
-  const picked = await vscode.window.showQuickPick(
-    candidates.map((view) => ({ label: `$(${view.icon ?? 'preview'}) ${view.displayName}`, description: view.id, view })),
-    { title: 'Open table as…', placeHolder: 'Choose a view' },
+  const picked = await pickOne(
+    candidates.map((view) => ({ label: `$(${view.icon ?? 'preview'}) ${view.displayName}`, view })),
+    { title: 'Open table as…', placeholder: 'Choose a view' },
   );
   return picked?.view;
 }

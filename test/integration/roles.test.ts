@@ -73,7 +73,7 @@ function rolesStory(name: string, setup: () => Promise<{ r: Rig; table: TableLoc
     assert.deepEqual(!refused.ok && refused.failure, {
       index: 0,
       code: 'permission',
-      message: `You are a viewer on "${r.manager.get(table.datasourceId)!.name}" (production connection): rows cannot be changed here. An admin can change the role with Nocoflo: Set Role…`,
+      message: `You are a viewer on "${r.manager.get(table.datasourceId)!.name}" (production connection): rows cannot be changed here. You can change your role with Nocoflo: Set Role…`,
     });
     assert.equal(!refused.ok && refused.rolledBack, true);
     assert.deepEqual(await read(), ORIGINAL);

@@ -25,6 +25,16 @@ export class Workbench {
     return workbench;
   }
 
+  /** A workbench someone else started (`npm start`), at its URL; `beforeLoad` runs in the page before VS Code does. */
+  static async openUrl(url: string, beforeLoad?: () => void): Promise<Workbench> {
+    const browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    if (beforeLoad) await page.addInitScript(beforeLoad);
+    const workbench = new Workbench(browser, page);
+    await workbench.goto(url);
+    return workbench;
+  }
+
   async goto(url: string): Promise<void> {
     await this.page.goto(url);
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

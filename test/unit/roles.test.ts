@@ -7,6 +7,7 @@ import type { DatasourceRecord } from '../../src/core/datasourceManager';
 import { exportConfiguration, importConfiguration } from '../../src/core/metadata/configTransfer';
 import { MetadataStore } from '../../src/core/metadata/metadataStore';
 import { importGuards } from '../support/importGuards';
+import { isOwnFile } from '../../src/core/roles/ownFile';
 import {
   allows,
   defaultRole,
@@ -33,6 +34,23 @@ describe('role model', () => {
     assert.deepEqual(resolveRole({ production: true, tableRole: 'editor' }), { role: 'editor', source: 'table', production: true });
     assert.equal(defaultRole(false), 'editor');
     assert.equal(defaultRole(true), 'viewer');
+    // A file the user added is theirs: admin, unless marked production.
+    assert.equal(defaultRole(false, true), 'admin');
+    assert.equal(defaultRole(true, true), 'viewer');
+    assert.deepEqual(resolveRole({ production: false, ownFile: true }), { role: 'admin', source: 'default', production: false });
+    assert.deepEqual(resolveRole({ production: false, ownFile: true, connectionRole: 'editor' }), { role: 'editor', source: 'connection', production: false });
+  });
+
+  it('counts as the user\'s own file a datasource opened by a required file path without credentials, added here', () => {
+    const file = { key: 'path', label: 'File', type: 'file', required: true } as const;
+    const password = { key: 'password', label: 'Password', type: 'password', secret: true } as const;
+    const host = { key: 'host', label: 'Host', type: 'string', required: true } as const;
+    assert.equal(isOwnFile([file, { key: 'readOnly', label: 'Read-only', type: 'boolean' }], false), true);
+    assert.equal(isOwnFile([file], true), false, 'declared by the workspace: a shared definition');
+    assert.equal(isOwnFile([file, password], false), false, 'a file that needs credentials is somebody\'s service');
+    assert.equal(isOwnFile([host, password], false), false, 'a server');
+    assert.equal(isOwnFile([{ ...file, required: false }, host], false), false, 'an optional file is not what it opens');
+    assert.equal(isOwnFile(undefined, false), false, 'the plugin is not installed');
   });
 
   it('allows per change kind: viewer nothing, editor insert and update, admin also delete', () => {
@@ -46,12 +64,12 @@ describe('role model', () => {
     const prod = resolveRole({ production: true });
     assert.equal(
       refusalReason(prod, { connectionName: 'Prod DB', table: 'orders' }, 'update'),
-      'You are a viewer on "Prod DB" (production connection): rows cannot be changed here. An admin can change the role with Nocoflo: Set Role…',
+      'You are a viewer on "Prod DB" (production connection): rows cannot be changed here. You can change your role with Nocoflo: Set Role…',
     );
     const editor = resolveRole({ production: false, connectionRole: 'editor' });
     assert.equal(
       refusalReason(editor, { connectionName: 'Shop', table: 'orders' }, 'delete'),
-      'You are an editor on "Shop": editors can insert and update rows but not delete them. An admin can change the role with Nocoflo: Set Role…',
+      'You are an editor on "Shop": editors can insert and update rows but not delete them. You can change your role with Nocoflo: Set Role…',
     );
     assert.equal(refusalReason(editor, { connectionName: 'Shop' }, 'insert'), undefined);
     const override = resolveRole({ production: true, connectionRole: 'admin', tableRole: 'viewer' });
@@ -135,7 +153,7 @@ describe('RoleService over the real metadata store', () => {
     assert.deepEqual(await roles.authorize(table, [update, del], schema), {
       index: 1,
       code: 'permission',
-      message: 'You are an editor on "Shop": editors can insert and update rows but not delete them. An admin can change the role with Nocoflo: Set Role…',
+      message: 'You are an editor on "Shop": editors can insert and update rows but not delete them. You can change your role with Nocoflo: Set Role…',
     });
     await roles.setRole({ datasourceId: shop }, 'admin');
     assert.equal(await roles.authorize(table, [update, del], schema), undefined);

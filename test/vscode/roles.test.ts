@@ -1,5 +1,6 @@
-// Roles on the API path inside a real VS Code: a connection added through api.addDatasource is an editor, so a
-// view api.openTable opens is told Delete is unavailable and why; a connection the workspace declares with
+// Roles on the API path inside a real VS Code: a SQLite file added through api.addDatasource is its owner's (admin),
+// so a view api.openTable opens may edit and delete; the same file declared by the workspace is a shared definition
+// (editor), so the view is told Delete is unavailable and why; a connection the workspace declares with
 // "production": true is a viewer, so the grid and a third-party view (the test plugin's Row list) opened through
 // the API are told they are read-only, with the reason. The internal command nocoflo.internal.openPanels reports
 // what each tab's init said.
@@ -59,14 +60,23 @@ describe('roles on the API path (addDatasource, openTable, a third-party view)',
     await vscode.workspace.getConfiguration('nocoflo').update('connections', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
-  it('a connection added through the API is an editor: the opened view may edit but is told Delete is unavailable', async () => {
+  it('a SQLite file added through the API is its owner\'s (admin): the opened view may edit and delete', async () => {
     const datasourceId = await api.addDatasource({ type: 'sqlite', name: 'API shop', config: { path: shop } });
     const table = { datasourceId, name: 'customers' };
     await api.openTable(table, 'nocoflo.table');
     const tab = await started(table, 'nocoflo.table');
     assert.equal(tab.readOnlyReason, undefined);
+    assert.equal(tab.unavailable, undefined);
+  });
+
+  it('the same file declared by the workspace is a shared definition (editor): the view is told Delete is unavailable', async () => {
+    await vscode.workspace.getConfiguration('nocoflo').update('connections', [{ name: 'Team shop', type: 'sqlite', config: { path: shop } }], vscode.ConfigurationTarget.Workspace);
+    const table = { datasourceId: 'workspace:Team shop', name: 'customers' };
+    await api.openTable(table, 'nocoflo.table');
+    const tab = await started(table, 'nocoflo.table');
+    assert.equal(tab.readOnlyReason, undefined);
     assert.deepEqual(tab.unavailable, {
-      delete: 'You are an editor on "API shop": editors can insert and update rows but not delete them. An admin can change the role with Nocoflo: Set Role…',
+      delete: 'You are an editor on "Team shop": editors can insert and update rows but not delete them. You can change your role with Nocoflo: Set Role…',
     });
   });
 
@@ -75,7 +85,7 @@ describe('roles on the API path (addDatasource, openTable, a third-party view)',
       .getConfiguration('nocoflo')
       .update('connections', [{ name: 'Prod shop', type: 'sqlite', config: { path: shop }, production: true }], vscode.ConfigurationTarget.Workspace);
     const table = { datasourceId: 'workspace:Prod shop', name: 'customers' };
-    const reason = 'You are a viewer on "Prod shop" (production connection): rows cannot be changed here. An admin can change the role with Nocoflo: Set Role…';
+    const reason = 'You are a viewer on "Prod shop" (production connection): rows cannot be changed here. You can change your role with Nocoflo: Set Role…';
     await api.openTable(table, 'nocoflo.table');
     assert.equal((await started(table, 'nocoflo.table')).readOnlyReason, reason);
     await api.openTable(table, 'tests.rowList');

@@ -16,6 +16,8 @@ export const roleRank = (role: Role): number => ROLES.indexOf(role);
 /** What the stored settings say about one table; every part may be missing. */
 export interface RoleSettings {
   production: boolean;
+  /** A file on this machine that the user added themselves (not a server, not declared by the workspace). */
+  ownFile?: boolean;
   /** The role set for the whole connection. */
   connectionRole?: Role;
   /** The role set for this one table (wins over the connection's). */
@@ -29,15 +31,18 @@ export interface ResolvedRole {
   production: boolean;
 }
 
-/** New connections are editors; a production connection starts read-only. */
-export const defaultRole = (production: boolean): Role => (production ? 'viewer' : 'editor');
+/**
+ * A file you added yourself is yours to change, deletes included (admin); a server or a connection the workspace
+ * shares starts as editor, so a slip cannot delete rows there; a production connection starts read-only.
+ */
+export const defaultRole = (production: boolean, ownFile = false): Role => (production ? 'viewer' : ownFile ? 'admin' : 'editor');
 
 /** Table override > connection role > the default from the production mark. */
 export function resolveRole(settings: RoleSettings): ResolvedRole {
   const { production } = settings;
   if (settings.tableRole) return { role: settings.tableRole, source: 'table', production };
   if (settings.connectionRole) return { role: settings.connectionRole, source: 'connection', production };
-  return { role: defaultRole(production), source: 'default', production };
+  return { role: defaultRole(production, settings.ownFile), source: 'default', production };
 }
 
 const ALLOWED: Record<Role, ReadonlySet<WriteKind>> = {
@@ -61,7 +66,8 @@ export interface RoleSubject {
   table?: string;
 }
 
-export const SET_ROLE_HINT = 'An admin can change the role with Nocoflo: Set Role…';
+// Roles guard the user against slips, not against themselves: they may always change their own role.
+export const SET_ROLE_HINT = 'You can change your role with Nocoflo: Set Role…';
 
 const article = (role: Role) => (role === 'viewer' ? 'a' : 'an');
 

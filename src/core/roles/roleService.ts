@@ -3,6 +3,7 @@ import type { DatasourceRecord } from '../datasourceManager';
 import { nocofloError } from '../pluginErrors';
 import type { PendingChange, WriteRefusal } from '../tableService';
 import {
+  defaultRole,
   isRaise,
   manageRefusal,
   refusalReason,
@@ -32,6 +33,8 @@ export interface RoleServiceDeps {
   datasource(id: string): DatasourceRecord | undefined;
   /** Every connection, for plugin management (plugins reach all of them). */
   datasources(): DatasourceRecord[];
+  /** Whether the connection is a file on this machine that the user added (its default role is admin). */
+  ownFile?(id: string): boolean;
 }
 
 /**
@@ -51,9 +54,19 @@ export class RoleService {
     const { store } = this.deps;
     return resolveRole({
       production: this.isProduction(target.datasourceId),
+      ownFile: this.isOwnFile(target.datasourceId),
       connectionRole: store.role({ datasourceId: target.datasourceId }),
       ...(target.table !== undefined ? { tableRole: store.role(target) } : {}),
     });
+  }
+
+  /** The role a connection has when none is stored: from its production mark and whether it is the user's own file. */
+  defaultRole(datasourceId: string): Role {
+    return defaultRole(this.isProduction(datasourceId), this.isOwnFile(datasourceId));
+  }
+
+  isOwnFile(datasourceId: string): boolean {
+    return this.deps.ownFile?.(datasourceId) ?? false;
   }
 
   /** The role stored for exactly this target (no fallback), for the Set Role… picker. */

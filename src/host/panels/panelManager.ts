@@ -65,6 +65,12 @@ export class PanelManager implements vscode.Disposable {
   private opener: ViewOpener | undefined;
   /** The tab that was active last, for commands run while a quick pick has the focus. */
   private lastActive: TablePanel | undefined;
+  private readonly activeChanged = new vscode.EventEmitter<void>();
+  /**
+   * A Nocoflo tab became active or stopped being active. VS Code reports a tab switch (tabGroups) before the
+   * panels' own view state, so whoever follows the active tab must listen to this too, or it lags one tab behind.
+   */
+  readonly onDidChangeActivePanel = this.activeChanged.event;
 
   constructor(options: PanelManagerOptions) {
     const { context } = options;
@@ -88,6 +94,7 @@ export class PanelManager implements vscode.Disposable {
       },
     };
     this.disposables.push(
+      this.activeChanged,
       vscode.window.registerWebviewPanelSerializer(VIEW_PANEL_TYPE, {
         deserializeWebviewPanel: async (panel, state) => this.restore(panel, state),
       }),
@@ -120,7 +127,7 @@ export class PanelManager implements vscode.Disposable {
       existing.focus(options.handoff ?? {});
       return;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_PANEL_TYPE, panelTitle(identity, false), vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(VIEW_PANEL_TYPE, panelTitle(identity, false, this.viewName(viewId)), vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: false,
       enableFindWidget: false,
@@ -216,6 +223,7 @@ export class PanelManager implements vscode.Disposable {
     if (panel.panel.active) this.lastActive = panel;
     const watch = panel.panel.onDidChangeViewState((e) => {
       if (e.webviewPanel.active) this.lastActive = panel;
+      this.activeChanged.fire();
     });
     panel.panel.onDidDispose(() => watch.dispose());
   }
@@ -228,7 +236,7 @@ export class PanelManager implements vscode.Disposable {
 
   /** A closed webview cannot veto its closing, so its mirrored edits are offered here: save, discard, or reopen. */
   private async askAboutPending(identity: PanelIdentity, pending: WirePendingChange[]): Promise<void> {
-    const title = panelTitle(identity, false);
+    const title = panelTitle(identity, false, this.viewName(identity.viewId));
     const count = pending.length === 1 ? '1 unsaved change' : `${pending.length} unsaved changes`;
     const choice = await vscode.window.showWarningMessage(
       `"${title}" was closed with ${count}.`,

@@ -1,16 +1,16 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 // Webview tabs take an image file, not a codicon name (ThemeIcon is not accepted for WebviewPanel.iconPath), so a
 // view's codicon is turned into two small SVG files, one coloured for light themes and one for dark ones, written
-// once into the extension's storage.
+// once into the extension's storage. The SVGs come from dist/codicons.json, which the build writes (esbuild.mjs).
 
 const COLORS = { light: '#424242', dark: '#C5C5C5' } as const;
 
 export class TabIcons {
   private readonly cache = new Map<string, Promise<{ light: vscode.Uri; dark: vscode.Uri } | undefined>>();
+  private svgs: Promise<Record<string, string>> | undefined;
 
   constructor(
     private readonly extensionPath: string,
@@ -29,10 +29,9 @@ export class TabIcons {
   }
 
   private async write(name: string): Promise<{ light: vscode.Uri; dark: vscode.Uri } | undefined> {
-    // dist/codicons ships in the .vsix; node_modules serves development runs before that copy exists.
-    const source = [path.join(this.extensionPath, 'dist', 'codicons', `${name}.svg`), path.join(this.extensionPath, 'node_modules', '@vscode', 'codicons', 'src', 'icons', `${name}.svg`)].find(existsSync);
-    if (!source) return undefined;
-    const svg = await readFile(source, 'utf8');
+    this.svgs ??= readFile(path.join(this.extensionPath, 'dist', 'codicons.json'), 'utf8').then((text) => JSON.parse(text) as Record<string, string>);
+    const svg = Object.hasOwn(await this.svgs, name) ? (await this.svgs)[name] : undefined;
+    if (!svg) return undefined;
     const folder = path.join(this.storage.fsPath, 'tab-icons');
     await mkdir(folder, { recursive: true });
     const files = { light: path.join(folder, `${name}-light.svg`), dark: path.join(folder, `${name}-dark.svg`) };

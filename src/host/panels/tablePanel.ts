@@ -31,8 +31,12 @@ export interface PanelHandoff {
 export const panelKey = (identity: Pick<PanelIdentity, 'table' | 'viewId'>): string =>
   JSON.stringify([identity.table.datasourceId, identity.table.schema ?? null, identity.table.name, identity.viewId]);
 
-export const panelTitle = (identity: PanelIdentity, dirty: boolean): string =>
-  `${dirty ? '● ' : ''}${identity.displayName.table} — ${identity.displayName.datasource}`;
+/**
+ * "orders — Shop (Form)": one table can be open in several views at once, so each tab names its view; the view's
+ * name goes last, so the table and connection stay readable when VS Code shortens the tab.
+ */
+export const panelTitle = (identity: PanelIdentity, dirty: boolean, viewName: string): string =>
+  `${dirty ? '● ' : ''}${identity.displayName.table} — ${identity.displayName.datasource} (${viewName})`;
 
 /**
  * One editor tab showing one table through one view. It serves the view's requests for this table only, mirrors
@@ -196,7 +200,7 @@ export class TablePanel {
     this.panel.webview.html = renderPanelHtml({
       cspSource: this.panel.webview.cspSource,
       nonce: randomBytes(18).toString('base64'),
-      title: panelTitle(this.identity, false),
+      title: this.title(false),
       codiconCss: asset(webviewRoot, 'codicon.css'),
       styles: (view.webview.styles ?? []).map((s) => asset(viewRoot, s)),
       scripts: [asset(webviewRoot, 'client.js'), asset(viewRoot, view.webview.script)],
@@ -333,7 +337,12 @@ export class TablePanel {
   }
 
   private updateTitle(): void {
-    if (!this.closed) this.panel.title = panelTitle(this.identity, this.pending.length > 0);
+    if (!this.closed) this.panel.title = this.title(this.pending.length > 0);
+  }
+
+  /** The tab's title; the view's id stands in while the view is not available (uninstalled, failed). */
+  title(dirty: boolean): string {
+    return panelTitle(this.identity, dirty, this.services.registry.getView(this.identity.viewId)?.displayName ?? this.identity.viewId);
   }
 
   private disposed(): void {

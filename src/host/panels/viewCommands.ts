@@ -5,8 +5,9 @@ import type { TableService } from '../../core/tableService';
 import { decodeChange } from '../../../shared/protocolCodec';
 import { savePending } from '../../core/destructivePrompt';
 import type { PanelManager } from './panelManager';
-import { panelTitle, type TablePanel } from './tablePanel';
+import type { TablePanel } from './tablePanel';
 import { sentence } from '../../../shared/sentence';
+import { pickOne } from '../quickPick';
 
 export interface ViewCommandDeps {
   panels: PanelManager;
@@ -65,9 +66,9 @@ async function switchView(deps: ViewCommandDeps, panel: TablePanel): Promise<voi
     void vscode.window.showInformationMessage(`No other view can show ${displayName.table}.`);
     return;
   }
-  const picked = await vscode.window.showQuickPick(
-    others.map((view) => ({ label: `$(${view.icon ?? 'preview'}) ${view.displayName}`, description: view.id, view })),
-    { title: `Switch view of ${displayName.table}`, placeHolder: 'Show this table as…' },
+  const picked = await pickOne(
+    others.map((view) => ({ label: `$(${view.icon ?? 'preview'}) ${view.displayName}`, view })),
+    { title: `Switch view of ${displayName.table}`, placeholder: 'Show this table as…' },
   );
   if (!picked) return;
   // The panel may have closed or switched while the quick pick was open.
@@ -86,7 +87,7 @@ async function switchView(deps: ViewCommandDeps, panel: TablePanel): Promise<voi
 /** Pending edits must be saved or explicitly discarded before the view that holds them goes away. */
 async function settlePending(deps: ViewCommandDeps, panel: TablePanel, target: string): Promise<boolean> {
   const pending = panel.pendingChanges;
-  const title = panelTitle(panel.identity, false);
+  const title = panel.title(false);
   const count = pending.length === 1 ? '1 unsaved change' : `${pending.length} unsaved changes`;
   const choice = await vscode.window.showWarningMessage(
     `"${title}" has ${count}.`,

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage, type Logger } from '../../core/log';
-import { defaultRole, resolveRole, ROLES, type Role } from '../../core/roles/roleModel';
+import { ROLES, type Role } from '../../core/roles/roleModel';
 import type { RoleService } from '../../core/roles/roleService';
 import type { RoleStore, RoleTarget } from '../../core/roles/roleStore';
 import type { TreeNode } from '../tree/treeNodes';
+import { pickOne } from '../quickPick';
 import { isDeclared } from '../workspaceConnections';
 
 export interface RoleCommandDeps {
@@ -43,9 +44,9 @@ export function registerRoleCommands(deps: RoleCommandDeps): vscode.Disposable[]
   const pickConnection = async (node: TreeNode | undefined, title: string): Promise<string | undefined> => {
     if (node?.kind === 'datasource') return node.record.id;
     if (node?.kind === 'table') return node.locator.datasourceId;
-    const picked = await vscode.window.showQuickPick(
+    const picked = await pickOne(
       datasources.list().map((r) => ({ label: r.name, description: roles.isProduction(r.id) ? 'production' : '', id: r.id })),
-      { title, placeHolder: 'Choose a connection' },
+      { title, placeholder: 'Choose a connection' },
     );
     return picked?.id;
   };
@@ -64,15 +65,20 @@ export function registerRoleCommands(deps: RoleCommandDeps): vscode.Disposable[]
       const stored = roles.storedRole(target);
       const current = roles.resolve(target).role;
       const items: RoleItem[] = ROLES.map((role) => ({ label: role, description: `${WHAT[role]}${role === current ? ' · current' : ''}`, role }));
-      const fallback = target.table === undefined ? defaultRole(production) : resolveRole({ production, connectionRole: roles.storedRole({ datasourceId }) }).role;
+      const fallback = target.table === undefined ? roles.defaultRole(datasourceId) : roles.resolve({ datasourceId }).role;
       items.push({
         label: target.table === undefined ? "Use the connection's default role" : "Use the connection's role",
         description: `${fallback}${stored === undefined ? ' · current' : ''}`,
-        detail: target.table === undefined ? 'Editor; viewer while the connection is marked production.' : undefined,
+        detail:
+          target.table === undefined
+            ? `${roles.isOwnFile(datasourceId) ? 'Admin for a file you added' : 'Editor'}; viewer while the connection is marked production.`
+            : undefined,
         role: undefined,
       });
       const what = target.table === undefined ? `"${name}"` : `"${target.table}" on "${name}"`;
-      const picked = await vscode.window.showQuickPick(items, { title: `Set Role for ${what}${production ? ' (production)' : ''}`, placeHolder: `Your role is ${current}` });
+      // Opens on what applies now: the stored role, or "use the default" when none is stored.
+      const active = items.find((item) => item.role === stored);
+      const picked = await pickOne(items, { title: `Set Role for ${what}${production ? ' (production)' : ''}`, placeholder: `Your role is ${current}`, ...(active ? { active } : {}) });
       if (!picked) return;
       if (roles.needsConfirmation(target, picked.role)) {
         const raised = picked.role ?? fallback;

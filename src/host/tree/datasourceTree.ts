@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TableInfo, TableKind } from '../../../api';
+import type { TableInfo, TableKind, TableLocator } from '../../../api';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage, type Logger } from '../../core/log';
 import type { TableService } from '../../core/tableService';
@@ -8,7 +8,7 @@ import type { RoleService } from '../../core/roles/roleService';
 import { rowCountText } from '../../../shared/rowCountText';
 import { countWithin, TREE_COUNT_BUDGET_MS } from '../../core/treeCounts';
 import { untrustedMarkdown } from '../untrustedMarkdown';
-import { columnDescription, datasourceTooltip, matchesFilter, nodeId, type DatasourceNode, type TableNode, type TreeNode } from './treeNodes';
+import { columnDescription, datasourceTooltip, matchesFilter, nodeId, tableNodeId, type DatasourceNode, type TableNode, type TreeNode } from './treeNodes';
 
 const TABLE_ICONS: Record<TableKind, string> = {
   table: 'table',
@@ -33,6 +33,9 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private readonly counting = new Set<string>();
   /** Tables whose count overran its budget: not counted again (which would stall their datasource again) until the user refreshes. */
   private readonly countTimedOut = new Set<string>();
+  private knownEmpty: boolean | undefined;
+  /** The table rows as last handed to VS Code, so a save can recount one of them in place. */
+  private readonly shownTables = new Map<string, TableNode>();
 
   constructor(
     private readonly datasources: DatasourceManager,
@@ -44,6 +47,20 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
 
   refresh(node?: TreeNode): void {
     this.changed.fire(node);
+  }
+
+  /**
+   * Rows were inserted into or deleted from `table` (a save, an undo, the API): its count is stale, so it is counted
+   * again and only its row is redrawn, keeping the rest of the tree (and what is expanded) as it is.
+   */
+  recount(table: TableLocator): void {
+    const node = this.shownTables.get(tableNodeId(table));
+    if (!node) return;
+    delete node.rowCount;
+    node.countTimedOut = false;
+    this.countTimedOut.delete(nodeId(node));
+    this.changed.fire(node);
+    if (vscode.workspace.getConfiguration('nocoflo').get<boolean>('tree.rowCounts', true)) void this.countLater([node]);
   }
 
   /** The user asked for a refresh: count again the tables whose count timed out (of one datasource, or all). */
@@ -117,7 +134,17 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
-    if (!node) return this.datasources.list().map((record) => ({ kind: 'datasource', record }));
+    if (!node) {
+      const roots: TreeNode[] = this.datasources.list().map((record) => ({ kind: 'datasource', record }));
+      // The welcome view (package.json viewsWelcome) says "No datasources yet" only once the list is known to be
+      // empty; until then, and while Nocoflo activates, it says "Loading connections…". A key set on the first
+      // answer instead flashed "No datasources yet" on workspaces that declare connections, before their rows arrived.
+      if (this.knownEmpty !== (roots.length === 0)) {
+        this.knownEmpty = roots.length === 0;
+        void vscode.commands.executeCommand('setContext', 'nocoflo.noDatasources', this.knownEmpty);
+      }
+      return roots;
+    }
     try {
       switch (node.kind) {
         case 'datasource':
@@ -172,7 +199,10 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
         partitions: partitionsOf.get(`${info.ref.schema ?? ''}\u0000${info.ref.name}`) ?? [],
         ...(info.rowCount ? { rowCount: info.rowCount } : {}),
       }));
-    for (const node of nodes) if (!node.rowCount && this.countTimedOut.has(nodeId(node))) node.countTimedOut = true;
+    for (const node of nodes) {
+      if (!node.rowCount && this.countTimedOut.has(nodeId(node))) node.countTimedOut = true;
+      this.shownTables.set(nodeId(node), node);
+    }
     if (vscode.workspace.getConfiguration('nocoflo').get<boolean>('tree.rowCounts', true)) void this.countLater(nodes);
     if (nodes.length === 0 && this.filter) return [{ kind: 'message', id: `${datasourceId}:filtered`, label: `No tables match "${this.filter}"`, severity: 'info' }];
     return nodes;

@@ -48,6 +48,8 @@ export interface MessageNode {
   datasourceId?: string;
 }
 
+export const tableNodeId = (locator: TableLocator): string => `table:${locator.datasourceId}:${locator.schema ?? ''}:${locator.name}`;
+
 export function nodeId(node: TreeNode): string {
   switch (node.kind) {
     case 'datasource':
@@ -55,7 +57,7 @@ export function nodeId(node: TreeNode): string {
     case 'schema':
       return `schema:${node.datasourceId}:${node.schema}`;
     case 'table':
-      return `table:${node.locator.datasourceId}:${node.locator.schema ?? ''}:${node.locator.name}`;
+      return tableNodeId(node.locator);
     case 'column':
       return `column:${node.locator.datasourceId}:${node.locator.schema ?? ''}:${node.locator.name}:${node.column.name}`;
     case 'message':

@@ -213,7 +213,7 @@ describe('journey: a record at a time in the form view', function () {
 
   it('inserts a record (required fields checked first) and deletes one after confirming', async () => {
     const [[count]] = sqlite(db, 'select count(*) from customers') as number[][];
-    // Deleting rows is the admin's (new connections are editors); the form starts again with the new role.
+    // Deleting rows is the admin's (set explicitly; a file you add is admin by default); the form starts again.
     await setConnectionRole(workbench, 'Shop', 'admin');
     await workbench.treeItem('Shop').locator('.label-description', { hasText: /^admin/ }).waitFor();
     await position().waitFor({ timeout: 60_000 });

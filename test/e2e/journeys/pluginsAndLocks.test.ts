@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
+import { setConnectionRole } from '../../support/roles';
 import { launchBrowser, Workbench } from '../../support/workbench';
 import { addDatasourceByUrl, sqlite } from '../../support/journeys';
 
@@ -170,6 +171,9 @@ describe('journey: plugin management and row locks', function () {
     await second.openNocofloSidebar();
     await second.expandTreeItem('Shop');
     await second.treeItem(/^customers$/).waitFor({ timeout: 60_000 });
+    // Breaking a lock is the admin's: the file's owner (admin by default) steps down to editor in this window.
+    await setConnectionRole(second, 'Shop', 'editor');
+    await second.treeItem('Shop').locator('.label-description', { hasText: /^editor/ }).waitFor();
     const form = await openAsForm(second, 'customers');
     const note = form.locator('.record-note.locked');
     await note.waitFor({ timeout: 30_000 });
@@ -177,7 +181,7 @@ describe('journey: plugin management and row locks', function () {
     await form.locator('.field[data-column="name"] .field-lock').waitFor();
     assert.equal(await form.locator('.field[data-column="name"] vscode-textfield').getAttribute('readonly'), '', 'the field is read-only');
     await second.screenshot('locks-second-window');
-    // Only an admin of the connection may break it; a new connection's role is editor, and the host says so.
+    // Only an admin of the connection may break it, and the host says so.
     await note.locator('.break-lock').click();
     await form.locator('.message-strip.error', { hasText: 'Could not break the lock: Breaking row locks on "Shop" needs the admin role; you are' }).waitFor();
     assert.equal((await waitForLock()).length, 1, 'the lock is still there');

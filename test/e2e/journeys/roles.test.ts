@@ -1,4 +1,5 @@
-// Roles as a user meets them in a real VS Code: a new connection is an editor; set to viewer (Set Role…), the grid
+// Roles as a user meets them in a real VS Code: a SQLite file you add is yours (admin), and Set Role… opens on the
+// role that applies; set to viewer (Set Role…), the grid
 // and the form say why they are read-only and no edit gets in; as editor, Delete is unavailable with its reason
 // while editing works; as admin, a delete is saved after the host's confirmation. Marked as production, lowering
 // the role is free and raising it asks for a modal confirmation naming the connection.
@@ -39,9 +40,17 @@ describe('journey: roles per connection', function () {
     await server?.stop();
   });
 
-  it('shows a new connection as editor in the tree', async () => {
+  it('shows a SQLite file you added as admin in the tree, and Set Role… opens on the role that applies', async () => {
     await addDatasourceByUrl(workbench, db, 'Shop');
-    await description(/^editor · SQLite$/).waitFor();
+    await description(/^admin · SQLite$/).waitFor();
+    await workbench.runCommand('Nocoflo: Set Role…');
+    await workbench.answerQuickInput('Shop', 'Set Role');
+    const picker = workbench.page.locator('.quick-input-widget');
+    await picker.locator('.quick-input-title', { hasText: 'Set Role for "Shop"' }).waitFor();
+    // Nothing is stored, so the default applies: that row is the highlighted one, and it says which role it is.
+    await picker.locator('.monaco-list-row.focused', { hasText: "Use the connection's default role" }).filter({ hasText: 'admin · current' }).waitFor();
+    await workbench.page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'hidden' });
   });
 
   it('as viewer: the grid says why it is read-only and no edit gets in', async () => {
@@ -51,7 +60,7 @@ describe('journey: roles per connection', function () {
     await workbench.treeItem('customers').click();
     await tab(/^customers — Shop/).waitFor();
     view = workbench.webview();
-    const reason = 'You are a viewer on "Shop": rows cannot be changed here. An admin can change the role with Nocoflo: Set Role…';
+    const reason = 'You are a viewer on "Shop": rows cannot be changed here. You can change your role with Nocoflo: Set Role…';
     await view.locator('.readonly-banner', { hasText: reason }).waitFor({ timeout: 60_000 });
     await firstCell(1).waitFor({ timeout: 60_000 });
     assert.equal(await view.locator('vscode-button', { hasText: 'Insert' }).isVisible(), false, 'editing buttons are hidden');
@@ -97,7 +106,7 @@ describe('journey: roles per connection', function () {
     await firstCell(1).waitFor({ timeout: 60_000 });
     assert.equal(await view.locator('.readonly-banner').isVisible(), false);
     const del = view.locator('vscode-button', { hasText: 'Delete' });
-    const reason = 'You are an editor on "Shop": editors can insert and update rows but not delete them. An admin can change the role with Nocoflo: Set Role…';
+    const reason = 'You are an editor on "Shop": editors can insert and update rows but not delete them. You can change your role with Nocoflo: Set Role…';
     assert.equal(await del.getAttribute('title'), reason);
     assert.equal(await del.getAttribute('disabled'), '');
     await firstCell(1).click();

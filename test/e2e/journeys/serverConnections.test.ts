@@ -171,6 +171,17 @@ describe('journey: PostgreSQL and MariaDB connections through the form', functio
     assert.deepEqual(await maria.admin('SELECT CAST(score AS CHAR) AS score FROM people WHERE id = 1'), [{ score: '13.75' }]);
   });
 
+  it('names the active tab\'s connection in the status bar, following every tab switch', async () => {
+    // VS Code reports a tab switch before the panel's own state: the entry once lagged one tab behind.
+    const entry = workbench.page.locator('.statusbar-item', { hasText: /Shop (PG|Maria)/ });
+    await entry.filter({ hasText: 'Shop Maria' }).waitFor();
+    for (const name of ['Shop PG', 'Shop Maria', 'Shop PG']) {
+      await workbench.page.locator('.tab', { hasText: `people — ${name}` }).click();
+      await entry.filter({ hasText: name }).waitFor();
+      assert.equal(await entry.count(), 1, 'one connection entry');
+    }
+  });
+
   it('edits a saved connection without retyping its password', async () => {
     // Managing a connection is the admin's; new connections are editors.
     await setConnectionRole(workbench, 'Shop PG', 'admin');

@@ -108,7 +108,7 @@ describe('journey: a table in an editor tab', function () {
 
   it('inserts a row and deletes another in one save', async () => {
     const [[before]] = sqlite(db, 'select count(*) from customers') as number[][];
-    // New connections are editors, who cannot delete rows; the tab starts again with the new role.
+    // Set explicitly (a file you add is admin by default); the tab starts again with the role.
     await setConnectionRole(workbench, 'Shop', 'admin');
     await workbench.treeItem('Shop').locator('.label-description', { hasText: /^admin/ }).waitFor();
     await customerCell(2, 'name').waitFor({ timeout: 60_000 });
@@ -143,6 +143,31 @@ describe('journey: a table in an editor tab', function () {
     assert.deepEqual(sqlite(db, "select count(*) from customers where name = 'Grace Inserted'"), [[1]]);
     assert.deepEqual(sqlite(db, 'select count(*) from customers where id = 2'), [[0]]);
     assert.deepEqual(sqlite(db, 'select count(*) from customers'), [[before]]);
+  });
+
+  it('updates the sidebar\'s row count after a save that inserts, and after one that deletes', async () => {
+    const [[count]] = sqlite(db, 'select count(*) from customers') as number[][];
+    const treeCount = (n: number) => workbench.treeItem('customers').locator('.label-description', { hasText: new RegExp(`(^|· )${n.toLocaleString('en-US')} rows`) });
+    await treeCount(count).waitFor();
+    await view.locator('vscode-button', { hasText: 'Insert' }).click();
+    const inserted = view.locator('.grid-row.inserted');
+    await inserted.locator('.cell').nth(columnIndex.get('name')!).dblclick();
+    const editor = view.locator('.cell-editor .editor-field input');
+    await editor.fill('Counted Once');
+    await editor.press('Enter');
+    await view.locator('vscode-button:not([disabled])', { hasText: /^Save/ }).click();
+    await treeCount(count + 1).waitFor();
+    const [[id]] = sqlite(db, "select id from customers where name = 'Counted Once'") as number[][];
+    await view.locator('.quick-search input').fill('Counted Once');
+    await statusCount().filter({ hasText: /^1 rows?$/ }).waitFor();
+    await view.locator('.grid-row[aria-rowindex="2"] .cell').first().click();
+    await view.locator('vscode-button', { hasText: 'Delete' }).click();
+    await view.locator('vscode-button:not([disabled])', { hasText: /^Save/ }).click();
+    await confirmDeletion(workbench, 'Delete 1 row from "customers" on "Shop"?');
+    await treeCount(count).waitFor();
+    assert.deepEqual(sqlite(db, 'select count(*) from customers where id = ?', id), [[0]]);
+    await view.locator('.quick-search input').fill('');
+    await statusCount().filter({ hasText: `${count.toLocaleString('en-US')} rows` }).waitFor();
   });
 
   it('shows a conflict with both values when another program changed the row, and reloading takes theirs', async () => {

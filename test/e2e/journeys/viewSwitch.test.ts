@@ -76,6 +76,32 @@ describe('journey: switching the view of a tab', function () {
     assert.equal(await tab().count(), 1);
   });
 
+  it('names the view in the tab title and icon, and the picker stays open when the tab takes the focus', async () => {
+    // Each view says what it is: the title ends with the view's name, and the icon is the view's codicon.
+    const iconOf = async () =>
+      decodeURIComponent(await tab().locator('.monaco-icon-label').first().evaluate((label) => getComputedStyle(label, '::before').backgroundImage));
+    await tab().filter({ hasText: 'customers — Shop (Table)' }).waitFor();
+    assert.match(await iconOf(), /tab-icons\/table-(light|dark)\.svg/);
+
+    // A click into the grid gives the webview the focus a moment later; the picker opened meanwhile stays open.
+    await workbench.page.locator('.editor-actions .action-label[aria-label^="Switch View"]').click();
+    const picker = workbench.page.locator('.quick-input-widget');
+    await picker.locator('.quick-input-title', { hasText: 'Switch view of customers' }).waitFor();
+    await view().locator('.status-count').click();
+    await workbench.page.waitForFunction(() => document.activeElement?.tagName === 'IFRAME', undefined, { timeout: 30_000 });
+    assert.equal(await picker.locator('.quick-input-title', { hasText: 'Switch view of customers' }).isVisible(), true, 'the picker is still open');
+    // Views are listed by name; their internal ids are not shown.
+    const rows = await picker.locator('.quick-input-list .monaco-list-row').allTextContents();
+    assert.ok(rows.some((r) => r.includes('Row list')), rows.join(' | '));
+    assert.deepEqual(rows.filter((r) => /nocoflo\.|test-plugin\./.test(r)), []);
+    await workbench.answerQuickInput('Row list', 'Switch view of customers');
+    await tab().filter({ hasText: '(Row list (test plugin))' }).waitFor({ timeout: 60_000 });
+    assert.match(await iconOf(), /tab-icons\/list-flat-(light|dark)\.svg/);
+    await workbench.page.locator('.editor-actions .action-label[aria-label^="Switch View"]').click();
+    await workbench.answerQuickInput('Table', 'Switch view of customers');
+    await tab().filter({ hasText: '(Table)' }).waitFor({ timeout: 60_000 });
+  });
+
   it('asks to save or discard unsaved edits before switching, and Discard leaves the database alone', async () => {
     const [[email]] = sqlite(db, 'select email from customers where id = 7') as string[][];
     const emailIndex = (await view().locator('.header-cell .header-label').allTextContents()).indexOf('email');
