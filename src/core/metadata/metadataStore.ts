@@ -6,7 +6,7 @@ import type { DatasourceConfig, Disposable } from '../../../api';
 import type { DatasourceRecord } from '../datasourceManager';
 import { Emitter } from '../events';
 import { silentLogger, type Logger } from '../log';
-import { writeFileAtomic } from '../../../plugins/kit/atomicFile';
+import { writeFileAtomic } from '../atomicFile';
 import { withFileLock } from './fileLock';
 import { MIGRATIONS, migrate, type Migration } from './migrations';
 import { loadSqlJs } from './sqlJsLoader';
