@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 import type { Logger } from '../core/log';
 import { exportConfiguration, importConfiguration, importSummaryText } from '../core/metadata/configTransfer';
 import { openMetadata } from '../core/metadata/metadata';
@@ -20,6 +21,7 @@ export async function openHostMetadata(options: OpenHostMetadataOptions): Promis
     wasmPath: options.wasmPath,
     log: options.log,
     onCorrupt: options.onCorrupt,
+    replaceFile: writeFileAtomic,
   });
   return {
     ...metadata,

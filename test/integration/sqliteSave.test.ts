@@ -1,4 +1,4 @@
-// How the sql.js engine's save (src/core/atomicFile.ts, through plugins/kit) treats the file it replaces: through a symbolic link it
+// How the sql.js engine's save (plugins/kit/atomicFile.ts) treats the file it replaces: through a symbolic link it
 // writes the real database and keeps the link; the mode and owner survive; hard links are refused before anything is
 // written; and the temp file never lands on (or through) something already at its name.
 import * as assert from 'node:assert/strict';

@@ -6,6 +6,7 @@ import { DatasourceManager } from '../../src/core/datasourceManager';
 import { silentLogger } from '../../src/core/log';
 import { openMetadata, type Metadata } from '../../src/core/metadata/metadata';
 import { PluginRegistry } from '../../src/core/registry';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 export interface HostCore {
   registry: PluginRegistry;
@@ -16,7 +17,7 @@ export interface HostCore {
 export async function openHostCore(dir: string, plugin: DatasourcePlugin): Promise<HostCore> {
   const registry = new PluginRegistry({ apiVersion: '1.2.0', log: silentLogger, isEnabled: () => true });
   registry.registerDatasource(plugin);
-  const metadata = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath: path.resolve(__dirname, '../../sql-wasm.wasm'), watchIntervalMs: 0 });
+  const metadata = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath: path.resolve(__dirname, '../../sql-wasm.wasm'), watchIntervalMs: 0, replaceFile: writeFileAtomic });
   const secrets = new Map<string, string>();
   const manager = new DatasourceManager({
     registry,

@@ -6,6 +6,7 @@ import { importConfiguration, importSummaryText } from '../../src/core/metadata/
 import { openMetadata, type Metadata } from '../../src/core/metadata/metadata';
 import { datasourcePlugin, viewPlugin } from '../support/fakePlugins';
 import { importGuards } from '../support/importGuards';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 
@@ -17,7 +18,7 @@ describe('Import Configuration checks (real sql.js metadata store)', () => {
   let store: Metadata;
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-import-'));
-    store = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    store = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
   });
   afterEach(() => {
     store.dispose();
@@ -87,7 +88,7 @@ describe('Import Configuration checks (real sql.js metadata store)', () => {
     assert.deepEqual(store.datasources.getDatasource('b')?.config, { url: 'https://x' });
     assert.deepEqual(store.datasources.getDatasource('c')?.config, { host: 'h' });
     store.dispose();
-    store = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    store = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     // The metadata file itself, as written to disk: a secret anywhere in it (any table, a stale page) shows up.
     const everything = readFileSync(path.join(dir, 'nocoflo.sqlite')).toString('latin1');
     for (const secret of ['hunter2-known', 'tok-known', 'hunter2-unknown', 'key-unknown', 'stray-secret']) assert.ok(!everything.includes(secret), secret);

@@ -6,6 +6,7 @@ import type { TableLocator } from '../../api';
 import { LockStore, rowKeyText } from '../../src/core/locks/lockStore';
 import { rowKeyFromText } from '../../shared/rowLocks';
 import { MetadataFile } from '../../src/core/metadata/metadataFile';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 const orders: TableLocator = { datasourceId: 'ds1', schema: 'public', name: 'orders' };
@@ -17,7 +18,7 @@ describe('LockStore (advisory row locks in the metadata file)', () => {
   let stores: MetadataFile[];
   let clock: number;
   const open = async (owner: string) => {
-    const store = await MetadataFile.open({ path: file, wasmPath, watchIntervalMs: 0 });
+    const store = await MetadataFile.open({ path: file, wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     stores.push(store);
     return new LockStore(store, { owner, ttlMs: 120_000, now: () => clock });
   };

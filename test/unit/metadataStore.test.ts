@@ -9,13 +9,14 @@ import type { MetadataFileOptions } from '../../src/core/metadata/metadataFile';
 import { importGuards } from '../support/importGuards';
 import { MIGRATIONS, type Migration } from '../../src/core/metadata/migrations';
 import { loadSqlJs } from '../../src/core/metadata/sqlJsLoader';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 
 describe('the metadata file and its repositories', () => {
   let dir: string;
   let file: string;
-  const open = (extra: Partial<MetadataFileOptions> = {}) => openMetadata({ path: file, wasmPath, watchIntervalMs: 0, ...extra });
+  const open = (extra: Partial<MetadataFileOptions> = {}) => openMetadata({ path: file, wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic, ...extra });
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-meta-'));

@@ -7,6 +7,7 @@ import { type ManageVerdict, PluginAdmin, PluginAdminError } from '../../src/cor
 import { PluginRegistry } from '../../src/core/registry';
 import { parseFromPluginsView } from '../../shared/pluginsProtocol';
 import { datasourcePlugin, tableSchema, viewPlugin } from '../support/fakePlugins';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -22,7 +23,7 @@ describe('PluginAdmin (the Plugins view without vscode)', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-plugins-'));
-    store = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    store = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     registry = new PluginRegistry({ apiVersion: '1.2.0', log: silent, isEnabled: (id) => store.plugins.isEnabled(id) });
     registry.registerView(viewPlugin({ id: 'acme.view', displayName: 'Acme view', configSchema: schema, extensionId: 'acme.ext' }));
     registry.registerDatasource(datasourcePlugin({ id: 'acme.ds', displayName: 'Acme DS' }), { builtIn: true });

@@ -23,6 +23,7 @@ import {
 import { RoleService } from '../../src/core/roles/roleService';
 import { RoleStore } from '../../src/core/roles/roleStore';
 import { overwrittenCells, pasteNeedsConfirmation } from '../../webview/table/model/pasteGuard';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 
@@ -97,7 +98,7 @@ describe('RoleService over the real metadata store', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-roles-'));
-    store = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    store = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     records = [await new DatasourceRepository(store).addDatasource({ type: 'nocoflo.sqlite', name: 'Shop', config: { path: '/x.db' } }), { id: 'workspace:Team', type: 'postgres', name: 'Team', config: {}, production: true }];
     roles = new RoleService({ store: new RoleStore(store), datasource: (id) => records.find((r) => r.id === id), datasources: () => records });
   });
@@ -115,7 +116,7 @@ describe('RoleService over the real metadata store', () => {
     await roles.setRole({ datasourceId: shop }, 'admin');
     await roles.setRole({ datasourceId: shop, table: 'orders' }, 'viewer');
     store.dispose();
-    store = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    store = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     roles = new RoleService({ store: new RoleStore(store), datasource: (id) => records.find((r) => r.id === id), datasources: () => records });
     assert.equal(roles.resolve({ datasourceId: shop }).role, 'admin');
     assert.deepEqual(roles.resolve({ datasourceId: shop, table: 'orders' }), { role: 'viewer', source: 'table', production: true });
@@ -168,7 +169,7 @@ describe('RoleService over the real metadata store', () => {
 
 describe('the production mark in configuration exports', () => {
   let dir: string;
-  const open = (name: string) => openMetadata({ path: path.join(dir, name), wasmPath, watchIntervalMs: 0 });
+  const open = (name: string) => openMetadata({ path: path.join(dir, name), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-roles-export-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -8,6 +8,7 @@ import { WindowLocks } from '../../src/core/locks/windowLocks';
 import { MetadataFile } from '../../src/core/metadata/metadataFile';
 import { parseFromWebview } from '../../shared/protocol';
 import type { WireRowLock } from '../../shared/rowLocks';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -19,7 +20,7 @@ describe('WindowLocks (tabs of a window as lock holders)', () => {
   let windows: WindowLocks[];
   let mayBreak: boolean;
   const openWindow = async (owner: string, heartbeatMs = 60_000) => {
-    const store = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    const store = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     stores.push(store);
     const locks = new WindowLocks(new LockStore(store, { owner }), {
       log: silent,

@@ -5,7 +5,6 @@ import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import type { Disposable } from '../../../api';
 import { Emitter } from '../events';
 import { silentLogger, type Logger } from '../log';
-import { writeFileAtomic } from '../atomicFile';
 import { withFileLock } from './fileLock';
 import { rowsOf, type MetadataAccess } from './metadataAccess';
 import { MIGRATIONS, migrate, type Migration } from './migrations';
@@ -13,6 +12,11 @@ import { loadSqlJs } from './sqlJsLoader';
 
 export interface MetadataFileOptions {
   path: string;
+  /**
+   * Replaces `file` with `bytes` whole, never leaving a torn file: plugins/kit's writeFileAtomic, the one the sql.js
+   * datasource saves with. Passed in because core does not import plugins and the kit imports nothing outside it.
+   */
+  replaceFile(file: string, bytes: Uint8Array): void;
   migrations?: readonly Migration[];
   log?: Logger;
   wasmPath?: string;
@@ -192,7 +196,7 @@ export class MetadataFile implements MetadataAccess, Disposable {
 
   private persist(): void {
     const bytes = this.db.export();
-    writeFileAtomic(this.options.path, bytes);
+    this.options.replaceFile(this.options.path, bytes);
     this.knownHash = hashOf(bytes);
     this.fingerprint = this.currentFingerprint();
   }
