@@ -3,8 +3,8 @@ import type { ImportGuards } from '../core/metadata/importChecks';
 
 /**
  * The metadata file and its repositories as the extension host uses them (`metadataAdapter.ts` opens them): the
- * repositories directly, audit log, roles and locks over `file`, and the two configuration transfers the commands
- * run, answered in the words a user reads.
+ * repositories directly, audit log, roles and locks over `file`. The two configuration transfers stay members, as
+ * they were, so the commands that run them (src/host/commands) need no change and no knowledge of the summary type.
  */
 export interface HostMetadata extends Metadata {
   exportConfiguration(): unknown;
