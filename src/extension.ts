@@ -50,10 +50,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   });
   context.subscriptions.push(metadata);
 
-  const registry = new PluginRegistry({ apiVersion: API_VERSION, log, isEnabled: (id) => metadata.isPluginEnabled(id) });
+  const registry = new PluginRegistry({ apiVersion: API_VERSION, log, isEnabled: (id) => metadata.plugins.isEnabled(id) });
   context.subscriptions.push(registry);
 
-  const catalog = new CombinedCatalog(metadata, () => declaredConnections((m) => log.warn(m)), (type) => registry.resolveDatasource(type)?.id ?? type);
+  const catalog = new CombinedCatalog(metadata.datasources, () => declaredConnections((m) => log.warn(m)), (type) => registry.resolveDatasource(type)?.id ?? type);
   const datasources = new DatasourceManager({
     registry,
     catalog,
@@ -65,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   });
   context.subscriptions.push({ dispose: () => void datasources.closeAll() });
   // Roles per connection and table (TableService's `authorize` hook refuses what the role does not allow).
-  const roleStore = new RoleStore(metadata);
+  const roleStore = new RoleStore(metadata.file);
   const roles = new RoleService({
     store: roleStore,
     datasource: (id) => datasources.get(id),
@@ -76,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     },
   });
   // Every write that reaches a database is recorded in the audit log (TableService's `applied` hook).
-  const audit = createAudit(metadata, currentUser, log);
+  const audit = createAudit(metadata.file, currentUser, log);
   context.subscriptions.push(audit.recorder);
   const tables = new TableService(datasources, {
     authorize: roles.authorize,
@@ -94,7 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   // The panel manager registers the tab serializer, so it must exist before activation returns.
   // Advisory row locks while a record is edited, shared with other windows through the metadata file.
   const locks = new WindowLocks(
-    new LockStore({ rows: (sql, params) => metadata.rows(sql, params), write: (mutate) => metadata.write(mutate), onDidChange: (listener) => metadata.onDidChangeExternally(listener) }, { owner: currentUser() }),
+    new LockStore(metadata.file, { owner: currentUser() }),
     { log, canBreak: (table) => roles.canManageConnection(table.datasourceId, 'Breaking row locks on') },
   );
   context.subscriptions.push(locks);
@@ -107,7 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     tables,
     log,
     viewConfig: (table, viewId) => {
-      const preference = metadata.viewPreference(table, currentUser());
+      const preference = metadata.viewPreferences.get(table, currentUser());
       return preference?.viewId === viewId ? preference.config : undefined;
     },
     access: (table) => roles.viewAccess(table),
@@ -128,12 +128,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     }),
   );
 
-  const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreference(table, currentUser())?.viewId }, panels);
+  const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreferences.get(table, currentUser())?.viewId }, panels);
   panels.useOpener(opener);
   const api = createApi({ registry, datasources, metadata, opener, user: currentUser, builtIns: BUILT_IN_PLUGIN_IDS });
   const pluginAdmin = new PluginAdmin({
     registry,
-    store: metadata,
+    store: metadata.plugins,
     // Managing plugins needs the admin role on every production connection (src/core/roles).
     canManagePlugins: () => roles.canManagePlugins(),
     afterEnablement: async (pluginId, kind, enabled) => {
@@ -153,7 +153,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     ),
     { dispose: () => PluginsPanel.disposeAll() },
     // Another window enabled or disabled a plugin: the registry's state is read from the store, so just tell listeners.
-    metadata.onDidChangeExternally(() => registry.notifyEnablementChanged()),
+    metadata.file.onDidChange(() => registry.notifyEnablementChanged()),
   );
   context.subscriptions.push(
     ...registerAuditCommands({
@@ -163,7 +163,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
       tables,
       datasources,
       refreshTabs: (id) => panels.refresh(id),
-      onDidChangeExternally: (listener) => metadata.onDidChangeExternally(listener),
+      onDidChangeExternally: (listener) => metadata.file.onDidChange(listener),
       log,
     }),
   );
@@ -172,7 +172,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
       panels,
       candidates: (table) => opener.candidates(table),
       tables,
-      storePreference: (table, viewId, config) => storeViewPreference({ registry, datasources, metadata, user: currentUser }, table, viewId, config),
+      storePreference: (table, viewId, config) => storeViewPreference({ registry, datasources, preferences: metadata.viewPreferences, user: currentUser }, table, viewId, config),
       log,
     }),
   );
@@ -207,7 +207,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     { dispose: () => ConnectionFormPanel.disposeAll() },
     ...watchActiveTable(panels, new ConnectionStatusBar(datasources)),
     registry.onDidChange(() => tree.refresh()),
-    metadata.onDidChangeExternally(() => tree.refresh()),
+    metadata.file.onDidChange(() => tree.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('nocoflo.connections') || e.affectsConfiguration('nocoflo.tree')) tree.refresh();
     }),

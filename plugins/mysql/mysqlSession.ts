@@ -6,7 +6,6 @@ import type {
   Capabilities,
   CellValue,
   CountRequest,
-  DatasourceError,
   DatasourceSession,
   DatasourceWriter,
   ReadRowsRequest,
@@ -22,6 +21,7 @@ import type {
 } from '../../api';
 import type { FieldPacket, Pool, PoolConnection, PoolOptions, ResultSetHeader } from 'mysql2/promise';
 import { datasourceError, isDatasourceError } from '../kit/errors';
+import { acquirePooled, withRetries } from '../kit/pooledSession';
 import type { TableDetails } from './introspection';
 import { fromMysqlError, serverErrno, type ErrorContext } from './mysqlErrors';
 import type { Runner, ServerInfo } from './runner';
@@ -173,6 +173,9 @@ class Lease {
 }
 
 const noop = () => undefined;
+
+/** A dead or unreachable connection (already mapped): worth one more try on a fresh one. */
+const isConnectionFailure = (error: unknown) => isDatasourceError(error) && error.code === 'connection';
 
 /** Which writes of one transaction went to tables that cannot roll back. */
 class TransactionState implements WriteHooks {
@@ -381,26 +384,9 @@ export class MysqlSession implements DatasourceSession {
   /** A connection from the pool; waiting for one (all busy) ends as soon as `signal` aborts. */
   private async acquire(signal?: AbortSignal): Promise<Lease> {
     if (this.closed) throw datasourceError('connection', 'This MySQL session is closed.');
-    const waiting = this.pool.getConnection();
     let connection: PoolConnection;
     try {
-      connection = signal
-        ? await new Promise<PoolConnection>((resolve, reject) => {
-            const onAbort = () => reject(datasourceError('cancelled', 'Cancelled.'));
-            signal.addEventListener('abort', onAbort, { once: true });
-            waiting.then(
-              (c) => {
-                signal.removeEventListener('abort', onAbort);
-                if (signal.aborted) c.release();
-                else resolve(c);
-              },
-              (error) => {
-                signal.removeEventListener('abort', onAbort);
-                reject(error);
-              },
-            );
-          })
-        : await waiting;
+      connection = await acquirePooled(() => this.pool.getConnection(), (late) => late.release(), signal);
     } catch (error) {
       throw this.mapError(error);
     }
@@ -427,51 +413,63 @@ export class MysqlSession implements DatasourceSession {
 
   /** A connection with an open transaction; a dead pooled connection is replaced once, since nothing ran yet. */
   private async begin(): Promise<Lease> {
-    for (let attempt = 0; ; attempt++) {
-      const lease = await this.acquire();
-      try {
-        await lease.text('START TRANSACTION');
-        return lease;
-      } catch (error) {
-        lease.release();
-        if (attempt === 0 && isDatasourceError(error) && error.code === 'connection' && !this.closed) continue;
-        throw error;
-      }
-    }
+    let leased = false;
+    return withRetries(
+      async () => {
+        leased = false;
+        const lease = await this.acquire();
+        leased = true;
+        try {
+          await lease.text('START TRANSACTION');
+          return lease;
+        } catch (error) {
+          lease.release();
+          throw error;
+        }
+      },
+      {
+        // Only a connection that failed its START TRANSACTION is replaced; failing to get one is final here.
+        reasonToRetry: (error) => (leased && isConnectionFailure(error) ? 'connection' : undefined),
+        retries: { connection: 1 },
+        mayRetry: () => !this.closed,
+      },
+    );
   }
 
   /**
    * Runs a read-only operation. Retried once when the connection was dead (a restarted server) and once when the
    * table's cached schema turned out stale (a column or the table itself is gone).
    */
-  private async read<T>(signal: AbortSignal | undefined, table: TableRef | undefined, operation: (runner: Runner) => Promise<T>): Promise<T> {
-    let connectionRetried = false;
-    let schemaRetried = false;
-    for (;;) {
-      if (signal?.aborted) throw datasourceError('cancelled', 'Cancelled.');
-      try {
-        const lease = await this.acquire(signal);
+  private read<T>(signal: AbortSignal | undefined, table: TableRef | undefined, operation: (runner: Runner) => Promise<T>): Promise<T> {
+    return withRetries<T, 'connection' | 'schema'>(
+      async () => {
         try {
-          return await operation(lease.runner(signal));
-        } finally {
-          lease.release();
+          const lease = await this.acquire(signal);
+          try {
+            return await operation(lease.runner(signal));
+          } finally {
+            lease.release();
+          }
+        } catch (error) {
+          throw this.mapError(error);
         }
-      } catch (error) {
-        const mapped = this.mapError(error) as DatasourceError;
-        if (isDatasourceError(mapped) && mapped.code === 'connection' && !connectionRetried && !this.closed && !signal?.aborted) {
-          connectionRetried = true;
-          this.options.log('info', `Reconnecting to ${this.options.where} (${mapped.message}).`);
-          continue;
-        }
-        const errno = serverErrno(mapped);
-        if (table && (errno === 1054 || errno === 1146) && !schemaRetried) {
-          schemaRetried = true;
-          this.tables.forget(table);
-          continue;
-        }
-        throw mapped;
-      }
-    }
+      },
+      {
+        reasonToRetry: (error) => {
+          if (isConnectionFailure(error)) return 'connection';
+          const errno = serverErrno(error);
+          return table && (errno === 1054 || errno === 1146) ? 'schema' : undefined;
+        },
+        retries: { connection: 1, schema: 1 },
+        // A stale schema is re-read even when cancelled: the next attempt then ends as cancelled anyway.
+        mayRetry: (reason) => reason === 'schema' || (!this.closed && !signal?.aborted),
+        onRetry: (reason, error) => {
+          if (reason === 'connection') this.options.log('info', `Reconnecting to ${this.options.where} (${(error as Error).message}).`);
+          else if (table) this.tables.forget(table);
+        },
+      },
+      signal,
+    );
   }
 
   private warnNonTransactional(details: TableDetails): void {

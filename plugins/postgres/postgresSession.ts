@@ -19,6 +19,7 @@ import type {
   TableSchema,
 } from '../../api';
 import { datasourceError } from '../kit/errors';
+import { acquirePooled, withRetries } from '../kit/pooledSession';
 import { listTables } from './introspection';
 import { fromPgError, isConnectionError, isDatabaseError, type MapOptions } from './pgErrors';
 import { PostgresTables, type Runner } from './tableOperations';
@@ -31,6 +32,10 @@ export interface PgModule {
 type ClientConfig = Pg.ClientConfig;
 
 const cancelled = (cause?: unknown, message = 'Cancelled.') => datasourceError('cancelled', message, cause === undefined ? {} : { cause });
+/** Undefined column or table: the cached schema is older than the database's. */
+const isStaleSchema = (error: unknown) => isDatabaseError(error) && (error.code === '42703' || error.code === '42P01');
+/** The driver's error under a mapped one. */
+const causeOf = (error: unknown) => (error instanceof Error && error.cause !== undefined ? error.cause : error);
 
 /** A cancel is repeated every CANCEL_RETRY_MS until the query stops; after CANCEL_ATTEMPTS its connection is closed. */
 const CANCEL_RETRY_MS = 100;
@@ -211,28 +216,6 @@ export class PostgresSession implements DatasourceSession {
     return this.withClient(undefined, work, { table });
   }
 
-  /** A client from the pool, or a cancellation if `signal` aborts while the pool is busy. */
-  private acquire(signal: AbortSignal): Promise<Pg.PoolClient> {
-    const connecting = this.pool.connect();
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        reject(cancelled());
-        connecting.then((client) => client.release(), () => undefined);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      connecting.then(
-        (client) => {
-          signal.removeEventListener('abort', onAbort);
-          if (!signal.aborted) resolve(client);
-        },
-        (error) => {
-          signal.removeEventListener('abort', onAbort);
-          if (!signal.aborted) reject(error);
-        },
-      );
-    });
-  }
-
   private async withClient<T>(
     requestSignal: AbortSignal | undefined,
     work: (runner: ClientRunner) => Promise<T>,
@@ -243,19 +226,17 @@ export class PostgresSession implements DatasourceSession {
     // Let pending socket events run first (two turns: the first may come after this turn's poll phase), so the pool
     // has dropped idle connections the server already closed (after a restart, say) instead of handing one out.
     for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
-    for (let attempt = 0; ; attempt++) {
-      if (signal.aborted) throw cancelled();
-      const retryable = () => options.retry === true && attempt === 0 && !signal.aborted && !this.closed;
+    let acquired = false;
+    const attempt = async (): Promise<T> => {
+      acquired = false;
       let client: Pg.PoolClient;
       try {
-        client = await this.acquire(signal);
+        client = await acquirePooled(() => this.pool.connect(), (late) => late.release(), signal);
       } catch (error) {
         if (signal.aborted) throw cancelled(error);
-        const mapped = fromPgError(error);
-        // A refused or reset connection may be a restarting server; a timeout or a wrong password will not change.
-        if (retryable() && isConnectionError(mapped)) continue;
-        throw mapped;
+        throw fromPgError(error);
       }
+      acquired = true;
       const runner = new ClientRunner(client, signal, (pid, done) => this.cancelBackend(pid, done));
       // A checked-out client has no pool listener: without ours, a connection error between queries would crash.
       const onError = () => {
@@ -266,27 +247,34 @@ export class PostgresSession implements DatasourceSession {
       try {
         return await work(runner);
       } catch (error) {
-        const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
-        if (runner.cancelSent || runner.broken) release = true;
         // Errors from the runner are mapped already: 'connection' means the connection broke.
-        if (isConnectionError(error)) {
-          release = true;
-          if (retryable()) {
-            this.options.log('info', `The connection to ${this.description} was lost (${error instanceof Error ? error.message : String(error)}); trying again on a new one.`);
-            continue;
-          }
-        }
-        // A table or column that vanished under a cached schema: read the schema again, once.
-        if (options.table && isDatabaseError(cause) && (cause.code === '42703' || cause.code === '42P01')) {
-          this.tables.forget(options.table);
-          if (retryable()) continue;
-        }
+        if (runner.cancelSent || runner.broken || isConnectionError(error)) release = true;
+        // A table or column that vanished under a cached schema: read the schema again.
+        if (options.table && isStaleSchema(causeOf(error))) this.tables.forget(options.table);
         throw error;
       } finally {
         client.off('error', onError);
         client.release(release || runner.broken || undefined);
       }
-    }
+    };
+    return withRetries<T, 'connect' | 'connection' | 'schema'>(
+      attempt,
+      {
+        // A refused or reset connection may be a restarting server; a timeout or a wrong password will not change.
+        reasonToRetry: (error) => {
+          if (isConnectionError(error)) return acquired ? 'connection' : 'connect';
+          return options.table && isStaleSchema(causeOf(error)) ? 'schema' : undefined;
+        },
+        // Read-only work gets one retry, whatever the reason.
+        retries: options.retry ? { connect: 1, connection: 1, schema: 1 } : {},
+        maxRetries: 1,
+        mayRetry: () => !signal.aborted && !this.closed,
+        onRetry: (reason, error) => {
+          if (reason === 'connection') this.options.log('info', `The connection to ${this.description} was lost (${error instanceof Error ? error.message : String(error)}); trying again on a new one.`);
+        },
+      },
+      signal,
+    );
   }
 
   /** Asks the server to cancel `pid`'s query until `done()`; false when the server could not be asked. */

@@ -4,13 +4,11 @@
 import type { PluginKind, PluginManifest } from '../../api';
 import { MAX_CONFIG_CHARS, type PluginRow, type PluginsViewState } from '../../shared/pluginsProtocol';
 import { type JsonSchema, schemaProblems, validateAgainstSchema } from './jsonSchema';
+import type { PluginConfigRepository } from './metadata/pluginConfigRepository';
 import type { PluginRegistry } from './registry';
 
-/** The part of the metadata store plugin management uses (MetadataStore has exactly these). */
-export interface PluginConfigStore {
-  pluginConfig(pluginId: string): { enabled: boolean; config: unknown } | undefined;
-  setPluginConfig(pluginId: string, change: { enabled?: boolean; config?: unknown; version?: string }): Promise<void>;
-}
+/** The part of the plugin configuration repository plugin management uses. */
+export type PluginConfigStore = Pick<PluginConfigRepository, 'get' | 'set'>;
 
 export type ManageVerdict = { ok: true } | { ok: false; reason: string };
 
@@ -42,7 +40,7 @@ export class PluginAdmin {
     const verdict = this.deps.canManagePlugins();
     const plugins: PluginRow[] = this.deps.registry.list().map((info) => {
       const manifest = this.deps.registry.manifest(info.id)?.manifest;
-      const stored = this.deps.store.pluginConfig(info.id)?.config;
+      const stored = this.deps.store.get(info.id)?.config;
       return {
         ...info,
         ...(manifest?.description ? { description: manifest.description } : {}),
@@ -55,7 +53,7 @@ export class PluginAdmin {
 
   async setEnabled(pluginId: string, enabled: boolean): Promise<string> {
     const { name, kind } = this.target(pluginId);
-    await this.deps.store.setPluginConfig(pluginId, { enabled });
+    await this.deps.store.set(pluginId, { enabled });
     this.deps.registry.notifyEnablementChanged();
     await this.deps.afterEnablement?.(pluginId, kind, enabled);
     return `${name} is ${enabled ? 'enabled' : 'disabled'}.`;
@@ -80,7 +78,7 @@ export class PluginAdmin {
       const more = check.problems.length > MAX_PROBLEMS_IN_MESSAGE ? ` (and ${check.problems.length - MAX_PROBLEMS_IN_MESSAGE} more)` : '';
       throw new PluginAdminError(`Not saved: ${shown}${more}.`, check.problems);
     }
-    await this.deps.store.setPluginConfig(pluginId, { config, version: manifest.version });
+    await this.deps.store.set(pluginId, { config, version: manifest.version });
     this.deps.registry.notifyEnablementChanged();
     return `Saved the configuration of ${name}.`;
   }

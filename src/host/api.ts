@@ -36,12 +36,12 @@ export function createApi(deps: ApiDeps): NocofloApi {
     registerView: (plugin: ViewPlugin) => registry.registerView(plugin, { builtIn: deps.builtIns.has(plugin?.id) }),
     listPlugins: (filter?: { kind?: 'view' | 'datasource' }) => registry.list(filter ?? {}),
     addDatasource: (datasource) => datasources.add(datasource),
-    setViewPreference: (table, viewId, config) => storeViewPreference({ registry, datasources, metadata, user: deps.user }, table, viewId, config),
+    setViewPreference: (table, viewId, config) => storeViewPreference({ registry, datasources, preferences: metadata.viewPreferences, user: deps.user }, table, viewId, config),
     openTable: async (table, viewId) => {
       checkLocator(table);
       await opener.open(table, viewId);
     },
     onDidChangePlugins: registry.onDidChange,
-    getPluginConfig: (pluginId: string) => (typeof pluginId === 'string' ? metadata.pluginConfig(pluginId)?.config : undefined),
+    getPluginConfig: (pluginId: string) => (typeof pluginId === 'string' ? metadata.plugins.get(pluginId)?.config : undefined),
   } satisfies NocofloApi);
 }

@@ -2,12 +2,12 @@ import type { TableLocator } from '../../api';
 import type { DatasourceManager } from '../core/datasourceManager';
 import { nocofloError } from '../core/pluginErrors';
 import type { PluginRegistry } from '../core/registry';
-import type { HostMetadata } from './hostMetadata';
+import type { ViewPreferenceRepository } from '../core/metadata/viewPreferenceRepository';
 
 export interface ViewPreferenceDeps {
   registry: Pick<PluginRegistry, 'getView'>;
   datasources: Pick<DatasourceManager, 'get'>;
-  metadata: Pick<HostMetadata, 'setViewPreference'>;
+  preferences: Pick<ViewPreferenceRepository, 'set'>;
   user(): string;
 }
 
@@ -21,5 +21,5 @@ export async function storeViewPreference(deps: ViewPreferenceDeps, table: Table
   }
   if (typeof viewId !== 'string' || !deps.registry.getView(viewId)) throw nocofloError('not_found', `No enabled view plugin "${String(viewId)}".`);
   if (!deps.datasources.get(table.datasourceId)) throw nocofloError('not_found', `No datasource with id "${table.datasourceId}".`);
-  await deps.metadata.setViewPreference(table, deps.user(), viewId, config);
+  await deps.preferences.set(table, deps.user(), viewId, config);
 }

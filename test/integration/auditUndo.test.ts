@@ -12,19 +12,20 @@ import { AuditStore } from '../../src/core/audit/auditStore';
 import { undoAudit, UNDO_SOURCE } from '../../src/core/audit/auditUndo';
 import { DatasourceManager, type DatasourceCatalog, type DatasourceRecord } from '../../src/core/datasourceManager';
 import { silentLogger } from '../../src/core/log';
-import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { MetadataFile } from '../../src/core/metadata/metadataFile';
 import { PluginRegistry } from '../../src/core/registry';
 import { RoleService } from '../../src/core/roles/roleService';
 import { RoleStore } from '../../src/core/roles/roleStore';
 import { TableService } from '../../src/core/tableService';
 import { postgresSuite } from '../support/servers/postgresSuite';
 import { makeDatabase, python, sqlitePlugin, tempDir } from '../support/sqliteFixtures';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 interface Rig {
   tables: TableService;
   audit: AuditStore;
   manager: DatasourceManager;
-  metadata: MetadataStore;
+  metadata: MetadataFile;
   roles: RoleStore;
   records: DatasourceRecord[];
   errors: string[];
@@ -55,7 +56,7 @@ async function rig(dir: string, plugin: DatasourcePlugin): Promise<Rig> {
     workspaceFolders: () => [],
     slowOperationMs: () => 1e9,
   });
-  const metadata = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath: path.resolve(__dirname, '../../sql-wasm.wasm'), watchIntervalMs: 0 });
+  const metadata = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath: path.resolve(__dirname, '../../sql-wasm.wasm'), watchIntervalMs: 0, replaceFile: writeFileAtomic });
   const audit = new AuditStore(metadata);
   const errors: string[] = [];
   const recorder = new AuditRecorder({ store: audit, user: () => 'ada', retention: () => ({ days: 90, maxEntries: 10_000 }), log: { info() {}, warn() {}, error: (m) => errors.push(m) } });

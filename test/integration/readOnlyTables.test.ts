@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { DatasourcePlugin, TableLocator } from '../../api';
 import { createPostgresDatasource } from '../../plugins/postgres';
 import type { DatasourceManager } from '../../src/core/datasourceManager';
-import type { MetadataStore } from '../../src/core/metadata/metadataStore';
+import type { Metadata } from '../../src/core/metadata/metadata';
 import { TableService } from '../../src/core/tableService';
 import { handleRequest, type RequestContext } from '../../src/host/panels/requestHandler';
 import { parseFromWebview } from '../../shared/protocol';
@@ -18,7 +18,7 @@ import { makeDatabase, python, sqlitePlugin, tempDir } from '../support/sqliteFi
 
 interface Rig {
   manager: DatasourceManager;
-  metadata: MetadataStore;
+  metadata: Metadata;
   context(table: TableLocator): RequestContext;
 }
 

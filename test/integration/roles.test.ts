@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Capabilities, DatasourcePlugin, RowValues, TableLocator } from '../../api';
 import { createPostgresDatasource } from '../../plugins/postgres';
 import type { DatasourceManager } from '../../src/core/datasourceManager';
-import type { MetadataStore } from '../../src/core/metadata/metadataStore';
+import type { Metadata } from '../../src/core/metadata/metadata';
 import { RoleService } from '../../src/core/roles/roleService';
 import { RoleStore } from '../../src/core/roles/roleStore';
 import { TableService } from '../../src/core/tableService';
@@ -24,12 +24,12 @@ interface Rig {
   roles: RoleService;
   store: RoleStore;
   manager: DatasourceManager;
-  metadata: MetadataStore;
+  metadata: Metadata;
 }
 
 async function rig(dir: string, plugin: DatasourcePlugin): Promise<Rig> {
   const { manager, metadata } = await openHostCore(dir, plugin);
-  const store = new RoleStore(metadata);
+  const store = new RoleStore(metadata.file);
   const roles = new RoleService({ store, datasource: (id) => manager.get(id), datasources: () => manager.list() });
   const tables = new TableService(manager, { authorize: roles.authorize });
   return { tables, roles, store, manager, metadata };

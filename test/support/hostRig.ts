@@ -4,23 +4,24 @@ import * as path from 'node:path';
 import type { DatasourcePlugin } from '../../api';
 import { DatasourceManager } from '../../src/core/datasourceManager';
 import { silentLogger } from '../../src/core/log';
-import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { openMetadata, type Metadata } from '../../src/core/metadata/metadata';
 import { PluginRegistry } from '../../src/core/registry';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 export interface HostCore {
   registry: PluginRegistry;
   manager: DatasourceManager;
-  metadata: MetadataStore;
+  metadata: Metadata;
 }
 
 export async function openHostCore(dir: string, plugin: DatasourcePlugin): Promise<HostCore> {
   const registry = new PluginRegistry({ apiVersion: '1.2.0', log: silentLogger, isEnabled: () => true });
   registry.registerDatasource(plugin);
-  const metadata = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath: path.resolve(__dirname, '../../sql-wasm.wasm'), watchIntervalMs: 0 });
+  const metadata = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath: path.resolve(__dirname, '../../sql-wasm.wasm'), watchIntervalMs: 0, replaceFile: writeFileAtomic });
   const secrets = new Map<string, string>();
   const manager = new DatasourceManager({
     registry,
-    catalog: metadata,
+    catalog: metadata.datasources,
     secrets: { get: async (k) => secrets.get(k), store: async (k, v) => void secrets.set(k, v), delete: async (k) => void secrets.delete(k) },
     log: silentLogger,
     workspaceFolders: () => [],

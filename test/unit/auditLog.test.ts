@@ -10,8 +10,9 @@ import { AuditRecorder, auditEntriesFor } from '../../src/core/audit/auditRecord
 import { AuditStore, type NewAuditEntry } from '../../src/core/audit/auditStore';
 import { restoreRecord } from '../../src/core/audit/auditValues';
 import { inverseOf } from '../../src/core/audit/inverse';
-import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { MetadataFile } from '../../src/core/metadata/metadataFile';
 import { auditValueText, parseFromAudit } from '../../shared/auditProtocol';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 const schema = { table: { name: 'notes' }, kind: 'table', columns: [], primaryKey: ['id'], rowKey: { columns: ['id'] } } as unknown as TableSchema;
@@ -19,12 +20,12 @@ const noRetention = { days: 0, maxEntries: 0 };
 
 describe('Audit log', () => {
   let dir: string;
-  let metadata: MetadataStore;
+  let metadata: MetadataFile;
   let store: AuditStore;
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-audit-'));
-    metadata = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    metadata = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     store = new AuditStore(metadata);
   });
   afterEach(() => {
@@ -171,7 +172,7 @@ describe('Audit log', () => {
     for (let i = 0; i < 4; i++) await store.record([entry({ key: { id: 100 + i }, at: now.toISOString() })], { days: 90, maxEntries: 3 }, now);
     assert.deepEqual(store.query({}, 0, 10).entries.map((e) => e.key), [{ id: 103 }, { id: 102 }, { id: 101 }], 'the newest 3 remain');
     metadata.dispose();
-    metadata = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    metadata = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     assert.equal(new AuditStore(metadata).count(), 3, 'on disk too');
   });
 
@@ -214,7 +215,7 @@ describe('Audit log', () => {
     await recorder.applied({ datasourceId: 'ds', name: 'notes' }, [{ kind: 'insert', values: { a: 1 } }], [{ key: { id: 1 } }], { source: 'api' }, schema);
     assert.equal(errors.length, 1);
     assert.match(errors[0]!, /1 change\(s\) to notes were saved but could not be recorded/);
-    metadata = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    metadata = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
   });
 
   it('validates the Audit Log view messages', () => {

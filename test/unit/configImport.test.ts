@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { importConfiguration, importSummaryText } from '../../src/core/metadata/configTransfer';
-import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { openMetadata, type Metadata } from '../../src/core/metadata/metadata';
 import { datasourcePlugin, viewPlugin } from '../support/fakePlugins';
 import { importGuards } from '../support/importGuards';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 
@@ -14,10 +15,10 @@ const file = (parts: { datasources?: unknown[]; pluginConfig?: unknown[] }) => (
 
 describe('Import Configuration checks (real sql.js metadata store)', () => {
   let dir: string;
-  let store: MetadataStore;
+  let store: Metadata;
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-import-'));
-    store = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    store = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
   });
   afterEach(() => {
     store.dispose();
@@ -25,23 +26,23 @@ describe('Import Configuration checks (real sql.js metadata store)', () => {
   });
 
   it('refuses to change a connection the user is not admin of, naming it, and writes nothing', async () => {
-    const shop = await store.addDatasource({ type: 'test.ds', name: 'Shop', config: { host: 'db.local' } });
+    const shop = await store.datasources.addDatasource({ type: 'test.ds', name: 'Shop', config: { host: 'db.local' } });
     const guards = importGuards(store);
     guards.registry.registerDatasource(datasourcePlugin());
     await assert.rejects(
       importConfiguration(store, file({ datasources: [{ id: shop.id, type: 'test.ds', name: 'Shop', config: { host: 'evil.example' } }, { id: 'new-one', type: 'test.ds', name: 'New', config: { host: 'h' } }] }), guards),
       (e: Error & { code?: string }) => e.code === 'permission' && /^Nothing was imported: Importing new settings into "Shop" needs the admin role; you are/.test(e.message),
     );
-    assert.deepEqual(store.listDatasources(), [shop], 'neither the change nor the new connection was written');
+    assert.deepEqual(store.datasources.listDatasources(), [shop], 'neither the change nor the new connection was written');
 
     await guards.roles.setRole({ datasourceId: shop.id }, 'admin');
     const summary = await importConfiguration(store, file({ datasources: [{ id: shop.id, type: 'test.ds', name: 'Shop', config: { host: 'evil.example' } }] }), guards);
     assert.equal(summary.datasourcesUpdated, 1);
-    assert.deepEqual(store.getDatasource(shop.id)?.config, { host: 'evil.example' });
+    assert.deepEqual(store.datasources.getDatasource(shop.id)?.config, { host: 'evil.example' });
   });
 
   it('needs no role for new connections or for settings that stay the same', async () => {
-    const shop = await store.addDatasource({ type: 'test.ds', name: 'Shop', config: { host: 'db.local', port: 5432 } });
+    const shop = await store.datasources.addDatasource({ type: 'test.ds', name: 'Shop', config: { host: 'db.local', port: 5432 } });
     const guards = importGuards(store);
     guards.registry.registerDatasource(datasourcePlugin());
     await guards.roleStore.setProduction(shop.id, true); // a viewer now
@@ -83,11 +84,11 @@ describe('Import Configuration checks (real sql.js metadata store)', () => {
       { datasource: 'Unknown plugin', fields: ['Password', 'api_key'] },
       { datasource: 'Stray key', fields: ['secret'] },
     ]);
-    assert.deepEqual(store.getDatasource('a')?.config, { host: 'h', token: 'not-a-secret' }, 'a declared non-secret field named "token" stays');
-    assert.deepEqual(store.getDatasource('b')?.config, { url: 'https://x' });
-    assert.deepEqual(store.getDatasource('c')?.config, { host: 'h' });
+    assert.deepEqual(store.datasources.getDatasource('a')?.config, { host: 'h', token: 'not-a-secret' }, 'a declared non-secret field named "token" stays');
+    assert.deepEqual(store.datasources.getDatasource('b')?.config, { url: 'https://x' });
+    assert.deepEqual(store.datasources.getDatasource('c')?.config, { host: 'h' });
     store.dispose();
-    store = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    store = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     // The metadata file itself, as written to disk: a secret anywhere in it (any table, a stale page) shows up.
     const everything = readFileSync(path.join(dir, 'nocoflo.sqlite')).toString('latin1');
     for (const secret of ['hunter2-known', 'tok-known', 'hunter2-unknown', 'key-unknown', 'stray-secret']) assert.ok(!everything.includes(secret), secret);
@@ -108,19 +109,19 @@ describe('Import Configuration checks (real sql.js metadata store)', () => {
       importConfiguration(store, file({ pluginConfig: [{ pluginId: 'acme.gone', enabled: true, config: { a: 1 } }] }), guards),
       /plugin "acme\.gone" cannot be checked because the plugin is not installed/,
     );
-    assert.equal(store.pluginConfig('acme.view'), undefined, 'nothing stored');
+    assert.equal(store.plugins.get('acme.view'), undefined, 'nothing stored');
     const summary = await importConfiguration(
       store,
       file({ pluginConfig: [{ pluginId: 'acme.view', enabled: false, config: { pageSize: 50 } }, { pluginId: 'acme.gone', enabled: false }] }),
       guards,
     );
     assert.equal(summary.pluginConfig, 2);
-    assert.deepEqual(store.pluginConfig('acme.view')?.config, { pageSize: 50 });
-    assert.equal(store.isPluginEnabled('acme.gone'), false, 'an uninstalled plugin may be switched off');
+    assert.deepEqual(store.plugins.get('acme.view')?.config, { pageSize: 50 });
+    assert.equal(store.plugins.isEnabled('acme.gone'), false, 'an uninstalled plugin may be switched off');
   });
 
   it('refuses plugin changes to a user who may not manage plugins (a production connection they are not admin of)', async () => {
-    const prod = await store.addDatasource({ type: 'test.ds', name: 'Prod', config: { host: 'h' } });
+    const prod = await store.datasources.addDatasource({ type: 'test.ds', name: 'Prod', config: { host: 'h' } });
     const guards = importGuards(store);
     guards.registry.registerView(viewPlugin({ id: 'acme.view' }));
     await guards.roleStore.setProduction(prod.id, true);
@@ -128,9 +129,9 @@ describe('Import Configuration checks (real sql.js metadata store)', () => {
       importConfiguration(store, file({ pluginConfig: [{ pluginId: 'acme.view', enabled: false }] }), guards),
       (e: Error & { code?: string }) => e.code === 'permission' && /managing plugins needs the admin role on every production connection/.test(e.message),
     );
-    assert.equal(store.isPluginEnabled('acme.view'), true);
+    assert.equal(store.plugins.isEnabled('acme.view'), true);
     await guards.roles.setRole({ datasourceId: prod.id }, 'admin');
     await importConfiguration(store, file({ pluginConfig: [{ pluginId: 'acme.view', enabled: false }] }), guards);
-    assert.equal(store.isPluginEnabled('acme.view'), false);
+    assert.equal(store.plugins.isEnabled('acme.view'), false);
   });
 });

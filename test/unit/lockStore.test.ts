@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import type { TableLocator } from '../../api';
 import { LockStore, rowKeyText } from '../../src/core/locks/lockStore';
 import { rowKeyFromText } from '../../shared/rowLocks';
-import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { MetadataFile } from '../../src/core/metadata/metadataFile';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 const orders: TableLocator = { datasourceId: 'ds1', schema: 'public', name: 'orders' };
@@ -14,10 +15,10 @@ const T0 = Date.parse('2026-03-01T14:02:00.000Z');
 describe('LockStore (advisory row locks in the metadata file)', () => {
   let dir: string;
   let file: string;
-  let stores: MetadataStore[];
+  let stores: MetadataFile[];
   let clock: number;
   const open = async (owner: string) => {
-    const store = await MetadataStore.open({ path: file, wasmPath, watchIntervalMs: 0 });
+    const store = await MetadataFile.open({ path: file, wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     stores.push(store);
     return new LockStore(store, { owner, ttlMs: 120_000, now: () => clock });
   };

@@ -4,17 +4,19 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { exportConfiguration, importConfiguration } from '../../src/core/metadata/configTransfer';
-import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { openMetadata } from '../../src/core/metadata/metadata';
+import type { MetadataFileOptions } from '../../src/core/metadata/metadataFile';
 import { importGuards } from '../support/importGuards';
 import { MIGRATIONS, type Migration } from '../../src/core/metadata/migrations';
 import { loadSqlJs } from '../../src/core/metadata/sqlJsLoader';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 
-describe('MetadataStore', () => {
+describe('the metadata file and its repositories', () => {
   let dir: string;
   let file: string;
-  const open = (extra: Partial<Parameters<typeof MetadataStore.open>[0]> = {}) => MetadataStore.open({ path: file, wasmPath, watchIntervalMs: 0, ...extra });
+  const open = (extra: Partial<MetadataFileOptions> = {}) => openMetadata({ path: file, wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic, ...extra });
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-meta-'));
@@ -24,48 +26,48 @@ describe('MetadataStore', () => {
 
   it('stores datasources, plugin configuration and view preferences across reopen', async () => {
     const store = await open();
-    const ds = await store.addDatasource({ type: 'nocoflo.sqlite', name: 'Shop', config: { path: '/data/shop.db' } });
-    await store.setPluginConfig('acme.view', { enabled: false, config: { color: 'red' }, version: '1.2.0' });
-    await store.setViewPreference({ datasourceId: ds.id, table: 'orders', user: 'ada', viewId: 'nocoflo.chart', config: { mark: 'bar' } });
-    await store.setViewPreference({ datasourceId: ds.id, schema: 'public', table: 'orders', user: 'ada', viewId: 'nocoflo.form' });
+    const ds = await store.datasources.addDatasource({ type: 'nocoflo.sqlite', name: 'Shop', config: { path: '/data/shop.db' } });
+    await store.plugins.set('acme.view', { enabled: false, config: { color: 'red' }, version: '1.2.0' });
+    await store.viewPreferences.set({ datasourceId: ds.id, name: 'orders' }, 'ada', 'nocoflo.chart', { mark: 'bar' });
+    await store.viewPreferences.set({ datasourceId: ds.id, schema: 'public', name: 'orders' }, 'ada', 'nocoflo.form');
     store.dispose();
 
     const again = await open();
-    assert.deepEqual(again.listDatasources(), [{ id: ds.id, type: 'nocoflo.sqlite', name: 'Shop', config: { path: '/data/shop.db' } }]);
-    assert.equal(again.isPluginEnabled('acme.view'), false);
-    assert.equal(again.isPluginEnabled('never.configured'), true, 'absent means enabled');
-    assert.deepEqual(again.pluginConfig('acme.view'), { pluginId: 'acme.view', enabled: false, config: { color: 'red' }, version: '1.2.0' });
-    assert.equal(again.viewPreference({ datasourceId: ds.id, table: 'orders', user: 'ada' })?.viewId, 'nocoflo.chart');
-    assert.deepEqual(again.viewPreference({ datasourceId: ds.id, table: 'orders', user: 'ada' })?.config, { mark: 'bar' });
-    assert.equal(again.viewPreference({ datasourceId: ds.id, schema: 'public', table: 'orders', user: 'ada' })?.viewId, 'nocoflo.form', 'schema is part of the key');
-    assert.equal(again.viewPreference({ datasourceId: ds.id, table: 'orders', user: 'bob' }), undefined, 'preferences are per user');
-    await again.renameDatasource(ds.id, 'Shop (prod)');
-    await again.removeDatasource(ds.id);
-    assert.deepEqual(again.listDatasources(), []);
-    assert.deepEqual(again.listViewPreferences(), [], 'removing a datasource removes its preferences');
+    assert.deepEqual(again.datasources.listDatasources(), [{ id: ds.id, type: 'nocoflo.sqlite', name: 'Shop', config: { path: '/data/shop.db' } }]);
+    assert.equal(again.plugins.isEnabled('acme.view'), false);
+    assert.equal(again.plugins.isEnabled('never.configured'), true, 'absent means enabled');
+    assert.deepEqual(again.plugins.get('acme.view'), { pluginId: 'acme.view', enabled: false, config: { color: 'red' }, version: '1.2.0' });
+    assert.equal(again.viewPreferences.get({ datasourceId: ds.id, name: 'orders' }, 'ada')?.viewId, 'nocoflo.chart');
+    assert.deepEqual(again.viewPreferences.get({ datasourceId: ds.id, name: 'orders' }, 'ada')?.config, { mark: 'bar' });
+    assert.equal(again.viewPreferences.get({ datasourceId: ds.id, schema: 'public', name: 'orders' }, 'ada')?.viewId, 'nocoflo.form', 'schema is part of the key');
+    assert.equal(again.viewPreferences.get({ datasourceId: ds.id, name: 'orders' }, 'bob'), undefined, 'preferences are per user');
+    await again.datasources.renameDatasource(ds.id, 'Shop (prod)');
+    await again.datasources.removeDatasource(ds.id);
+    assert.deepEqual(again.datasources.listDatasources(), []);
+    assert.deepEqual(again.viewPreferences.list(), [], 'removing a datasource removes its preferences');
     again.dispose();
   });
 
   it('leaves nothing changed when a write fails halfway', async () => {
     const store = await open();
-    await store.addDatasource({ type: 't', name: 'kept', config: {} });
+    await store.datasources.addDatasource({ type: 't', name: 'kept', config: {} });
     await assert.rejects(
-      store.write((db) => {
+      store.file.write((db) => {
         db.run("DELETE FROM datasources");
         throw new Error('boom');
       }),
       /boom/,
     );
-    assert.equal(store.listDatasources().length, 1);
+    assert.equal(store.datasources.listDatasources().length, 1);
     store.dispose();
     const reopened = await open();
-    assert.equal(reopened.listDatasources().length, 1);
+    assert.equal(reopened.datasources.listDatasources().length, 1);
     reopened.dispose();
   });
 
   it('upgrades a file written with an older schema and keeps its data', async () => {
     const v1 = await open({ migrations: MIGRATIONS.filter((m) => m.version === 1) });
-    const ds = await v1.addDatasource({ type: 'nocoflo.sqlite', name: 'Old', config: { path: '/old.db' } });
+    const ds = await v1.datasources.addDatasource({ type: 'nocoflo.sqlite', name: 'Old', config: { path: '/old.db' } });
     v1.dispose();
     const next: Migration = {
       version: MIGRATIONS.length + 1,
@@ -73,13 +75,13 @@ describe('MetadataStore', () => {
       up: (db) => db.run('CREATE TABLE later_feature (id INTEGER PRIMARY KEY, datasource_id TEXT NOT NULL, op TEXT NOT NULL)'),
     };
     const upgraded = await open({ migrations: [...MIGRATIONS, next] });
-    assert.deepEqual(upgraded.getDatasource(ds.id)?.name, 'Old');
-    await upgraded.write((db) => db.run('INSERT INTO later_feature (datasource_id, op) VALUES (?, ?)', [ds.id, 'update']));
-    assert.deepEqual(upgraded.rows('SELECT op FROM later_feature'), [{ op: 'update' }]);
-    assert.deepEqual(upgraded.rows('PRAGMA user_version'), [{ user_version: next.version }]);
+    assert.deepEqual(upgraded.datasources.getDatasource(ds.id)?.name, 'Old');
+    await upgraded.file.write((db) => db.run('INSERT INTO later_feature (datasource_id, op) VALUES (?, ?)', [ds.id, 'update']));
+    assert.deepEqual(upgraded.file.rows('SELECT op FROM later_feature'), [{ op: 'update' }]);
+    assert.deepEqual(upgraded.file.rows('PRAGMA user_version'), [{ user_version: next.version }]);
     // Migration 2 (governance) added its tables and marked the old connection as not production.
-    assert.deepEqual(upgraded.rows('SELECT production FROM datasources WHERE id = ?', [ds.id]), [{ production: 0 }]);
-    const tables = upgraded.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((r) => r.name);
+    assert.deepEqual(upgraded.file.rows('SELECT production FROM datasources WHERE id = ?', [ds.id]), [{ production: 0 }]);
+    const tables = upgraded.file.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((r) => r.name);
     for (const table of ['audit_log', 'connection_roles', 'row_locks']) assert.ok(tables.includes(table), `${table} exists`);
     upgraded.dispose();
   });
@@ -98,22 +100,22 @@ describe('MetadataStore', () => {
     const store = await open({ onCorrupt: (backup) => (reported = backup) });
     assert.ok(reported && existsSync(reported), 'backup exists');
     assert.match(readFileSync(reported!, 'utf8'), /shopping list/);
-    assert.deepEqual(store.listDatasources(), []);
-    await store.addDatasource({ type: 't', name: 'fresh', config: {} });
+    assert.deepEqual(store.datasources.listDatasources(), []);
+    await store.datasources.addDatasource({ type: 't', name: 'fresh', config: {} });
     store.dispose();
-    assert.equal((await open()).listDatasources().length, 1);
+    assert.equal((await open()).datasources.listDatasources().length, 1);
   });
 
   it('sees what another window committed and never overwrites it', async () => {
     const windowA = await open();
     const windowB = await open();
     let changes = 0;
-    windowB.onDidChange(() => changes++);
-    await windowA.addDatasource({ type: 't', name: 'from A', config: {} });
+    windowB.file.onDidChange(() => changes++);
+    await windowA.datasources.addDatasource({ type: 't', name: 'from A', config: {} });
     // B's in-memory copy predates A's write; B's own write must start from the file, not from its stale copy.
-    await windowB.addDatasource({ type: 't', name: 'from B', config: {} });
-    assert.deepEqual(windowA.listDatasources().map((d) => d.name), ['from A', 'from B']);
-    assert.deepEqual(windowB.listDatasources().map((d) => d.name), ['from A', 'from B']);
+    await windowB.datasources.addDatasource({ type: 't', name: 'from B', config: {} });
+    assert.deepEqual(windowA.datasources.listDatasources().map((d) => d.name), ['from A', 'from B']);
+    assert.deepEqual(windowB.datasources.listDatasources().map((d) => d.name), ['from A', 'from B']);
     assert.ok(changes >= 1, 'B was told about the external change');
     windowA.dispose();
     windowB.dispose();
@@ -130,7 +132,7 @@ describe('MetadataStore', () => {
       });
     await Promise.all([run('alpha'), run('beta')]);
     const store = await open();
-    const names = store.listDatasources().map((d) => d.name);
+    const names = store.datasources.listDatasources().map((d) => d.name);
     assert.equal(names.length, 400);
     for (const prefix of ['alpha', 'beta']) for (let i = 0; i < 200; i++) assert.ok(names.includes(`${prefix}-${i}`), `${prefix}-${i} missing`);
     store.dispose();
@@ -144,25 +146,25 @@ describe('MetadataStore', () => {
   describe('configuration export and import', () => {
     it('round-trips datasources, plugin config and view preferences without secrets, merging by id', async () => {
       const source = await open();
-      const ds = await source.addDatasource({ type: 'nocoflo.postgres', name: 'Prod', config: { host: 'db', user: 'ada' } });
-      await source.setPluginConfig('acme.view', { enabled: false });
-      await source.setViewPreference({ datasourceId: ds.id, table: 'orders', user: 'ada', viewId: 'nocoflo.form' });
+      const ds = await source.datasources.addDatasource({ type: 'nocoflo.postgres', name: 'Prod', config: { host: 'db', user: 'ada' } });
+      await source.plugins.set('acme.view', { enabled: false });
+      await source.viewPreferences.set({ datasourceId: ds.id, name: 'orders' }, 'ada', 'nocoflo.form');
       const exported = JSON.parse(JSON.stringify(exportConfiguration(source)));
       source.dispose();
       assert.equal(exported.format, 'nocoflo-config');
 
       file = path.join(dir, 'other.sqlite');
       const target = await open();
-      await target.addDatasource({ id: ds.id, type: 'nocoflo.postgres', name: 'Old name', config: {} });
+      await target.datasources.addDatasource({ id: ds.id, type: 'nocoflo.postgres', name: 'Old name', config: {} });
       const guards = importGuards(target);
       await guards.roles.setRole({ datasourceId: ds.id }, 'admin'); // changing a connection's settings is the admin's
       const summary = await importConfiguration(target, exported, guards);
       assert.deepEqual(summary, { datasourcesAdded: 0, datasourcesUpdated: 1, pluginConfig: 1, viewPreferences: 1, secretsDropped: [] });
-      assert.deepEqual(target.listDatasources(), [{ id: ds.id, type: 'nocoflo.postgres', name: 'Prod', config: { host: 'db', user: 'ada' } }]);
-      assert.equal(target.isPluginEnabled('acme.view'), false);
-      assert.equal(target.viewPreference({ datasourceId: ds.id, table: 'orders', user: 'ada' })?.viewId, 'nocoflo.form');
+      assert.deepEqual(target.datasources.listDatasources(), [{ id: ds.id, type: 'nocoflo.postgres', name: 'Prod', config: { host: 'db', user: 'ada' } }]);
+      assert.equal(target.plugins.isEnabled('acme.view'), false);
+      assert.equal(target.viewPreferences.get({ datasourceId: ds.id, name: 'orders' }, 'ada')?.viewId, 'nocoflo.form');
       await importConfiguration(target, exported, importGuards(target));
-      assert.equal(target.listDatasources().length, 1, 'importing twice does not duplicate');
+      assert.equal(target.datasources.listDatasources().length, 1, 'importing twice does not duplicate');
       target.dispose();
     });
 
@@ -173,7 +175,7 @@ describe('MetadataStore', () => {
         (e: Error) => /"version" 2 is not supported/.test(e.message) && /datasources\[0\]/.test(e.message) && /"viewPreferences" must be an array/.test(e.message),
       );
       await assert.rejects(importConfiguration(store, [1, 2], importGuards(store)), /does not contain a JSON object/);
-      assert.deepEqual(store.listDatasources(), []);
+      assert.deepEqual(store.datasources.listDatasources(), []);
       store.dispose();
     });
   });

@@ -2,18 +2,19 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { openMetadata, type Metadata } from '../../src/core/metadata/metadata';
 import { type ManageVerdict, PluginAdmin, PluginAdminError } from '../../src/core/pluginAdmin';
 import { PluginRegistry } from '../../src/core/registry';
 import { parseFromPluginsView } from '../../shared/pluginsProtocol';
 import { datasourcePlugin, tableSchema, viewPlugin } from '../support/fakePlugins';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('PluginAdmin (the Plugins view without vscode)', () => {
   let dir: string;
-  let store: MetadataStore;
+  let store: Metadata;
   let registry: PluginRegistry;
   let verdict: ManageVerdict;
   let afterEnablement: [string, string, boolean][];
@@ -22,15 +23,15 @@ describe('PluginAdmin (the Plugins view without vscode)', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-plugins-'));
-    store = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
-    registry = new PluginRegistry({ apiVersion: '1.2.0', log: silent, isEnabled: (id) => store.isPluginEnabled(id) });
+    store = await openMetadata({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
+    registry = new PluginRegistry({ apiVersion: '1.2.0', log: silent, isEnabled: (id) => store.plugins.isEnabled(id) });
     registry.registerView(viewPlugin({ id: 'acme.view', displayName: 'Acme view', configSchema: schema, extensionId: 'acme.ext' }));
     registry.registerDatasource(datasourcePlugin({ id: 'acme.ds', displayName: 'Acme DS' }), { builtIn: true });
     verdict = { ok: true };
     afterEnablement = [];
     admin = new PluginAdmin({
       registry,
-      store,
+      store: store.plugins,
       canManagePlugins: () => verdict,
       afterEnablement: async (id, kind, enabled) => void afterEnablement.push([id, kind, enabled]),
     });
@@ -41,7 +42,7 @@ describe('PluginAdmin (the Plugins view without vscode)', () => {
   });
 
   it('lists every plugin with kind, versions, extension, state, schema and stored configuration', async () => {
-    await store.setPluginConfig('acme.view', { config: { rows: 5 } });
+    await store.plugins.set('acme.view', { config: { rows: 5 } });
     const state = admin.state();
     assert.equal(state.canManage, true);
     const view = state.plugins.find((p) => p.id === 'acme.view')!;
@@ -67,7 +68,7 @@ describe('PluginAdmin (the Plugins view without vscode)', () => {
     assert.equal(admin.state().plugins.find((p) => p.id === 'acme.view')?.enabled, false);
     assert.ok(changes >= 1, 'listeners (tree, Open as…) hear about it');
     assert.deepEqual(afterEnablement, [['acme.view', 'view', false]]);
-    assert.equal(store.pluginConfig('acme.view')?.enabled, false);
+    assert.equal(store.plugins.get('acme.view')?.enabled, false);
     await admin.setEnabled('acme.view', true);
     assert.deepEqual(registry.viewsFor(tableSchema()).map((v) => v.id), ['acme.view']);
   });
@@ -82,23 +83,23 @@ describe('PluginAdmin (the Plugins view without vscode)', () => {
   it('stores a configuration that fits the schema, and keeps the enabled flag', async () => {
     await admin.setEnabled('acme.view', false);
     assert.equal(await admin.saveConfig('acme.view', '{ "rows": 10, "mode": "b" }'), 'Saved the configuration of Acme view (acme.view).');
-    assert.deepEqual(store.pluginConfig('acme.view'), { pluginId: 'acme.view', enabled: false, config: { rows: 10, mode: 'b' }, version: '0.0.1' });
+    assert.deepEqual(store.plugins.get('acme.view'), { pluginId: 'acme.view', enabled: false, config: { rows: 10, mode: 'b' }, version: '0.0.1' });
   });
 
   it('refuses bad JSON and schema violations with the path, and stores nothing', async () => {
-    await store.setPluginConfig('acme.view', { config: { rows: 3 } });
+    await store.plugins.set('acme.view', { config: { rows: 3 } });
     await assert.rejects(admin.saveConfig('acme.view', '{ rows: 1 }'), (e: PluginAdminError) => /not valid JSON/.test(e.message));
     await assert.rejects(admin.saveConfig('acme.view', '{ "rows": 0, "mode": "c", "colour": 1 }'), (e: PluginAdminError) => {
       assert.deepEqual(e.problems, ['config.rows must be at least 1, not 0', 'config.mode must be one of "a", "b", not "c"', 'config.colour is not allowed (known: rows, mode)']);
       assert.match(e.message, /^Not saved: config\.rows must be at least 1, not 0; /);
       return true;
     });
-    assert.deepEqual(store.pluginConfig('acme.view')?.config, { rows: 3 }, 'the stored configuration is untouched');
+    assert.deepEqual(store.plugins.get('acme.view')?.config, { rows: 3 }, 'the stored configuration is untouched');
   });
 
   it('without a schema any JSON is stored; a broken schema is reported as the plugin\'s bug', async () => {
     await admin.saveConfig('acme.ds', '{ "anything": [1, 2] }');
-    assert.deepEqual(store.pluginConfig('acme.ds')?.config, { anything: [1, 2] });
+    assert.deepEqual(store.plugins.get('acme.ds')?.config, { anything: [1, 2] });
     registry.registerView(viewPlugin({ id: 'bad.view', configSchema: { type: 'map' } }));
     await assert.rejects(admin.saveConfig('bad.view', '{}'), /declares a configuration schema Nocoflo cannot use \(a bug in the plugin\): configSchema\.type/);
   });
@@ -109,7 +110,7 @@ describe('PluginAdmin (the Plugins view without vscode)', () => {
     assert.equal(admin.state().manageReason, 'Managing plugins needs the admin role.');
     await assert.rejects(admin.setEnabled('acme.view', false), /needs the admin role/);
     await assert.rejects(admin.saveConfig('acme.view', '{}'), /needs the admin role/);
-    assert.equal(store.pluginConfig('acme.view'), undefined);
+    assert.equal(store.plugins.get('acme.view'), undefined);
     assert.deepEqual(afterEnablement, []);
   });
 

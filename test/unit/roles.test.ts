@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import type { TableSchema } from '../../api';
 import type { DatasourceRecord } from '../../src/core/datasourceManager';
 import { exportConfiguration, importConfiguration } from '../../src/core/metadata/configTransfer';
-import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { DatasourceRepository } from '../../src/core/metadata/datasourceRepository';
+import { openMetadata } from '../../src/core/metadata/metadata';
+import { MetadataFile } from '../../src/core/metadata/metadataFile';
 import { importGuards } from '../support/importGuards';
 import { isOwnFile } from '../../src/core/roles/ownFile';
 import {
@@ -22,6 +24,7 @@ import {
 import { RoleService } from '../../src/core/roles/roleService';
 import { RoleStore } from '../../src/core/roles/roleStore';
 import { overwrittenCells, pasteNeedsConfirmation } from '../../webview/table/model/pasteGuard';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 
@@ -104,7 +107,7 @@ describe('role model', () => {
 
 describe('RoleService over the real metadata store', () => {
   let dir: string;
-  let store: MetadataStore;
+  let store: MetadataFile;
   let records: DatasourceRecord[];
   let roles: RoleService;
   const schema = { table: { name: 'orders' }, kind: 'table', columns: [], primaryKey: ['id'], foreignKeys: [], rowKey: { columns: ['id'] } } satisfies TableSchema;
@@ -113,8 +116,8 @@ describe('RoleService over the real metadata store', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-roles-'));
-    store = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
-    records = [await store.addDatasource({ type: 'nocoflo.sqlite', name: 'Shop', config: { path: '/x.db' } }), { id: 'workspace:Team', type: 'postgres', name: 'Team', config: {}, production: true }];
+    store = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
+    records = [await new DatasourceRepository(store).addDatasource({ type: 'nocoflo.sqlite', name: 'Shop', config: { path: '/x.db' } }), { id: 'workspace:Team', type: 'postgres', name: 'Team', config: {}, production: true }];
     roles = new RoleService({ store: new RoleStore(store), datasource: (id) => records.find((r) => r.id === id), datasources: () => records });
   });
   afterEach(() => {
@@ -131,7 +134,7 @@ describe('RoleService over the real metadata store', () => {
     await roles.setRole({ datasourceId: shop }, 'admin');
     await roles.setRole({ datasourceId: shop, table: 'orders' }, 'viewer');
     store.dispose();
-    store = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    store = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     roles = new RoleService({ store: new RoleStore(store), datasource: (id) => records.find((r) => r.id === id), datasources: () => records });
     assert.equal(roles.resolve({ datasourceId: shop }).role, 'admin');
     assert.deepEqual(roles.resolve({ datasourceId: shop, table: 'orders' }), { role: 'viewer', source: 'table', production: true });
@@ -184,16 +187,16 @@ describe('RoleService over the real metadata store', () => {
 
 describe('the production mark in configuration exports', () => {
   let dir: string;
-  const open = (name: string) => MetadataStore.open({ path: path.join(dir, name), wasmPath, watchIntervalMs: 0 });
+  const open = (name: string) => openMetadata({ path: path.join(dir, name), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-roles-export-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('travels with its connection, is never removed by an import, and roles stay behind', async () => {
     const source = await open('a.sqlite');
-    const prod = await source.addDatasource({ type: 'nocoflo.sqlite', name: 'Prod', config: { path: '/p.db' } });
-    const dev = await source.addDatasource({ type: 'nocoflo.sqlite', name: 'Dev', config: { path: '/d.db' } });
-    await new RoleStore(source).setProduction(prod.id, true);
-    await new RoleStore(source).setRole({ datasourceId: prod.id }, 'admin');
+    const prod = await source.datasources.addDatasource({ type: 'nocoflo.sqlite', name: 'Prod', config: { path: '/p.db' } });
+    const dev = await source.datasources.addDatasource({ type: 'nocoflo.sqlite', name: 'Dev', config: { path: '/d.db' } });
+    await new RoleStore(source.file).setProduction(prod.id, true);
+    await new RoleStore(source.file).setRole({ datasourceId: prod.id }, 'admin');
     const exported = JSON.parse(JSON.stringify(exportConfiguration(source))) as { datasources: { id: string; production?: boolean }[] };
     assert.deepEqual(exported.datasources.map((d) => [d.id, d.production]), [
       [dev.id, undefined],
@@ -202,10 +205,10 @@ describe('the production mark in configuration exports', () => {
     source.dispose();
 
     const target = await open('b.sqlite');
-    await target.addDatasource({ id: dev.id, type: 'nocoflo.sqlite', name: 'Dev', config: { path: '/d.db' } });
-    await new RoleStore(target).setProduction(dev.id, true);
+    await target.datasources.addDatasource({ id: dev.id, type: 'nocoflo.sqlite', name: 'Dev', config: { path: '/d.db' } });
+    await new RoleStore(target.file).setProduction(dev.id, true);
     await importConfiguration(target, exported, importGuards(target));
-    const store = new RoleStore(target);
+    const store = new RoleStore(target.file);
     assert.equal(store.isProduction(prod.id), true, 'marked on import');
     assert.equal(store.isProduction(dev.id), true, 'the local mark stays although the file has none');
     assert.equal(store.role({ datasourceId: prod.id }), undefined, 'an exported admin role does not come along');

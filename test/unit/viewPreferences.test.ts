@@ -26,7 +26,7 @@ describe('view preferences (src/host/viewPreferences)', () => {
   const datasources = { get: (id: string) => (id === 'ds1' ? ({ id, type: 'sqlite', name: 'Shop', config: {} } as never) : undefined) };
   const table: TableLocator = { datasourceId: 'ds1', name: 'orders' };
   const open = () => openHostMetadata({ storagePath: dir, wasmPath, log: silentLogger, onCorrupt: () => assert.fail('the store is not corrupt') });
-  const store = (locator: TableLocator, viewId: string, config?: unknown) => storeViewPreference({ registry, datasources, metadata, user: () => 'ada' }, locator, viewId, config);
+  const store = (locator: TableLocator, viewId: string, config?: unknown) => storeViewPreference({ registry, datasources, preferences: metadata.viewPreferences, user: () => 'ada' }, locator, viewId, config);
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-prefs-'));
@@ -41,17 +41,17 @@ describe('view preferences (src/host/viewPreferences)', () => {
     await store(table, 'nocoflo.chart', { mark: 'bar', x: 'month' });
     metadata.dispose();
     metadata = await open();
-    assert.deepEqual(metadata.viewPreference(table, 'ada'), { viewId: 'nocoflo.chart', config: { mark: 'bar', x: 'month' } });
-    assert.equal(metadata.viewPreference(table, 'bob'), undefined);
-    assert.equal(metadata.viewPreference({ ...table, name: 'customers' }, 'ada'), undefined);
+    assert.deepEqual(metadata.viewPreferences.get(table, 'ada'), { viewId: 'nocoflo.chart', config: { mark: 'bar', x: 'month' } });
+    assert.equal(metadata.viewPreferences.get(table, 'bob'), undefined);
+    assert.equal(metadata.viewPreferences.get({ ...table, name: 'customers' }, 'ada'), undefined);
     // A later default replaces it; without a config, none is kept.
     await store(table, 'nocoflo.table');
-    assert.deepEqual(metadata.viewPreference(table, 'ada'), { viewId: 'nocoflo.table' });
+    assert.deepEqual(metadata.viewPreferences.get(table, 'ada'), { viewId: 'nocoflo.table' });
   });
 
   it('is what view selection opens next, ahead of the strategy', async () => {
     await store(table, 'nocoflo.chart');
-    const choice = chooseView({ candidates: registry.viewsFor(tableSchema()), strategy: 'auto', order: [], preferred: metadata.viewPreference(table, 'ada')?.viewId });
+    const choice = chooseView({ candidates: registry.viewsFor(tableSchema()), strategy: 'auto', order: [], preferred: metadata.viewPreferences.get(table, 'ada')?.viewId });
     assert.ok(choice.kind === 'view');
     assert.equal(choice.view.id, 'nocoflo.chart');
     assert.equal(choice.reason, 'preference');
@@ -68,6 +68,6 @@ describe('view preferences (src/host/viewPreferences)', () => {
     await assert.rejects(store(table, 'acme.nothing'), /No enabled view plugin/);
     await assert.rejects(store({ datasourceId: 'gone', name: 'orders' }, 'nocoflo.table'), /No datasource with id "gone"/);
     await assert.rejects(store({ name: 'orders' } as unknown as TableLocator, 'nocoflo.table'), /A table is/);
-    assert.deepEqual(metadata.viewPreference(table, 'ada'), { viewId: 'nocoflo.chart' });
+    assert.deepEqual(metadata.viewPreferences.get(table, 'ada'), { viewId: 'nocoflo.chart' });
   });
 });

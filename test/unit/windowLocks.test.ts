@@ -5,9 +5,10 @@ import * as path from 'node:path';
 import type { TableLocator } from '../../api';
 import { LockStore } from '../../src/core/locks/lockStore';
 import { WindowLocks } from '../../src/core/locks/windowLocks';
-import { MetadataStore } from '../../src/core/metadata/metadataStore';
+import { MetadataFile } from '../../src/core/metadata/metadataFile';
 import { parseFromWebview } from '../../shared/protocol';
 import type { WireRowLock } from '../../shared/rowLocks';
+import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -15,11 +16,11 @@ const orders: TableLocator = { datasourceId: 'ds1', name: 'orders' };
 
 describe('WindowLocks (tabs of a window as lock holders)', () => {
   let dir: string;
-  let stores: MetadataStore[];
+  let stores: MetadataFile[];
   let windows: WindowLocks[];
   let mayBreak: boolean;
   const openWindow = async (owner: string, heartbeatMs = 60_000) => {
-    const store = await MetadataStore.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0 });
+    const store = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
     stores.push(store);
     const locks = new WindowLocks(new LockStore(store, { owner }), {
       log: silent,

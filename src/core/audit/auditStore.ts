@@ -1,13 +1,11 @@
 // The audit log's table in the metadata store (`audit_log`, metadata migration 2): recording, filtered pages,
-// the undo marks and retention. Built on MetadataStore's generic `rows` / `write`, so every window sees one log.
+// the undo marks and retention. Built on the metadata file's generic `rows` / `write`, so every window sees one log.
 import type { Database, SqlValue } from 'sql.js';
 import type { AuditEntry, AuditFilter, AuditOperation, AuditPage, AuditRecord } from '../../../shared/auditProtocol';
+import type { MetadataAccess } from '../metadata/metadataAccess';
 
-/** The part of MetadataStore the audit log needs. */
-export interface MetadataAccess {
-  rows(sql: string, params?: SqlValue[]): Record<string, SqlValue>[];
-  write<T>(mutate: (db: Database) => T): Promise<T>;
-}
+// The host's wiring (src/host/audit) names the access type through this module.
+export type { MetadataAccess };
 
 /** An entry about to be written: everything but its id and undone mark, which the store assigns. */
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'undoneBy'>;

@@ -14,7 +14,7 @@ interface LockDb {
   getRowsModified(): number;
 }
 
-/** The part of MetadataStore the lock store uses. */
+/** The part of MetadataFile the lock store uses. */
 export interface LockStorage {
   rows(sql: string, params?: SqlValue[]): Record<string, SqlValue>[];
   write<T>(mutate: (db: LockDb) => T): Promise<T>;

@@ -1,7 +1,9 @@
 import type { DatasourceRecord } from '../datasourceManager';
 import { nocofloError } from '../pluginErrors';
 import { type DroppedSecrets, type ImportGuards, importRefusals, withoutSecrets } from './importChecks';
-import type { MetadataStore, PluginConfigRecord, ViewPreferenceRecord } from './metadataStore';
+import type { Metadata } from './metadata';
+import type { PluginConfigRecord } from './pluginConfigRepository';
+import type { ViewPreferenceRecord } from './viewPreferenceRepository';
 
 /**
  * A portable copy of the configuration, so users keep their connections across reinstalls and machines.
@@ -25,16 +27,16 @@ export interface ImportSummary {
   secretsDropped: DroppedSecrets[];
 }
 
-export function exportConfiguration(store: MetadataStore): ConfigurationExport {
+export function exportConfiguration(metadata: Metadata): ConfigurationExport {
   // The production mark travels with its connection (it only ever takes rights away); roles stay on this machine.
-  const production = new Set(store.rows('SELECT id FROM datasources WHERE production = 1').map((r) => String(r.id)));
+  const production = new Set(metadata.file.rows('SELECT id FROM datasources WHERE production = 1').map((r) => String(r.id)));
   return {
     format: 'nocoflo-config',
     version: 1,
     exportedAt: new Date().toISOString(),
-    datasources: store.listDatasources().map((d) => (production.has(d.id) ? { ...d, production: true } : d)),
-    pluginConfig: store.listPluginConfig(),
-    viewPreferences: store.listViewPreferences(),
+    datasources: metadata.datasources.listDatasources().map((d) => (production.has(d.id) ? { ...d, production: true } : d)),
+    pluginConfig: metadata.plugins.list(),
+    viewPreferences: metadata.viewPreferences.list(),
   };
 }
 
@@ -77,10 +79,10 @@ export function validateConfiguration(input: unknown): { value?: ConfigurationEx
  * dropped and reported. A production mark in the file is applied; its absence never removes one here (an import
  * must not lower a guard).
  */
-export async function importConfiguration(store: MetadataStore, input: unknown, guards: ImportGuards): Promise<ImportSummary> {
+export async function importConfiguration(metadata: Metadata, input: unknown, guards: ImportGuards): Promise<ImportSummary> {
   const { value, problems } = validateConfiguration(input);
   if (!value) throw nocofloError('invalid_value', `This is not a Nocoflo configuration export: ${problems.join('; ')}.`);
-  const existing = new Map(store.listDatasources().map((d) => [d.id, d]));
+  const existing = new Map(metadata.datasources.listDatasources().map((d) => [d.id, d]));
   const secretsDropped: DroppedSecrets[] = [];
   const datasources = (value.datasources ?? []).map((d) => {
     const { config, dropped } = withoutSecrets(d, guards.registry);
@@ -88,11 +90,11 @@ export async function importConfiguration(store: MetadataStore, input: unknown, 
     return { ...d, config };
   });
   const pluginConfig = value.pluginConfig ?? [];
-  const refusals = importRefusals(guards, existing, datasources, pluginConfig, (id) => store.pluginConfig(id));
+  const refusals = importRefusals(guards, existing, datasources, pluginConfig, (id) => metadata.plugins.get(id));
   const reasons = [...refusals.permission, ...refusals.invalid];
   if (reasons.length > 0) throw nocofloError(refusals.permission.length > 0 ? 'permission' : 'invalid_value', `Nothing was imported: ${reasons.join('; ')}`);
   const summary: ImportSummary = { datasourcesAdded: 0, datasourcesUpdated: 0, pluginConfig: 0, viewPreferences: 0, secretsDropped };
-  await store.write((db) => {
+  await metadata.file.write((db) => {
     const at = new Date().toISOString();
     for (const d of datasources) {
       if (existing.has(d.id)) {

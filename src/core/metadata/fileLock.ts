@@ -61,7 +61,7 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T> |
         continue;
       }
       if (Date.now() > deadline) {
-        throw new Error(`Nocoflo could not lock its settings file (${lockPath}) within ${timeoutMs / 1000} s; another VS Code window is holding it.`);
+        throw new Error(`Nocoflo could not lock its settings file (${lockPath}) within ${timeoutMs / 1000} s; another VS Code window is holding it.`, { cause: error });
       }
       await sleep(delay + Math.random() * delay);
       delay = Math.min(delay * 2, 100);

@@ -8,7 +8,7 @@ import { checkPluginConfig } from '../pluginAdmin';
 import type { PluginRegistry } from '../registry';
 import type { Permission } from '../roles/roleService';
 import type { DatasourceRecord } from '../datasourceManager';
-import type { PluginConfigRecord } from './metadataStore';
+import type { PluginConfigRecord } from './pluginConfigRepository';
 
 export interface ImportGuards {
   registry: Pick<PluginRegistry, 'manifest'>;

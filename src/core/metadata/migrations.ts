@@ -129,7 +129,7 @@ export function migrate(db: Database, migrations: readonly Migration[], file: st
       applied++;
     } catch (error) {
       db.run('ROLLBACK');
-      throw new Error(`Migration ${migration.version} (${migration.description}) failed: ${(error as Error).message}`);
+      throw new Error(`Migration ${migration.version} (${migration.description}) failed: ${(error as Error).message}`, { cause: error });
     }
   }
   return applied;

@@ -1,11 +1,5 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { MetadataAccess } from '../metadata/metadataAccess';
 import { isRole, type Role } from './roleModel';
-
-/** The two MetadataStore members roles need (the table `connection_roles` and `datasources.production`, migration 2). */
-export interface RoleMetadata {
-  rows(sql: string, params?: SqlValue[]): Record<string, SqlValue>[];
-  write<T>(mutate: (db: Database) => T): Promise<T>;
-}
 
 /** A whole connection (no table) or one table of it. */
 export interface RoleTarget {
@@ -20,12 +14,12 @@ export interface StoredRole extends RoleTarget {
 }
 
 /**
- * Roles and the production mark in the metadata file, shared by every VS Code window through MetadataStore's
- * lock and reload. Rows for workspace-declared connections are kept too (their ids are stable), although their
+ * Roles and the production mark in the metadata file (the table `connection_roles` and `datasources.production`,
+ * migration 2), shared by every VS Code window through MetadataFile's lock and reload. Rows for workspace-declared connections are kept too (their ids are stable), although their
  * production mark comes from the settings.
  */
 export class RoleStore {
-  constructor(private readonly metadata: RoleMetadata) {}
+  constructor(private readonly metadata: MetadataAccess) {}
 
   /** The role stored for exactly this target, if any (a table's lookup does not fall back to the connection's). */
   role(target: RoleTarget): Role | undefined {
