@@ -1,6 +1,6 @@
 import type { AggregateResult, AggregateSample, ColumnSchema, Filter, RowPage } from '../../api';
 import type { NocofloViewClient } from '../../api/webview';
-import { codicon, debounce, el, iconButton, setDisabled } from '../table/dom';
+import { codicon, debounce, el, iconButton, setDisabled } from '../shared/dom';
 import { ChartBuilder } from './builder';
 import { ChartView, readTheme } from './chartView';
 import { autoChartCandidates } from './model/autoChart';

@@ -1,5 +1,5 @@
 import type { AggregateOp, ColumnSchema, TimeUnit } from '../../api';
-import { el } from '../table/dom';
+import { el } from '../shared/dom';
 import { AGGREGATE_LABELS, AGGREGATE_OPS, type ChartConfig, type ChartMark, isGroupable, isNumeric, isTemporal, MARK_LABELS, MARKS, TIME_UNITS } from './model/chartConfig';
 
 type Select = HTMLElement & { value: string };

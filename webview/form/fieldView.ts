@@ -1,6 +1,6 @@
 import type { CellValue, ColumnSchema, ForeignKey } from '../../api';
-import { codicon, el } from '../table/dom';
-import { formatBytes, hex, valueText } from '../table/model/cellFormat';
+import { codicon, el } from '../shared/dom';
+import { formatBytes, hex, valueText } from '../shared/model/cellFormat';
 
 // One field of the form: a label that tells the column's type, nullability, default and key roles, an editor
 // chosen by column kind, and a line for its validation or database message. The field only reports what the user

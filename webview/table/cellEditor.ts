@@ -1,7 +1,7 @@
 import type { CellValue, ColumnSchema } from '../../api';
-import { el } from './dom';
-import { valueText } from './model/cellFormat';
-import { parseInput } from './model/valueInput';
+import { el } from '../shared/dom';
+import { valueText } from '../shared/model/cellFormat';
+import { parseInput } from '../shared/model/valueInput';
 
 // The in-place editor, chosen by column kind: a text field (numbers, dates and times validated as typed), a
 // tri-state select for booleans (true / false / NULL), a select for enum values the database declares, and a

@@ -1,6 +1,6 @@
 import type { ColumnSchema, FilterOperator } from '../../api';
-import { codicon, debounce, el, iconButton } from './dom';
-import { defaultOperator, type FilterDraft, needsValue, OPERATOR_LABELS, operatorHint, operatorsFor } from './model/filterModel';
+import { codicon, debounce, el, iconButton } from '../shared/dom';
+import { defaultOperator, type FilterDraft, needsValue, OPERATOR_LABELS, operatorHint, operatorsFor } from '../shared/model/filterModel';
 
 type Select = HTMLElement & { value: string };
 

@@ -1,7 +1,7 @@
 import type { ColumnSchema, ForeignKey, SortKey } from '../../api';
 import { lockTime } from '../../shared/rowLocks';
-import { codicon, el } from './dom';
-import { formatCell, isNumericColumn } from './model/cellFormat';
+import { codicon, el } from '../shared/dom';
+import { formatCell, isNumericColumn } from '../shared/model/cellFormat';
 import type { DisplayRow } from './model/displayRows';
 import { clamp, VerticalScroll } from './model/scrollScaling';
 import { type CellPos, contains, type Move, moveTo, rangeOf, type Selection, single, step } from './model/selection';
