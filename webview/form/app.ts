@@ -1,7 +1,6 @@
 // Over 400 lines (814) until issue 14 splits the form controller by responsibility (toolbar, record navigation,
 // drafts, saving) on the shared webview library; this change only touched its save-failure message.
 import type { CellValue, ColumnSchema, ForeignKey, RowKey, RowValues, TableSchema } from '../../api';
-import type { ViewChangeFailure } from '../../api/webview';
 import { failedColumn, validateRecord, validateValue, type ValidationOptions } from '../../shared/fieldValidation';
 import { keyFilters, parseGoTo, positionText, rowsBeforeFilter, stepTarget, type NavStep } from '../../shared/formNavigation';
 import { decodeChange, encodeChange, encodeQuery } from '../../shared/protocolCodec';
@@ -9,9 +8,11 @@ import { encodeRecord } from '../../shared/values';
 import { showConflict } from '../shared/conflictDialog';
 import { showDialog } from '../shared/dialogs';
 import { button, codicon, debounce, el, iconButton, primaryModifier, setDisabled } from '../shared/dom';
+import { messageOf } from '../shared/errorMessage';
 import { OPERATOR_LABELS } from '../shared/model/filterModel';
 import { isInsertedId, PendingChanges, rowIdOf, type RowRef } from '../shared/model/pendingChanges';
 import { RowSource } from '../shared/model/rowSource';
+import { SaveController, type StripAction } from '../shared/saveController';
 import { parseInput } from '../shared/model/valueInput';
 import { FieldView, type FieldInput } from './fieldView';
 import type { FormClient, ViewQuery } from './formClient';
@@ -20,7 +21,6 @@ import { ForeignKeys } from './foreignKeys';
 import { lockTime, RecordLocks } from './recordLocks';
 import { MessageStrip } from '../shared/messageStrip';
 import { noticeText } from '../shared/model/schemaNotices';
-import { sentence } from '../../shared/sentence';
 
 const PAGE_SIZE = 50;
 
@@ -54,7 +54,7 @@ export class FormApp {
   private readonly problems = new Map<string, string>();
   private fields = new Map<string, FieldView>();
   private shownId: string | undefined;
-  private saving = false;
+  private readonly saver: SaveController;
   private readonly validation: ValidationOptions;
   private readonly foreignKeys: ForeignKeys;
   private readonly persist = debounce(250, () => this.saveState());
@@ -89,6 +89,30 @@ export class FormApp {
     this.query = restored.query;
     this.position = restored.position;
     this.pending = PendingChanges.restore(init.pending ?? (restored.pending ?? []).map(decodeChange));
+    this.saver = new SaveController(client, this.pending, this.strip, showConflict, {
+      columns: () => this.columns,
+      savingChanged: () => this.updateChrome(),
+      pendingChanged: () => this.pushPending(),
+      reloadRows: () => this.source.reload(),
+      cleared: () => {
+        this.problems.clear();
+        this.insertIndex = undefined;
+        this.shownId = undefined;
+      },
+      refused: (failure, id) => {
+        const column = failedColumn(failure, this.schema.table.name, this.columns);
+        if (id !== undefined && column) this.problems.set(`${id}\u0000${column}`, failure.message);
+        this.shownId = undefined;
+        return column;
+      },
+      locate: (id) => ({ actions: this.showRecord(id) }),
+      retry: () => void this.save(),
+      reverted: (id) => {
+        this.dropMessages(id);
+        this.shownId = undefined;
+      },
+      reloadAfterConflict: () => this.reload(),
+    });
     if (restored.insert !== undefined && restored.insert < this.pending.insertedRows.length) this.insertIndex = restored.insert;
     for (const draft of restored.drafts ?? []) {
       const id = 'id' in draft.row ? draft.row.id : this.pending.insertedRows[draft.row.insert]?.id;
@@ -495,17 +519,17 @@ export class FormApp {
     setDisabled(this.nav.last, total === undefined || total === 0 || (inList && stepTarget('last', this.position, total) === undefined));
     const readOnly = this.readOnlyReason !== undefined;
     for (const b of Object.values(this.actions)) b.hidden = readOnly;
-    setDisabled(this.actions.insert, !this.capabilities.insert || this.saving);
+    setDisabled(this.actions.insert, !this.capabilities.insert || this.saver.saving);
     // A record someone else is editing cannot be marked for deletion here either (its lock says who).
-    setDisabled(this.actions.delete, !this.capabilities.delete || this.saving || !(shown.kind === 'insert' || (shown.kind === 'row' && shown.ref)) || this.lockNote(shown) !== undefined);
+    setDisabled(this.actions.delete, !this.capabilities.delete || this.saver.saving || !(shown.kind === 'insert' || (shown.kind === 'row' && shown.ref)) || this.lockNote(shown) !== undefined);
     // The user's role may leave deleting out (an editor): the disabled button says why.
     this.actions.delete.title = this.client.init.unavailable?.delete ?? 'Delete this record on save';
     const size = this.pending.size;
-    setDisabled(this.actions.discard, (size === 0 && this.drafts.size === 0) || this.saving);
+    setDisabled(this.actions.discard, (size === 0 && this.drafts.size === 0) || this.saver.saving);
     // With only invalid drafts, Save stays clickable to say what needs fixing.
-    setDisabled(this.actions.save, (size === 0 && this.drafts.size === 0) || this.saving);
+    setDisabled(this.actions.save, (size === 0 && this.drafts.size === 0) || this.saver.saving);
     const label = this.actions.save.querySelector('.button-label');
-    if (label) label.textContent = this.saving ? 'Saving…' : size > 0 ? `Save (${size})` : 'Save';
+    if (label) label.textContent = this.saver.saving ? 'Saving…' : size > 0 ? `Save (${size})` : 'Save';
     this.pendingLabel.textContent = size > 0 ? `● ${size} unsaved change${size > 1 ? 's' : ''}` : '';
     this.root.classList.toggle('dirty', size > 0);
   }
@@ -642,7 +666,7 @@ export class FormApp {
   }
 
   private async save(): Promise<void> {
-    if (this.saving) return;
+    if (this.saver.saving) return;
     const blocking = this.blockingProblems();
     if (blocking.length > 0) {
       this.shownId = undefined;
@@ -656,92 +680,30 @@ export class FormApp {
       return;
     }
     if (this.pending.isEmpty) return;
-    const { changes, ids } = this.pending.toChanges();
     const shownInsert = this.insertIndex !== undefined ? this.pending.insertedRows[this.insertIndex]?.id : undefined;
     const shownNow = this.current();
     const deletingShown = shownNow.kind === 'row' && this.pending.isDeleted(shownNow.id);
-    this.saving = true;
-    this.strip.hide();
-    this.updateChrome();
-    try {
-      const result = await this.client.applyChanges(changes);
-      if (result.ok) {
-        this.pending.discard();
-        this.problems.clear();
-        this.insertIndex = undefined;
-        this.shownId = undefined;
-        this.pushPending();
-        this.strip.show('success', `Saved ${changes.length === 1 ? '1 change' : `${changes.length} changes`}.`, [], 4_000);
-        const insertedKey = shownInsert === undefined ? undefined : result.results[ids.indexOf(shownInsert)]?.key;
-        if (insertedKey) {
-          this.source.reload();
-          void this.openKey(insertedKey, 'Saved the new record.');
-        } else if (deletingShown && this.alone) {
-          // The record shown on its own is gone: continue in the query's rows where the form stood.
-          this.source.reload();
-          this.goToIndex(this.position);
-        } else this.reload();
-        return;
-      }
-      this.saveFailed(result.failure, result.rolledBack, ids);
-    } catch (error) {
-      this.strip.show('error', `Save failed: ${messageOf(error)}. Your changes are still pending.`);
-    } finally {
-      this.saving = false;
-      this.updateChrome();
-    }
-  }
-
-  private saveFailed(failure: ViewChangeFailure, rolledBack: boolean, ids: string[]): void {
-    const id = this.pending.recordFailure(failure, ids);
-    if (!rolledBack && failure.index > 0) {
-      this.pending.forgetApplied(ids, failure.index);
-      this.source.reload();
-    }
-    const column = failedColumn(failure, this.schema.table.name, this.columns);
-    if (id !== undefined && column) this.problems.set(`${id}\u0000${column}`, failure.message);
-    this.shownId = undefined;
-    this.pushPending();
-    const outcome = rolledBack ? 'Nothing was saved.' : `${failure.index} change(s) before it were saved.`;
-    const elsewhere = id !== undefined && id !== this.shownId;
-    const insertAt = id === undefined ? -1 : this.pending.insertedRows.findIndex((i) => i.id === id);
-    const failed = this.pending.toChanges().changes[this.pending.toChanges().ids.indexOf(id ?? '')];
-    const show = !elsewhere
-      ? []
-      : insertAt >= 0
-        ? [{ label: 'Show record', run: () => ((this.insertIndex = insertAt), (this.shownId = undefined), this.render()) }]
-        : failed && failed.kind !== 'insert'
-          ? [{ label: 'Show record', run: () => void this.openKey(failed.key) }]
-          : [];
-    if (failure.code === 'conflict' && id !== undefined) {
-      this.strip.show('error', `Conflict: ${sentence(failure.message)} ${outcome}`, show);
-      this.openConflict(id);
-      return;
-    }
-    this.strip.show('error', `${column ? `"${column}": ` : ''}${sentence(failure.message)} ${outcome}`, show);
-  }
-
-  private openConflict(id: string): void {
-    const problem = this.pending.problem(id);
-    if (!problem) return;
-    const { changes, ids } = this.pending.toChanges();
-    const change = changes[ids.indexOf(id)];
-    if (!change || change.kind === 'insert') return;
-    showConflict(change, problem, this.columns, {
-      overwrite: (current) => {
-        this.pending.acceptCurrent(id, current);
-        this.pushPending();
-        void this.save();
-      },
-      reload: () => {
-        this.pending.revertRow(id);
-        this.dropMessages(id);
-        this.shownId = undefined;
-        this.pushPending();
-        this.strip.hide();
-        this.reload();
-      },
+    await this.saver.save((result, ids) => {
+      const insertedKey = shownInsert === undefined ? undefined : result.results[ids.indexOf(shownInsert)]?.key;
+      if (insertedKey) {
+        this.source.reload();
+        void this.openKey(insertedKey, 'Saved the new record.');
+      } else if (deletingShown && this.alone) {
+        // The record shown on its own is gone: continue in the query's rows where the form stood.
+        this.source.reload();
+        this.goToIndex(this.position);
+      } else this.reload();
     });
+  }
+
+  /** After a refused save, a way to the record the refusal is about when another one is on screen. */
+  private showRecord(id: string | undefined): StripAction[] {
+    if (id === undefined || id === this.shownId) return [];
+    const insertAt = this.pending.insertedRows.findIndex((i) => i.id === id);
+    if (insertAt >= 0) return [{ label: 'Show record', run: () => ((this.insertIndex = insertAt), (this.shownId = undefined), this.render()) }];
+    const { changes, ids } = this.pending.toChanges();
+    const failed = changes[ids.indexOf(id)];
+    return failed && failed.kind !== 'insert' ? [{ label: 'Show record', run: () => void this.openKey(failed.key) }] : [];
   }
 
   /** Tells the host (dirty title, close prompt) and the saved state about the pending edits. */
@@ -811,6 +773,4 @@ export function describeKey(key: RowKey): string {
     .map(([c, v]) => `${c} = ${v === null ? 'NULL' : v instanceof Uint8Array ? `${v.length} bytes` : String(v)}`)
     .join(', ');
 }
-
-export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

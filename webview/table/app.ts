@@ -1,7 +1,7 @@
 // Over 400 lines (921) until issue 14 splits the grid controller by responsibility (editing, clipboard, menus, key
 // map, status line, saving) on the shared webview library; this change only touched its save-failure message.
 import type { CellValue, ColumnSchema, RowKey, TableSchema } from '../../api';
-import type { NocofloViewClient, RowLockInfo, ViewChangeFailure } from '../../api/webview';
+import type { NocofloViewClient, RowLockInfo } from '../../api/webview';
 import { decodeChange, encodeChange, type Query } from '../../shared/protocolCodec';
 import { rowCountText } from '../../shared/rowCountText';
 import { rowKeyText } from '../../shared/rowLocks';
@@ -10,6 +10,7 @@ import { CellEditor, type EditorMove } from './cellEditor';
 import { showConflict } from '../shared/conflictDialog';
 import { showDialog } from '../shared/dialogs';
 import { codicon, debounce, el, isPrintableKey, primaryModifier } from '../shared/dom';
+import { messageOf } from '../shared/errorMessage';
 import { FilterBar } from './filterBar';
 import { type GridColumn, type GridHost, GridView } from './gridView';
 import { closeMenu, type MenuEntry, showMenu } from './menus';
@@ -22,6 +23,7 @@ import { buildFilters, type FilterDraft, searchColumns } from '../shared/model/f
 import { defaultWidth, type GridState, MAX_WIDTH, MIN_WIDTH, restoreState } from './model/gridState';
 import { stateFromQuery } from './model/handedQuery';
 import { PendingChanges, type RowRef } from '../shared/model/pendingChanges';
+import { SaveController } from '../shared/saveController';
 import { RowSource } from '../shared/model/rowSource';
 import { type CellPos, type Move, rangeOf, tabStep } from './model/selection';
 import { toggleSort } from './model/sortModel';
@@ -29,7 +31,6 @@ import { parsePasted } from '../shared/model/valueInput';
 import { Toolbar } from './toolbar';
 import { MessageStrip } from '../shared/messageStrip';
 import { noticeText, withoutNotices } from '../shared/model/schemaNotices';
-import { sentence } from '../../shared/sentence';
 
 /** The built-in form view (plugins/form-view); "Open row in form" is offered only when it can show this table. */
 const FORM_VIEW_ID = 'nocoflo.form';
@@ -58,7 +59,7 @@ export class TableApp {
   private readonly banner: HTMLDivElement;
   private readonly strip = new MessageStrip();
   private readonly status: { count: HTMLSpanElement; selection: HTMLSpanElement; pending: HTMLSpanElement; query: HTMLSpanElement; note: HTMLSpanElement };
-  private saving = false;
+  private readonly saver: SaveController;
   private selectionRestored = false;
   private readonly persist = debounce(250, () => this.saveState());
 
@@ -75,6 +76,20 @@ export class TableApp {
     this.state = saved === undefined ? stateFromQuery(restoreState(undefined, this.columns), init.query, this.columns) : restoreState(saved, this.columns);
     const restored = init.pending ?? (this.state.pending ?? []).map(decodeChange);
     this.pending = PendingChanges.restore(restored);
+    this.saver = new SaveController(client, this.pending, this.strip, showConflict, {
+      columns: () => this.columns,
+      savingChanged: () => this.updateChrome(),
+      pendingChanged: () => this.pushPending(),
+      reloadRows: () => this.source.reload(),
+      locate: (id) => {
+        const row = id === undefined ? undefined : this.display.find(id, this.source.totalRows);
+        if (row === undefined) return { actions: [] };
+        const select = () => this.grid.setSelection({ anchor: { row, col: 0 }, focus: { row, col: 0 } });
+        return { actions: [{ label: 'Show row', run: select }], select };
+      },
+      retry: () => void this.save(),
+      reloadAfterConflict: () => this.source.reload(),
+    });
 
     root.classList.add('view-app', 'table-app');
     this.banner = el('div', 'readonly-banner');
@@ -506,67 +521,8 @@ export class TableApp {
     ]);
   }
 
-  private async save(): Promise<void> {
-    if (this.saving || this.pending.isEmpty) return;
-    const { changes, ids } = this.pending.toChanges();
-    this.saving = true;
-    this.strip.hide();
-    this.updateChrome();
-    try {
-      const result = await this.client.applyChanges(changes);
-      if (result.ok) {
-        this.pending.discard();
-        this.pushPending();
-        this.source.reload();
-        this.strip.show('success', `Saved ${changes.length === 1 ? '1 change' : `${changes.length} changes`}.`, [], 4_000);
-        return;
-      }
-      this.saveFailed(result.failure, result.rolledBack, ids);
-    } catch (error) {
-      this.strip.show('error', `Save failed: ${messageOf(error)}. Your changes are still pending.`);
-    } finally {
-      this.saving = false;
-      this.updateChrome();
-    }
-  }
-
-  private saveFailed(failure: ViewChangeFailure, rolledBack: boolean, ids: string[]): void {
-    const id = this.pending.recordFailure(failure, ids);
-    if (!rolledBack && failure.index > 0) {
-      this.pending.forgetApplied(ids, failure.index);
-      this.source.reload();
-    }
-    this.pushPending();
-    const outcome = rolledBack ? 'Nothing was saved.' : `${failure.index} change(s) before it were saved.`;
-    const row = id === undefined ? undefined : this.display.find(id, this.source.totalRows);
-    const goTo = row === undefined ? [] : [{ label: 'Show row', run: () => this.grid.setSelection({ anchor: { row, col: 0 }, focus: { row, col: 0 } }) }];
-    if (failure.code === 'conflict' && id !== undefined) {
-      this.strip.show('error', `Conflict: ${sentence(failure.message)} ${outcome}`, goTo);
-      this.openConflict(id);
-      return;
-    }
-    this.strip.show('error', `${sentence(failure.message)} ${outcome}`, goTo);
-    if (row !== undefined) this.grid.setSelection({ anchor: { row, col: 0 }, focus: { row, col: 0 } });
-  }
-
-  private openConflict(id: string): void {
-    const problem = this.pending.problem(id);
-    if (!problem) return;
-    const change = this.pending.toChanges().changes.find((_, i) => this.pending.toChanges().ids[i] === id);
-    if (!change || change.kind === 'insert') return;
-    showConflict(change, problem, this.columns, {
-      overwrite: (current) => {
-        this.pending.acceptCurrent(id, current);
-        this.pushPending();
-        void this.save();
-      },
-      reload: () => {
-        this.pending.revertRow(id);
-        this.pushPending();
-        this.strip.hide();
-        this.source.reload();
-      },
-    });
+  private save(): Promise<void> {
+    return this.saver.save(() => this.source.reload());
   }
 
   /** Tells the host (dirty title, close prompt) and the saved state about the pending edits. */
@@ -765,7 +721,7 @@ export class TableApp {
       if (this.capabilities.insert) entries.push({ label: 'Insert row', run: () => this.insertRow() }, { label: 'Duplicate rows', run: () => this.duplicateRows() });
       if (this.capabilities.delete) entries.push({ label: 'Delete rows', keybinding: 'Delete', run: () => this.deleteRows() });
       const problem = this.display.get(cell.row)?.problem;
-      if (problem?.code === 'conflict') entries.push({ label: 'Resolve conflict…', run: () => this.openConflict(this.display.get(cell.row)!.id!) });
+      if (problem?.code === 'conflict') entries.push({ label: 'Resolve conflict…', run: () => this.saver.openConflict(this.display.get(cell.row)!.id!) });
     }
     showMenu(at, entries, () => this.grid.focus());
   }
@@ -872,7 +828,7 @@ export class TableApp {
     const total = this.display.count(this.source.totalRows);
     this.toolbar.update({
       pending: this.pending.size,
-      saving: this.saving,
+      saving: this.saver.saving,
       readOnly,
       canInsert: !readOnly && this.capabilities.insert,
       canDelete: !readOnly && this.capabilities.delete,
@@ -919,5 +875,3 @@ function hexDump(bytes: Uint8Array, max = 4096): string {
   if (bytes.length > max) lines.push(`… ${(bytes.length - max).toLocaleString('en-US')} more bytes`);
   return lines.join('\n');
 }
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
