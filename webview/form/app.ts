@@ -41,10 +41,6 @@ export class FormApp {
   insertIndex: number | undefined;
   readonly source: RowSource;
   readonly pending: PendingChanges;
-  /** Text typed that is not a valid value yet, by `id\0column`: shown on its field, and Save waits for it. */
-  readonly drafts = new Map<string, { text: string; error: string }>();
-  /** Validation and database messages for values that were accepted as edits, by `id\0column`. */
-  readonly problems = new Map<string, string>();
   fields = new Map<string, FieldView>();
   shownId: string | undefined;
   readonly saver: SaveController;
@@ -87,13 +83,13 @@ export class FormApp {
       pendingChanged: () => this.pushPending(),
       reloadRows: () => this.source.reload(),
       cleared: () => {
-        this.problems.clear();
+        this.edits.problems.clear();
         this.insertIndex = undefined;
         this.shownId = undefined;
       },
       refused: (failure, id) => {
         const column = failedColumn(failure, this.schema.table.name, this.columns);
-        if (id !== undefined && column) this.problems.set(`${id}\u0000${column}`, failure.message);
+        if (id !== undefined && column) this.edits.problems.set(`${id}\u0000${column}`, failure.message);
         this.shownId = undefined;
         return column;
       },
@@ -108,7 +104,7 @@ export class FormApp {
     if (restored.insert !== undefined && restored.insert < this.pending.insertedRows.length) this.insertIndex = restored.insert;
     for (const draft of restored.drafts ?? []) {
       const id = 'id' in draft.row ? draft.row.id : this.pending.insertedRows[draft.row.insert]?.id;
-      if (id !== undefined && this.columns.some((c) => c.name === draft.column)) this.drafts.set(`${id}\u0000${draft.column}`, { text: draft.text, error: draft.error });
+      if (id !== undefined && this.columns.some((c) => c.name === draft.column)) this.edits.drafts.set(`${id}\u0000${draft.column}`, { text: draft.text, error: draft.error });
     }
 
     root.classList.add('view-app', 'form-app');
@@ -237,8 +233,8 @@ export class FormApp {
 
   discard(): void {
     this.pending.discard();
-    this.drafts.clear();
-    this.problems.clear();
+    this.edits.drafts.clear();
+    this.edits.problems.clear();
     this.insertIndex = undefined;
     this.strip.hide();
     this.shownId = undefined;

@@ -9,6 +9,11 @@ import type { FieldInput, FieldView } from './fieldView';
 import type { SavedDraft } from './model/formState';
 
 export class DraftEdits {
+  /** Text typed that is not a valid value yet, by `id\0column`: shown on its field, and Save waits for it. */
+  readonly drafts = new Map<string, { text: string; error: string }>();
+  /** Validation and database messages for values that were accepted as edits, by `id\0column`. */
+  readonly problems = new Map<string, string>();
+
   constructor(private readonly app: FormApp) {}
 
   /** A field changed: parse and validate it, then record it as a pending edit or keep it as a draft with its error. */
@@ -31,21 +36,21 @@ export class DraftEdits {
       else error = parsed.error;
     }
     if (error === undefined) error = validateValue(value, column, inserted ? 'insert' : 'update', { ...this.app.validation, singleIntegerKey: this.singleIntegerKey });
-    this.app.problems.delete(cellKey);
+    this.problems.delete(cellKey);
     if (error !== undefined && input.kind === 'text') {
-      this.app.drafts.set(cellKey, { text: input.text, error });
+      this.drafts.set(cellKey, { text: input.text, error });
       // The last valid value must not be saved behind the user's back while the field shows something else.
       if (inserted) this.app.pending.editInserted(shown.id, column.name, undefined);
       else if (shown.ref) this.app.pending.editRow(shown.ref, column.name, shown.ref.values[column.name]);
     } else {
-      this.app.drafts.delete(cellKey);
-      if (error !== undefined) this.app.problems.set(cellKey, error);
+      this.drafts.delete(cellKey);
+      if (error !== undefined) this.problems.set(cellKey, error);
       if (inserted) this.app.pending.editInserted(shown.id, column.name, value);
       else if (shown.ref && value !== undefined) this.app.pending.editRow(shown.ref, column.name, value);
     }
     const rebuild = input.kind !== 'text';
     if (rebuild) this.app.shownId = undefined;
-    else field.setStatus({ dirty: this.app.pending.cell(shown.id, column.name) !== undefined || this.app.drafts.has(cellKey), error, value, draft: this.app.drafts.get(cellKey)?.text });
+    else field.setStatus({ dirty: this.app.pending.cell(shown.id, column.name) !== undefined || this.drafts.has(cellKey), error, value, draft: this.drafts.get(cellKey)?.text });
     this.app.pushPending();
   }
 
@@ -55,13 +60,13 @@ export class DraftEdits {
   }
 
   dropMessages(id: string): void {
-    for (const map of [this.app.drafts, this.app.problems]) for (const key of [...map.keys()]) if (key.startsWith(`${id}\u0000`)) map.delete(key);
+    for (const map of [this.drafts, this.problems]) for (const key of [...map.keys()]) if (key.startsWith(`${id}\u0000`)) map.delete(key);
   }
 
   /** Problems that keep Save from running: drafts that are not values yet, and values the table would refuse. */
   blockingProblems(): { id: string; column: string; message: string }[] {
     const out: { id: string; column: string; message: string }[] = [];
-    for (const [cellKey, draft] of this.app.drafts) {
+    for (const [cellKey, draft] of this.drafts) {
       const [id, column] = cellKey.split('\u0000');
       out.push({ id, column, message: draft.error });
     }
@@ -71,7 +76,7 @@ export class DraftEdits {
       const values = change.kind === 'insert' ? change.values : change.changes;
       for (const problem of validateRecord(values, this.app.columns, change.kind, this.app.validation)) {
         if (!out.some((p) => p.id === ids[i] && p.column === problem.column)) out.push({ id: ids[i], ...problem });
-        this.app.problems.set(`${ids[i]}\u0000${problem.column}`, problem.message);
+        this.problems.set(`${ids[i]}\u0000${problem.column}`, problem.message);
       }
     });
     return out;
@@ -80,7 +85,7 @@ export class DraftEdits {
   savedDrafts(): SavedDraft[] {
     const inserts = this.app.pending.insertedRows.map((i) => i.id);
     const out: SavedDraft[] = [];
-    for (const [cellKey, draft] of this.app.drafts) {
+    for (const [cellKey, draft] of this.drafts) {
       const [id, column] = cellKey.split('\u0000');
       const insert = inserts.indexOf(id);
       if (isInsertedId(id) && insert < 0) continue;

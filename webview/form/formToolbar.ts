@@ -61,9 +61,9 @@ export class FormToolbar {
     // The user's role may leave deleting out (an editor): the disabled button says why.
     this.actions.delete.title = this.app.client.init.unavailable?.delete ?? 'Delete this record on save';
     const size = this.app.pending.size;
-    setDisabled(this.actions.discard, (size === 0 && this.app.drafts.size === 0) || this.app.saver.saving);
+    setDisabled(this.actions.discard, (size === 0 && this.app.edits.drafts.size === 0) || this.app.saver.saving);
     // With only invalid drafts, Save stays clickable to say what needs fixing.
-    setDisabled(this.actions.save, (size === 0 && this.app.drafts.size === 0) || this.app.saver.saving);
+    setDisabled(this.actions.save, (size === 0 && this.app.edits.drafts.size === 0) || this.app.saver.saving);
     const label = this.actions.save.querySelector('.button-label');
     if (label) label.textContent = this.app.saver.saving ? 'Saving…' : size > 0 ? `Save (${size})` : 'Save';
     this.pendingLabel.textContent = size > 0 ? `● ${size} unsaved change${size > 1 ? 's' : ''}` : '';

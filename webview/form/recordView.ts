@@ -74,8 +74,8 @@ export class RecordView {
       const field = new FieldView(column, fkOf.get(column.name), (input) => this.app.edits.input(field, input));
       this.app.fields.set(column.name, field);
       const cellKey = `${id}\u0000${column.name}`;
-      const draft = this.app.drafts.get(cellKey);
-      const problem = draft?.error ?? this.app.problems.get(cellKey);
+      const draft = this.app.edits.drafts.get(cellKey);
+      const problem = draft?.error ?? this.app.edits.problems.get(cellKey);
       const readOnly = this.fieldReadOnly(column, shown, deleted);
       field.show({
         value: values[column.name],
