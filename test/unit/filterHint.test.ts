@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { operatorHint } from '../../webview/table/model/filterModel';
+import { operatorHint } from '../../webview/shared/model/filterModel';
 
 // The operator's tooltip in the filter bar says what the conformance suite pins per engine (README "What text
 // filters mean").
-describe('grid: what a filter operator means on text (webview/table/model/filterModel)', () => {
+describe('grid: what a filter operator means on text (webview/shared/model/filterModel)', () => {
   it('says contains/starts with/ends with ignore case and keep accents, and where engines fold fewer letters', () => {
     for (const op of ['contains', 'startswith', 'endswith'] as const) {
       const hint = operatorHint(op, { kind: 'text' });

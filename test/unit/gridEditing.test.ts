@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { describeChange } from '../../webview/table/model/changeDescription';
 import { DisplayRows } from '../../webview/table/model/displayRows';
-import { PendingChanges, rowIdOf } from '../../webview/table/model/pendingChanges';
+import { PendingChanges, rowIdOf } from '../../webview/shared/model/pendingChanges';
 import { column, tableSchema } from '../support/fakePlugins';
 
 const row = (id: number, name: string | null) => ({ key: { id }, values: { id, name } });
 
-describe('grid pending changes (webview/table/model/pendingChanges)', () => {
+describe('grid pending changes (webview/shared/model/pendingChanges)', () => {
   it('keeps an update with the whole row read as expected, and drops it when set back', () => {
     const p = new PendingChanges();
     p.editRow(row(1, 'Ann'), 'name', 'Anna');

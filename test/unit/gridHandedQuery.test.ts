@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { initialState } from '../../webview/table/model/gridState';
-import { buildFilters } from '../../webview/table/model/filterModel';
+import { buildFilters } from '../../webview/shared/model/filterModel';
 import { stateFromQuery } from '../../webview/table/model/handedQuery';
 import { column } from '../support/fakePlugins';
 

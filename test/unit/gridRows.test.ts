@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { CountRequest, ReadRowsRequest, RowCount, RowPage } from '../../api';
-import { PageCache } from '../../webview/table/model/pageCache';
-import { RowSource } from '../../webview/table/model/rowSource';
+import { PageCache } from '../../webview/shared/model/pageCache';
+import { RowSource } from '../../webview/shared/model/rowSource';
 
 /** A fake table of `total` rows (id = index) that pages by keyset cursor "k<lastId>" or by offset. */
 function fakeTable(total: number, options: { cursors?: boolean; count?: (r?: CountRequest) => RowCount } = {}) {
@@ -33,7 +33,7 @@ function fakeTable(total: number, options: { cursors?: boolean; count?: (r?: Cou
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-describe('grid page cache (webview/table/model/pageCache)', () => {
+describe('grid page cache (webview/shared/model/pageCache)', () => {
   it('continues with the keyset cursor after a full cached page, and jumps by offset otherwise', () => {
     const cache = new PageCache(100, 10);
     assert.deepEqual(cache.position(0), { offset: 0 });
@@ -68,7 +68,7 @@ describe('grid page cache (webview/table/model/pageCache)', () => {
   });
 });
 
-describe('grid row source (webview/table/model/rowSource)', () => {
+describe('grid row source (webview/shared/model/rowSource)', () => {
   it('pages sequentially with cursors, jumps with offsets, and maps columns to the grid order', async () => {
     const reader = fakeTable(10_000_000);
     const source = new RowSource(reader, ['id', 'name'], { changed() {}, failed(m) { assert.fail(m); } }, { pageSize: 100, maxPages: 20 });

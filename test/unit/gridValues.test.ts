@@ -1,15 +1,15 @@
 import * as assert from 'node:assert/strict';
 import type { ColumnKind } from '../../api';
-import { formatCell, fullText, valueText } from '../../webview/table/model/cellFormat';
+import { formatCell, fullText, valueText } from '../../webview/shared/model/cellFormat';
 import { copyText, planPaste } from '../../webview/table/model/clipboardModel';
-import { buildFilters, operatorsFor, searchColumns } from '../../webview/table/model/filterModel';
+import { buildFilters, operatorsFor, searchColumns } from '../../webview/shared/model/filterModel';
 import { parseTsv, toTsv } from '../../webview/table/model/tsv';
-import { parseInput, parsePasted } from '../../webview/table/model/valueInput';
+import { parseInput, parsePasted } from '../../webview/shared/model/valueInput';
 import { column } from '../support/fakePlugins';
 
 const col = (kind: ColumnKind, extra = {}) => column('c', { kind, ...extra });
 
-describe('grid cell formatting (webview/table/model/cellFormat)', () => {
+describe('grid cell formatting (webview/shared/model/cellFormat)', () => {
   it('renders NULL distinctly from the empty string', () => {
     assert.deepEqual(formatCell(null, col('text')), { text: 'NULL', look: 'null', truncated: false });
     assert.deepEqual(formatCell('', col('text')), { text: '', look: 'empty', truncated: false });
@@ -40,7 +40,7 @@ describe('grid cell formatting (webview/table/model/cellFormat)', () => {
   });
 });
 
-describe('grid value input (webview/table/model/valueInput)', () => {
+describe('grid value input (webview/shared/model/valueInput)', () => {
   const ok = (text: string | null, kind: ColumnKind, extra = {}) => {
     const r = parseInput(text, col(kind, extra));
     assert.ok(r.ok, r.ok ? '' : r.error);
@@ -119,7 +119,7 @@ describe('grid TSV (webview/table/model/tsv)', () => {
   });
 });
 
-describe('grid filters (webview/table/model/filterModel)', () => {
+describe('grid filters (webview/shared/model/filterModel)', () => {
   const columns = [column('id', { kind: 'integer' }), column('name'), column('vip', { kind: 'boolean' }), column('photo', { kind: 'blob' }), column('born', { kind: 'date' })];
 
   it('turns drafts into typed, structured filters', () => {

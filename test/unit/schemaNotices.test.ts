@@ -2,11 +2,11 @@
 // put in their message strip as a warning. A plugin's notices are untrusted: odd entries must not break the view.
 import * as assert from 'node:assert/strict';
 import type { TableSchema } from '../../api';
-import { MAX_NOTICE_LENGTH, noticeText, withoutNotices } from '../../webview/table/model/schemaNotices';
+import { MAX_NOTICE_LENGTH, noticeText, withoutNotices } from '../../webview/shared/model/schemaNotices';
 
 const fk = '3 rows refer to rows of "Album" that do not exist (AlbumId).';
 
-describe('schema notices shown in the grid and the form (webview/table/model/schemaNotices)', () => {
+describe('schema notices shown in the grid and the form (webview/shared/model/schemaNotices)', () => {
   it('shows nothing when there are no notices', () => {
     assert.equal(noticeText({}), undefined);
     assert.equal(noticeText({ notices: [] }), undefined);

@@ -1,6 +1,9 @@
+// Over 400 lines (458) and still one file: the estimate-then-exact pipeline (draw generations, abort signals,
+// remembered answers, the sample page) and the drawing and notes of its answers share that one state; the pure
+// parts (requests, data shaping, specs, state) are already in model/.
 import type { AggregateResult, AggregateSample, ColumnSchema, Filter, RowPage } from '../../api';
 import type { NocofloViewClient } from '../../api/webview';
-import { codicon, debounce, el, iconButton, setDisabled } from '../table/dom';
+import { codicon, debounce, el, iconButton, setDisabled } from '../shared/dom';
 import { ChartBuilder } from './builder';
 import { ChartView, readTheme } from './chartView';
 import { autoChartCandidates } from './model/autoChart';

@@ -1,8 +1,8 @@
 import type { AggregateOp, ColumnSchema, TimeUnit } from '../../api';
-import { el } from '../table/dom';
+import { el } from '../shared/dom';
+import { type Select, select } from '../shared/select';
 import { AGGREGATE_LABELS, AGGREGATE_OPS, type ChartConfig, type ChartMark, isGroupable, isNumeric, isTemporal, MARK_LABELS, MARKS, TIME_UNITS } from './model/chartConfig';
 
-type Select = HTMLElement & { value: string };
 type Checkbox = HTMLElement & { checked: boolean };
 type TextField = HTMLElement & { value: string };
 
@@ -146,18 +146,13 @@ export class ChartBuilder {
     return wrapper;
   }
 
+  /** A dropdown that reports a change only when its value differs from the one it was drawn with. */
   private select(options: [string, string][], selected: string, onSelect: (value: string) => void): Select {
-    const select = document.createElement('vscode-single-select') as unknown as Select;
-    for (const [value, text] of options) {
-      const option = document.createElement('vscode-option');
-      option.setAttribute('value', value);
-      option.textContent = text;
-      if (value === selected) option.setAttribute('selected', '');
-      select.append(option);
-    }
-    select.addEventListener('change', () => {
-      if (select.value !== selected) onSelect(select.value);
+    return select(options, {
+      selected,
+      onChange: (value) => {
+        if (value !== selected) onSelect(value);
+      },
     });
-    return select;
   }
 }

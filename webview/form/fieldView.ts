@@ -1,6 +1,7 @@
 import type { CellValue, ColumnSchema, ForeignKey } from '../../api';
-import { codicon, el } from '../table/dom';
-import { formatBytes, hex, valueText } from '../table/model/cellFormat';
+import { codicon, el } from '../shared/dom';
+import { formatBytes, hex, valueText } from '../shared/model/cellFormat';
+import { select } from '../shared/select';
 
 // One field of the form: a label that tells the column's type, nullability, default and key roles, an editor
 // chosen by column kind, and a line for its validation or database message. The field only reports what the user
@@ -124,27 +125,21 @@ export class FieldView {
       return box;
     }
     if (column.kind === 'boolean' || (column.kind === 'enum' && column.enumValues?.length)) {
-      const select = document.createElement('vscode-single-select') as unknown as Editable;
       const options: [string, string][] = column.kind === 'boolean' ? [['true', 'true'], ['false', 'false']] : (column.enumValues ?? []).map((v) => [v, v]);
       if (column.nullable || value === null) options.push([NULL_OPTION, 'NULL']);
       if (value === undefined) options.unshift(['', display.placeholder]);
       const selected = value === null ? NULL_OPTION : value === undefined ? '' : valueText(value, column);
-      for (const [optionValue, label] of options) {
-        const option = document.createElement('vscode-option');
-        option.setAttribute('value', optionValue);
-        option.textContent = label;
-        if (optionValue === selected) option.setAttribute('selected', '');
-        select.append(option);
-      }
-      select.id = id;
-      if (!editable) select.toggleAttribute('disabled', true);
-      select.addEventListener('change', () => {
-        const v = select.value;
-        if (v === NULL_OPTION) this.changed({ kind: 'null' });
-        else if (v === '') this.changed({ kind: 'default' });
-        else this.changed({ kind: 'text', text: v });
+      const dropdown: Editable = select(options, {
+        selected,
+        onChange: (v) => {
+          if (v === NULL_OPTION) this.changed({ kind: 'null' });
+          else if (v === '') this.changed({ kind: 'default' });
+          else this.changed({ kind: 'text', text: v });
+        },
       });
-      return select;
+      dropdown.id = id;
+      if (!editable) dropdown.toggleAttribute('disabled', true);
+      return dropdown;
     }
     if (column.kind === 'set' && column.enumValues?.length) {
       const group = el('div', 'set-editor') as unknown as Editable;

@@ -1,8 +1,8 @@
 import type { CellValue, ColumnKind, ForeignKey, RowKey, RowValues, TableRef, TableSchema } from '../../api';
 import { keyFilters, referencedKey, referenceText, referencingFilters, sameTable } from '../../shared/formNavigation';
-import { showDialog } from '../table/dialogs';
-import { codicon, debounce, el } from '../table/dom';
-import { valueText } from '../table/model/cellFormat';
+import { showDialog } from '../shared/dialogs';
+import { codicon, debounce, el } from '../shared/dom';
+import { valueText } from '../shared/model/cellFormat';
 import type { FieldView } from './fieldView';
 import type { FormClient, RelatedTableClient } from './formClient';
 

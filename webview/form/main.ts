@@ -1,6 +1,6 @@
 // The built-in form view's script. Like the table view, it reaches its data only through the view client that
 // Nocoflo loads before it (globalThis.nocoflo, api/webview.d.ts).
-import '../table/elements';
+import '../shared/elements';
 import '../shared/viewBase.css';
 import { startView } from '../shared/startView';
 import './form.css';

@@ -1,7 +1,8 @@
 import type { CellValue, ColumnSchema } from '../../api';
-import { el } from './dom';
-import { valueText } from './model/cellFormat';
-import { parseInput } from './model/valueInput';
+import { el } from '../shared/dom';
+import { valueText } from '../shared/model/cellFormat';
+import { parseInput } from '../shared/model/valueInput';
+import { select } from '../shared/select';
 
 // The in-place editor, chosen by column kind: a text field (numbers, dates and times validated as typed), a
 // tri-state select for booleans (true / false / NULL), a select for enum values the database declares, and a
@@ -54,7 +55,7 @@ export class CellEditor {
     let initial = text;
     if (column.kind === 'boolean' || (column.kind === 'enum' && column.enumValues?.length)) {
       initial = current === null ? NULL_OPTION : current === undefined ? '' : valueText(current, column);
-      field = this.select(column, initial);
+      field = this.valueSelect(column, initial);
       box.classList.add('select');
     } else if (multiline) {
       const area = document.createElement('vscode-textarea') as unknown as Field;
@@ -124,8 +125,7 @@ export class CellEditor {
     this.done = undefined;
   }
 
-  private select(column: ColumnSchema, selected: string): Field {
-    const select = document.createElement('vscode-single-select') as unknown as Field;
+  private valueSelect(column: ColumnSchema, selected: string): Field {
     const options: [string, string][] =
       column.kind === 'boolean'
         ? [
@@ -134,14 +134,7 @@ export class CellEditor {
           ]
         : (column.enumValues ?? []).map((v) => [v, v]);
     if (column.nullable) options.push([NULL_OPTION, 'NULL']);
-    for (const [value, label] of options) {
-      const option = document.createElement('vscode-option');
-      option.setAttribute('value', value);
-      option.textContent = label;
-      if (value === selected) option.setAttribute('selected', '');
-      select.append(option);
-    }
-    return select;
+    return select(options, { selected });
   }
 
   /** A key that reached the grid while the editor was still opening: type it into the editor instead. */

@@ -1,6 +1,7 @@
 import type { ColumnSchema, FilterOperator } from '../../api';
-import { codicon, debounce, el, iconButton } from './dom';
-import { defaultOperator, type FilterDraft, needsValue, OPERATOR_LABELS, operatorHint, operatorsFor } from './model/filterModel';
+import { codicon, debounce, el, iconButton } from '../shared/dom';
+import { select } from '../shared/select';
+import { defaultOperator, type FilterDraft, needsValue, OPERATOR_LABELS, operatorHint, operatorsFor } from '../shared/model/filterModel';
 
 type Select = HTMLElement & { value: string };
 
@@ -62,10 +63,9 @@ export class FilterBar {
     const rows = this.drafts.map((draft, index) => {
       const row = el('div', 'filter-row');
       const column = this.columns.find((c) => c.name === draft.column) ?? this.columns[0];
-      const columnSelect = this.select(
+      const columnSelect = select(
         this.columns.map((c) => [c.name, c.name]),
-        draft.column,
-        'Column',
+        { selected: draft.column, label: 'Column' },
       );
       columnSelect.classList.add('filter-column');
       columnSelect.addEventListener('change', () => {
@@ -76,10 +76,9 @@ export class FilterBar {
         this.render([]);
         this.changed(true);
       });
-      const opSelect = this.select(
+      const opSelect = select(
         operatorsFor(column).map((op) => [op, OPERATOR_LABELS[op]]),
-        draft.op,
-        'Operator',
+        { selected: draft.op, label: 'Operator' },
       );
       opSelect.classList.add('filter-op');
       const hint = () => {
@@ -141,16 +140,4 @@ export class FilterBar {
     if (problems.length > 0) this.showProblems(problems);
   }
 
-  private select(options: [string, string][], selected: string, label: string): Select {
-    const select = document.createElement('vscode-single-select') as unknown as Select;
-    select.setAttribute('aria-label', label);
-    for (const [value, text] of options) {
-      const option = document.createElement('vscode-option');
-      option.setAttribute('value', value);
-      option.textContent = text;
-      if (value === selected) option.setAttribute('selected', '');
-      select.append(option);
-    }
-    return select;
-  }
 }

@@ -1,6 +1,6 @@
 // The built-in table view's script. It reaches its data only through the view client that Nocoflo loads before
 // it (globalThis.nocoflo, api/webview.d.ts), like any third-party view would.
-import './elements';
+import '../shared/elements';
 import '../shared/viewBase.css';
 import { startView } from '../shared/startView';
 import './table.css';

@@ -1,4 +1,4 @@
-import { button, codicon, debounce, el, iconButton, setDisabled } from './dom';
+import { button, codicon, debounce, el, iconButton, setDisabled } from '../shared/dom';
 
 export interface ToolbarActions {
   refresh(): void;

@@ -1,5 +1,5 @@
 import type { CellValue, Filter } from '../../../api';
-import { OPERATOR_LABELS } from '../../table/model/filterModel';
+import { OPERATOR_LABELS } from '../../shared/model/filterModel';
 
 // The filters a chart shows as removable chips: the ones it started with (the grid's, when the user switched
 // from it) and that it passes to every aggregate.

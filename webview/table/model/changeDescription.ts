@@ -1,6 +1,6 @@
 import type { CellValue, ColumnSchema, RowValues } from '../../../api';
 import type { ViewChange } from '../../../api/webview';
-import { formatCell } from './cellFormat';
+import { formatCell } from '../../shared/model/cellFormat';
 
 // A readable account of what Save will do, one line per change. It is not SQL: the datasource contract has no
 // statement preview yet, and SQL made up here could differ from what the datasource really runs.

@@ -1,5 +1,5 @@
 import type { CellValue, ColumnSchema } from '../../../api';
-import { valueText } from './cellFormat';
+import { valueText } from '../../shared/model/cellFormat';
 import type { Range } from './selection';
 import { parseTsv, toTsv } from './tsv';
 

@@ -1,5 +1,5 @@
 import type { CellValue, ColumnSchema, RowKey, RowValues } from '../../../api';
-import { isInsertedId, type PendingChanges, type RowProblem, type RowRef, rowIdOf } from './pendingChanges';
+import { isInsertedId, type PendingChanges, type RowProblem, type RowRef, rowIdOf } from '../../shared/model/pendingChanges';
 
 // What the grid shows in each display row: unsaved new rows first, then the table's rows as read, with pending
 // edits laid over them. DOM-free: the grid only paints what this returns.

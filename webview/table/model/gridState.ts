@@ -1,6 +1,6 @@
 import type { ColumnKind, ColumnSchema, FilterOperator, SortKey } from '../../../api';
 import type { WirePendingChange } from '../../../shared/protocol';
-import type { FilterDraft } from './filterModel';
+import type { FilterDraft } from '../../shared/model/filterModel';
 import type { Selection } from './selection';
 
 // What a tab remembers across hide/show and window reloads (webview getState/setState). Read back defensively:

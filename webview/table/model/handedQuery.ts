@@ -1,7 +1,7 @@
 import type { ColumnSchema } from '../../../api';
 import type { ViewQuery } from '../../../api/webview';
-import { valueText } from './cellFormat';
-import type { FilterDraft } from './filterModel';
+import { valueText } from '../../shared/model/cellFormat';
+import type { FilterDraft } from '../../shared/model/filterModel';
 import type { GridState } from './gridState';
 
 /**

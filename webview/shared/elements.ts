@@ -1,5 +1,5 @@
-// The vscode-elements components the grid uses, registered once. Importing them one by one keeps the bundle
-// to what is used (the full bundle is several times larger).
+// The vscode-elements components the grid and the form use, registered once. Importing them one by one keeps the
+// bundle to what is used (the full bundle is several times larger).
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
