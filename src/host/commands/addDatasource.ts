@@ -1,9 +1,9 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DatasourcePlugin, NewDatasource } from '../../../api';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage } from '../../core/log';
 import type { PluginRegistry } from '../../core/registry';
+import { suggestedDatasourceName } from '../../core/datasourceName';
 
 // Quick ways to add a datasource: a SQLite file from the open dialog, or a pasted connection URL. Everything else
 // (choosing a datasource type and filling its fields) happens in the connection form (connections/).
@@ -22,7 +22,7 @@ export async function addSqliteFile(datasources: DatasourceManager, uri?: vscode
       })
     )?.[0];
   if (!file) return undefined;
-  return save(datasources, { type: 'sqlite', name: path.basename(file.fsPath), config: { path: file.fsPath } });
+  return save(datasources, { type: 'sqlite', name: suggestedDatasourceName(file.fsPath), config: { path: file.fsPath } });
 }
 
 /** Asks what to connect to; a datasource type opens the connection form (`openForm`) for it. */
@@ -35,7 +35,7 @@ export async function addDatasourceInteractively(datasources: DatasourceManager,
   const items: (vscode.QuickPickItem & { plugin?: DatasourcePlugin })[] = [
     { label: '$(link) Paste a connection URL…', description: plugins.flatMap((p) => p.schemes).join(', ') },
     { label: '', kind: vscode.QuickPickItemKind.Separator },
-    ...plugins.map((plugin) => ({ label: `$(${plugin.icon ?? 'database'}) ${plugin.displayName}`, description: plugin.id, plugin })),
+    ...plugins.map((plugin) => ({ label: `$(${plugin.icon ?? 'database'}) ${plugin.displayName}`, ...(plugin.description ? { description: plugin.description } : {}), plugin })),
   ];
   const choice = await vscode.window.showQuickPick(items, { title: 'Add Datasource', placeHolder: 'What do you want to connect to?' });
   if (!choice) return undefined;
@@ -53,7 +53,7 @@ async function addFromUrl(datasources: DatasourceManager): Promise<string | unde
     ignoreFocusOut: true,
   });
   if (!url) return undefined;
-  const name = await vscode.window.showInputBox({ title: 'Datasource name', value: guessName(url), validateInput: nonEmpty });
+  const name = await vscode.window.showInputBox({ title: 'Datasource name', value: suggestedDatasourceName(url), validateInput: nonEmpty });
   if (name === undefined) return undefined;
   return save(datasources, { url, name });
 }
@@ -74,10 +74,4 @@ async function save(datasources: DatasourceManager, input: NewDatasource): Promi
 
 function nonEmpty(value: string): string | undefined {
   return value.trim() === '' ? 'Required' : undefined;
-}
-
-function guessName(url: string): string {
-  const withoutQuery = url.split(/[?#]/)[0];
-  const last = withoutQuery.split(/[\\/]/).filter(Boolean).pop() ?? url;
-  return last.replace(/^.*@/, '');
 }

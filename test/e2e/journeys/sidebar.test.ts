@@ -39,6 +39,10 @@ describe('journey: the Nocoflo sidebar', function () {
     await workbench.runCommand('Nocoflo: Add Datasource…');
     await workbench.answerQuickInput('Paste a connection URL', 'Add Datasource');
     await workbench.answerQuickInput(path.join(workspace, 'shop.sqlite'), 'Connection URL');
+    // The name offered is what a person calls the file: no folder, no ".sqlite".
+    const widget = workbench.page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: 'Datasource name' }).waitFor();
+    assert.equal(await widget.locator('input').inputValue(), 'shop');
     await workbench.answerQuickInput('Shop', 'Datasource name');
     const datasource = workbench.treeItem('Shop');
     await datasource.waitFor();
