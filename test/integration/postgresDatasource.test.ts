@@ -1,3 +1,4 @@
+// One file (503 lines): one PostgreSQL server and its fixture schema serve every check below.
 // The PostgreSQL datasource against a real PostgreSQL server (started by the test in a throwaway directory):
 // catalog reading (schemas, partitions, materialized views, foreign tables, keys, enums through domains, identity
 // and generated columns), exact values of every common type in both directions, writes with conflict checks and
