@@ -1,5 +1,5 @@
-// Over 400 lines (526): reads, the client-side sort/filter fallback and the checked writes share one endpoint state
-// (its PageStates and record cache); the write path (GET-then-write) is the part to move out next.
+// Over 400 lines (528): reads, the client-side sort/filter fallback and the checked writes share one endpoint state
+// (its HTTP client, page cache, schemas and paging checkpoints); the GET-then-write path is the part to move out next.
 // One REST datasource session: each configured endpoint is a table. Reads follow the endpoint's pagination through
 // PageStates (paging.ts); sorts and filters the API has templates for are sent to it, the rest is done here over at
 // most CLIENT_SIDE_CAP fetched records, and every page that relies on that says so in RowPage.note. Writes go to
