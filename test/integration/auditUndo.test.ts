@@ -3,7 +3,6 @@
 // puts the database back (and is audited itself); and an undo after another program changed the row is refused
 // with the reason, leaving that program's value in place.
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DatasourcePlugin, RowValues, TableLocator } from '../../api';
 import { createPostgresDatasource } from '../../plugins/postgres';
@@ -17,8 +16,9 @@ import { PluginRegistry } from '../../src/core/registry';
 import { RoleService } from '../../src/core/roles/roleService';
 import { RoleStore } from '../../src/core/roles/roleStore';
 import { TableService } from '../../src/core/tableService';
+import { rigPerTest } from '../support/hostRig';
 import { postgresSuite } from '../support/servers/postgresSuite';
-import { makeDatabase, python, sqlitePlugin, tempDir } from '../support/sqliteFixtures';
+import { makeDatabase, python, sqlitePlugin } from '../support/sqliteFixtures';
 import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 interface Rig {
@@ -157,18 +157,11 @@ function auditStory(setup: () => Promise<{ r: Rig; table: TableLocator; read(): 
 }
 
 describe('Audit log and undo on SQLite (real file)', () => {
-  let dir: string;
-  let current: Rig | undefined;
-  afterEach(async () => {
-    await current?.manager.closeAll();
-    current?.metadata.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const start = rigPerTest('nocoflo-audit-sqlite-', (dir) => rig(dir, sqlitePlugin()));
 
   auditStory(async () => {
-    dir = tempDir('nocoflo-audit-sqlite-');
+    const { dir, rig: r } = await start();
     const file = await makeDatabase(path.join(dir, 'notes.db'), "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes VALUES (1, 'first'), (2, 'second'), (3, 'third');");
-    const r = (current = await rig(dir, sqlitePlugin()));
     const id = await r.manager.add({ type: 'nocoflo.sqlite', name: 'Notes', config: { path: file }, secrets: {} });
     // Deleting rows (the batch, and undoing an insert) takes an admin.
     await r.roles.setRole({ datasourceId: id }, 'admin');
@@ -184,19 +177,11 @@ describe('Audit log and undo on SQLite (real file)', () => {
 describe('Audit log and undo on PostgreSQL (real server)', function () {
   this.timeout(120_000);
   const db = postgresSuite();
-  let dir: string;
-  let current: Rig | undefined;
-
-  afterEach(async () => {
-    await current?.manager.closeAll();
-    current?.metadata.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const start = rigPerTest('nocoflo-audit-pg-', (dir) => rig(dir, createPostgresDatasource()));
 
   auditStory(async () => {
-    dir = tempDir('nocoflo-audit-pg-');
+    const { rig: r } = await start();
     await db.admin.query("DROP TABLE IF EXISTS notes; CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'first'), (2, 'second'), (3, 'third');");
-    const r = (current = await rig(dir, createPostgresDatasource()));
     const id = await r.manager.add({
       type: 'nocoflo.postgres',
       name: 'PG',

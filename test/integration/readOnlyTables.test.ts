@@ -3,7 +3,6 @@
 // make a table editable. The host (TableService) refuses a raw `changes/apply` to a table the views show read-only
 // with the very reason the views show, before any datasource code runs. Real SQLite file, real PostgreSQL server.
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DatasourcePlugin, TableLocator } from '../../api';
 import { createPostgresDatasource } from '../../plugins/postgres';
@@ -12,9 +11,9 @@ import type { Metadata } from '../../src/core/metadata/metadata';
 import { TableService } from '../../src/core/tableService';
 import { handleRequest, type RequestContext } from '../../src/host/panels/requestHandler';
 import { parseFromWebview } from '../../shared/protocol';
-import { openHostCore } from '../support/hostRig';
+import { openHostCore, rigPerTest } from '../support/hostRig';
 import { postgresSuite } from '../support/servers/postgresSuite';
-import { makeDatabase, python, sqlitePlugin, tempDir } from '../support/sqliteFixtures';
+import { makeDatabase, python, sqlitePlugin } from '../support/sqliteFixtures';
 
 interface Rig {
   manager: DatasourceManager;
@@ -98,16 +97,10 @@ function readOnlyStory(name: string, setup: () => Promise<Setup>) {
 }
 
 describe('Read-only tables on SQLite (real file)', () => {
-  let dir: string;
-  let current: Rig | undefined;
-  afterEach(async () => {
-    await current?.manager.closeAll();
-    current?.metadata.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const start = rigPerTest('nocoflo-readonly-sqlite-', (dir) => rig(dir, sqlitePlugin()));
 
   readOnlyStory('SQLite', async () => {
-    dir = tempDir('nocoflo-readonly-sqlite-');
+    const { dir, rig: r } = await start();
     const file = await makeDatabase(
       path.join(dir, 'shop.db'),
       `CREATE TABLE keyed (code TEXT PRIMARY KEY, body TEXT);
@@ -115,7 +108,6 @@ describe('Read-only tables on SQLite (real file)', () => {
        CREATE TABLE loose (code TEXT, body TEXT);
        ${['keyed', 'coded', 'loose'].map((t) => `INSERT INTO ${t} VALUES ('a', 'first'), ('b', 'second');`).join('\n')}`,
     );
-    const r = (current = await rig(dir, sqlitePlugin()));
     const id = await r.manager.add({ type: 'nocoflo.sqlite', name: 'Shop', config: { path: file }, secrets: {} });
     return {
       r,
@@ -128,22 +120,15 @@ describe('Read-only tables on SQLite (real file)', () => {
 describe('Read-only tables on PostgreSQL (real server)', function () {
   this.timeout(120_000);
   const db = postgresSuite();
-  let dir: string;
-  let current: Rig | undefined;
-  afterEach(async () => {
-    await current?.manager.closeAll();
-    current?.metadata.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const start = rigPerTest('nocoflo-readonly-pg-', (dir) => rig(dir, createPostgresDatasource()));
 
   readOnlyStory('PostgreSQL', async () => {
-    dir = tempDir('nocoflo-readonly-pg-');
+    const { rig: r } = await start();
     await db.admin.query(`DROP TABLE IF EXISTS keyed, coded, loose;
       CREATE TABLE keyed (code text PRIMARY KEY, body text);
       CREATE TABLE coded (code text NOT NULL UNIQUE, body text);
       CREATE TABLE loose (code text, body text);
       ${['keyed', 'coded', 'loose'].map((t) => `INSERT INTO ${t} VALUES ('a', 'first'), ('b', 'second');`).join('\n')}`);
-    const r = (current = await rig(dir, createPostgresDatasource()));
     const id = await r.manager.add({
       type: 'nocoflo.postgres',
       name: 'PG',

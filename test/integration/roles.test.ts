@@ -4,7 +4,6 @@
 // the connection's; and the same refusal reaches every path a view can take: the panel request handler fed the raw
 // messages the grid, the form and a third-party view's client send (all views share that client and handler).
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Capabilities, DatasourcePlugin, RowValues, TableLocator } from '../../api';
 import { createPostgresDatasource } from '../../plugins/postgres';
@@ -15,9 +14,9 @@ import { RoleStore } from '../../src/core/roles/roleStore';
 import { TableService } from '../../src/core/tableService';
 import { handleRequest, type RequestContext } from '../../src/host/panels/requestHandler';
 import { parseFromWebview, type WireApplyResult, type WirePendingChange } from '../../shared/protocol';
-import { openHostCore } from '../support/hostRig';
+import { openHostCore, rigPerTest } from '../support/hostRig';
 import { postgresSuite } from '../support/servers/postgresSuite';
-import { makeDatabase, python, sqlitePlugin, tempDir } from '../support/sqliteFixtures';
+import { makeDatabase, python, sqlitePlugin } from '../support/sqliteFixtures';
 
 interface Rig {
   tables: TableService;
@@ -173,18 +172,11 @@ function rolesStory(name: string, setup: () => Promise<{ r: Rig; table: TableLoc
 }
 
 describe('Roles on SQLite (real file)', () => {
-  let dir: string;
-  let current: Rig | undefined;
-  afterEach(async () => {
-    await current?.manager.closeAll();
-    current?.metadata.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const start = rigPerTest('nocoflo-roles-sqlite-', (dir) => rig(dir, sqlitePlugin()));
 
   rolesStory('SQLite', async () => {
-    dir = tempDir('nocoflo-roles-sqlite-');
+    const { dir, rig: r } = await start();
     const file = await makeDatabase(path.join(dir, 'notes.db'), "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes VALUES (1, 'first'), (2, 'second'), (3, 'third');");
-    const r = (current = await rig(dir, sqlitePlugin()));
     const id = await r.manager.add({ type: 'nocoflo.sqlite', name: 'Notes', config: { path: file }, secrets: {} });
     return {
       r,
@@ -197,19 +189,11 @@ describe('Roles on SQLite (real file)', () => {
 describe('Roles on PostgreSQL (real server)', function () {
   this.timeout(120_000);
   const db = postgresSuite();
-  let dir: string;
-  let current: Rig | undefined;
-
-  afterEach(async () => {
-    await current?.manager.closeAll();
-    current?.metadata.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const start = rigPerTest('nocoflo-roles-pg-', (dir) => rig(dir, createPostgresDatasource()));
 
   rolesStory('PostgreSQL', async () => {
-    dir = tempDir('nocoflo-roles-pg-');
+    const { rig: r } = await start();
     await db.admin.query("DROP TABLE IF EXISTS notes; CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'first'), (2, 'second'), (3, 'third');");
-    const r = (current = await rig(dir, createPostgresDatasource()));
     const id = await r.manager.add({
       type: 'nocoflo.postgres',
       name: 'PG',
