@@ -21,6 +21,7 @@ import type {
   TimeUnit,
 } from '../api';
 import type { WireRowLock } from './rowLocks';
+import { type CancelMessage, cancelCommand, type ParsedMessage, parseMessage, type RequestOf, type ResponseMessage, type WireError } from './rpc';
 import { isWireValue, type WireRecord, type WireValue } from './values';
 import { anyOf, arrayOf, bool, type Check, int, jsonValue, object, oneOf, recordOf, str } from './validate';
 
@@ -170,16 +171,9 @@ export type RequestMethod = keyof RequestMap;
 export type RequestParams<M extends RequestMethod> = RequestMap[M]['params'];
 export type RequestResult<M extends RequestMethod> = RequestMap[M]['result'];
 
-/** A distributive union, so `switch (message.method)` narrows `params`. */
-export type RequestMessage = { [M in RequestMethod]: { type: 'request'; id: number; method: M; params: RequestParams<M> } }[RequestMethod];
+export type RequestMessage = RequestOf<RequestMap>;
 
-export interface WireError {
-  /** A DatasourceErrorCode, 'plugin_failed', 'timeout', 'internal' or 'invalid_message'. */
-  code: string;
-  message: string;
-}
-
-export type ResponseMessage = { type: 'response'; id: number; ok: true; result: unknown } | { type: 'response'; id: number; ok: false; error: WireError };
+export type { ResponseMessage, WireError } from './rpc';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Commands (webview → host, no answer)
@@ -189,8 +183,7 @@ export type ExportFormat = 'csv' | 'json';
 
 export type CommandMessage =
   | { type: 'ready' }
-  /** Gives up on a request; the host aborts the datasource call if it still runs. */
-  | { type: 'cancel'; id: number }
+  | CancelMessage
   /** Mirrors the view's unsaved edits, so the tab title shows them and closing the tab can offer to save them. */
   | { type: 'pending/changed'; changes: WirePendingChange[] }
   /** Streams the whole filtered result (not just the loaded rows) to a file the user picks. */
@@ -310,7 +303,7 @@ const PARAMS: { [M in RequestMethod]: Check } = {
 
 const COMMANDS: { [T in CommandMessage['type']]: Check } = {
   ready: object({ type: oneOf('ready') }),
-  cancel: object({ type: oneOf('cancel'), id: int(0, MAX_ID) }),
+  cancel: cancelCommand,
   'pending/changed': object({ type: oneOf('pending/changed'), changes: pendingChanges }),
   export: object({ type: oneOf('export'), format: oneOf('csv', 'json'), query: object({}, queryFields), columns: arrayOf(columnName, 10_000) }),
   'clipboard/write': object({ type: oneOf('clipboard/write'), text: str(50_000_000) }),
@@ -319,31 +312,10 @@ const COMMANDS: { [T in CommandMessage['type']]: Check } = {
   'view/open': object({ type: oneOf('view/open') }, { viewId: str(1_000), table: tableRefCheck, key: wireRecord, query: object({}, queryFields) }),
 };
 
-export type ParseResult = { ok: true; message: FromWebviewMessage } | { ok: false; error: string; id?: number };
+export type ParseResult = ParsedMessage<FromWebviewMessage>;
 
-/**
- * Checks a message from the webview. A malformed request still reports its id when it has a usable one, so the
- * host can answer it with an error instead of leaving the webview waiting for the timeout.
- */
-export function parseFromWebview(raw: unknown): ParseResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'message must be an object' };
-  const type = (raw as { type?: unknown }).type;
-  if (type === 'request') {
-    const { id, method, params } = raw as { id?: unknown; method?: unknown; params?: unknown };
-    const idProblem = int(0, MAX_ID)(id, 'id');
-    if (idProblem) return { ok: false, error: idProblem };
-    const reqId = id as number;
-    const extra = Object.keys(raw).find((k) => !['type', 'id', 'method', 'params'].includes(k));
-    if (extra) return { ok: false, error: `request.${extra} is not allowed`, id: reqId };
-    if (typeof method !== 'string' || !Object.hasOwn(PARAMS, method)) return { ok: false, error: `unknown request method ${JSON.stringify(method)}`, id: reqId };
-    const problem = PARAMS[method as RequestMethod](params, 'params');
-    if (problem) return { ok: false, error: `${method}: ${problem}`, id: reqId };
-    return { ok: true, message: raw as RequestMessage };
-  }
-  if (typeof type !== 'string' || !Object.hasOwn(COMMANDS, type)) return { ok: false, error: `unknown message type ${JSON.stringify(type)}` };
-  const problem = COMMANDS[type as CommandMessage['type']](raw, 'message');
-  return problem ? { ok: false, error: problem } : { ok: true, message: raw as CommandMessage };
-}
+/** Checks a message from a view's webview (see `parseMessage`). */
+export const parseFromWebview = (raw: unknown): ParseResult => parseMessage<FromWebviewMessage>(raw, { requests: PARAMS, commands: COMMANDS });
 
 const locator = object({ datasourceId: str(1_000), name: str(10_000) }, { schema: str(10_000) });
 const identity = object({ table: locator, viewId: str(1_000), displayName: object({ table: str(10_000), datasource: str(10_000) }) });
