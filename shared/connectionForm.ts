@@ -2,20 +2,16 @@
 // datasource's config and secrets. The form is built from each plugin's declared `configFields`, so a third-party
 // datasource gets a form without writing any UI. Both sides validate with the same rules; the host's check is the
 // one that counts, because a webview message is untrusted input.
-import type { ConfigField, DatasourceConfig } from '../api';
+import type { ConfigField, DatasourceConfig, DatasourcePlugin } from '../api';
 import { bare, cancelCommand, type CancelMessage, type ParsedMessage, parseMessage, type RequestOf } from './rpc';
 import { anyOf, bool, type Check, object, recordOf, str } from './validate';
 
 /** A datasource plugin as the form shows it. */
-export interface FormPlugin {
-  id: string;
-  displayName: string;
-  icon?: string;
-  schemes: string[];
-  fields: ConfigField[];
+export type FormPlugin = Pick<DatasourcePlugin, 'id' | 'displayName' | 'icon' | 'schemes'> & {
+  fields: DatasourcePlugin['configFields'];
   /** Whether the plugin can split a pasted connection URL into fields. */
   acceptsUrl: boolean;
-}
+};
 
 /** What the user typed: text for text-like fields, booleans for checkboxes. Secrets travel apart from the rest. */
 export type FormValues = Record<string, string | boolean>;

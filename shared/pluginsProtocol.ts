@@ -1,14 +1,13 @@
 // The Plugins view (Nocoflo: Manage Plugins…): its messages between the webview and the host. The view only asks;
 // the host checks the message's shape here, then the user's right to manage plugins and the configuration against
 // the plugin's declared schema, before anything is stored.
-import type { PluginInfo } from '../api';
+import type { PluginInfo, PluginManifest } from '../api';
 import { bare, cancelCommand, type CancelMessage, type ParsedMessage, parseMessage, type RequestOf } from './rpc';
 import { bool, type Check, object, str } from './validate';
 
 /** One plugin as the view lists it. */
-export interface PluginRow extends PluginInfo {
-  description?: string;
-  /** The plugin's declared configuration schema (PluginManifest.configSchema), shown as help. */
+export interface PluginRow extends PluginInfo, Pick<PluginManifest, 'description'> {
+  /** The plugin's declared configuration schema (PluginManifest.configSchema) as plain JSON, shown as help. */
   configSchema?: unknown;
   /** The stored configuration as indented JSON text ("{}" when none was stored). */
   configText: string;
