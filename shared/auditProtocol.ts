@@ -1,6 +1,6 @@
 // The Audit Log view: the shape of an audit entry as stored and shown, and the view's own small protocol (webview ⇄
 // host). The host validates every message with `parseFromAudit` before acting on it.
-import { type ParsedToolMessage, parseToolMessage } from './toolProtocol';
+import { bare, cancelCommand, type CancelMessage, type ParsedMessage, parseMessage, type RequestOf } from './rpc';
 import { anyOf, type Check, int, object, oneOf, str } from './validate';
 import type { WireValue } from './values';
 
@@ -73,16 +73,13 @@ export interface AuditRequests {
 }
 export type AuditMethod = keyof AuditRequests;
 
-export type FromAudit =
-  | { type: 'ready' }
-  | { [M in AuditMethod]: { type: 'request'; id: number; method: M; params: AuditRequests[M]['params'] } }[AuditMethod];
+export type AuditCommand = { type: 'ready' };
+export type FromAudit = AuditCommand | CancelMessage | RequestOf<AuditRequests>;
 
-export type ToAudit =
+export type AuditNotification =
   | { type: 'init'; init: AuditInit }
   /** New entries were recorded (here or in another window): the view reloads its page. */
-  | { type: 'changed' }
-  | { type: 'response'; id: number; ok: true; result: unknown }
-  | { type: 'response'; id: number; ok: false; error: { code: string; message: string } };
+  | { type: 'changed' };
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/;
 const isoDate: Check = (v, p) => str(40)(v, p) ?? (ISO_DATE.test(v as string) ? undefined : `${p} must be a date like 2026-12-01 or 2026-12-01T09:30`);
@@ -106,10 +103,8 @@ const PARAMS: Record<AuditMethod, Check> = {
   undo: anyOf(object({ entryId: int(1, Number.MAX_SAFE_INTEGER) }), object({ batchId: str(100) })),
 };
 
-export type ParsedAuditMessage = ParsedToolMessage<FromAudit>;
-
 /** Checks a message from the Audit Log webview before the host acts on it. */
-export const parseFromAudit = (raw: unknown): ParsedAuditMessage => parseToolMessage<FromAudit>(raw, PARAMS);
+export const parseFromAudit = (raw: unknown): ParsedMessage<FromAudit> => parseMessage<FromAudit>(raw, { requests: PARAMS, commands: { ready: bare('ready'), cancel: cancelCommand } });
 
 /** Short text of a stored value for the view and for refusal messages. */
 export function auditValueText(value: AuditValue | undefined, maxChars = 200): string {

@@ -2,20 +2,16 @@
 // datasource's config and secrets. The form is built from each plugin's declared `configFields`, so a third-party
 // datasource gets a form without writing any UI. Both sides validate with the same rules; the host's check is the
 // one that counts, because a webview message is untrusted input.
-import type { ConfigField, DatasourceConfig } from '../api';
-import { type ParsedToolMessage, parseToolMessage } from './toolProtocol';
+import type { ConfigField, DatasourceConfig, DatasourcePlugin } from '../api';
+import { bare, cancelCommand, type CancelMessage, type ParsedMessage, parseMessage, type RequestOf } from './rpc';
 import { anyOf, bool, type Check, object, recordOf, str } from './validate';
 
 /** A datasource plugin as the form shows it. */
-export interface FormPlugin {
-  id: string;
-  displayName: string;
-  icon?: string;
-  schemes: string[];
-  fields: ConfigField[];
+export type FormPlugin = Pick<DatasourcePlugin, 'id' | 'displayName' | 'icon' | 'schemes'> & {
+  fields: DatasourcePlugin['configFields'];
   /** Whether the plugin can split a pasted connection URL into fields. */
   acceptsUrl: boolean;
-}
+};
 
 /** What the user typed: text for text-like fields, booleans for checkboxes. Secrets travel apart from the rest. */
 export type FormValues = Record<string, string | boolean>;
@@ -38,13 +34,6 @@ export interface ConnectionFormInit {
   savedSecrets: string[];
 }
 
-export interface FormError {
-  code: string;
-  message: string;
-  /** The field the error is about, when known. */
-  field?: string;
-}
-
 export interface ConnectionFormRequests {
   parseUrl: { params: { type: string; url: string }; result: { type: string; values: FormValues; secrets: Record<string, string> } };
   test: { params: FormSubmission; result: { message: string } };
@@ -53,15 +42,11 @@ export interface ConnectionFormRequests {
 }
 export type ConnectionFormMethod = keyof ConnectionFormRequests;
 
-export type FromConnectionForm =
-  | { type: 'ready' }
-  | { type: 'cancel' }
-  | { [M in ConnectionFormMethod]: { type: 'request'; id: number; method: M; params: ConnectionFormRequests[M]['params'] } }[ConnectionFormMethod];
+/** `close`: the user chose Cancel, so the host closes the tab. */
+export type ConnectionFormCommand = { type: 'ready' } | { type: 'close' };
+export type FromConnectionForm = ConnectionFormCommand | CancelMessage | RequestOf<ConnectionFormRequests>;
 
-export type ToConnectionForm =
-  | { type: 'init'; init: ConnectionFormInit }
-  | { type: 'response'; id: number; ok: true; result: unknown }
-  | { type: 'response'; id: number; ok: false; error: FormError };
+export type ConnectionFormNotification = { type: 'init'; init: ConnectionFormInit };
 
 const key = str(200);
 const submission: Check = object({
@@ -77,10 +62,9 @@ const PARAMS: Record<ConnectionFormMethod, Check> = {
   pickFile: object({ field: key }),
 };
 
-export type ParsedFormMessage = ParsedToolMessage<FromConnectionForm>;
-
 /** Checks a message from the form webview before the host acts on it. */
-export const parseFromConnectionForm = (raw: unknown): ParsedFormMessage => parseToolMessage<FromConnectionForm>(raw, PARAMS, ['ready', 'cancel']);
+export const parseFromConnectionForm = (raw: unknown): ParsedMessage<FromConnectionForm> =>
+  parseMessage<FromConnectionForm>(raw, { requests: PARAMS, commands: { ready: bare('ready'), close: bare('close'), cancel: cancelCommand } });
 
 export const isSecretField = (field: ConfigField): boolean => field.secret === true || field.type === 'password';
 

@@ -1,14 +1,13 @@
 // The Plugins view (Nocoflo: Manage Plugins…): its messages between the webview and the host. The view only asks;
 // the host checks the message's shape here, then the user's right to manage plugins and the configuration against
 // the plugin's declared schema, before anything is stored.
-import type { PluginInfo } from '../api';
-import { type ParsedToolMessage, parseToolMessage } from './toolProtocol';
+import type { PluginInfo, PluginManifest } from '../api';
+import { bare, cancelCommand, type CancelMessage, type ParsedMessage, parseMessage, type RequestOf } from './rpc';
 import { bool, type Check, object, str } from './validate';
 
 /** One plugin as the view lists it. */
-export interface PluginRow extends PluginInfo {
-  description?: string;
-  /** The plugin's declared configuration schema (PluginManifest.configSchema), shown as help. */
+export interface PluginRow extends PluginInfo, Pick<PluginManifest, 'description'> {
+  /** The plugin's declared configuration schema (PluginManifest.configSchema) as plain JSON, shown as help. */
   configSchema?: unknown;
   /** The stored configuration as indented JSON text ("{}" when none was stored). */
   configText: string;
@@ -27,20 +26,10 @@ export interface PluginsRequests {
 }
 export type PluginsMethod = keyof PluginsRequests;
 
-export interface PluginsError {
-  message: string;
-  /** Every problem found in a refused configuration, each naming its path ("config.limit must be …"). */
-  problems?: string[];
-}
+export type PluginsCommand = { type: 'ready' };
+export type FromPluginsView = PluginsCommand | CancelMessage | RequestOf<PluginsRequests>;
 
-export type FromPluginsView =
-  | { type: 'ready' }
-  | { [M in PluginsMethod]: { type: 'request'; id: number; method: M; params: PluginsRequests[M]['params'] } }[PluginsMethod];
-
-export type ToPluginsView =
-  | { type: 'state'; state: PluginsViewState }
-  | { type: 'response'; id: number; ok: true; result: { message: string } }
-  | { type: 'response'; id: number; ok: false; error: PluginsError };
+export type PluginsNotification = { type: 'state'; state: PluginsViewState };
 
 /** A stored configuration is at most this long as JSON text. */
 export const MAX_CONFIG_CHARS = 256 * 1024;
@@ -51,7 +40,6 @@ const PARAMS: Record<PluginsMethod, Check> = {
   saveConfig: object({ pluginId, text: str(MAX_CONFIG_CHARS) }),
 };
 
-export type ParsedPluginsMessage = ParsedToolMessage<FromPluginsView>;
-
 /** Checks a message from the Plugins webview before the host acts on it. */
-export const parseFromPluginsView = (raw: unknown): ParsedPluginsMessage => parseToolMessage<FromPluginsView>(raw, PARAMS);
+export const parseFromPluginsView = (raw: unknown): ParsedMessage<FromPluginsView> =>
+  parseMessage<FromPluginsView>(raw, { requests: PARAMS, commands: { ready: bare('ready'), cancel: cancelCommand } });

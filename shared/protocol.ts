@@ -10,133 +10,52 @@
 // (the `related/*` reads name another table, which the host resolves inside the panel's own datasource only).
 import type {
   AggregateOp,
-  AggregateSample,
-  Capabilities,
+  AggregateRequest,
+  AggregateResult,
+  CountRequest,
+  Filter,
   FilterOperator,
+  ReadRowsRequest,
+  RowChange,
   RowCount,
-  SortKey,
-  TableLocator,
+  RowPage,
+  StatementPreview,
   TableRef,
   TableSchema,
   TimeUnit,
 } from '../api';
+import type { ExportRequest, OpenViewTarget, RowLockResult, SaveFileRequest, ViewApplyResult, ViewChangeFailure, ViewInit, ViewQuery, ViewThemeKind } from '../api/webview';
 import type { WireRowLock } from './rowLocks';
-import { isWireValue, type WireRecord, type WireValue } from './values';
+import { type CancelMessage, cancelCommand, type ParsedMessage, parseMessage, type RequestOf, type ResponseMessage, type WireError } from './rpc';
+import { isWireValue, type WireRecord } from './values';
+import type { Wire } from './wire';
 import { anyOf, arrayOf, bool, type Check, int, jsonValue, object, oneOf, recordOf, str } from './validate';
 
 export const PROTOCOL_VERSION = 1;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Wire shapes of contract types (CellValues encoded by shared/values.ts)
+// Wire shapes of contract types: derived from api/ (shared/wire.ts), CellValues encoded by shared/values.ts
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface WireFilter {
-  column: string;
-  op: FilterOperator;
-  value?: WireValue | WireValue[];
-}
-
-export interface WireSearch {
-  text: string;
-  columns?: string[];
-}
-
+export type WireFilter = Wire<Filter>;
+export type WireSearch = Wire<NonNullable<ReadRowsRequest['search']>>;
 /** The rows a view looks at: the same sort, filters and search feed reads, counts and exports. */
-export interface WireQuery {
-  sort?: SortKey[];
-  filters?: WireFilter[];
-  search?: WireSearch;
-}
+export type WireQuery = Wire<ViewQuery>;
+export type WireReadRowsRequest = Wire<ReadRowsRequest>;
+export type WireRowPage = Wire<RowPage>;
+export type WireCountRequest = Wire<CountRequest>;
+export type WireAggregateRequest = Wire<AggregateRequest>;
+export type WireAggregateResult = Wire<AggregateResult>;
+export type WirePendingChange = Wire<RowChange>;
+export type WireChangeFailure = Wire<ViewChangeFailure>;
+export type WireApplyResult = Wire<ViewApplyResult>;
+export type ThemeKind = ViewThemeKind;
 
-export interface WireReadRowsRequest extends WireQuery {
-  limit: number;
-  after?: string;
-  offset?: number;
-}
-
-export interface WireRowPage {
-  columns: string[];
-  rows: WireValue[][];
-  keys: (WireRecord | null)[];
-  next?: string;
-  offset?: number;
-  /** What the datasource wants users to know about this result (e.g. sorted client-side over a bounded sample). */
-  note?: string;
-}
-
-export interface WireCountRequest {
-  filters?: WireFilter[];
-  search?: WireSearch;
-  cap?: number;
-  estimate?: boolean;
-}
-
-export interface WireAggregateRequest {
-  groupBy: { column: string; bin?: { step: number }; timeUnit?: TimeUnit }[];
-  measures: { op: AggregateOp; column?: string; as: string }[];
-  filters?: WireFilter[];
-  limit?: number;
-  sample?: { rows: number };
-}
-
-export interface WireAggregateResult {
-  columns: string[];
-  rows: WireValue[][];
-  truncated?: boolean;
-  sample?: AggregateSample;
-}
-
-export type WirePendingChange =
-  | { kind: 'insert'; values: WireRecord }
-  | { kind: 'update'; key: WireRecord; changes: WireRecord; expected: WireRecord }
-  | { kind: 'delete'; key: WireRecord; expected: WireRecord };
-
-export interface WireChangeFailure {
-  index: number;
-  code: string;
-  message: string;
-  column?: string;
-  current?: WireRecord | null;
-}
-
-export type WireApplyResult =
-  | { ok: true; results: { key: WireRecord | null; row?: WireRecord }[] }
-  | { ok: false; failure: WireChangeFailure; rolledBack: boolean };
-
-export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
-
-/** What a view needs to start: sent by the host in answer to `ready`. */
-export interface WireViewInit {
-  protocolVersion: number;
-  table: TableLocator;
-  displayName: { table: string; datasource: string };
-  viewId: string;
-  schema: TableSchema;
-  capabilities: Capabilities;
-  /** Why the table cannot be edited here, shown to the user; absent when it can. */
-  readOnlyReason?: string;
-  /**
-   * Actions the datasource supports but the user's role leaves out (an editor cannot delete), each with the reason
-   * to show; `capabilities` already says false for them. Absent when nothing is left out. (1.2, roles)
-   */
-  unavailable?: { insert?: string; update?: string; delete?: string };
-  /** Destructive actions the view should confirm (nocoflo.confirm.*); absent when the user turned them off. */
-  confirm?: { pasteOverCells: number };
-  /** The view configuration stored with the user's view preference, if any. */
-  viewConfig?: unknown;
-  theme: ThemeKind;
-  /** Pending changes handed back when the user chose "Reopen" for a closed tab with unsaved edits. */
-  pending?: WirePendingChange[];
-  /** The query this tab showed last (the previous view's after a switch). (1.2) */
-  query?: WireQuery;
-  /** The row to show first; sent until the view first reads rows. (1.2) */
-  focusKey?: WireRecord;
-  /** Views that can show this table, best first. (1.2) */
-  views?: { id: string; displayName: string; icon?: string }[];
-}
+/** What a view needs to start: sent by the host in answer to `ready`; the view client hands it on as `ViewInit`. */
+export type WireViewInit = Wire<ViewInit> & { protocolVersion: number };
 
 /** File content for `file/save`: text (written as UTF-8) or bytes in their wire form. */
-export type WireFileData = string | { $bytes: string };
+export type WireFileData = Wire<SaveFileRequest['data']>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests (webview → host, answered by id)
@@ -148,7 +67,7 @@ export interface RequestMap {
   'rows/aggregate': { params: WireAggregateRequest; result: WireAggregateResult };
   'changes/apply': { params: { changes: WirePendingChange[] }; result: WireApplyResult };
   /** The statements a save of these changes would run; null when the datasource cannot say. */
-  'changes/preview': { params: { changes: WirePendingChange[] }; result: { statements: { text: string; params: WireValue[] }[] | null } };
+  'changes/preview': { params: { changes: WirePendingChange[] }; result: { statements: Wire<StatementPreview>[] | null } };
   /** Re-reads the table's schema (after a reload, when another program may have changed it). */
   'schema/refresh': { params: Record<string, never>; result: { schema: TableSchema; readOnlyReason?: string } };
   /** Read-only access to another table of the panel's datasource (1.2). */
@@ -158,9 +77,9 @@ export interface RequestMap {
   /** The tables of the panel's datasource (1.2). */
   'tables/list': { params: Record<string, never>; result: { tables: TableRef[] } };
   /** A save dialog, then the file is written; `saved` is false when the user cancelled (1.2). */
-  'file/save': { params: { suggestedName: string; filters?: Record<string, string[]>; data: WireFileData }; result: { saved: boolean } };
+  'file/save': { params: Wire<SaveFileRequest>; result: { saved: boolean } };
   /** Advisory lock on a row of the panel's table while it is edited; refused with the holder when taken (1.2, locks). */
-  'lock/acquire': { params: { key: WireRecord }; result: { ok: true } | { ok: false; owner: string; since: string } };
+  'lock/acquire': { params: { key: WireRecord }; result: RowLockResult };
   'lock/release': { params: { key: WireRecord }; result: Record<string, never> };
   /** Removes whoever's lock is on the row; admins only. `broken` is false when there was none. */
   'lock/break': { params: { key: WireRecord }; result: { broken: boolean } };
@@ -170,27 +89,19 @@ export type RequestMethod = keyof RequestMap;
 export type RequestParams<M extends RequestMethod> = RequestMap[M]['params'];
 export type RequestResult<M extends RequestMethod> = RequestMap[M]['result'];
 
-/** A distributive union, so `switch (message.method)` narrows `params`. */
-export type RequestMessage = { [M in RequestMethod]: { type: 'request'; id: number; method: M; params: RequestParams<M> } }[RequestMethod];
+export type RequestMessage = RequestOf<RequestMap>;
 
-export interface WireError {
-  /** A DatasourceErrorCode, 'plugin_failed', 'timeout', 'internal' or 'invalid_message'. */
-  code: string;
-  message: string;
-}
-
-export type ResponseMessage = { type: 'response'; id: number; ok: true; result: unknown } | { type: 'response'; id: number; ok: false; error: WireError };
+export type { ResponseMessage, WireError } from './rpc';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Commands (webview → host, no answer)
 // ---------------------------------------------------------------------------------------------------------------
 
-export type ExportFormat = 'csv' | 'json';
+export type ExportFormat = ExportRequest['format'];
 
 export type CommandMessage =
   | { type: 'ready' }
-  /** Gives up on a request; the host aborts the datasource call if it still runs. */
-  | { type: 'cancel'; id: number }
+  | CancelMessage
   /** Mirrors the view's unsaved edits, so the tab title shows them and closing the tab can offer to save them. */
   | { type: 'pending/changed'; changes: WirePendingChange[] }
   /** Streams the whole filtered result (not just the loaded rows) to a file the user picks. */
@@ -200,7 +111,7 @@ export type CommandMessage =
   /** The view's current configuration (a chart spec…), kept per panel for "Set as Default View" (1.2). */
   | { type: 'view/config'; config: unknown }
   /** Opens a view of this or another table of the same datasource, focused on a row (1.2). */
-  | { type: 'view/open'; viewId?: string; table?: TableRef; key?: WireRecord; query?: WireQuery };
+  | ({ type: 'view/open' } & Wire<OpenViewTarget>);
 
 export type FromWebviewMessage = RequestMessage | CommandMessage;
 
@@ -226,11 +137,7 @@ export type ToWebviewMessage = ResponseMessage | NotificationMessage;
 // Panel state the host reads back after a window reload (the serializer gets the webview's saved state)
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface PanelIdentity {
-  table: TableLocator;
-  viewId: string;
-  displayName: { table: string; datasource: string };
-}
+export type PanelIdentity = Pick<ViewInit, 'table' | 'viewId' | 'displayName'>;
 
 /** The webview's saved state: the client's panel identity plus the view's own state, opaque to the host. */
 export interface SavedWebviewState {
@@ -243,10 +150,14 @@ export interface SavedWebviewState {
 // ---------------------------------------------------------------------------------------------------------------
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
+const keysOf = <T extends string>(members: Record<T, 1>): T[] => Object.keys(members) as T[];
 const columnName = str(1_000);
 const wireValue: Check = (v, p) => (isWireValue(v) ? undefined : `${p} is not a cell value`);
 const wireRecord = recordOf(wireValue, 10_000);
-const FILTER_OPS: readonly FilterOperator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'contains', 'startswith', 'endswith', 'isnull', 'notnull', 'in'];
+// Keyed by the API's unions, so an operator added there fails to compile here until the host accepts it.
+const FILTER_OPS = keysOf<FilterOperator>({ eq: 1, ne: 1, lt: 1, lte: 1, gt: 1, gte: 1, contains: 1, startswith: 1, endswith: 1, isnull: 1, notnull: 1, in: 1 });
+const AGGREGATE_OPS = keysOf<AggregateOp>({ count: 1, sum: 1, mean: 1, min: 1, max: 1 });
+const TIME_UNITS = keysOf<TimeUnit>({ year: 1, month: 1, day: 1, hour: 1 });
 
 const filter: Check = (v, p) => {
   const shape = object({ column: columnName, op: oneOf(...FILTER_OPS) }, { value: anyOf(wireValue, arrayOf(wireValue, 10_000)) })(v, p);
@@ -290,8 +201,8 @@ const PARAMS: { [M in RequestMethod]: Check } = {
   'rows/count': countParams,
   'rows/aggregate': object(
     {
-      groupBy: arrayOf(object({ column: columnName }, { bin: object({ step: (v, p) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? undefined : `${p} must be a positive number`) }), timeUnit: oneOf('year', 'month', 'day', 'hour') }), 10),
-      measures: arrayOf(object({ op: oneOf('count', 'sum', 'mean', 'min', 'max'), as: str(1_000) }, { column: columnName }), 50),
+      groupBy: arrayOf(object({ column: columnName }, { bin: object({ step: (v, p) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? undefined : `${p} must be a positive number`) }), timeUnit: oneOf(...TIME_UNITS) }), 10),
+      measures: arrayOf(object({ op: oneOf(...AGGREGATE_OPS), as: str(1_000) }, { column: columnName }), 50),
     },
     { filters, limit: int(1, 1_000_000), sample: object({ rows: int(1, 10_000_000) }) },
   ),
@@ -310,7 +221,7 @@ const PARAMS: { [M in RequestMethod]: Check } = {
 
 const COMMANDS: { [T in CommandMessage['type']]: Check } = {
   ready: object({ type: oneOf('ready') }),
-  cancel: object({ type: oneOf('cancel'), id: int(0, MAX_ID) }),
+  cancel: cancelCommand,
   'pending/changed': object({ type: oneOf('pending/changed'), changes: pendingChanges }),
   export: object({ type: oneOf('export'), format: oneOf('csv', 'json'), query: object({}, queryFields), columns: arrayOf(columnName, 10_000) }),
   'clipboard/write': object({ type: oneOf('clipboard/write'), text: str(50_000_000) }),
@@ -319,31 +230,10 @@ const COMMANDS: { [T in CommandMessage['type']]: Check } = {
   'view/open': object({ type: oneOf('view/open') }, { viewId: str(1_000), table: tableRefCheck, key: wireRecord, query: object({}, queryFields) }),
 };
 
-export type ParseResult = { ok: true; message: FromWebviewMessage } | { ok: false; error: string; id?: number };
+export type ParseResult = ParsedMessage<FromWebviewMessage>;
 
-/**
- * Checks a message from the webview. A malformed request still reports its id when it has a usable one, so the
- * host can answer it with an error instead of leaving the webview waiting for the timeout.
- */
-export function parseFromWebview(raw: unknown): ParseResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'message must be an object' };
-  const type = (raw as { type?: unknown }).type;
-  if (type === 'request') {
-    const { id, method, params } = raw as { id?: unknown; method?: unknown; params?: unknown };
-    const idProblem = int(0, MAX_ID)(id, 'id');
-    if (idProblem) return { ok: false, error: idProblem };
-    const reqId = id as number;
-    const extra = Object.keys(raw).find((k) => !['type', 'id', 'method', 'params'].includes(k));
-    if (extra) return { ok: false, error: `request.${extra} is not allowed`, id: reqId };
-    if (typeof method !== 'string' || !Object.hasOwn(PARAMS, method)) return { ok: false, error: `unknown request method ${JSON.stringify(method)}`, id: reqId };
-    const problem = PARAMS[method as RequestMethod](params, 'params');
-    if (problem) return { ok: false, error: `${method}: ${problem}`, id: reqId };
-    return { ok: true, message: raw as RequestMessage };
-  }
-  if (typeof type !== 'string' || !Object.hasOwn(COMMANDS, type)) return { ok: false, error: `unknown message type ${JSON.stringify(type)}` };
-  const problem = COMMANDS[type as CommandMessage['type']](raw, 'message');
-  return problem ? { ok: false, error: problem } : { ok: true, message: raw as CommandMessage };
-}
+/** Checks a message from a view's webview (see `parseMessage`). */
+export const parseFromWebview = (raw: unknown): ParseResult => parseMessage<FromWebviewMessage>(raw, { requests: PARAMS, commands: COMMANDS });
 
 const locator = object({ datasourceId: str(1_000), name: str(10_000) }, { schema: str(10_000) });
 const identity = object({ table: locator, viewId: str(1_000), displayName: object({ table: str(10_000), datasource: str(10_000) }) });

@@ -22,19 +22,13 @@ import type {
   WireRowPage,
 } from './protocol';
 import { decodeRecord, decodeRow, decodeValue, encodeRecord, encodeRow, encodeValue } from './values';
-import type { CellValue, RowKey, RowValues } from '../api';
+import type { CellValue, RowChange } from '../api';
+import type { ViewQuery } from '../api/webview';
 
-/** Same shape as core's PendingChange; restated here because shared/ may not import src/. */
-export type ChangeRequest =
-  | { kind: 'insert'; values: RowValues }
-  | { kind: 'update'; key: RowKey; changes: RowValues; expected: RowValues }
-  | { kind: 'delete'; key: RowKey; expected: RowValues };
+/** Core's PendingChange has this shape too: both are the API's RowChange. */
+export type ChangeRequest = RowChange;
 
-export interface Query {
-  sort?: ReadRowsRequest['sort'];
-  filters?: Filter[];
-  search?: ReadRowsRequest['search'];
-}
+export type Query = ViewQuery;
 
 export function encodeFilter(f: Filter): WireFilter {
   const out: WireFilter = { column: f.column, op: f.op };

@@ -2,19 +2,14 @@
 // same on both sides (and in the metadata file), so a view can match locks to the rows it shows without another
 // round trip.
 import type { RowKey } from '../api';
+import type { RowLockInfo } from '../api/webview';
 import { decodeValue, encodeValue, type WireValue } from './values';
 
-/** A lock on a row of the panel's table, as the `locks` notification carries it. */
-export interface WireRowLock {
-  /** `rowKeyText` of the locked row's key. */
-  rowKey: string;
-  /** Who holds it ("Locked by alice"). */
-  owner: string;
-  /** When it was taken (ISO 8601). */
-  since: string;
-  /** Held by this panel (the view's own edit) rather than another panel or window. */
-  mine: boolean;
-}
+/**
+ * A lock on a row of the panel's table, as the `locks` notification carries it: the API's RowLockInfo with the key
+ * as `rowKeyText`, which the view client turns back into a key.
+ */
+export type WireRowLock = Omit<RowLockInfo, 'key'> & { rowKey: string };
 
 /** One text per row key whatever the order of its columns; values keep their type (1 ≠ "1", bigints, bytes). */
 export function rowKeyText(key: RowKey): string {

@@ -1,12 +1,18 @@
-// The webview half of request/response: numbered requests, one pending promise per id, a timeout that also
-// cancels the work on the host, and AbortSignal support. DOM-free so it is unit-tested in plain Node.
-import type { RequestMethod, RequestParams, RequestResult, ResponseMessage, WireError } from './protocol';
+// The webview half of request/response, for views and tool tabs alike: numbered requests, one pending promise per
+// id, a timeout that also cancels the work on the host, and AbortSignal support. DOM-free so it is unit-tested in
+// plain Node.
+import type { RequestMap } from './protocol';
+import type { RequestTable, ResponseMessage, WireError } from './rpc';
 
 export class RequestError extends Error {
   override readonly name = 'RequestError';
   constructor(
     readonly code: string,
     message: string,
+    /** The form field or column the host named, if any. */
+    readonly field?: string,
+    /** Every problem the host found, if it listed them. */
+    readonly problems?: string[],
   ) {
     super(message);
   }
@@ -24,7 +30,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export class RpcClient {
+export class RpcClient<R extends RequestTable<R> = RequestMap> {
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
 
@@ -33,10 +39,10 @@ export class RpcClient {
     private readonly defaultTimeoutMs = 120_000,
   ) {}
 
-  request<M extends RequestMethod>(method: M, params: RequestParams<M>, options: RequestOptions = {}): Promise<RequestResult<M>> {
+  request<M extends keyof R & string>(method: M, params: R[M]['params'], options: RequestOptions = {}): Promise<R[M]['result']> {
     if (options.signal?.aborted) return Promise.reject(new RequestError('cancelled', 'The request was cancelled.'));
     const id = this.nextId++;
-    return new Promise<RequestResult<M>>((resolve, reject) => {
+    return new Promise<R[M]['result']>((resolve, reject) => {
       const onAbort = () => this.fail(id, new RequestError('cancelled', 'The request was cancelled.'), true);
       const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
       const timer = setTimeout(() => this.fail(id, new RequestError('timeout', `${method} did not answer within ${Math.round(timeoutMs / 1000)} s.`), true), timeoutMs);
@@ -80,4 +86,4 @@ export class RpcClient {
   }
 }
 
-export const toRequestError = (error: WireError): RequestError => new RequestError(error.code, error.message);
+export const toRequestError = (error: WireError): RequestError => new RequestError(error.code, error.message, error.field, error.problems);

@@ -57,7 +57,7 @@ describe('webview Content-Security-Policy', () => {
 
   for (const app of ['connection', 'audit', 'plugins']) {
     it(`is strict in the ${app} tool tab`, () => {
-      // renderToolHtml (toolPanel.ts) needs vscode; it passes these inputs, and the scan below checks it uses renderPanelHtml.
+      // ToolPanel (toolPanel.ts) needs vscode; it passes these inputs, and the scan below checks it uses renderPanelHtml.
       assertStrict(renderPanelHtml({ cspSource, nonce: 'T00l', title: app, codiconCss: 'c.css', styles: [`${app}.css`], scripts: [`${app}.js`] }), 'T00l');
     });
   }

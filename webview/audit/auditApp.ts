@@ -9,12 +9,13 @@ import {
   type AuditFilter,
   type AuditInit,
   type AuditMethod,
+  type AuditNotification,
   type AuditPage,
   type AuditRequests,
-  type ToAudit,
   type UndoTarget,
 } from '../../shared/auditProtocol';
-import { ToolClient, type ToolHost } from '../shared/toolClient';
+import type { RpcClient } from '../../shared/rpcClient';
+import { startToolClient, type ToolHost } from '../shared/toolClient';
 import { button, debounce, el, setDisabled } from '../table/dom';
 
 interface SavedState {
@@ -25,6 +26,7 @@ interface SavedState {
 type Select = HTMLElement & { value: string };
 type TextField = HTMLElement & { value: string };
 
+const UNDO_TIMEOUT_MS = 10 * 60_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/;
 
 export class AuditApp {
@@ -32,7 +34,7 @@ export class AuditApp {
   private filter: AuditFilter = {};
   private offset = 0;
   private page?: AuditPage;
-  private readonly client: ToolClient<AuditRequests>;
+  private readonly client: RpcClient<AuditRequests>;
   private readonly status = el('div', 'audit-status');
   private readonly list = el('div', 'audit-list');
   private readonly pager = el('div', 'audit-pager');
@@ -43,14 +45,12 @@ export class AuditApp {
     private readonly host: ToolHost,
     private readonly root: HTMLElement,
   ) {
-    this.client = new ToolClient<AuditRequests>(host);
     this.status.setAttribute('role', 'status');
-    window.addEventListener('message', (event: MessageEvent) => this.receive(event.data as ToAudit));
     root.textContent = 'Loading…';
-    host.postMessage({ type: 'ready' });
+    this.client = startToolClient<AuditRequests, AuditNotification>(host, (message) => this.receive(message));
   }
 
-  private receive(message: ToAudit): void {
+  private receive(message: AuditNotification): void {
     switch (message.type) {
       case 'init': {
         this.init = message.init;
@@ -65,14 +65,12 @@ export class AuditApp {
       }
       case 'changed':
         if (this.init) void this.load();
-        return;
-      case 'response':
-        this.client.handle(message);
     }
   }
 
   private request<M extends AuditMethod>(method: M, params: AuditRequests[M]['params']): Promise<AuditRequests[M]['result']> {
-    return this.client.request(method, params);
+    // An undo is a save: like the views' saves, it may wait on the datasource for a while.
+    return this.client.request(method, params, method === 'undo' ? { timeoutMs: UNDO_TIMEOUT_MS } : {});
   }
 
   private save(): void {

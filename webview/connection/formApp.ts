@@ -5,6 +5,7 @@ import type { ConfigField } from '../../api';
 import {
   type ConnectionFormInit,
   type ConnectionFormMethod,
+  type ConnectionFormNotification,
   type ConnectionFormRequests,
   defaultForm,
   type FormPlugin,
@@ -12,9 +13,9 @@ import {
   formToConfig,
   type FormValues,
   isSecretField,
-  type ToConnectionForm,
 } from '../../shared/connectionForm';
-import { ToolClient, type ToolError, type ToolHost } from '../shared/toolClient';
+import type { RpcClient } from '../../shared/rpcClient';
+import { type RequestError, startToolClient, type ToolHost } from '../shared/toolClient';
 import { button, el } from '../table/dom';
 
 /** What survives a hidden tab or a reload: everything but secrets. */
@@ -27,6 +28,8 @@ interface SavedForm {
 
 type Control = HTMLElement & { value: string; checked?: boolean };
 
+const DIALOG_TIMEOUT_MS = 30 * 60_000;
+
 export class ConnectionFormApp {
   private init?: ConnectionFormInit;
   private plugin?: FormPlugin;
@@ -36,33 +39,26 @@ export class ConnectionFormApp {
   private urlField?: Control;
   private status?: HTMLElement;
   private busy = false;
-  private readonly client: ToolClient<ConnectionFormRequests>;
+  private readonly client: RpcClient<ConnectionFormRequests>;
 
   constructor(
     private readonly host: ToolHost,
     private readonly root: HTMLElement,
   ) {
-    this.client = new ToolClient<ConnectionFormRequests>(host);
-    window.addEventListener('message', (event: MessageEvent) => this.receive(event.data as ToConnectionForm));
     root.textContent = 'Loading…';
-    host.postMessage({ type: 'ready' });
+    this.client = startToolClient<ConnectionFormRequests, ConnectionFormNotification>(host, (message) => this.receive(message));
   }
 
-  private receive(message: ToConnectionForm): void {
-    if (message.type === 'init') {
-      this.init = message.init;
-      const saved = this.host.getState() as SavedForm | undefined;
-      const type = saved && message.init.plugins.some((p) => p.id === saved.type) && (message.init.mode === 'add' || saved.type === message.init.type) ? saved.type : message.init.type;
-      this.render(type, saved?.type === type ? saved : undefined);
-      return;
-    }
-    // Id 0 answers no request: the host could not open the form at all (the connection is gone).
-    if (message.type === 'response' && message.id === 0 && !message.ok) this.root.textContent = message.error.message;
-    else this.client.handle(message);
+  private receive(message: ConnectionFormNotification): void {
+    this.init = message.init;
+    const saved = this.host.getState() as SavedForm | undefined;
+    const type = saved && message.init.plugins.some((p) => p.id === saved.type) && (message.init.mode === 'add' || saved.type === message.init.type) ? saved.type : message.init.type;
+    this.render(type, saved?.type === type ? saved : undefined);
   }
 
   private request<M extends ConnectionFormMethod>(method: M, params: ConnectionFormRequests[M]['params']): Promise<ConnectionFormRequests[M]['result']> {
-    return this.client.request(method, params);
+    // The file dialog waits for the user.
+    return this.client.request(method, params, method === 'pickFile' ? { timeoutMs: DIALOG_TIMEOUT_MS } : {});
   }
 
   private render(type: string, saved?: SavedForm, filled?: { values: FormValues; secrets: Record<string, string> }): void {
@@ -128,7 +124,7 @@ export class ConnectionFormApp {
     actions.append(
       button('Test Connection', 'debug-disconnect', () => void this.test()),
       button(init.mode === 'edit' ? 'Save' : 'Save Connection', 'save', () => void this.save(), { secondary: false }),
-      button('Cancel', 'close', () => this.host.postMessage({ type: 'cancel' })),
+      button('Cancel', 'close', () => this.host.postMessage({ type: 'close' })),
     );
     this.status = el('div', 'form-status');
     this.status.setAttribute('role', 'status');
@@ -187,12 +183,15 @@ export class ConnectionFormApp {
       line.append(
         control,
         button('Browse…', 'folder-opened', () => {
-          void this.request('pickFile', { field: field.key }).then((r) => {
-            if (r.path) {
-              control.value = r.path;
-              this.remember();
-            }
-          });
+          void this.request('pickFile', { field: field.key }).then(
+            (r) => {
+              if (r.path) {
+                control.value = r.path;
+                this.remember();
+              }
+            },
+            (error: RequestError) => this.setStatus('error', error.message),
+          );
         }),
       );
       input = line;
@@ -284,7 +283,7 @@ export class ConnectionFormApp {
       const message = await work();
       if (message !== undefined) this.setStatus('ok', message);
     } catch (error) {
-      const e = error as ToolError;
+      const e = error as RequestError;
       if (e.field) this.showErrors({ [e.field]: e.message });
       this.setStatus('error', e.message ?? String(error));
     } finally {

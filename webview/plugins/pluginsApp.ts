@@ -2,8 +2,9 @@
 // extension and state, an Enabled switch, and its configuration as JSON text checked by the host against the
 // plugin's declared schema. The host re-sends the whole list after every change, so the cards always show what is
 // stored; only unsaved configuration drafts live here (and in the webview state, so a hidden tab keeps them).
-import type { PluginRow, PluginsError, PluginsMethod, PluginsRequests, PluginsViewState, ToPluginsView } from '../../shared/pluginsProtocol';
-import { ToolClient, type ToolHost } from '../shared/toolClient';
+import type { PluginRow, PluginsMethod, PluginsNotification, PluginsRequests, PluginsViewState } from '../../shared/pluginsProtocol';
+import type { RpcClient } from '../../shared/rpcClient';
+import { type RequestError, startToolClient, type ToolHost } from '../shared/toolClient';
 import { button, codicon, el } from '../table/dom';
 
 
@@ -19,26 +20,20 @@ export class PluginsApp {
   private state?: PluginsViewState;
   private readonly drafts: Record<string, string>;
   private readonly messages = new Map<string, { kind: 'ok' | 'error'; text: string; problems?: string[] }>();
-  private readonly client: ToolClient<PluginsRequests>;
+  private readonly client: RpcClient<PluginsRequests>;
 
   constructor(
     private readonly host: ToolHost,
     private readonly root: HTMLElement,
   ) {
-    this.client = new ToolClient<PluginsRequests>(host);
     this.drafts = { ...((host.getState() as SavedState | undefined)?.drafts ?? {}) };
-    window.addEventListener('message', (event: MessageEvent) => this.receive(event.data as ToPluginsView));
     root.textContent = 'Loading plugins…';
-    host.postMessage({ type: 'ready' });
+    this.client = startToolClient<PluginsRequests, PluginsNotification>(host, (message) => this.receive(message));
   }
 
-  private receive(message: ToPluginsView): void {
-    if (message.type === 'state') {
-      this.state = message.state;
-      this.render();
-      return;
-    }
-    this.client.handle(message);
+  private receive(message: PluginsNotification): void {
+    this.state = message.state;
+    this.render();
   }
 
   private request<M extends PluginsMethod>(method: M, params: PluginsRequests[M]['params']): Promise<PluginsRequests[M]['result']> {
@@ -168,7 +163,7 @@ export class PluginsApp {
       const result = await this.request('setEnabled', { pluginId: plugin.id, enabled });
       this.messages.set(plugin.id, { kind: 'ok', text: result.message });
     } catch (error) {
-      this.messages.set(plugin.id, { kind: 'error', text: (error as PluginsError).message });
+      this.messages.set(plugin.id, { kind: 'error', text: (error as RequestError).message });
     }
     // The host sends the new list after every request; render again in case it arrived before this answer.
     if (this.state) this.render();
@@ -189,7 +184,7 @@ export class PluginsApp {
       this.remember();
       this.messages.set(plugin.id, { kind: 'ok', text: result.message });
     } catch (error) {
-      const e = error as PluginsError;
+      const e = error as RequestError;
       this.drafts[plugin.id] = text;
       this.remember();
       this.messages.set(plugin.id, { kind: 'error', text: e.message, ...(e.problems ? { problems: e.problems } : {}) });

@@ -6,8 +6,9 @@ import { undoAudit } from '../../core/audit/auditUndo';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage, type Logger } from '../../core/log';
 import type { TableService } from '../../core/tableService';
-import { type AuditFilter, type AuditInit, type AuditRequests, type FromAudit, parseFromAudit, type ToAudit } from '../../../shared/auditProtocol';
-import { renderToolHtml, toolPanelOptions } from '../panels/toolPanel';
+import { type AuditCommand, type AuditFilter, type AuditInit, type AuditNotification, type AuditRequests, parseFromAudit } from '../../../shared/auditProtocol';
+import { internalError } from '../panels/toolMessages';
+import { ToolPanel } from '../panels/toolPanel';
 
 export interface AuditPanelDeps {
   extensionUri: vscode.Uri;
@@ -32,44 +33,47 @@ const PAGE_SIZE = 50;
  */
 export class AuditPanel {
   private static current: AuditPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly tab: ToolPanel<AuditRequests, AuditCommand, AuditNotification>;
 
   static show(deps: AuditPanelDeps, filter: AuditFilter = {}): void {
-    if (AuditPanel.current) {
-      AuditPanel.current.filter = filter;
-      AuditPanel.current.panel.reveal();
-      AuditPanel.current.sendInit();
+    const current = AuditPanel.current;
+    if (current) {
+      current.filter = filter;
+      current.tab.reveal();
+      void current.tab.start(() => current.sendInit());
       return;
     }
-    const panel = vscode.window.createWebviewPanel(AUDIT_PANEL_TYPE, 'Audit Log', vscode.ViewColumn.Active, toolPanelOptions(deps.extensionUri));
-    AuditPanel.current = new AuditPanel(panel, deps, filter);
+    AuditPanel.current = new AuditPanel(deps, filter);
   }
 
   static disposeAll(): void {
-    AuditPanel.current?.panel.dispose();
+    AuditPanel.current?.tab.dispose();
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
     private readonly deps: AuditPanelDeps,
     private filter: AuditFilter,
   ) {
-    renderToolHtml(panel, deps.extensionUri, 'audit', 'Audit Log');
-    const changed = () => this.post({ type: 'changed' });
-    const external = deps.onDidChangeExternally(changed);
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      deps.recorder.onDidRecord(changed),
-      { dispose: () => external.dispose() },
-      panel.onDidDispose(() => {
+    this.tab = new ToolPanel<AuditRequests, AuditCommand, AuditNotification>({
+      viewType: AUDIT_PANEL_TYPE,
+      title: 'Audit Log',
+      app: 'audit',
+      name: 'Audit Log view',
+      extensionUri: deps.extensionUri,
+      log: deps.log,
+      parse: parseFromAudit,
+      handlers: { query: (params) => this.query(params), undo: (target) => this.undo(target) },
+      command: () => this.sendInit(),
+      toError: (error, method) => {
+        deps.log.error(`Audit Log: ${method} failed: ${errorMessage(error)}`);
+        return internalError(error);
+      },
+      onDisposed: () => {
         if (AuditPanel.current === this) AuditPanel.current = undefined;
-        for (const d of this.disposables) d.dispose();
-      }),
-    );
-  }
-
-  private post(message: ToAudit): void {
-    void this.panel.webview.postMessage(message);
+      },
+    });
+    const changed = () => this.tab.post({ type: 'changed' });
+    this.tab.register(deps.recorder.onDidRecord(changed), deps.onDidChangeExternally(changed));
   }
 
   private sendInit(): void {
@@ -79,28 +83,7 @@ export class AuditPanel {
       filter: this.filter,
       pageSize: PAGE_SIZE,
     };
-    this.post({ type: 'init', init });
-  }
-
-  private async receive(raw: unknown): Promise<void> {
-    const parsed = parseFromAudit(raw);
-    if (!parsed.ok) {
-      this.deps.log.warn(`Audit Log view sent a malformed message (ignored): ${parsed.error}`);
-      if (parsed.id !== undefined) this.post({ type: 'response', id: parsed.id, ok: false, error: { code: 'invalid_message', message: parsed.error } });
-      return;
-    }
-    const message: FromAudit = parsed.message;
-    if (message.type === 'ready') {
-      this.sendInit();
-      return;
-    }
-    try {
-      const result = message.method === 'query' ? this.query(message.params) : await this.undo(message.params);
-      this.post({ type: 'response', id: message.id, ok: true, result });
-    } catch (error) {
-      this.deps.log.error(`Audit Log: ${message.method} failed: ${errorMessage(error)}`);
-      this.post({ type: 'response', id: message.id, ok: false, error: { code: 'internal', message: errorMessage(error) } });
-    }
+    this.tab.post({ type: 'init', init });
   }
 
   private query({ filter, offset, limit }: AuditRequests['query']['params']): AuditRequests['query']['result'] {

@@ -5,20 +5,20 @@ import { errorMessage, type Logger } from '../../core/log';
 import { isExpectedError } from '../../core/pluginErrors';
 import type { PluginRegistry } from '../../core/registry';
 import {
+  type ConnectionFormCommand,
   type ConnectionFormInit,
+  type ConnectionFormNotification,
   type ConnectionFormRequests,
   configToForm,
   defaultForm,
-  type FormError,
   type FormPlugin,
   type FormSubmission,
   formToConfig,
-  type FromConnectionForm,
   isSecretField,
   parseFromConnectionForm,
-  type ToConnectionForm,
 } from '../../../shared/connectionForm';
-import { renderToolHtml, toolPanelOptions } from '../panels/toolPanel';
+import type { WireError } from '../../../shared/rpc';
+import { ToolPanel } from '../panels/toolPanel';
 
 export interface ConnectionFormDeps {
   extensionUri: vscode.Uri;
@@ -50,69 +50,47 @@ class FieldError extends Error {
  */
 export class ConnectionFormPanel {
   private static readonly open = new Map<string, ConnectionFormPanel>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly tab: ToolPanel<ConnectionFormRequests, ConnectionFormCommand, ConnectionFormNotification>;
 
   static show(deps: ConnectionFormDeps, target: ConnectionFormTarget): void {
     const key = target.mode === 'edit' ? `edit:${target.id}` : 'add';
     const existing = ConnectionFormPanel.open.get(key);
     if (existing) {
-      existing.panel.reveal();
-      if (target.mode === 'add' && target.type) void existing.sendInit(target);
+      existing.tab.reveal();
+      if (target.mode === 'add' && target.type) void existing.tab.start(() => existing.sendInit(target));
       return;
     }
-    const title = target.mode === 'edit' ? `Edit ${deps.datasources.get(target.id)?.name ?? 'Connection'}` : 'Add Connection';
-    const panel = vscode.window.createWebviewPanel(CONNECTION_FORM_TYPE, title, vscode.ViewColumn.Active, toolPanelOptions(deps.extensionUri));
-    ConnectionFormPanel.open.set(key, new ConnectionFormPanel(panel, deps, target, () => ConnectionFormPanel.open.delete(key)));
+    ConnectionFormPanel.open.set(key, new ConnectionFormPanel(deps, target, () => ConnectionFormPanel.open.delete(key)));
   }
 
   /** Closes every open form (deactivation). */
   static disposeAll(): void {
-    for (const form of [...ConnectionFormPanel.open.values()]) form.panel.dispose();
+    for (const form of [...ConnectionFormPanel.open.values()]) form.tab.dispose();
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
     private readonly deps: ConnectionFormDeps,
     private target: ConnectionFormTarget,
     onClosed: () => void,
   ) {
-    renderToolHtml(panel, deps.extensionUri, 'connection');
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      panel.onDidDispose(() => {
-        onClosed();
-        for (const d of this.disposables) d.dispose();
-      }),
-    );
-  }
-
-  private post(message: ToConnectionForm): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  private async receive(raw: unknown): Promise<void> {
-    const parsed = parseFromConnectionForm(raw);
-    if (!parsed.ok) {
-      this.deps.log.warn(`Connection form sent a malformed message (ignored): ${parsed.error}`);
-      if (parsed.id !== undefined) this.post({ type: 'response', id: parsed.id, ok: false, error: { code: 'invalid_message', message: parsed.error } });
-      return;
-    }
-    const message: FromConnectionForm = parsed.message;
-    switch (message.type) {
-      case 'ready':
-        await this.sendInit(this.target);
-        return;
-      case 'cancel':
-        this.panel.dispose();
-        return;
-      case 'request':
-        try {
-          const result = await this.handle(message.method, message.params as never);
-          this.post({ type: 'response', id: message.id, ok: true, result });
-        } catch (error) {
-          this.post({ type: 'response', id: message.id, ok: false, error: toFormError(error) });
-        }
-    }
+    this.tab = new ToolPanel<ConnectionFormRequests, ConnectionFormCommand, ConnectionFormNotification>({
+      viewType: CONNECTION_FORM_TYPE,
+      title: target.mode === 'edit' ? `Edit ${deps.datasources.get(target.id)?.name ?? 'Connection'}` : 'Add Connection',
+      app: 'connection',
+      name: 'Connection form',
+      extensionUri: deps.extensionUri,
+      log: deps.log,
+      parse: parseFromConnectionForm,
+      handlers: {
+        parseUrl: (params) => this.parseUrl(params),
+        test: (form) => this.test(form),
+        save: (form) => this.save(form),
+        pickFile: ({ field }) => this.pickFile(field),
+      },
+      command: (message) => (message.type === 'ready' ? this.sendInit(this.target) : this.tab.dispose()),
+      toError: toFormError,
+      onDisposed: onClosed,
+    });
   }
 
   private async sendInit(target: ConnectionFormTarget): Promise<void> {
@@ -122,10 +100,7 @@ export class ConnectionFormPanel {
     if (target.mode === 'edit') {
       const record = this.deps.datasources.get(target.id);
       const plugin = record && this.deps.registry.getDatasource(record.type);
-      if (!record || !plugin) {
-        this.post({ type: 'response', id: 0, ok: false, error: { code: 'not_found', message: record ? `The plugin of "${record.name}" is not available.` : 'This connection no longer exists.' } });
-        return;
-      }
+      if (!record || !plugin) throw new Error(record ? `The plugin of "${record.name}" is not available.` : 'This connection no longer exists.');
       init = {
         mode: 'edit',
         plugins: plugins.filter((p) => p.id === plugin.id),
@@ -139,7 +114,7 @@ export class ConnectionFormPanel {
       const plugin = plugins.find((p) => p.id === type);
       init = { mode: 'add', plugins, type, name: plugin?.displayName ?? '', values: plugin ? defaultForm(plugin.fields) : {}, savedSecrets: [] };
     }
-    this.post({ type: 'init', init });
+    this.tab.post({ type: 'init', init });
   }
 
   private formPlugins(): FormPlugin[] {
@@ -158,41 +133,34 @@ export class ConnectionFormPanel {
       }));
   }
 
-  private async handle<M extends keyof ConnectionFormRequests>(method: M, params: ConnectionFormRequests[M]['params']): Promise<ConnectionFormRequests[M]['result']> {
-    type R = ConnectionFormRequests[M]['result'];
-    switch (method) {
-      case 'parseUrl':
-        return this.parseUrl(params as ConnectionFormRequests['parseUrl']['params']) as Promise<R>;
-      case 'test': {
-        const { input, existingId } = await this.prepare(params as FormSubmission);
-        const message = await this.deps.datasources.test(input, existingId);
-        return { message: message ?? 'Connected.' } as R;
-      }
-      case 'save': {
-        const { input, existingId } = await this.prepare(params as FormSubmission);
-        let id: string;
-        if (existingId) {
-          await this.deps.datasources.update(existingId, input);
-          id = existingId;
-        } else {
-          id = await this.deps.datasources.add(input);
-        }
-        this.deps.onSaved(id);
-        void vscode.window.showInformationMessage(`Saved connection "${input.name.trim()}".`);
-        this.panel.dispose();
-        return { id } as R;
-      }
-      case 'pickFile': {
-        // 'file' fields hold files (a database, a CA certificate) or folders (a folder of CSV files); the field's
-        // own words say which, as the platform dialogs cannot offer both at once.
-        const { field } = params as ConnectionFormRequests['pickFile']['params'];
-        const declared = this.formPlugins().flatMap((p) => p.fields).find((f) => f.key === field);
-        const folder = declared !== undefined && /\b(folder|directory)\b/i.test(`${declared.key} ${declared.label}`);
-        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFiles: !folder, canSelectFolders: folder, openLabel: 'Choose' });
-        return { path: picked?.[0]?.fsPath ?? null } as R;
-      }
+  private async test(form: FormSubmission): Promise<ConnectionFormRequests['test']['result']> {
+    const { input, existingId } = await this.prepare(form);
+    const message = await this.deps.datasources.test(input, existingId);
+    return { message: message ?? 'Connected.' };
+  }
+
+  private async save(form: FormSubmission): Promise<ConnectionFormRequests['save']['result']> {
+    const { input, existingId } = await this.prepare(form);
+    let id: string;
+    if (existingId) {
+      await this.deps.datasources.update(existingId, input);
+      id = existingId;
+    } else {
+      id = await this.deps.datasources.add(input);
     }
-    throw new Error(`unhandled method ${String(method)}`);
+    this.deps.onSaved(id);
+    void vscode.window.showInformationMessage(`Saved connection "${input.name.trim()}".`);
+    this.tab.dispose();
+    return { id };
+  }
+
+  private async pickFile(field: string): Promise<ConnectionFormRequests['pickFile']['result']> {
+    // 'file' fields hold files (a database, a CA certificate) or folders (a folder of CSV files); the field's
+    // own words say which, as the platform dialogs cannot offer both at once.
+    const declared = this.formPlugins().flatMap((p) => p.fields).find((f) => f.key === field);
+    const folder = declared !== undefined && /\b(folder|directory)\b/i.test(`${declared.key} ${declared.label}`);
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFiles: !folder, canSelectFolders: folder, openLabel: 'Choose' });
+    return { path: picked?.[0]?.fsPath ?? null };
   }
 
   private async parseUrl({ type, url }: { type: string; url: string }): Promise<ConnectionFormRequests['parseUrl']['result']> {
@@ -236,7 +204,7 @@ interface PreparedInput {
   secrets: Record<string, string>;
 }
 
-function toFormError(error: unknown): FormError {
+function toFormError(error: unknown): WireError {
   if (error instanceof FieldError) return { code: 'invalid_value', message: error.message, ...(error.field ? { field: error.field } : {}) };
   if (isExpectedError(error)) return { code: error.code, message: error.message, ...(error.column ? { field: error.column } : {}) };
   return { code: 'internal', message: errorMessage(error) };

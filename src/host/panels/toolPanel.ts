@@ -1,25 +1,105 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { errorMessage, type Logger } from '../../core/log';
+import type { RequestTable } from '../../../shared/rpc';
 import { renderPanelHtml } from './panelHtml';
+import { ToolMessages, type ToolMessagesSpec } from './toolMessages';
 
-/**
- * Nocoflo's own tool tabs (connection form, audit log, plugins): scripts on, state not retained when hidden (each
- * app keeps its UI state with setState and asks again with `ready`), and only the webview bundle folder readable.
- */
-export function toolPanelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
+export interface ToolPanelSpec<R extends RequestTable<R>, C extends { type: string }> extends ToolMessagesSpec<R, C> {
+  viewType: string;
+  title: string;
+  /** The webview bundle: `dist/webview/<app>.js` and `<app>.css`. */
+  app: string;
+  extensionUri: vscode.Uri;
+  log: Logger;
+  /** After the tab closed and everything registered with it was disposed. */
+  onDisposed(): void;
 }
 
-/** The tab's document: the app's bundle `<app>.js` and stylesheet `<app>.css`, under the same strict CSP as views. */
-export function renderToolHtml(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, app: string, title = panel.title): void {
-  const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
-  const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-  panel.webview.html = renderPanelHtml({
-    cspSource: panel.webview.cspSource,
-    nonce: randomBytes(18).toString('base64'),
-    title,
-    codiconCss: asset('codicon.css'),
-    styles: [asset(`${app}.css`)],
-    scripts: [asset(`${app}.js`)],
-  });
+/**
+ * One of Nocoflo's own tool tabs (connection form, audit log, plugins): it owns the webview panel, its CSP'd
+ * document, the disposables registered with it, and the message path (ToolMessages). The tab's owner supplies the
+ * request table, handlers and commands, and sends its notifications (`N`) through `post`.
+ */
+export class ToolPanel<R extends RequestTable<R>, C extends { type: string }, N extends { type: string }> {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly messages: ToolMessages<R, C>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+
+  constructor(private readonly spec: ToolPanelSpec<R, C>) {
+    this.panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      // Each app keeps its UI state with setState and asks again with `ready` when shown.
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(spec.extensionUri, 'dist', 'webview')],
+    });
+    this.render();
+    this.messages = new ToolMessages(spec, (message) => this.send(message), spec.log);
+    this.register(
+      this.panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      this.panel.onDidDispose(() => this.closed()),
+    );
+  }
+
+  /** Disposed when the tab closes. */
+  register(...disposables: vscode.Disposable[]): void {
+    this.disposables.push(...disposables);
+  }
+
+  post(message: N): void {
+    this.send(message);
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+  }
+
+  /**
+   * Runs a step of showing the tab (answering `ready`, taking a new target). A failure there leaves nothing to show,
+   * so the user hears it as a notification and the tab closes; no response with a made-up id.
+   */
+  async start(step: () => Promise<void> | void): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.spec.log.error(`${this.spec.name} could not start: ${errorMessage(error)}`);
+      this.dispose();
+      void vscode.window.showErrorMessage(errorMessage(error));
+    }
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    // The only commands are start-up steps; a failing handler already became a response inside `receive`.
+    await this.start(() => this.messages.receive(raw));
+  }
+
+  private send(message: unknown): void {
+    // A request may finish after the tab closed (Save closes the form before answering).
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  private render(): void {
+    const root = vscode.Uri.joinPath(this.spec.extensionUri, 'dist', 'webview');
+    const asset = (name: string) => this.panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
+    this.panel.webview.html = renderPanelHtml({
+      cspSource: this.panel.webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      title: this.spec.title,
+      codiconCss: asset('codicon.css'),
+      styles: [asset(`${this.spec.app}.css`)],
+      scripts: [asset(`${this.spec.app}.js`)],
+    });
+  }
+
+  private closed(): void {
+    this.disposed = true;
+    this.messages.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.spec.onDisposed();
+  }
 }

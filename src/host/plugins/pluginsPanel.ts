@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { errorMessage, type Logger } from '../../core/log';
-import { PluginAdmin, PluginAdminError } from '../../core/pluginAdmin';
-import type { PluginsMethod, PluginsRequests, FromPluginsView, PluginsError, ToPluginsView } from '../../../shared/pluginsProtocol';
-import { parseFromPluginsView } from '../../../shared/pluginsProtocol';
-import { renderToolHtml, toolPanelOptions } from '../panels/toolPanel';
+import { type PluginAdmin, PluginAdminError } from '../../core/pluginAdmin';
+import { parseFromPluginsView, type PluginsCommand, type PluginsNotification, type PluginsRequests } from '../../../shared/pluginsProtocol';
+import { internalError } from '../panels/toolMessages';
+import { ToolPanel } from '../panels/toolPanel';
 
 export interface PluginsPanelDeps {
   extensionUri: vscode.Uri;
@@ -21,84 +21,55 @@ export const PLUGINS_PANEL_TYPE = 'nocoflo.plugins';
  */
 export class PluginsPanel {
   private static current: PluginsPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly tab: ToolPanel<PluginsRequests, PluginsCommand, PluginsNotification>;
 
   static show(deps: PluginsPanelDeps): void {
     if (PluginsPanel.current) {
-      PluginsPanel.current.panel.reveal();
+      PluginsPanel.current.tab.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PLUGINS_PANEL_TYPE, 'Nocoflo Plugins', vscode.ViewColumn.Active, toolPanelOptions(deps.extensionUri));
-    PluginsPanel.current = new PluginsPanel(panel, deps);
+    PluginsPanel.current = new PluginsPanel(deps);
   }
 
   static disposeAll(): void {
-    PluginsPanel.current?.panel.dispose();
+    PluginsPanel.current?.tab.dispose();
   }
 
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly deps: PluginsPanelDeps,
-  ) {
-    renderToolHtml(panel, deps.extensionUri, 'plugins');
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      deps.onDidChangePlugins(() => this.sendState()),
+  private constructor(private readonly deps: PluginsPanelDeps) {
+    this.tab = new ToolPanel<PluginsRequests, PluginsCommand, PluginsNotification>({
+      viewType: PLUGINS_PANEL_TYPE,
+      title: 'Nocoflo Plugins',
+      app: 'plugins',
+      name: 'Plugins view',
+      extensionUri: deps.extensionUri,
+      log: deps.log,
+      parse: parseFromPluginsView,
+      handlers: {
+        setEnabled: async ({ pluginId, enabled }) => ({ message: await deps.admin.setEnabled(pluginId, enabled) }),
+        saveConfig: async ({ pluginId, text }) => ({ message: await deps.admin.saveConfig(pluginId, text) }),
+      },
       // A hidden webview is discarded (no retainContextWhenHidden); it asks again with `ready` when shown.
-      panel.onDidDispose(() => {
+      command: () => this.tab.post({ type: 'state', state: deps.admin.state() }),
+      toError: (error, method) => {
+        // PluginAdmin's refusals (no right, unknown plugin, a configuration the schema refuses) carry no code.
+        if (error instanceof PluginAdminError) return { code: 'refused', message: error.message, ...(error.problems.length > 0 ? { problems: error.problems } : {}) };
+        deps.log.error(`Plugins view: ${method} failed: ${errorMessage(error)}`);
+        return internalError(error);
+      },
+      // Whatever happened, show the stored truth (a refused toggle flips back).
+      afterRequest: () => this.sendState(),
+      onDisposed: () => {
         PluginsPanel.current = undefined;
-        for (const d of this.disposables) d.dispose();
-      }),
-    );
-  }
-
-  private post(message: ToPluginsView): void {
-    void this.panel.webview.postMessage(message);
+      },
+    });
+    this.tab.register(deps.onDidChangePlugins(() => this.sendState()));
   }
 
   private sendState(): void {
     try {
-      this.post({ type: 'state', state: this.deps.admin.state() });
+      this.tab.post({ type: 'state', state: this.deps.admin.state() });
     } catch (error) {
       this.deps.log.error(`Plugins view: listing plugins failed: ${errorMessage(error)}`);
-    }
-  }
-
-  private async receive(raw: unknown): Promise<void> {
-    const parsed = parseFromPluginsView(raw);
-    if (!parsed.ok) {
-      this.deps.log.warn(`Plugins view sent a malformed message (ignored): ${parsed.error}`);
-      if (parsed.id !== undefined) this.post({ type: 'response', id: parsed.id, ok: false, error: { message: parsed.error } });
-      return;
-    }
-    const message: FromPluginsView = parsed.message;
-    if (message.type === 'ready') {
-      this.sendState();
-      return;
-    }
-    try {
-      const result = await this.handle(message.method, message.params);
-      this.post({ type: 'response', id: message.id, ok: true, result });
-    } catch (error) {
-      const reply: PluginsError =
-        error instanceof PluginAdminError ? { message: error.message, ...(error.problems.length > 0 ? { problems: error.problems } : {}) } : { message: errorMessage(error) };
-      if (!(error instanceof PluginAdminError)) this.deps.log.error(`Plugins view: ${message.method} failed: ${errorMessage(error)}`);
-      this.post({ type: 'response', id: message.id, ok: false, error: reply });
-    }
-    // Whatever happened, show the stored truth (a refused toggle flips back).
-    this.sendState();
-  }
-
-  private async handle(method: PluginsMethod, params: PluginsRequests[PluginsMethod]['params']): Promise<{ message: string }> {
-    switch (method) {
-      case 'setEnabled': {
-        const { pluginId, enabled } = params as PluginsRequests['setEnabled']['params'];
-        return { message: await this.deps.admin.setEnabled(pluginId, enabled) };
-      }
-      case 'saveConfig': {
-        const { pluginId, text } = params as PluginsRequests['saveConfig']['params'];
-        return { message: await this.deps.admin.saveConfig(pluginId, text) };
-      }
     }
   }
 }
