@@ -16,7 +16,7 @@ import {
 } from '../../shared/auditProtocol';
 import type { RpcClient } from '../../shared/rpcClient';
 import { startToolClient, type ToolHost } from '../shared/toolClient';
-import { button, debounce, el, setDisabled } from '../table/dom';
+import { button, debounce, el, setDisabled } from '../shared/dom';
 
 interface SavedState {
   filter: AuditFilter;

@@ -4,7 +4,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import './audit.css';
-import { vscodeApi } from '../client/vscodeApi';
+import { vscodeApi } from '../shared/vscodeApi';
 import { AuditApp } from './auditApp';
 
 const root = document.getElementById('nocoflo-root');

@@ -8,7 +8,7 @@ import { decodeQuery } from '../../shared/protocolCodec';
 import { decodeRecord } from '../../shared/values';
 import { RpcClient, toRequestError } from '../../shared/rpcClient';
 import { createViewClient, Listeners } from './client';
-import { vscodeApi } from './vscodeApi';
+import { vscodeApi } from '../shared/vscodeApi';
 
 const api = vscodeApi();
 const post = (message: unknown) => api.postMessage(message);

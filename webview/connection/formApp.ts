@@ -16,7 +16,7 @@ import {
 } from '../../shared/connectionForm';
 import type { RpcClient } from '../../shared/rpcClient';
 import { type RequestError, startToolClient, type ToolHost } from '../shared/toolClient';
-import { button, el } from '../table/dom';
+import { button, el } from '../shared/dom';
 
 /** What survives a hidden tab or a reload: everything but secrets. */
 interface SavedForm {

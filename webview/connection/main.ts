@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import './connection.css';
-import { vscodeApi } from '../client/vscodeApi';
+import { vscodeApi } from '../shared/vscodeApi';
 import { ConnectionFormApp } from './formApp';
 
 const root = document.getElementById('nocoflo-root');

@@ -4,7 +4,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import './plugins.css';
-import { vscodeApi } from '../client/vscodeApi';
+import { vscodeApi } from '../shared/vscodeApi';
 import { PluginsApp } from './pluginsApp';
 
 const root = document.getElementById('nocoflo-root');

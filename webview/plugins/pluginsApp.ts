@@ -5,7 +5,7 @@
 import type { PluginRow, PluginsMethod, PluginsNotification, PluginsRequests, PluginsViewState } from '../../shared/pluginsProtocol';
 import type { RpcClient } from '../../shared/rpcClient';
 import { type RequestError, startToolClient, type ToolHost } from '../shared/toolClient';
-import { button, codicon, el } from '../table/dom';
+import { button, codicon, el } from '../shared/dom';
 
 
 interface SavedState {
