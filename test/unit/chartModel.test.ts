@@ -8,7 +8,7 @@ import type { AggregateResult, CellValue, ColumnSchema, TableSchema } from '../.
 import { sqliteDialect } from '../../plugins/kit/sql/dialect';
 import { SqlBuilder } from '../../plugins/kit/sql/queryBuilder';
 import { canChart } from '../../plugins/chart-view';
-import { autoChartCandidates } from '../../webview/chart/model/autoChart';
+import { autoChartCandidates, fillRequest, rankByFill } from '../../webview/chart/model/autoChart';
 import { type ChartConfig, describeConfig, validateConfig } from '../../webview/chart/model/chartConfig';
 import { chartData, timeLabel, xType } from '../../webview/chart/model/chartData';
 import { chartRequest, extentRequest, MAX_GROUPS, niceStep, readExtent, toNumber } from '../../webview/chart/model/chartQuery';
@@ -84,7 +84,7 @@ describe('chart view: stored configs', () => {
 describe('chart view: the automatic first chart', () => {
   it('few categories of a text column against the mean of the first numeric column that is not a key', () => {
     const [first, ...rest] = autoChartCandidates(events);
-    assert.deepEqual(first, { config: bar(), maxGroups: 30 });
+    assert.deepEqual(first, { config: bar(), maxGroups: 30, needsValues: true });
     // Then the date column over time, then a histogram of the measured number.
     assert.deepEqual(
       rest.map((c) => c.config),
@@ -98,11 +98,33 @@ describe('chart view: the automatic first chart', () => {
   it('prefers enums and booleans, counts rows when every number is a key, and needs a number at all', () => {
     const schema: TableSchema = { ...events, columns: [col('id', 'integer', { primaryKeyPosition: 1 }), col('name', 'text'), col('status', 'enum', { enumValues: ['a', 'b'] }), col('signed_up', 'date')], primaryKey: ['id'], foreignKeys: [] };
     const candidates = autoChartCandidates(schema);
-    assert.deepEqual(candidates[0], { config: { version: 1, mark: 'bar', x: 'status', aggregate: 'count' }, maxGroups: 30 });
+    assert.deepEqual(candidates[0], { config: { version: 1, mark: 'bar', x: 'status', aggregate: 'count' }, maxGroups: 30, needsValues: true });
     assert.deepEqual(candidates[1].config.x, 'name');
     assert.deepEqual(candidates[2].config, { version: 1, mark: 'line', x: 'signed_up', timeUnit: 'month', aggregate: 'count' });
     assert.deepEqual(candidates.at(-1)!.config, { version: 1, mark: 'bar', x: 'id', bin: true, aggregate: 'count' }, 'a table of ids still gets a histogram');
     assert.deepEqual(autoChartCandidates({ ...events, columns: [col('t', 'text')] }), []);
+  });
+
+  it('passes over mostly-NULL columns and tries the most filled categories first (Chinook\'s invoices)', () => {
+    const invoice: TableSchema = {
+      table: { name: 'Invoice' },
+      kind: 'table',
+      columns: [col('InvoiceId', 'integer', { primaryKeyPosition: 1, nullable: false }), col('InvoiceDate', 'datetime'), col('BillingCity', 'text'), col('BillingState', 'text'), col('BillingCountry', 'text'), col('Fax', 'text'), col('Total', 'decimal', { nullable: false })],
+      primaryKey: ['InvoiceId'],
+      foreignKeys: [],
+    };
+    const candidates = autoChartCandidates(invoice);
+    const probe = fillRequest(candidates, [{ column: 'Total', op: 'gt', value: 1 }])!;
+    assert.deepEqual(probe.groupBy, []);
+    assert.deepEqual(probe.filters, [{ column: 'Total', op: 'gt', value: 1 }], 'counted under the chart\'s filters');
+    // The probe as a datasource answers it (here the in-view aggregation, which the tests above hold to SQL's).
+    const rows: CellValue[][] = Array.from({ length: 412 }, (_, i) => [i + 1, '2021-01-01', `city ${i % 53}`, i % 2 === 0 ? `state ${i % 25}` : null, `country ${i % 24}`, i < 40 ? 'fax' : null, 2]);
+    const fill = aggregateSample(invoice.columns.map((c) => c.name), rows, probe);
+    const order = rankByFill(candidates, fill).map((c) => `${c.config.mark} ${c.config.x}${c.config.bin ? ' binned' : ''}`);
+    assert.deepEqual(order, ['bar BillingCity', 'bar BillingCountry', 'bar BillingState', 'line InvoiceDate', 'bar Total binned'], 'Fax (90 % NULL) is dropped; State (half NULL) comes after the filled ones');
+    assert.deepEqual(rankByFill(candidates, { columns: fill.columns, rows: [fill.columns.map(() => 0)] }), candidates, 'no rows: nothing to judge by');
+    assert.deepEqual(rankByFill(candidates, undefined), candidates);
+    assert.equal(fillRequest([{ config: bar() }], []), undefined, 'a histogram alone needs no probe');
   });
 
   it('every candidate is a valid config', () => {
@@ -278,6 +300,24 @@ describe('chart view: vega-lite spec, compiled and run in vega', function () {
     view.finalize();
     return counts;
   }
+  /** The x axis's category labels vega draws: its overlap check hides a label by making it transparent. */
+  async function xLabelsDrawn(spec: unknown): Promise<string[]> {
+    const vl = await import('vega-lite');
+    const vega = await import('vega');
+    const { expressionInterpreter } = await import('vega-interpreter');
+    const view = new vega.View(vega.parse(vl.compile(spec as Parameters<typeof vl.compile>[0]).spec, undefined, { ast: true }), { renderer: 'none', expr: expressionInterpreter } as ConstructorParameters<typeof vega.View>[1]);
+    await view.runAsync();
+    type Node = Item & { datum?: { scale?: string; labels?: boolean }; text?: string; opacity?: number };
+    const labels: string[] = [];
+    const walk = (node: Node, inX: boolean) => {
+      const x = inX || (node.datum?.scale === 'x' && node.datum.labels === true);
+      if (x && node.role === 'axis-label') for (const t of (node.items ?? []) as Node[]) if (t.opacity !== 0) labels.push(String(t.text));
+      for (const child of node.items ?? []) walk(child as Node, x);
+    };
+    walk((view.scenegraph() as unknown as { root: Node }).root, false);
+    view.finalize();
+    return labels;
+  }
   const size = { width: 600, height: 400 };
   const kinds: AggregateResult = { columns: ['kind', 'value'], rows: [['click', 1], ['purchase', 5], ['refund', 2], ['view', 9]] };
 
@@ -306,6 +346,20 @@ describe('chart view: vega-lite spec, compiled and run in vega', function () {
     const hist: ChartConfig = { version: 1, mark: 'bar', x: 'value', bin: true, binStep: 5, aggregate: 'count' };
     const bins = chartData(hist, { columns: ['value', 'value'], rows: [[0, 3], [5, 4], [15, 1]] }, columns);
     assert.deepEqual(await marksDrawn(chartSpec(hist, bins, columns, theme, size)), { rect: 3 });
+  });
+
+  it('draws every category label when they fit: 24 countries of Chinook\'s invoices, slanted or upright', async () => {
+    const countries = ['USA', 'Canada', 'France', 'Brazil', 'Germany', 'United Kingdom', 'Czech Republic', 'Portugal', 'India', 'Chile', 'Ireland', 'Hungary', 'Austria', 'Finland', 'Netherlands', 'Norway', 'Sweden', 'Spain', 'Poland', 'Italy', 'Denmark', 'Belgium', 'Australia', 'Argentina'];
+    const result: AggregateResult = { columns: ['kind', 'value'], rows: countries.map((c, i) => [c, i + 1]) };
+    const data = chartData(bar(), result, columns);
+    for (const width of [1000, 500]) {
+      const spec = chartSpec(bar(), data, columns, theme, { width, height: 400 });
+      assert.deepEqual(await xLabelsDrawn(spec), countries, `${width} px wide`);
+      assert.deepEqual(await marksDrawn(spec), { rect: 24 });
+    }
+    // Too narrow for even upright labels: vega thins them rather than drawing them over each other.
+    const narrow = await xLabelsDrawn(chartSpec(bar(), data, columns, theme, { width: 200, height: 400 }));
+    assert.ok(narrow.length < countries.length && narrow.length > 0, `${narrow.length} labels at 200 px`);
   });
 
   it('uses the theme and the given size, with inline data only', () => {

@@ -6,7 +6,7 @@ import type { NocofloViewClient } from '../../api/webview';
 import { codicon, debounce, el, iconButton, setDisabled } from '../shared/dom';
 import { ChartBuilder } from './builder';
 import { ChartView, readTheme } from './chartView';
-import { autoChartCandidates } from './model/autoChart';
+import { autoChartCandidates, fillRequest, rankByFill } from './model/autoChart';
 import { type ChartConfig, describeConfig, validateConfig } from './model/chartConfig';
 import { type ChartData, chartData } from './model/chartData';
 import { chartRequest, type ChartRequest, ESTIMATE_ROWS, extentRequest, MAX_GROUPS, niceStep, readExtent, usesColor } from './model/chartQuery';
@@ -224,11 +224,16 @@ export class ChartApp {
     return { signal: this.abort.signal, generation: ++this.generation };
   }
 
-  /** Tries the automatic candidates in order; the first whose group count fits becomes the chart. */
+  /** Tries the automatic candidates, most filled first; the first whose group count fits becomes the chart. */
   private async autoChart(): Promise<void> {
     const { signal, generation } = this.begin();
     try {
-      for (const candidate of autoChartCandidates(this.client.init.schema)) {
+      const candidates = autoChartCandidates(this.client.init.schema);
+      // One count of rows and of each candidate's values first, so mostly-NULL columns are passed over.
+      const probe = fillRequest(candidates, this.filters);
+      const fill = probe ? (await this.aggregate(probe, signal, true)).result : undefined;
+      if (generation !== this.generation) return;
+      for (const candidate of rankByFill(candidates, fill)) {
         // Candidates are judged on estimates where the table is big: a sample shows whether the groups fit.
         const answer = await this.compute(candidate.config, signal, true, undefined, candidate.maxGroups ?? MAX_GROUPS);
         if (generation !== this.generation) return;

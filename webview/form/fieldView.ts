@@ -38,6 +38,9 @@ export class FieldView {
   /** The foreign key line (display value, picker, link) under the editor; filled by the app. */
   readonly reference: HTMLDivElement;
   private editor: Editable | undefined;
+  /** The text editor whose placeholder says NULL, when the field has one; `hint` is its placeholder otherwise. */
+  private textField: Editable | undefined;
+  private hint = '';
   private display: FieldDisplay | undefined;
 
   constructor(
@@ -104,7 +107,10 @@ export class FieldView {
     this.message.hidden = status.error === undefined;
     this.editor?.toggleAttribute('invalid', status.error !== undefined);
     const isNull = this.display?.value === null && this.display.draft === undefined;
-    this.nullMark.hidden = !isNull;
+    // NULL is said once: by the editor where it can say it (a text field's placeholder, the NULL option, the BLOB
+    // box), by the mark next to the label only where it cannot (a set's checkboxes look the same for '' and NULL).
+    if (this.textField) this.textField.setAttribute('placeholder', isNull ? 'NULL' : this.hint);
+    this.nullMark.hidden = !isNull || this.column.kind !== 'set' || !this.column.enumValues?.length;
     this.element.classList.toggle('is-null', isNull);
   }
 
@@ -117,6 +123,7 @@ export class FieldView {
     const value = display.value;
     const editable = display.readOnly === undefined;
     const id = this.editorHost.dataset.for!;
+    this.textField = undefined;
     if (column.kind === 'blob') {
       const box = el('div', 'blob-value') as unknown as Editable;
       box.id = id;
@@ -165,7 +172,8 @@ export class FieldView {
       field.setAttribute('rows', column.kind === 'json' ? '6' : '4');
       field.setAttribute('resize', 'vertical');
     }
-    field.setAttribute('placeholder', value === null ? 'NULL' : display.placeholder || formatHint(column));
+    this.hint = display.placeholder || formatHint(column);
+    this.textField = field;
     if (column.kind === 'integer' || column.kind === 'float' || column.kind === 'decimal') field.classList.add('numeric');
     if (!editable) field.toggleAttribute('readonly', true);
     field.setAttribute('aria-label', column.name);

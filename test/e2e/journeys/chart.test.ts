@@ -3,10 +3,11 @@
 // the builder (x over time, by hour) redraws with the new number of marks; nothing is blocked by the webview's
 // Content Security Policy along the way; export as SVG and PNG; a grid filter comes along as a chip; a REST API
 // (which cannot aggregate) is charted from a sample with a note saying so; a 3M-row table is drawn first from the
-// datasource's sampled estimate, with a note, then from its exact answer. Expected numbers come from the data
-// itself (Python's sqlite3 on the fixture file, the REST server's own records).
+// datasource's sampled estimate, with a note, then from its exact answer; Chinook's invoices are charted by
+// country (not by the half-NULL state column before it), with a label for each of the 24 countries. Expected
+// numbers come from the data itself (Python's sqlite3 on the fixture file, the REST server's own records).
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Frame, FrameLocator } from 'playwright-core';
@@ -312,5 +313,27 @@ describe('journey: a chart of a table', function () {
     // Not the automatic chart (by active): the stored one.
     await view.locator('.status-text', { hasText: /^Count of rows by qty/ }).waitFor({ timeout: 60_000 });
     await view.locator(`.chart-host[data-state="ready"][data-datum-count="${values}"]`).waitFor({ timeout: 60_000 });
+  });
+
+  it('charts Chinook\'s invoices by country, not by the half-NULL state, with every country labelled', async () => {
+    const chinook = path.join(workspace, 'chinook.sqlite');
+    copyFileSync(path.join(repoRoot(), 'test/fixtures/datasets/chinook/Chinook_Sqlite.sqlite'), chinook);
+    const [[countries, rows, states]] = sqlite(chinook, 'select count(distinct BillingCountry), count(*), count(BillingState) from Invoice') as number[][];
+    assert.ok(states < rows && states * 2 >= rows - 10, 'BillingState, a column before BillingCountry with few groups, is NULL in about half the invoices');
+    await addDatasourceByUrl(workbench, chinook, 'Chinook');
+    await workbench.treeItem('Chinook').click();
+    await workbench.treeItem(/^Invoice$/).waitFor();
+    await openAsChart('Invoice');
+    await workbench.page.locator('.tab', { hasText: 'Invoice — Chinook' }).waitFor();
+    view = workbench.webview();
+    await view.locator(`.chart-host[data-state="ready"][data-mark="bar"][data-datum-count="${countries}"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await view.locator('[data-control="x"]').evaluate((s) => (s as HTMLElement & { value: string }).value), 'BillingCountry');
+    assert.equal(await bars().count(), countries);
+    // vega hides a label that overlaps another by making it transparent; every country's label is drawn.
+    const names = (sqlite(chinook, 'select distinct BillingCountry from Invoice') as string[][]).map(([c]) => c);
+    const xLabels = view.locator('.chart-host svg g.role-axis').filter({ has: view.locator('g.role-axis-title text', { hasText: 'BillingCountry' }) }).locator('g.role-axis-label text');
+    const drawn = await xLabels.evaluateAll((texts) => texts.filter((t) => t.getAttribute('opacity') !== '0' && getComputedStyle(t).opacity !== '0').map((t) => t.textContent));
+    assert.deepEqual([...drawn].sort(), [...names].sort());
+    await workbench.screenshot('chart-chinook-countries');
   });
 });

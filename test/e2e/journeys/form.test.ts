@@ -333,4 +333,15 @@ describe('journey: a record at a time in the form view', function () {
     const [[at]] = sqlite(db, 'select at from events where id = 3') as string[][];
     assert.equal(await input('at').inputValue(), at);
   });
+
+  it('says NULL once on an empty nullable field: in the field, not again next to its label', async () => {
+    const [[id]] = sqlite(db, 'select id from events where value is null order by id limit 1') as number[][];
+    const [[before]] = sqlite(db, 'select count(*) from events where id < ?', id) as number[][];
+    await view.locator('.go-to input').fill(String(before + 1));
+    await view.locator('.go-to input').press('Enter');
+    await position().filter({ hasText: `row ${(before + 1).toLocaleString('en-US')} of` }).waitFor();
+    assert.equal(await input('id').inputValue(), String(id));
+    assert.equal(await input('value').getAttribute('placeholder'), 'NULL');
+    assert.equal(await field('value').locator('.null-mark:visible').count(), 0);
+  });
 });

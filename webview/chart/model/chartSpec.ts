@@ -33,6 +33,25 @@ function xTitle(config: ChartConfig): string {
 
 type Encoding = Record<string, unknown>;
 
+/** Room the y axis (its labels and title) takes from the width, roughly: the bands share the rest. */
+const Y_AXIS_ROOM = 70;
+const SLANT = 40;
+
+/**
+ * Every category gets its label when the labels can fit. vega's overlap check compares axis-aligned boxes, which
+ * for slanted text are far wider than the text, so with `labelOverlap` it hid every other label of 24 countries
+ * that fitted side by side. Labels are slanted (easiest to read) while a band is wide enough for slanted text,
+ * vertical while it is wide enough for upright text, and only thinned by vega when not even that fits. Long
+ * labels are cut to a share of the height (the tooltip has them whole) so the bars keep most of it.
+ */
+export function categoryAxis(categories: number, fontSize: number, size: { width: number; height: number }): Record<string, unknown> {
+  const band = Math.max(1, size.width - Y_AXIS_ROOM) / Math.max(1, categories);
+  const labelLimit = Math.max(40, Math.min(160, Math.floor(size.height / 3)));
+  if (band >= fontSize / Math.sin((SLANT * Math.PI) / 180) + 2) return { labelAngle: -SLANT, labelOverlap: false, labelLimit };
+  if (band >= fontSize + 2) return { labelAngle: -90, labelOverlap: false, labelLimit };
+  return { labelAngle: -90, labelOverlap: true, labelLimit };
+}
+
 /** `size` is the element's size in px: the chart fits it whole, axes and legend included. */
 export function chartSpec(config: ChartConfig, data: ChartData, columns: readonly ColumnSchema[], theme: ChartTheme, size: { width: number; height: number }): TopLevelSpec {
   const xColumn = columns.find((c) => c.name === config.x);
@@ -49,8 +68,7 @@ export function chartSpec(config: ChartConfig, data: ChartData, columns: readonl
   // Categories keep the database's order (it sorted the groups), not vega's re-sort of their labels.
   if (type !== 'quantitative') {
     x.sort = null;
-    // Slanted rather than vertical labels, easier to read; with many groups only labels that have room are shown.
-    x.axis = { labelAngle: -40, labelOverlap: true };
+    x.axis = categoryAxis(new Set(data.values.map((d) => d.x)).size, theme.fontSize, size);
   }
   const drawsBins = config.bin && (config.mark === 'bar' || config.mark === 'rect');
 
