@@ -23,6 +23,7 @@ stage() {
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
 stage typecheck npm run --silent typecheck
+stage lint npm run --silent lint
 stage build node esbuild.mjs --tests
 stage unit npx mocha --config test/unit/.mocharc.json
 for script in scripts/test-sqlite-node22.sh scripts/test-integration.sh scripts/test-e2e.sh; do
