@@ -1,3 +1,4 @@
+// One file (402 lines): every chart model test shares the same fixture schema, configs and theme set up below.
 // The chart view's pure models: stored configs read back defensively, the automatic first chart, builder state →
 // aggregate request → chart data → vega-lite spec, and the in-view aggregation for datasources without
 // `aggregate`, checked against real SQLite (sql.js running the SQL kit's own GROUP BY). Specs are compiled by the
