@@ -1,5 +1,8 @@
 // The message strip under a view's toolbar: one message at a time (an error, a warning, a note, a success) with its own
-// buttons and a dismiss button; successes may hide themselves. Shared by the grid and the form.
+// buttons and a dismiss button; successes may hide themselves. Shared by the grid and the form. Successes and notes
+// are marked `floating`: a view may lay them over its content (the grid does, over its header row) so that a
+// passing "Saved 3 changes" does not push the rows down and back up; errors and warnings stay in the flow, since
+// they last until read and must not hide what they are about.
 import './messageStrip.css';
 import { codicon, el } from './dom';
 
@@ -17,6 +20,7 @@ export class MessageStrip {
   show(kind: StripKind, message: string, actions: { label: string; run(): void }[] = [], autoHideMs?: number): void {
     clearTimeout(this.timer);
     this.element.className = `message-strip ${kind}`;
+    this.element.classList.toggle('floating', kind === 'success' || kind === 'info');
     this.element.setAttribute('role', kind === 'error' ? 'alert' : 'status');
     const buttons = actions.map(({ label, run }) => {
       const b = document.createElement('vscode-button');

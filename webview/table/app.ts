@@ -12,12 +12,13 @@ import { RowSource } from '../shared/model/rowSource';
 import { noticeText, withoutNotices } from '../shared/model/schemaNotices';
 import { SaveController } from '../shared/saveController';
 import { CellEditor } from './cellEditor';
+import { ColumnSizer, SAMPLE_ROWS } from './columnSizer';
 import { showPreview } from './changesPreview';
 import { GridClipboard } from './clipboard';
 import { GridEditing } from './editing';
 import { FilterBar } from './filterBar';
 import { GridMenus } from './gridMenus';
-import { type GridColumn, type GridHost, GridView } from './gridView';
+import { type GridColumn, type GridHost, GridView, ROW_HEIGHT } from './gridView';
 import { GridKeyMap } from './keyMap';
 import { DisplayRows } from './model/displayRows';
 import { defaultWidth, type GridState, MAX_WIDTH, MIN_WIDTH, restoreState } from './model/gridState';
@@ -42,6 +43,9 @@ export class TableApp {
   readonly pending: PendingChanges;
   display!: DisplayRows;
   readonly grid: GridView;
+  private readonly sizer: ColumnSizer;
+  /** Start widths from the headers and the first rows (columnSizer.ts), for columns the user has not resized. */
+  private autoWidths = new Map<string, number>();
   /** Other tabs' and windows' row locks on this table, by row key text. */
   private rowLocks = new Map<string, RowLockInfo>();
   readonly editor: CellEditor;
@@ -112,7 +116,17 @@ export class TableApp {
     this.filterHost = el('div', 'filter-host');
     this.grid = new GridView(this.gridHost());
     this.editor = new CellEditor(this.grid.element);
-    root.replaceChildren(this.banner, this.toolbar.element, this.filterHost, this.strip.element, this.grid.element, this.statusLine.element);
+    this.sizer = new ColumnSizer(this.grid.element);
+    // A wider or narrower editor shares its room out again (user-resized columns keep their width).
+    let gridWidth = 0;
+    new ResizeObserver(() => {
+      if (this.grid.element.clientWidth === gridWidth) return;
+      gridWidth = this.grid.element.clientWidth;
+      this.fitColumns();
+    }).observe(this.grid.element);
+    const gridArea = el('div', 'grid-area');
+    gridArea.append(this.strip.element, this.grid.element);
+    root.replaceChildren(this.banner, this.toolbar.element, this.filterHost, gridArea, this.statusLine.element);
 
     this.applySchema(init.schema, init.readOnlyReason);
     this.showNotices();
@@ -157,7 +171,9 @@ export class TableApp {
     this.filterBar.set(this.state.filters);
     this.filterHost.hidden = !this.state.showFilters;
     this.grid.foreignKeys = schema.foreignKeys;
-    this.updateColumns();
+    this.sizer.reset();
+    this.sizer.measureHeaders(this.columns, schema.foreignKeys);
+    this.fitColumns();
     this.banner.replaceChildren();
     this.banner.hidden = readOnlyReason === undefined;
     if (readOnlyReason !== undefined) this.banner.append(codicon('lock'), el('span', 'readonly-text', `Read-only: ${readOnlyReason}`));
@@ -231,6 +247,7 @@ export class TableApp {
       if (this.state.selection) this.grid.setSelection(this.state.selection, false);
     }
     const total = this.display.count(this.source.totalRows);
+    if (!this.sizer.sampled && this.source.started) this.sampleValues(total);
     this.grid.setEmptyMessage(this.source.started && total === 0 ? (this.state.filters.length > 0 || this.state.search ? 'No rows match the filters.' : 'This table has no rows.') : '');
     this.grid.invalidate();
     this.updateChrome();
@@ -244,9 +261,33 @@ export class TableApp {
     const hidden = new Set(this.state.hidden);
     const columns: GridColumn[] = [];
     this.columns.forEach((schema, schemaIndex) => {
-      if (!hidden.has(schema.name)) columns.push({ schema, schemaIndex, width: this.state.widths[schema.name] ?? defaultWidth(schema) });
+      if (!hidden.has(schema.name)) columns.push({ schema, schemaIndex, width: this.state.widths[schema.name] ?? this.autoWidths.get(schema.name) ?? defaultWidth(schema) });
     });
     this.grid.setColumns(columns);
+  }
+
+  /** Shares the grid's width out again (after the schema, the first rows, a resize, a shown/hidden/reset column). */
+  fitColumns(): void {
+    const hidden = new Set(this.state.hidden);
+    this.autoWidths = this.sizer.fit(
+      this.columns.filter((c) => !hidden.has(c.name)).map((c) => c.name),
+      this.state.widths,
+      this.grid.gutter,
+    );
+    this.updateColumns();
+  }
+
+  /** Measures the values of the first rows in view, once per schema, so later scrolling never moves columns. */
+  private sampleValues(total: number): void {
+    const first = Math.min(Math.floor(this.grid.virtualTop / ROW_HEIGHT), Math.max(0, total - 1));
+    const rows = [];
+    for (let r = first; r < Math.min(total, first + SAMPLE_ROWS); r++) {
+      const row = this.display.get(r);
+      if (row) rows.push(row.values);
+    }
+    if (rows.length === 0 && total > 0) return; // the rows in view are still loading
+    this.sizer.measureValues(this.columns, rows);
+    this.fitColumns();
   }
 
   visibleColumn(col: number): GridColumn | undefined {

@@ -1,7 +1,8 @@
 import type { ColumnSchema, FilterOperator } from '../../api';
 import { codicon, debounce, el, iconButton } from '../shared/dom';
 import { select } from '../shared/select';
-import { defaultOperator, type FilterDraft, needsValue, OPERATOR_LABELS, operatorHint, operatorsFor } from '../shared/model/filterModel';
+import '@vscode-elements/elements/dist/vscode-multi-select/index.js';
+import { defaultOperator, type FilterDraft, listedValues, OPERATOR_LABELS, operandInput, operatorHint, operatorsFor } from '../shared/model/filterModel';
 
 type Select = HTMLElement & { value: string };
 
@@ -54,6 +55,61 @@ export class FilterBar {
     requestAnimationFrame(() => ((last?.querySelector('.filter-value:not([hidden])') ?? last?.querySelector('.filter-op')) as HTMLElement | null)?.focus());
   }
 
+  /**
+   * The operand's input for the draft's operator (filterModel `operandInput`): a text field, a list to pick one
+   * value from, or one to pick several. On a change of operator, text that is not one of the values is dropped (it
+   * was typed for "contains"); a restored filter keeps it, shown as what it is, since it is what the rows obey.
+   */
+  private operand(draft: FilterDraft, column: ColumnSchema, operatorChanged = false): HTMLElement {
+    const input = operandInput(column, draft.op);
+    const options: readonly string[] = 'options' in input ? input.options : [];
+    const unknown = (v: string) => v !== '' && !options.includes(v);
+    if (input.kind === 'choice') {
+      if (operatorChanged && unknown(draft.text)) draft.text = '';
+      const extra = unknown(draft.text) ? [[draft.text, `${draft.text} (not a value of ${column.name})`] as const] : [];
+      const node = select([['', 'pick a value…'], ...extra, ...input.options.map((o) => [o, o] as const)], { selected: draft.text, label: `Value for ${draft.column}` });
+      node.classList.add('filter-value');
+      node.addEventListener('change', () => {
+        draft.text = node.value;
+        this.changed(true);
+      });
+      return node;
+    }
+    if (input.kind === 'choices') {
+      if (operatorChanged) draft.text = listedValues(draft.text).filter((v) => !unknown(v)).join(', ');
+      const picked = listedValues(draft.text);
+      const node = document.createElement('vscode-multi-select') as unknown as HTMLElement & { value: string[] };
+      node.setAttribute('aria-label', `Values for ${draft.column}`);
+      for (const option of [...picked.filter(unknown), ...input.options]) {
+        const item = document.createElement('vscode-option');
+        item.setAttribute('value', option);
+        item.textContent = unknown(option) ? `${option} (not a value of ${column.name})` : option;
+        if (picked.includes(option)) item.setAttribute('selected', '');
+        node.append(item);
+      }
+      node.classList.add('filter-value');
+      node.addEventListener('change', () => {
+        draft.text = node.value.join(', ');
+        this.changed(true);
+      });
+      return node;
+    }
+    const value = document.createElement('vscode-textfield') as unknown as Select;
+    value.classList.add('filter-value');
+    value.value = draft.text;
+    value.setAttribute('aria-label', `Value for ${draft.column}`);
+    value.hidden = input.kind === 'none';
+    if (input.kind === 'text') value.setAttribute('placeholder', input.placeholder);
+    value.addEventListener('input', () => {
+      draft.text = value.value;
+      this.changed(false);
+    });
+    value.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') this.changed(true);
+    });
+    return value;
+  }
+
   private changed(immediate: boolean): void {
     this.emit(this.drafts);
     if (immediate) this.emit.flush();
@@ -87,22 +143,12 @@ export class FilterBar {
         else opSelect.removeAttribute('title');
       };
       hint();
-      const value = document.createElement('vscode-textfield') as unknown as Select;
-      value.classList.add('filter-value');
-      value.value = draft.text;
-      value.setAttribute('aria-label', `Value for ${draft.column}`);
-      value.setAttribute('placeholder', draft.op === 'in' ? 'a, b, c' : column.kind === 'date' ? 'YYYY-MM-DD' : 'value');
-      value.hidden = !needsValue(draft.op);
-      value.addEventListener('input', () => {
-        draft.text = value.value;
-        this.changed(false);
-      });
-      value.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter') this.changed(true);
-      });
+      let value = this.operand(draft, column);
       opSelect.addEventListener('change', () => {
         draft.op = opSelect.value as FilterOperator;
-        value.hidden = !needsValue(draft.op);
+        const next = this.operand(draft, column, true);
+        value.replaceWith(next);
+        value = next;
         hint();
         this.changed(true);
       });
@@ -123,7 +169,7 @@ export class FilterBar {
     add.addEventListener('click', () => this.add());
     const footer = el('div', 'filter-row filter-footer');
     footer.append(add);
-    if (this.drafts.length === 0) footer.append(el('span', 'filter-hint', 'Filters run in the database; Ctrl+F focuses the search.'));
+    if (this.drafts.length === 0) footer.append(el('span', 'filter-hint', 'Filters run in the database; Ctrl+F searches text columns.'));
     else {
       const clear = document.createElement('vscode-button');
       clear.setAttribute('secondary', '');

@@ -19,7 +19,7 @@ export class GridMenus {
       return;
     }
     this.app.state.hidden = [...this.app.state.hidden, name];
-    this.app.updateColumns();
+    this.app.fitColumns();
     this.app.persist();
   }
 
@@ -41,7 +41,7 @@ export class GridMenus {
           const hidden = boxes.filter(({ box }) => !(box as unknown as { checked: boolean }).checked).map(({ column }) => column.name);
           if (hidden.length === this.app.columns.length) return false;
           this.app.state.hidden = hidden;
-          this.app.updateColumns();
+          this.app.fitColumns();
           this.app.persist();
           return true;
         },
@@ -82,7 +82,7 @@ export class GridMenus {
       },
       { label: 'Hide column', run: () => this.hideColumn(name) },
       { label: 'Show or hide columns…', run: () => this.columnsDialog() },
-      { label: 'Reset width', run: () => (delete this.app.state.widths[name], this.app.updateColumns(), this.app.persist()) },
+      { label: 'Reset width', run: () => (delete this.app.state.widths[name], this.app.fitColumns(), this.app.persist()) },
     ]);
   }
 

@@ -125,6 +125,11 @@ export class GridView {
     return this.scrollLeft;
   }
 
+  /** The row-number gutter's width, which the columns share the grid's width with. */
+  get gutter(): number {
+    return this.gutterWidth;
+  }
+
   get pageRows(): number {
     return rowsPerPage(this.viewportHeight, ROW_HEIGHT);
   }

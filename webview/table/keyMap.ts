@@ -1,5 +1,5 @@
 // The grid's keyboard: moving and extending the selection, editing, deleting, copying, and the shortcuts that work
-// anywhere in the view (Ctrl+S, Ctrl+F). docs/table-view.md lists them.
+// anywhere in the view (Ctrl+S, Ctrl+F for the quick search). docs/table-view.md lists them.
 import { isPrintableKey, primaryModifier } from '../shared/dom';
 import type { TableApp } from './app';
 import { closeMenu } from './menus';
@@ -20,9 +20,9 @@ export class GridKeyMap {
       e.preventDefault();
       if (this.app.editor.isOpen) return;
       void this.app.save();
-    } else if (key === 'f') {
+    } else if (key === 'f' && !e.shiftKey) {
+      // Find, as everywhere in VS Code: the quick search, with its text selected. The filter bar is the toolbar's.
       e.preventDefault();
-      if (!this.app.state.showFilters) this.app.toggleFilters(true);
       this.app.toolbar.focusSearch();
     }
   }

@@ -35,7 +35,7 @@ const DELETE_TITLE = 'Delete the selected rows on save (Delete on selected rows)
 /** Grid actions, built from vscode-elements buttons so they look and behave like VS Code's own. */
 export class Toolbar {
   readonly element: HTMLDivElement;
-  private readonly search: HTMLElement & { value: string };
+  private readonly search: HTMLElement & { value: string; wrappedElement?: HTMLInputElement };
   private readonly filterToggle: HTMLElement;
   private readonly editing: Record<'insert' | 'duplicate' | 'delete' | 'setNull' | 'discard' | 'preview' | 'save', HTMLElement>;
   private readonly saveLabel: HTMLElement;
@@ -45,10 +45,10 @@ export class Toolbar {
     this.element.setAttribute('role', 'toolbar');
     const left = el('div', 'toolbar-group');
     left.append(iconButton('Refresh (re-read rows and schema)', 'refresh', () => actions.refresh()));
-    this.filterToggle = iconButton('Filters (Ctrl+F)', 'filter', () => actions.toggleFilters());
+    this.filterToggle = iconButton('Filters', 'filter', () => actions.toggleFilters());
     this.filterToggle.setAttribute('toggleable', '');
     left.append(this.filterToggle);
-    this.search = document.createElement('vscode-textfield') as unknown as HTMLElement & { value: string };
+    this.search = document.createElement('vscode-textfield') as unknown as HTMLElement & { value: string; wrappedElement?: HTMLInputElement };
     this.search.classList.add('quick-search');
     this.search.setAttribute('placeholder', 'Search text columns');
     this.search.setAttribute('aria-label', 'Search text columns');
@@ -104,11 +104,13 @@ export class Toolbar {
     const label = this.saveLabel.querySelector('.button-label');
     if (label) label.textContent = state.saving ? 'Saving…' : state.pending > 0 ? `Save (${state.pending})` : 'Save';
     this.filterToggle.toggleAttribute('checked', state.filtersShown);
-    this.filterToggle.title = state.filterCount > 0 ? `Filters: ${state.filterCount} active (Ctrl+F)` : 'Filters (Ctrl+F)';
+    this.filterToggle.title = state.filterCount > 0 ? `Filters: ${state.filterCount} active` : 'Filters';
   }
 
+  /** Ctrl+F: focus the search with its text selected, so typing replaces it. */
   focusSearch(): void {
     this.search.focus();
+    this.search.wrappedElement?.select();
   }
 
   setSearch(text: string): void {

@@ -61,6 +61,48 @@ describe('journey: a table in an editor tab', function () {
     assert.equal(await workbench.page.locator('.tab', { hasText: 'customers — Shop' }).count(), 1);
   });
 
+  it('sizes columns to their headers and first values, gives spare room to cut values, and keeps a width the user dragged', async () => {
+    // Every header reads in full, and no value in view is cut while the grid has room to the right of its columns.
+    const layout = () =>
+      view.locator('.grid').evaluate((grid) => {
+        const cut = Array.from(grid.querySelectorAll<HTMLElement>('.header-label, .header-type, .grid-row .cell')).filter((n) => n.scrollWidth > n.clientWidth + 1).map((n) => n.textContent);
+        const headers = Array.from(grid.querySelectorAll<HTMLElement>('.header-cell'));
+        const right = Math.max(...headers.map((h) => h.getBoundingClientRect().right));
+        const widths = Object.fromEntries(headers.map((h) => [h.querySelector('.header-label')!.textContent!, Math.round(h.getBoundingClientRect().width)]));
+        return { cut, room: grid.getBoundingClientRect().right - right, widths };
+      });
+    const settled = async (why: string) => {
+      for (let frames = 0; ; frames++) {
+        const now = await layout();
+        if (!now.cut.some((t) => t === 'id' || t === 'name' || t === 'email') && (now.cut.length === 0 || now.room < 20)) return now;
+        assert.ok(frames < 50, `${why}: cut ${JSON.stringify(now.cut.slice(0, 5))} with ${now.room}px of room`);
+        await workbench.page.waitForTimeout(100);
+      }
+    };
+    const before = await settled('after opening');
+    const header = view.locator('.header-cell', { has: view.locator('.header-label', { hasText: /^email$/ }) });
+    const handle = (await header.locator('.resize-handle').boundingBox())!;
+    await workbench.page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await workbench.page.mouse.down();
+    await workbench.page.mouse.move(handle.x + handle.width / 2 + 100, handle.y + handle.height / 2, { steps: 5 });
+    await workbench.page.mouse.up();
+    let dragged = (await layout()).widths;
+    for (let frames = 0; dragged.email === before.widths.email; frames++) {
+      assert.ok(frames < 50, 'the drag did not change the width');
+      await workbench.page.waitForTimeout(100);
+      dragged = (await layout()).widths;
+    }
+    assert.equal(dragged.email, before.widths.email + 100);
+    assert.equal(dragged.id, before.widths.id, 'dragging one column leaves the others alone');
+    // A narrower editor shares its room out again, but the dragged width stays.
+    await workbench.runCommand('View: Toggle Primary Side Bar Visibility');
+    await settled('with the side bar hidden');
+    assert.equal((await layout()).widths.email, before.widths.email + 100);
+    await workbench.runCommand('View: Toggle Primary Side Bar Visibility');
+    await workbench.treeItem('customers').waitFor();
+    await workbench.screenshot('table-column-widths');
+  });
+
   it('sorts in the database by a header click (descending on the second click)', async () => {
     const nameHeader = view.locator('.header-cell', { has: view.locator('.header-label', { hasText: /^name$/ }) });
     await nameHeader.click();
@@ -260,5 +302,57 @@ describe('journey: a table in an editor tab', function () {
     await confirmDeletion(workbench, 'Delete 1 row from "customers" on "Shop"?');
     await workbench.page.locator('.tab', { hasText: /^customers — Shop/ }).filter({ hasNotText: '●' }).waitFor();
     assert.deepEqual(sqlite(db, 'select count(*) from customers where id = 6'), [[0]]);
+  });
+
+  it('Ctrl+F puts the cursor in the quick search with its text selected, and leaves the filter bar closed', async () => {
+    await customerCell(4, 'name').click();
+    const search = view.locator('.quick-search');
+    await search.locator('input').fill('lovelace');
+    const [[count]] = sqlite(db, "select count(*) from customers where name like '%lovelace%' or email like '%lovelace%' or country like '%lovelace%' or notes like '%lovelace%'") as number[][];
+    await statusCount().filter({ hasText: `${count} rows` }).waitFor();
+    await view.locator('.grid-row[aria-rowindex="2"] .cell').first().click();
+    await workbench.page.keyboard.press('Control+f');
+    await view.locator('.quick-search:focus-within').waitFor();
+    assert.equal(await view.locator('.filter-host').isHidden(), true, 'Ctrl+F does not open the filters');
+    // The old text is selected, so typing replaces it.
+    await workbench.page.keyboard.type('zzz-nobody');
+    assert.equal(await search.locator('input').inputValue(), 'zzz-nobody');
+    await view.locator('.grid-empty', { hasText: 'No rows match the filters.' }).waitFor();
+    await workbench.page.keyboard.press('Escape');
+    const [[all]] = sqlite(db, 'select count(*) from customers') as number[][];
+    await statusCount().filter({ hasText: `${all} rows` }).waitFor();
+  });
+
+  it('lays the "saved" message over the header instead of pushing the rows down', async () => {
+    const top = () => view.locator('.grid-header').evaluate((h) => h.getBoundingClientRect().top);
+    const headerTop = await top();
+    await customerCell(8, 'country').dblclick();
+    const editor = view.locator('.cell-editor .editor-field input');
+    await editor.fill('YY');
+    await editor.press('Enter');
+    await workbench.page.keyboard.press('Control+s');
+    await view.locator('.message-strip.success.floating:not([hidden])').waitFor();
+    assert.equal(await top(), headerTop, 'the header stays where it was while the message shows');
+    assert.deepEqual(sqlite(db, 'select country from customers where id = 8'), [['YY']]);
+  });
+
+  it('filters an ENUM column by picking one of its values', async () => {
+    await workbench.treeItem('orders').click();
+    await workbench.page.locator('.tab', { hasText: 'orders — Shop' }).waitFor();
+    view = workbench.webview();
+    await view.locator('.grid-row .cell').first().waitFor({ timeout: 60_000 });
+    const statusIndex = (await view.locator('.header-cell .header-label').allTextContents()).indexOf('status');
+    await view.locator('.grid-row[aria-rowindex="2"] .cell').nth(statusIndex).click();
+    await view.locator('vscode-toolbar-button[icon="filter"]').click();
+    const row = view.locator('.filter-row', { has: view.locator('.filter-column', { hasText: 'status' }) });
+    // "=" first, and the operand is a list of the CHECK's values rather than a text field.
+    await row.locator('.filter-op').filter({ hasText: '=' }).waitFor();
+    const operand = row.locator('vscode-single-select.filter-value');
+    await operand.click();
+    for (const value of ['new', 'paid', 'shipped', 'cancelled']) await row.getByRole('option', { name: value, exact: true }).waitFor();
+    await row.getByRole('option', { name: 'shipped', exact: true }).click();
+    const [[shipped]] = sqlite(db, "select count(*) from orders where status = 'shipped'") as number[][];
+    await statusCount().filter({ hasText: `${shipped.toLocaleString('en-US')} rows` }).waitFor();
+    await workbench.screenshot('table-enum-filter');
   });
 });

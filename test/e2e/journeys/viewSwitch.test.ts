@@ -49,7 +49,7 @@ describe('journey: switching the view of a tab', function () {
     await view().locator('.status-count', { hasText: '500 rows' }).waitFor({ timeout: 60_000 });
     // Showing the filters adds one for the selected column (id) with its first operator (=).
     await view().locator('.grid-row[aria-rowindex="2"] .cell').first().click();
-    await workbench.page.keyboard.press('Control+f');
+    await view().locator('vscode-toolbar-button[icon="filter"]').click();
     await view().locator('.filter-row .filter-column', { hasText: 'id' }).waitFor();
     const value = view().locator('.filter-row .filter-value input').first();
     await value.fill('7');

@@ -43,7 +43,9 @@ export function operatorHint(op: FilterOperator, column: Pick<ColumnSchema, 'kin
 
 export const needsValue = (op: FilterOperator): boolean => op !== 'isnull' && op !== 'notnull';
 
-export function operatorsFor(column: Pick<ColumnSchema, 'kind'>): FilterOperator[] {
+export function operatorsFor(column: Pick<ColumnSchema, 'kind' | 'enumValues'>): FilterOperator[] {
+  // An ENUM with known values is picked from, so "=" comes first; the text operators stay for partial matches.
+  if (column.kind === 'enum' && (column.enumValues?.length ?? 0) > 0) return ['eq', 'ne', 'in', 'lt', 'lte', 'gt', 'gte', 'contains', 'startswith', 'endswith', 'isnull', 'notnull'];
   if (TEXT_KINDS.has(column.kind)) return ['contains', 'eq', 'ne', 'startswith', 'endswith', 'lt', 'lte', 'gt', 'gte', 'in', 'isnull', 'notnull'];
   if (column.kind === 'boolean') return ['eq', 'ne', 'isnull', 'notnull'];
   if (column.kind === 'blob') return ['isnull', 'notnull'];
@@ -51,7 +53,27 @@ export function operatorsFor(column: Pick<ColumnSchema, 'kind'>): FilterOperator
 }
 
 /** A sensible first operator when a filter is added for a column. */
-export const defaultOperator = (column: Pick<ColumnSchema, 'kind'>): FilterOperator => operatorsFor(column)[0];
+export const defaultOperator = (column: Pick<ColumnSchema, 'kind' | 'enumValues'>): FilterOperator => operatorsFor(column)[0];
+
+/** How the operand of a filter is entered: nothing, one value picked from a list, several picked, or typed text. */
+export type OperandInput = { kind: 'none' } | { kind: 'choice'; options: readonly string[] } | { kind: 'choices'; options: readonly string[] } | { kind: 'text'; placeholder: string };
+
+/**
+ * The operand's input for `op` on `column`: an ENUM's values (or a boolean's true/false) are offered rather than
+ * typed, since a typo there silently matches nothing. `in` over ENUM values picks several, kept in the draft as the
+ * same "a, b" text a typed list uses; values that contain a comma could not be told apart there, so they are typed.
+ */
+export function operandInput(column: Pick<ColumnSchema, 'kind' | 'enumValues'>, op: FilterOperator): OperandInput {
+  if (!needsValue(op)) return { kind: 'none' };
+  const values = column.kind === 'enum' ? (column.enumValues ?? []) : column.kind === 'boolean' ? ['true', 'false'] : [];
+  const compares = op === 'eq' || op === 'ne' || (column.kind === 'enum' && (op === 'lt' || op === 'lte' || op === 'gt' || op === 'gte'));
+  if (values.length > 0 && compares) return { kind: 'choice', options: values };
+  if (values.length > 0 && op === 'in' && values.every((v) => !v.includes(','))) return { kind: 'choices', options: values };
+  return { kind: 'text', placeholder: op === 'in' ? 'a, b, c' : column.kind === 'date' ? 'YYYY-MM-DD' : 'value' };
+}
+
+/** The values an `in` draft's text lists ("a, b" → ["a", "b"]), as the multi-select shows them. */
+export const listedValues = (text: string): string[] => text.split(',').map((p) => p.trim()).filter((p) => p !== '');
 
 export interface BuiltFilters {
   filters: Filter[];
