@@ -62,6 +62,8 @@ export type UndoOutcome = { ok: true; undone: number[]; message: string } | { ok
 
 export interface AuditInit {
   datasources: { id: string; name: string }[];
+  /** Display names for the writers an entry's `source` names: the installed views ("Grid", "Form"), undo, the API. */
+  sources: { id: string; name: string }[];
   users: string[];
   filter: AuditFilter;
   pageSize: number;
@@ -125,4 +127,9 @@ export function auditKeyText(key: AuditRecord | null): string {
   return Object.entries(key)
     .map(([column, value]) => `${column}=${auditValueText(value, 60)}`)
     .join(', ');
+}
+
+/** "Grid" for 'nocoflo.table'; a view no longer installed keeps its id, marked, so the entry still says who wrote. */
+export function auditSourceText(source: string, sources: readonly { id: string; name: string }[]): string {
+  return sources.find((s) => s.id === source)?.name ?? `${source} (not installed)`;
 }

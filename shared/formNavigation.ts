@@ -1,8 +1,8 @@
-import type { CellValue, Filter, ForeignKey, RowCount, RowKey, SortKey, TableRef } from '../api';
+import type { CellValue, Filter, ForeignKey, RowCount, RowKey, TableRef } from '../api';
 
 // What the form view decides without a DOM: where First/Previous/Next/Last/"go to row N" lead, how the position
-// reads ("row 12 of 1,234"), how a focused key finds its position, and which filters follow a foreign key in
-// either direction. Unit-tested in plain Node.
+// reads ("row 12 of 1,234"), how a focused key is read (its position in the order: rowsBefore.ts), and which
+// filters follow a foreign key in either direction. Unit-tested in plain Node.
 
 const grouped = new Intl.NumberFormat('en-US');
 
@@ -47,21 +47,6 @@ export function positionText(position: number, count: RowCount | undefined): str
 /** The rows matching `key` exactly: how a focused record is read. */
 export function keyFilters(key: RowKey): Filter[] {
   return Object.entries(key).map(([column, value]) => (value === null ? { column, op: 'isnull' } : { column, op: 'eq', value }));
-}
-
-/**
- * The filter that counts the rows before `key` in the view's order, when one filter can express it: a single
- * key column, no sort or a sort by that column alone (the datasources order by the row key otherwise). Undefined
- * means "cannot tell"; the form then shows the record on its own, with a note.
- */
-export function rowsBeforeFilter(key: RowKey, keyColumns: readonly string[], sort: readonly SortKey[] | undefined): Filter | undefined {
-  if (keyColumns.length !== 1) return undefined;
-  const column = keyColumns[0];
-  const value = key[column];
-  if (value === null || value === undefined || value instanceof Uint8Array) return undefined;
-  if (!sort || sort.length === 0) return { column, op: 'lt', value };
-  if (sort.length === 1 && sort[0].column === column) return { column, op: sort[0].direction === 'asc' ? 'lt' : 'gt', value };
-  return undefined;
 }
 
 export const sameTable = (a: TableRef, b: TableRef): boolean => a.name === b.name && (a.schema ?? '') === (b.schema ?? '');

@@ -163,6 +163,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
       tables,
       datasources,
       refreshTabs: (id) => panels.refresh(id),
+      viewNames: () => registry.list({ kind: 'view' }).map((p) => ({ id: p.id, name: p.displayName })),
+      onDidChangeViews: (listener) => registry.onDidChange(listener),
       onDidChangeExternally: (listener) => metadata.file.onDidChange(listener),
       log,
     }),

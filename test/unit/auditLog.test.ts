@@ -11,7 +11,7 @@ import { AuditStore, type NewAuditEntry } from '../../src/core/audit/auditStore'
 import { restoreRecord } from '../../src/core/audit/auditValues';
 import { inverseOf } from '../../src/core/audit/inverse';
 import { MetadataFile } from '../../src/core/metadata/metadataFile';
-import { auditValueText, parseFromAudit } from '../../shared/auditProtocol';
+import { auditSourceText, auditValueText, parseFromAudit } from '../../shared/auditProtocol';
 import { writeFileAtomic } from '../../plugins/kit/atomicFile';
 
 const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
@@ -216,6 +216,16 @@ describe('Audit log', () => {
     assert.equal(errors.length, 1);
     assert.match(errors[0]!, /1 change\(s\) to notes were saved but could not be recorded/);
     metadata = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
+  });
+
+  it('names a batch\'s source by the view\'s display name, and a view no longer installed by its id', () => {
+    const sources = [
+      { id: 'nocoflo.table', name: 'Table' },
+      { id: 'nocoflo.audit', name: 'Undo in the Audit Log' },
+    ];
+    assert.equal(auditSourceText('nocoflo.table', sources), 'Table');
+    assert.equal(auditSourceText('nocoflo.audit', sources), 'Undo in the Audit Log');
+    assert.equal(auditSourceText('acme.kanban', sources), 'acme.kanban (not installed)');
   });
 
   it('validates the Audit Log view messages', () => {

@@ -4,6 +4,7 @@
 import {
   AUDIT_OPERATIONS,
   auditKeyText,
+  auditSourceText,
   auditValueText,
   type AuditEntry,
   type AuditFilter,
@@ -190,9 +191,7 @@ export class AuditApp {
     const page = this.page!;
     const size = this.init!.pageSize;
     this.list.replaceChildren();
-    if (page.entries.length === 0) {
-      this.list.append(el('div', 'audit-empty', Object.keys(this.filter).length ? 'No changes match these filters.' : 'No changes recorded yet. Every save through Nocoflo appears here.'));
-    }
+    if (page.entries.length === 0) this.list.append(this.emptyState());
     // Consecutive entries of one Save form a group; a batch split over two pages shows as two groups.
     const groups: AuditEntry[][] = [];
     for (const entry of page.entries) {
@@ -216,6 +215,24 @@ export class AuditApp {
     this.pager.replaceChildren(newer, el('span', 'audit-range', `${from}–${to} of ${page.total}`), older);
   }
 
+  /** Why the list is empty, and the way out when it is the filters that hide everything. */
+  private emptyState(): HTMLElement {
+    const empty = el('div', 'audit-empty');
+    if (Object.keys(this.filter).length === 0) {
+      empty.append(el('p', 'audit-empty-title', 'No changes recorded yet.'), el('p', 'audit-empty-hint', 'Every save made through Nocoflo appears here, with its old and new values, ready to undo.'));
+      return empty;
+    }
+    const clear = button('Clear filters', 'clear-all', () => {
+      this.filter = {};
+      this.offset = 0;
+      this.render();
+      void this.load();
+    });
+    clear.classList.add('audit-clear-filters');
+    empty.append(el('p', 'audit-empty-title', 'No changes match these filters.'), el('p', 'audit-empty-hint', 'Changes recorded under other filters are still in the log.'), clear);
+    return empty;
+  }
+
   private renderBatch(entries: AuditEntry[]): HTMLElement {
     const first = entries[0]!;
     const batch = el('section', 'audit-batch');
@@ -227,7 +244,7 @@ export class AuditApp {
       el('span', 'batch-time', new Date(first.at).toLocaleString()),
       el('span', 'batch-user', first.user),
       el('span', 'batch-where', where),
-      el('span', 'batch-source', first.source),
+      el('span', 'batch-source', auditSourceText(first.source, this.init!.sources)),
       el('span', 'batch-count', entries.length === 1 ? '1 change' : `${entries.length} changes`),
     );
     if (entries.length > 1) {

@@ -1,7 +1,8 @@
 // Which record the form shows: a position in the query's rows, a record on its own (opened by key and not
 // locatable in the query), or a pending insert; stepping, going to a row number, opening a key, and re-reading.
-import type { RowKey, RowValues } from '../../api';
-import { keyFilters, type NavStep, parseGoTo, rowsBeforeFilter, stepTarget } from '../../shared/formNavigation';
+import type { CellValue, RowKey, RowValues } from '../../api';
+import { keyFilters, type NavStep, parseGoTo, stepTarget } from '../../shared/formNavigation';
+import { rowsBeforeBranches } from '../../shared/rowsBefore';
 import { messageOf } from '../shared/errorMessage';
 import { rowIdOf, type RowRef } from '../shared/model/pendingChanges';
 import { el } from '../shared/dom';
@@ -90,8 +91,8 @@ export class RecordNavigation {
   }
 
   /**
-   * Shows the record with `key`: at its position in the query when one filter can tell the position, otherwise on
-   * its own with a note (the steps then lead back into the query).
+   * Shows the record with `key`: at its position in the query when the rows before it can be counted exactly,
+   * otherwise on its own with a note that says why (the steps then lead back into the query).
    */
   async openKey(key: RowKey, note?: string): Promise<void> {
     this.app.insertIndex = undefined;
@@ -100,17 +101,17 @@ export class RecordNavigation {
     this.app.form.replaceChildren(el('div', 'form-loading', 'Loading the record…'));
     try {
       const inQuery = await this.app.client.readRows({ ...this.app.query, filters: [...(this.app.query.filters ?? []), ...keyFilters(key)], limit: 1 });
-      const keyColumns = this.app.schema.rowKey?.columns ?? this.app.schema.primaryKey;
-      const before = rowsBeforeFilter(key, keyColumns, this.app.query.sort);
-      if (inQuery.rows.length === 1 && before) {
-        const count = await this.app.client.countRows({ filters: [...(this.app.query.filters ?? []), before], ...(this.app.query.search ? { search: this.app.query.search } : {}) });
-        if (count.exact && !count.capped) {
+      let why = 'it does not match the active filters';
+      if (inQuery.rows.length === 1) {
+        const found = await this.countBefore(key, inQuery);
+        if (typeof found === 'number') {
           // Re-read with the real query so Nocoflo's record of this tab's query is not the lookup's (see below).
           this.app.source.reload();
-          this.goToIndex(count.count);
+          this.goToIndex(found);
           if (note) this.app.strip.show('success', note, [], 4_000);
           return;
         }
+        why = found.why;
       }
       const page = inQuery.rows.length === 1 ? inQuery : await this.app.client.readRows({ filters: keyFilters(key), limit: 1 });
       if (page.rows.length === 0) {
@@ -120,7 +121,7 @@ export class RecordNavigation {
       }
       const values: RowValues = {};
       page.columns.forEach((c, i) => (values[c] = page.rows[0][i] ?? null));
-      const why = inQuery.rows.length === 0 && ((this.app.query.filters?.length ?? 0) > 0 || this.app.query.search) ? 'it does not match the active filters' : 'its position in this order cannot be told';
+      if (inQuery.rows.length === 0 && !((this.app.query.filters?.length ?? 0) > 0 || this.app.query.search)) why = 'it is not among the rows of this view';
       this.app.alone = { values, key: page.keys[0] ?? key, note: note ?? `Showing ${describeKey(key)} on its own: ${why}. First / Next lead back into the rows.` };
       // Nocoflo takes a tab's query from the reads it sends (Switch View hands it on): end with the real query's
       // reads, not the key lookup's, which also readies "First".
@@ -131,6 +132,28 @@ export class RecordNavigation {
     } catch (error) {
       this.app.strip.show('error', `Could not read the record: ${messageOf(error)}`);
       this.goToIndex(0);
+    }
+  }
+
+  /**
+   * The record's index in the query: the exact counts of the rows before it, one per AND-only branch, added up.
+   * A datasource that only estimates, or refuses a branch's filter, leaves the position untold, with the reason.
+   */
+  private async countBefore(key: RowKey, page: { columns: string[]; rows: CellValue[][] }): Promise<number | { why: string }> {
+    const values: Record<string, CellValue> = {};
+    page.columns.forEach((c, i) => (values[c] = page.rows[0][i] ?? null));
+    const keyColumns = this.app.schema.rowKey?.columns ?? this.app.schema.primaryKey;
+    const nullable = (name: string) => this.app.columns.find((c) => c.name === name)?.nullable ?? true;
+    const plan = rowsBeforeBranches({ ...values, ...key }, keyColumns, this.app.query.sort, nullable);
+    if (!plan.ok) return { why: `its position in this order cannot be told: ${plan.why}` };
+    const filters = this.app.query.filters ?? [];
+    const search = this.app.query.search ? { search: this.app.query.search } : {};
+    try {
+      const counts = await Promise.all(plan.branches.map((branch) => this.app.client.countRows({ filters: [...filters, ...branch], ...search })));
+      if (counts.some((c) => !c.exact || c.capped)) return { why: 'its position in this order cannot be told: the datasource only estimates the rows before it' };
+      return counts.reduce((sum, c) => sum + c.count, 0);
+    } catch (error) {
+      return { why: `its position in this order cannot be told: counting the rows before it failed (${messageOf(error)})` };
     }
   }
 

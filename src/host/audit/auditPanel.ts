@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Disposable } from '../../../api';
 import type { AuditRecorder } from '../../core/audit/auditRecorder';
 import type { AuditStore } from '../../core/audit/auditStore';
-import { undoAudit } from '../../core/audit/auditUndo';
+import { UNDO_SOURCE, undoAudit } from '../../core/audit/auditUndo';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage, type Logger } from '../../core/log';
 import type { TableService } from '../../core/tableService';
@@ -18,6 +18,10 @@ export interface AuditPanelDeps {
   datasources: DatasourceManager;
   /** Tells the open tabs of a datasource to reload (after an undo changed its data). */
   refreshTabs(datasourceId: string): void;
+  /** The views' display names by id, whatever their state (a disabled view still wrote what it wrote). */
+  viewNames(): { id: string; name: string }[];
+  /** Fires when views come and go: the tab re-sends their names. */
+  onDidChangeViews(listener: () => void): Disposable;
   /** Fires when another window changed the metadata file (it may have recorded entries). */
   onDidChangeExternally(listener: () => void): Disposable;
   log: Logger;
@@ -73,12 +77,13 @@ export class AuditPanel {
       },
     });
     const changed = () => this.tab.post({ type: 'changed' });
-    this.tab.register(deps.recorder.onDidRecord(changed), deps.onDidChangeExternally(changed));
+    this.tab.register(deps.recorder.onDidRecord(changed), deps.onDidChangeExternally(changed), deps.onDidChangeViews(() => this.sendInit()));
   }
 
   private sendInit(): void {
     const init: AuditInit = {
       datasources: this.deps.datasources.list().map((r) => ({ id: r.id, name: r.name })),
+      sources: [...this.deps.viewNames(), { id: UNDO_SOURCE, name: 'Undo in the Audit Log' }, { id: 'api', name: 'Nocoflo API' }],
       users: this.deps.store.users(),
       filter: this.filter,
       pageSize: PAGE_SIZE,

@@ -1,5 +1,6 @@
-// The audit log as a user meets it, in a real VS Code: edit a cell in the grid and save, open Nocoflo: Show Audit
-// Log and find the change with its old and new values, filter, Undo it (the database file, read by Python's
+// The audit log as a user meets it, in a real VS Code: an empty log that says so, edit a cell in the grid and save,
+// open Nocoflo: Show Audit Log and find the change with its old and new values and the view that wrote it by name,
+// filter (and clear the filters from an empty result), Undo it (the database file, read by Python's
 // sqlite3, has the old value again), and see an undo refused with the reason after another program changed the
 // row. The Audit Log webview runs under the strict CSP and must not trigger a single violation.
 import * as assert from 'node:assert/strict';
@@ -48,6 +49,18 @@ describe('journey: the audit log and undo', function () {
     await server?.stop();
   });
 
+  it('says the log is empty, not broken, before anything was saved', async () => {
+    await workbench.runCommand('Nocoflo: Show Audit Log');
+    const tab = workbench.page.locator('.tab', { hasText: 'Audit Log' });
+    await tab.waitFor();
+    audit = workbench.webview();
+    await audit.locator('.audit-empty .audit-empty-title', { hasText: 'No changes recorded yet.' }).waitFor({ timeout: 60_000 });
+    assert.match((await audit.locator('.audit-empty').textContent()) ?? '', /Every save made through Nocoflo appears here/);
+    assert.equal(await audit.locator('.audit-clear-filters').count(), 0, 'no filters to clear');
+    await tab.locator('.codicon-close').click();
+    await tab.waitFor({ state: 'detached' });
+  });
+
   it('saves an edit made in the grid', async () => {
     await addDatasourceByUrl(workbench, db, 'Shop');
     await workbench.treeItem('Shop').click();
@@ -88,7 +101,9 @@ describe('journey: the audit log and undo', function () {
     const batch = audit.locator('.audit-batch', { has: entry });
     assert.equal(await batch.locator('.batch-user').textContent(), 'Ada Auditor');
     assert.equal(await batch.locator('.batch-where').textContent(), 'Shop › customers');
-    assert.equal(await batch.locator('.batch-source').textContent(), 'nocoflo.table');
+    // The view that wrote, by the name users know it by (its plugin's display name), never its internal id.
+    assert.equal(await batch.locator('.batch-source').textContent(), 'Table');
+    assert.ok(!((await audit.locator('.audit-list').textContent()) ?? '').includes('nocoflo.'), 'no internal id in the log');
     assert.equal(await entry.locator('.entry-op').textContent(), 'update');
     const values = entry.locator('.entry-values tr');
     assert.equal(await values.count(), 1, 'only the changed column');
@@ -99,9 +114,13 @@ describe('journey: the audit log and undo', function () {
     await workbench.screenshot('audit-log-entry');
   });
 
-  it('filters by table', async () => {
+  it('filters by table, says when nothing matches, and clears the filters from there', async () => {
     await audit.locator('.filter-table input').fill('orders');
-    await audit.locator('.audit-empty', { hasText: 'No changes match these filters.' }).waitFor();
+    await audit.locator('.audit-empty .audit-empty-title', { hasText: 'No changes match these filters.' }).waitFor();
+    await audit.locator('vscode-button.audit-clear-filters').click();
+    await entryOf('id=1').waitFor();
+    assert.equal(await audit.locator('.filter-table').evaluate((f) => (f as HTMLElement & { value: string }).value), '');
+    assert.equal(await audit.locator('.audit-empty').count(), 0);
     await audit.locator('.filter-table input').fill('customers');
     await entryOf('id=1').waitFor();
   });
@@ -163,6 +182,7 @@ describe('journey: the audit log and undo', function () {
     await workbench.treeContextMenu(/^orders$/, /^Show Audit Log$/);
     audit = workbench.webview();
     await audit.locator('.audit-empty', { hasText: 'No changes match these filters.' }).waitFor({ timeout: 60_000 });
+    await audit.locator('vscode-button.audit-clear-filters').waitFor();
     assert.equal(await audit.locator('.filter-table').evaluate((f) => (f as HTMLElement & { value: string }).value), 'orders');
     assert.notEqual(await audit.locator('.filter-datasource').evaluate((s) => (s as HTMLElement & { value: string }).value), '', 'the datasource is chosen');
     assert.equal(await audit.locator('.audit-range').textContent(), '0–0 of 0');

@@ -344,4 +344,31 @@ describe('journey: a record at a time in the form view', function () {
     assert.equal(await input('value').getAttribute('placeholder'), 'NULL');
     assert.equal(await field('value').locator('.null-mark:visible').count(), 0);
   });
+
+  it('tells the position of a row opened from a grid sorted by a non-key column, NULLs and ties included', async () => {
+    // events.value is nullable and repeats: ascending puts its NULLs first, descending last; ties go by id.
+    // One header click sorts ascending, the next descending.
+    const secondRow = [
+      'select id from events order by value is not null, value, id limit 1 offset 1',
+      'select id from events order by value is null, value desc, id limit 1 offset 1',
+    ];
+    for (const sql of secondRow) {
+      // Close the form so the next one is the one the grid opens.
+      await workbench.page.locator('.tab.active .codicon-close').click();
+      await workbench.treeItem('events').click();
+      view = workbench.webview();
+      const header = view.locator('.header-cell', { has: view.locator('.header-label', { hasText: /^value$/ }) });
+      await header.click({ timeout: 60_000 });
+      const [[id]] = sqlite(db, sql) as number[][];
+      const headers = await view.locator('.header-cell .header-label').allTextContents();
+      const second = view.locator('.grid-row[aria-rowindex="3"] .cell');
+      await second.nth(headers.indexOf('id')).filter({ hasText: new RegExp(`^${id}$`) }).waitFor();
+      await second.first().click();
+      await workbench.page.keyboard.press('Control+Shift+Enter');
+      view = workbench.webview();
+      await view.locator('.form-app').waitFor({ timeout: 60_000 });
+      await position().filter({ hasText: 'row 2 of 5,000' }).waitFor({ timeout: 60_000 });
+      assert.equal(await input('id').inputValue(), String(id));
+    }
+  });
 });
