@@ -35,7 +35,7 @@ const hostCommon = {
 
 /** Browser bundles, one per webview app, by output name. */
 const webviewEntries = Object.fromEntries(
-  ['client', 'table', 'form', 'chart', 'connection', 'plugins', 'audit']
+  ['client', 'table', 'form', 'chart', 'connection', 'plugins', 'audit', 'fileOverview']
     .filter((name) => existsSync(join(root, 'webview', name, 'main.ts')))
     .map((name) => [name, `webview/${name}/main.ts`]),
 );

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NocofloApi } from '../api';
-import { DatasourceManager } from './core/datasourceManager';
+import { DatasourceManager, type DatasourceRecord } from './core/datasourceManager';
 import { PluginRegistry } from './core/registry';
 import { TableService } from './core/tableService';
 import { API_VERSION, createApi } from './host/api';
@@ -33,6 +33,8 @@ import { PluginsPanel } from './host/plugins/pluginsPanel';
 import { LockStore } from './core/locks/lockStore';
 import { WindowLocks } from './core/locks/windowLocks';
 import { CombinedCatalog, declaredConnections, isDeclared } from './host/workspaceConnections';
+import { OpenedFiles } from './core/openedFiles';
+import { registerSqliteFileEditor } from './host/files/sqliteFileEditor';
 
 export async function activate(context: vscode.ExtensionContext): Promise<NocofloApi> {
   const { logger: log, channel } = createOutputLogger();
@@ -53,7 +55,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   const registry = new PluginRegistry({ apiVersion: API_VERSION, log, isEnabled: (id) => metadata.plugins.isEnabled(id) });
   context.subscriptions.push(registry);
 
-  const catalog = new CombinedCatalog(metadata.datasources, () => declaredConnections((m) => log.warn(m)), (type) => registry.resolveDatasource(type)?.id ?? type);
+  // Database files opened from the Explorer join the sidebar while their editor is open (src/core/openedFiles.ts);
+  // their ids and paths are remembered per workspace so their table tabs come back after a reload.
+  const openedKey = 'nocoflo.openedFiles';
+  const knownFiles = new Map(Object.entries(context.workspaceState.get<Record<string, string>>(openedKey, {})));
+  const opened = new OpenedFiles(
+    () => registry.resolveDatasource('sqlite')?.id ?? 'nocoflo.sqlite',
+    knownFiles,
+    (id, file) => {
+      knownFiles.set(id, file);
+      void context.workspaceState.update(openedKey, Object.fromEntries(knownFiles));
+    },
+  );
+  context.subscriptions.push(opened);
+  const catalog = new CombinedCatalog(metadata.datasources, () => declaredConnections((m) => log.warn(m)), (type) => registry.resolveDatasource(type)?.id ?? type, opened);
   const datasources = new DatasourceManager({
     registry,
     catalog,
@@ -167,6 +182,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
       onDidChangeViews: (listener) => registry.onDidChange(listener),
       onDidChangeExternally: (listener) => metadata.file.onDidChange(listener),
       log,
+    }),
+  );
+  const keepOpenedFile = async (record: DatasourceRecord) => {
+    if (metadata.datasources.getDatasource(record.id)) return;
+    await metadata.datasources.addDatasource({ id: record.id, type: record.type, name: record.name, config: record.config });
+    opened.forget(record.id);
+    tree.refresh();
+  };
+  context.subscriptions.push(
+    opened.onDidChange(() => tree.refresh()),
+    ...registerSqliteFileEditor({
+      extensionUri: context.extensionUri,
+      log,
+      opened,
+      datasources,
+      tables,
+      sqliteType: () => registry.resolveDatasource('sqlite')?.id ?? 'nocoflo.sqlite',
+      openTable: (table) => opener.open(table),
+      keep: keepOpenedFile,
+      fileChanged: (id) => panels.refresh(id),
+    }),
+    vscode.commands.registerCommand('nocoflo.keepInSidebar', async (node?: { kind?: string; record?: DatasourceRecord }) => {
+      if (node?.kind !== 'datasource' || !node.record) return;
+      await keepOpenedFile(node.record);
+      void vscode.window.showInformationMessage(`${node.record.name} stays in the Nocoflo sidebar.`);
     }),
   );
   context.subscriptions.push(

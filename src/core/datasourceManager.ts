@@ -25,6 +25,8 @@ export interface DatasourceRecord {
    * connections; stored ones keep the mark in the metadata (`RoleStore.isProduction`).
    */
   production?: boolean;
+  /** A database file open from the Explorer and not (yet) one of the user's connections (src/core/openedFiles.ts). */
+  opened?: boolean;
   /**
    * Declared in workspace settings (`nocoflo.connections`), where anyone who can edit the workspace can point it
    * elsewhere: its secrets are never bound without asking (see `secretBinding.ts`).

@@ -1,5 +1,8 @@
 import type { RowCount } from '../../api';
 
+/** Counts beyond this show as "10,000+": an exact count of a huge table is not worth its cost in a list. */
+export const TREE_COUNT_CAP = 10_000;
+
 /** How long the sidebar waits for one table's row count before showing it as unknown. */
 export const TREE_COUNT_BUDGET_MS = 5_000;
 

@@ -14,10 +14,12 @@ export interface ToolPanelSpec<R extends RequestTable<R>, C extends { type: stri
   log: Logger;
   /** After the tab closed and everything registered with it was disposed. */
   onDisposed(): void;
+  /** A panel VS Code made (a custom editor's); by default the tool makes its own tab. */
+  panel?: vscode.WebviewPanel;
 }
 
 /**
- * One of Nocoflo's own tool tabs (connection form, audit log, plugins): it owns the webview panel, its CSP'd
+ * One of Nocoflo's own tool tabs (connection form, audit log, plugins, a database file's overview): it owns the webview panel, its CSP'd
  * document, the disposables registered with it, and the message path (ToolMessages). The tab's owner supplies the
  * request table, handlers and commands, and sends its notifications (`N`) through `post`.
  */
@@ -28,12 +30,19 @@ export class ToolPanel<R extends RequestTable<R>, C extends { type: string }, N 
   private disposed = false;
 
   constructor(private readonly spec: ToolPanelSpec<R, C>) {
-    this.panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      // Each app keeps its UI state with setState and asks again with `ready` when shown.
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(spec.extensionUri, 'dist', 'webview')],
-    });
+    const localResourceRoots = [vscode.Uri.joinPath(spec.extensionUri, 'dist', 'webview')];
+    if (spec.panel) {
+      // A custom editor's panel: VS Code registered it without retainContextWhenHidden (see sqliteFileEditor.ts).
+      this.panel = spec.panel;
+      this.panel.webview.options = { enableScripts: true, localResourceRoots };
+    } else {
+      this.panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, vscode.ViewColumn.Active, {
+        enableScripts: true,
+        // Each app keeps its UI state with setState and asks again with `ready` when shown.
+        retainContextWhenHidden: false,
+        localResourceRoots,
+      });
+    }
     this.render();
     this.messages = new ToolMessages(spec, (message) => this.send(message), spec.log);
     this.register(

@@ -6,7 +6,7 @@ import type { TableService } from '../../core/tableService';
 import { roleDescription } from '../../core/roles/roleModel';
 import type { RoleService } from '../../core/roles/roleService';
 import { rowCountText } from '../../../shared/rowCountText';
-import { countWithin, TREE_COUNT_BUDGET_MS } from '../../core/treeCounts';
+import { countWithin, TREE_COUNT_BUDGET_MS, TREE_COUNT_CAP } from '../../core/treeCounts';
 import { untrustedMarkdown } from '../untrustedMarkdown';
 import { columnDescription, datasourceTooltip, matchesFilter, nodeId, tableNodeId, type DatasourceNode, type TableNode, type TreeNode } from './treeNodes';
 
@@ -20,7 +20,6 @@ const TABLE_ICONS: Record<TableKind, string> = {
 };
 
 /** Tables counted exactly up to this many rows; above it the tree says "10,000+". */
-const TREE_COUNT_CAP = 10_000;
 
 /**
  * Datasources → (schemas) → tables and views → columns. Listing is lazy (on expand); row counts arrive after the
@@ -87,12 +86,13 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
         item.label = node.record.name;
         const role = this.roles?.resolve({ datasourceId: node.record.id });
         const pluginName = plugin ? plugin.displayName : `${node.record.type} (plugin unavailable)`;
-        item.description = role ? `${roleDescription(role)} · ${pluginName}` : pluginName;
+        item.description = [role ? roleDescription(role) : '', pluginName, node.record.opened ? 'opened file' : ''].filter(Boolean).join(' · ');
         item.tooltip = untrustedMarkdown(datasourceTooltip({ name: node.record.name, pluginName: plugin?.displayName ?? node.record.type, ...(role ? { role: roleDescription(role) } : {}) }));
         item.iconPath = new vscode.ThemeIcon(plugin?.icon ?? 'database', plugin ? undefined : new vscode.ThemeColor('errorForeground'));
         item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
         // The suffix picks Mark or Unmark Production in the context menu; other entries match the prefix.
-        item.contextValue = role?.production ? 'nocoflo.datasource.production' : 'nocoflo.datasource';
+        // An opened file (from the Explorer) offers Keep in Sidebar instead of Edit, Rename and Remove.
+        item.contextValue = node.record.opened ? 'nocoflo.datasource.opened' : role?.production ? 'nocoflo.datasource.production' : 'nocoflo.datasource';
         break;
       }
       case 'schema':
