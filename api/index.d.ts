@@ -501,4 +501,69 @@ export interface NocofloApi {
    * undefined when none was stored. `onDidChangePlugins` fires after it changes. Optional (added in 1.2).
    */
   getPluginConfig?(pluginId: string): unknown;
+  /**
+   * Reads and writes data through Nocoflo's connections, roles, conflict checks, row locks and audit log, on behalf
+   * of the calling extension (`caller.extensionId`, its `publisher.name`, which must be installed; the audit log
+   * names it as the source of its writes). Optional (added in 1.5).
+   */
+  data?(caller: { extensionId: string }): NocofloData;
+}
+
+/** Structurally VS Code's CancellationToken, so callers pass theirs as is. (1.5) */
+export interface CancellationToken {
+  readonly isCancellationRequested: boolean;
+  readonly onCancellationRequested: Event<unknown>;
+}
+
+/** A connection as other extensions see it: never its settings (they may name hosts and users) or secrets. (1.5) */
+export interface DatasourceInfo {
+  id: string;
+  name: string;
+  /** The datasource plugin's id ('nocoflo.sqlite', …) and display name. */
+  type: string;
+  typeName: string;
+  /** Marked as production: its default role is viewer, and deletes ask the user. */
+  production: boolean;
+  /** The current user's role on it ('viewer' | 'editor' | 'admin'). */
+  role: string;
+}
+
+/** What a write through `NocofloData.applyChanges` made, as `onDidChangeData` reports it for every save. (1.5) */
+export interface DataChangeEvent {
+  table: TableLocator;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  /** Who wrote: a view id, 'extension:<publisher.name>', 'nocoflo.audit' for an undo. */
+  source: string;
+}
+
+/** The outcome of `applyChanges`: all of the batch or, where the datasource has transactions, none of it. (1.5) */
+export type DataApplyResult =
+  | { ok: true; results: { key: RowKey | null; row?: RowValues }[] }
+  | {
+      ok: false;
+      /** Which change failed and why: 'permission' (role), 'conflict' (the row changed or is being edited), 'cancelled' (the user declined), a DatasourceErrorCode… */
+      failure: { index: number; code: string; message: string; column?: string; current?: RowValues | null };
+      rolledBack: boolean;
+    };
+
+/** Nocoflo's data door for other extensions (`api.data?.({ extensionId })`). (1.5) */
+export interface NocofloData {
+  listDatasources(): DatasourceInfo[];
+  listTables(datasourceId: string, token?: CancellationToken): Promise<TableInfo[]>;
+  getSchema(table: TableLocator, token?: CancellationToken): Promise<TableSchema>;
+  readRows(table: TableLocator, request: ReadRowsRequest, token?: CancellationToken): Promise<RowPage>;
+  countRows(table: TableLocator, request?: CountRequest, token?: CancellationToken): Promise<RowCount>;
+  /** Rejects with code 'unsupported' where the datasource cannot aggregate. */
+  aggregate(table: TableLocator, request: AggregateRequest, token?: CancellationToken): Promise<AggregateResult>;
+  /**
+   * Writes a batch as a save in a view does: the user's role decides, `expected` values are checked (a changed row
+   * is a 'conflict' with its current values), rows someone is editing in a form are refused, deletes on a
+   * production connection ask the user first, and the audit log records the batch with the calling extension as
+   * its source (undo works as for any save). Cancelling before the batch starts writes nothing.
+   */
+  applyChanges(table: TableLocator, changes: RowChange[], token?: CancellationToken): Promise<DataApplyResult>;
+  /** Fires after every write made through Nocoflo (views, undo, other extensions). */
+  readonly onDidChangeData: Event<DataChangeEvent>;
 }

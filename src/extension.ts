@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NocofloApi } from '../api';
+import type { DataChangeEvent, NocofloApi } from '../api';
+import { Emitter } from './core/events';
+import { extensionSource } from './core/dataAccess';
 import { DatasourceManager, type DatasourceRecord } from './core/datasourceManager';
 import { PluginRegistry } from './core/registry';
 import { TableService } from './core/tableService';
@@ -93,10 +95,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   // Every write that reaches a database is recorded in the audit log (TableService's `applied` hook).
   const audit = createAudit(metadata.file, currentUser, log);
   context.subscriptions.push(audit.recorder);
+  // Every write made through Nocoflo, for other extensions (api.data's onDidChangeData).
+  const dataChanged = new Emitter<DataChangeEvent>();
+  context.subscriptions.push(dataChanged);
   const tables = new TableService(datasources, {
     authorize: roles.authorize,
-    applied: async (table, changes, ...rest) => {
-      await audit.recorder.applied(table, changes, ...rest);
+    applied: async (table, changes, results, origin, schema) => {
+      await audit.recorder.applied(table, changes, results, origin, schema);
+      const count = (kind: string) => changes.filter((c) => c.kind === kind).length;
+      dataChanged.fire({ table: { ...table }, inserted: count('insert'), updated: count('update'), deleted: count('delete'), source: origin.source });
       // An insert or delete changes the row count the sidebar shows for the table.
       if (changes.some((c) => c.kind !== 'update')) tree.recount(table);
     },
@@ -108,8 +115,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
 
   // The panel manager registers the tab serializer, so it must exist before activation returns.
   // Advisory row locks while a record is edited, shared with other windows through the metadata file.
+  const lockStore = new LockStore(metadata.file, { owner: currentUser() });
   const locks = new WindowLocks(
-    new LockStore(metadata.file, { owner: currentUser() }),
+    lockStore,
     { log, canBreak: (table) => roles.canManageConnection(table.datasourceId, 'Breaking row locks on') },
   );
   context.subscriptions.push(locks);
@@ -145,7 +153,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
 
   const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreferences.get(table, currentUser())?.viewId }, panels);
   panels.useOpener(opener);
-  const api = createApi({ registry, datasources, metadata, opener, user: currentUser, builtIns: BUILT_IN_PLUGIN_IDS });
+  const api = createApi({
+    registry,
+    datasources,
+    metadata,
+    opener,
+    user: currentUser,
+    builtIns: BUILT_IN_PLUGIN_IDS,
+    tables,
+    role: (datasourceId) => roles.resolve({ datasourceId }),
+    locksOn: (table) => lockStore.locksOn(table),
+    confirm: (table, changes, caller) => confirmDeletes({ table: table.name, datasource: datasources.get(table.datasourceId)?.name ?? table.datasourceId }, changes, caller),
+    dataChanged,
+    isInstalled: (id) => vscode.extensions.getExtension(id) !== undefined,
+  });
   const pluginAdmin = new PluginAdmin({
     registry,
     store: metadata.plugins,
@@ -178,7 +199,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
       tables,
       datasources,
       refreshTabs: (id) => panels.refresh(id),
-      viewNames: () => registry.list({ kind: 'view' }).map((p) => ({ id: p.id, name: p.displayName })),
+      // Views by name, and extensions that wrote through api.data (source 'extension:<id>') by theirs.
+      viewNames: () => [
+        ...registry.list({ kind: 'view' }).map((p) => ({ id: p.id, name: p.displayName })),
+        ...vscode.extensions.all.map((e) => ({ id: extensionSource(e.id), name: `${(e.packageJSON as { displayName?: string }).displayName ?? e.id} (extension)` })),
+      ],
       onDidChangeViews: (listener) => registry.onDidChange(listener),
       onDidChangeExternally: (listener) => metadata.file.onDidChange(listener),
       log,

@@ -1,12 +1,16 @@
-import type { DatasourcePlugin, NocofloApi, TableLocator, ViewPlugin } from '../../api';
+import type { DataChangeEvent, DatasourcePlugin, NocofloApi, RowChange, TableLocator, ViewPlugin } from '../../api';
+import { checkCaller, createDataAccess } from '../core/dataAccess';
 import type { DatasourceManager } from '../core/datasourceManager';
+import type { Emitter } from '../core/events';
+import type { ResolvedRole } from '../core/roles/roleModel';
+import type { TableService } from '../core/tableService';
 import { nocofloError } from '../core/pluginErrors';
 import type { PluginRegistry } from '../core/registry';
 import type { HostMetadata } from './hostMetadata';
 import type { TableOpener } from './tableOpener';
 import { storeViewPreference } from './viewPreferences';
 
-export const API_VERSION = '1.4.0';
+export const API_VERSION = '1.5.0';
 
 export interface ApiDeps {
   registry: PluginRegistry;
@@ -16,6 +20,14 @@ export interface ApiDeps {
   user(): string;
   /** Ids of Nocoflo's own plugins, so the plugin list can say "built-in". */
   builtIns: ReadonlySet<string>;
+  /** For `api.data` (1.5): the data door, and what it needs besides TableService. */
+  tables: TableService;
+  role(datasourceId: string): ResolvedRole;
+  locksOn(table: TableLocator): { rowKey: string; owner: string; acquiredAt: string }[];
+  confirm(table: TableLocator, changes: readonly RowChange[], caller: string): Promise<boolean>;
+  dataChanged: Emitter<DataChangeEvent>;
+  /** Whether an extension with this id is installed (a caller names itself; a made-up name is refused). */
+  isInstalled(extensionId: string): boolean;
 }
 
 function checkLocator(table: TableLocator): void {
@@ -43,5 +55,10 @@ export function createApi(deps: ApiDeps): NocofloApi {
     },
     onDidChangePlugins: registry.onDidChange,
     getPluginConfig: (pluginId: string) => (typeof pluginId === 'string' ? metadata.plugins.get(pluginId)?.config : undefined),
+    data: (caller) =>
+      createDataAccess(
+        { datasources, tables: deps.tables, role: deps.role, locksOn: deps.locksOn, confirm: deps.confirm, changed: deps.dataChanged },
+        checkCaller(caller, deps.isInstalled),
+      ),
   } satisfies NocofloApi);
 }

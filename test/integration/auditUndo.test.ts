@@ -4,68 +4,13 @@
 // with the reason, leaving that program's value in place.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { DatasourcePlugin, RowValues, TableLocator } from '../../api';
+import type { RowValues, TableLocator } from '../../api';
 import { createPostgresDatasource } from '../../plugins/postgres';
-import { AuditRecorder } from '../../src/core/audit/auditRecorder';
-import { AuditStore } from '../../src/core/audit/auditStore';
 import { undoAudit, UNDO_SOURCE } from '../../src/core/audit/auditUndo';
-import { DatasourceManager, type DatasourceCatalog, type DatasourceRecord } from '../../src/core/datasourceManager';
-import { silentLogger } from '../../src/core/log';
-import { MetadataFile } from '../../src/core/metadata/metadataFile';
-import { PluginRegistry } from '../../src/core/registry';
-import { RoleService } from '../../src/core/roles/roleService';
-import { RoleStore } from '../../src/core/roles/roleStore';
-import { TableService } from '../../src/core/tableService';
+import { type GovernedRig as Rig, governedRig as rig } from '../support/governedRig';
 import { rigPerTest } from '../support/hostRig';
 import { postgresSuite } from '../support/servers/postgresSuite';
 import { makeDatabase, python, sqlitePlugin } from '../support/sqliteFixtures';
-import { writeFileAtomic } from '../../plugins/kit/atomicFile';
-
-interface Rig {
-  tables: TableService;
-  audit: AuditStore;
-  manager: DatasourceManager;
-  metadata: MetadataFile;
-  roles: RoleStore;
-  records: DatasourceRecord[];
-  errors: string[];
-}
-
-async function rig(dir: string, plugin: DatasourcePlugin): Promise<Rig> {
-  const registry = new PluginRegistry({ apiVersion: '1.2.0', log: silentLogger, isEnabled: () => true });
-  registry.registerDatasource(plugin);
-  const records: DatasourceRecord[] = [];
-  const catalog: DatasourceCatalog = {
-    listDatasources: () => [...records],
-    getDatasource: (id) => records.find((r) => r.id === id),
-    addDatasource: async (r) => {
-      const full = { ...r, id: `ds${records.length + 1}` };
-      records.push(full);
-      return full;
-    },
-    renameDatasource: async () => undefined,
-    updateDatasource: async () => undefined,
-    removeDatasource: async (id) => void records.splice(records.findIndex((r) => r.id === id), 1),
-  };
-  const secrets = new Map<string, string>();
-  const manager = new DatasourceManager({
-    registry,
-    catalog,
-    secrets: { get: async (k) => secrets.get(k), store: async (k, v) => void secrets.set(k, v), delete: async (k) => void secrets.delete(k) },
-    log: silentLogger,
-    workspaceFolders: () => [],
-    slowOperationMs: () => 1e9,
-  });
-  const metadata = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath: path.resolve(__dirname, '../../sql-wasm.wasm'), watchIntervalMs: 0, replaceFile: writeFileAtomic });
-  const audit = new AuditStore(metadata);
-  const errors: string[] = [];
-  const recorder = new AuditRecorder({ store: audit, user: () => 'ada', retention: () => ({ days: 90, maxEntries: 10_000 }), log: { info() {}, warn() {}, error: (m) => errors.push(m) } });
-  // The host's composition: roles authorize, the audit records.
-  const roles = new RoleStore(metadata);
-  const service = new RoleService({ store: roles, datasource: (id) => manager.get(id), datasources: () => manager.list() });
-  const tables = new TableService(manager, { authorize: service.authorize, applied: recorder.applied });
-  return { tables, audit, manager, metadata, roles, records, errors };
-}
 
 const undoDeps = (r: Rig) => ({ store: r.audit, tables: r.tables, datasourceName: (id: string) => r.manager.get(id)?.name });
 

@@ -30,7 +30,8 @@ describe('api.getPluginConfig (a plugin reads its configuration)', () => {
   it('returns what the Plugins view stored, and onDidChangePlugins fires when it changes', async () => {
     const registry = new PluginRegistry({ apiVersion: '1.2.0', log: silentLogger, isEnabled: (id) => metadata.plugins.isEnabled(id) });
     // The API object's other parts (datasources, tables, opening tabs) play no part in reading a configuration.
-    const api = createApi({ registry, datasources: {} as never, metadata, opener: {} as never, user: () => 'ada', builtIns: new Set() });
+    const unused = {} as never;
+    const api = createApi({ registry, datasources: unused, metadata, opener: unused, user: () => 'ada', builtIns: new Set(), tables: unused, role: unused, locksOn: unused, confirm: unused, dataChanged: unused, isInstalled: unused });
     api.registerView(viewPlugin({ id: 'acme.view', configSchema: { type: 'object', properties: { rows: { type: 'integer', minimum: 1 } } } }));
     const admin = new PluginAdmin({ registry, store: metadata.plugins, canManagePlugins: () => ({ ok: true }) });
     assert.equal(api.getPluginConfig?.('acme.view'), undefined, 'nothing stored yet');

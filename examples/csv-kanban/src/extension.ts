@@ -1,10 +1,12 @@
 // The example extension: gets Nocoflo's API, checks its major version, and registers one datasource (a folder of
 // CSV files) and one view (a board). That is all a plugin extension does; Nocoflo shows the datasource in its
-// "Add Datasource…" picker and connection form, and the board in "Open as…" and "Switch View…".
+// "Add Datasource…" picker and connection form, and the board in "Open as…" and "Switch View…". It also reads
+// through Nocoflo's data API (1.5, `api.data`): see summarizeTable.ts.
 import * as vscode from 'vscode';
 import type { NocofloApi } from '@nocoflo/api';
 import { createBoardView } from './board/boardView';
 import { createCsvDatasource } from './csvDatasource';
+import { summarizeTable } from './summarizeTable';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const nocoflo = vscode.extensions.getExtension<NocofloApi>('nocoflo.nocoflo');
@@ -19,6 +21,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     api.registerDatasource(createCsvDatasource(extensionId)),
     api.registerView(createBoardView(context.extensionPath, extensionId)),
   );
+  // Optional members are checked before use: an older Nocoflo 1.x has no data API.
+  const data = api.data?.({ extensionId });
+  if (data) context.subscriptions.push(vscode.commands.registerCommand('csvKanban.summarizeTable', () => summarizeTable(data)));
 }
 
 export function deactivate(): void {

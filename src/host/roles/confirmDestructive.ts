@@ -11,10 +11,12 @@ export const confirmsDestructive = (): boolean => vscode.workspace.getConfigurat
  * way of saving (Ctrl+S, *Save* on closing a tab or switching views) gets the same modal, whatever the view's own UI
  * already asked. True to go on.
  */
-export async function confirmDeletes(what: { table: string; datasource: string }, changes: readonly { kind: string }[]): Promise<boolean> {
+export async function confirmDeletes(what: { table: string; datasource: string }, changes: readonly { kind: string }[], requestedBy?: string): Promise<boolean> {
   const prompt = deletePrompt(what, changes);
   if (!prompt || !confirmsDestructive()) return true;
-  const answer = await vscode.window.showWarningMessage(prompt.message, { modal: true, detail: prompt.detail }, prompt.confirm);
+  // Another extension's delete (api.data) says who asks: the user is deciding for that extension, not for a tab.
+  const detail = requestedBy ? `Requested by the extension ${requestedBy}. ${prompt.detail}` : prompt.detail;
+  const answer = await vscode.window.showWarningMessage(prompt.message, { modal: true, detail }, prompt.confirm);
   return answer === prompt.confirm;
 }
 

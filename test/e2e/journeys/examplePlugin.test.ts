@@ -150,6 +150,13 @@ describe('journey: the example plugin extension (CSV folder + board)', function 
     for (const [value, count] of expected) assert.equal(await view().locator(`.board-column[data-value="${value}"] .board-card`).count(), count, `cards in ${value}`);
   });
 
+  it('reads a table through Nocoflo\'s data API from its own command', async () => {
+    await workbench.runCommand('CSV Kanban: Summarize a Table (Nocoflo data API)');
+    await workbench.answerQuickInput('Task files', 'Summarize a table: connection');
+    await workbench.answerQuickInput('tasks', 'Summarize a table: table');
+    await workbench.notification(`tasks: ${TASKS.length} rows, 4 columns (id, title, status, owner)`).waitFor({ timeout: 30_000 });
+  });
+
   it('reads at most 2,000 rows of a bigger table and says so', async () => {
     await workbench.runCommand('View: Close All Editors');
     await tab().waitFor({ state: 'detached' });
