@@ -19,3 +19,29 @@ export async function addDatasourceByUrl(workbench: Workbench, url: string, name
   await workbench.answerQuickInput(url, 'Connection URL');
   await workbench.answerQuickInput(name, 'Datasource name');
 }
+
+interface JourneyParts {
+  workbench?: Workbench;
+  server?: { stop(): Promise<void> };
+  /** Other browsers the journey opened, closed before the main one. */
+  browsers?: ({ close(): Promise<void> } | undefined)[];
+  /** Servers the journey started besides code-server (a REST API, databases), stopped last. */
+  services?: ({ stop(): Promise<void> } | undefined)[];
+}
+
+/**
+ * For one journey's describe block: a screenshot of every failed step (named after the journey and the step), and
+ * everything it started closed at the end whatever happened. `parts` reads the journey's variables at that time.
+ */
+export function journeyCleanup(name: string, parts: () => JourneyParts): void {
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await parts().workbench?.screenshot(`FAILED ${name} ${this.currentTest.title}`);
+  });
+  after(async () => {
+    const { workbench, server, browsers = [], services = [] } = parts();
+    for (const browser of browsers) await browser?.close();
+    await workbench?.close();
+    await server?.stop();
+    await Promise.all(services.map((service) => service?.stop()));
+  });
+}

@@ -3,6 +3,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '../shared/toolPage.css';
 import './audit.css';
 import { vscodeApi } from '../shared/vscodeApi';
 import { AuditApp } from './auditApp';

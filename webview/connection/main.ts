@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '../shared/toolPage.css';
 import './connection.css';
 import { vscodeApi } from '../shared/vscodeApi';
 import { ConnectionFormApp } from './formApp';

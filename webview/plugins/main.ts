@@ -3,6 +3,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '../shared/toolPage.css';
 import './plugins.css';
 import { vscodeApi } from '../shared/vscodeApi';
 import { PluginsApp } from './pluginsApp';

@@ -11,7 +11,7 @@ import type { Frame, FrameLocator } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { Workbench } from '../../support/workbench';
-import { addDatasourceByUrl, sqlite } from '../../support/journeys';
+import { addDatasourceByUrl, journeyCleanup, sqlite } from '../../support/journeys';
 
 describe('journey: the audit log and undo', function () {
   let server: CodeServer;
@@ -40,14 +40,7 @@ describe('journey: the audit log and undo', function () {
     workbench = await Workbench.open(server);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED audit ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-  });
+  journeyCleanup('audit', () => ({ workbench, server }));
 
   it('says the log is empty, not broken, before anything was saved', async () => {
     await workbench.runCommand('Nocoflo: Show Audit Log');

@@ -15,7 +15,7 @@ import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeSe
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { startRestServer, type RestServer } from '../../support/servers/restServer';
 import { Workbench } from '../../support/workbench';
-import { addDatasourceByUrl, sqlite } from '../../support/journeys';
+import { addDatasourceByUrl, journeyCleanup, sqlite } from '../../support/journeys';
 
 /** Rows of the big table: a sample of 100,000 first, the exact answer after it. */
 const BIG_ROWS = 3_000_000;
@@ -83,15 +83,7 @@ describe('journey: a chart of a table', function () {
     await workbench.treeItem('events').waitFor();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED chart ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-    await rest?.stop();
-  });
+  journeyCleanup('chart', () => ({ workbench, server, services: [rest] }));
 
   it('opens "Open as…" → Chart with an automatic bar chart: the mean of value per kind, one bar per kind', async () => {
     await openAsChart('events');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { formatCsv, parseCsv } from '../../../examples/csv-kanban/src/csv';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
+import { journeyCleanup } from '../../support/journeys';
 import { Workbench } from '../../support/workbench';
 
 const STATUSES = ['todo', 'doing', 'done', 'blocked'];
@@ -55,14 +56,7 @@ describe('journey: the example plugin extension (CSV folder + board)', function 
     });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED examplePlugin ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-  });
+  journeyCleanup('examplePlugin', () => ({ workbench, server }));
 
   it('adds a CSV folder by URL and lists its .csv files as tables in the sidebar', async () => {
     await workbench.openNocofloSidebar();

@@ -11,7 +11,7 @@ import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeSe
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { confirmDeletion, setConnectionRole } from '../../support/roles';
 import { Workbench } from '../../support/workbench';
-import { addDatasourceByUrl, sqlite } from '../../support/journeys';
+import { addDatasourceByUrl, journeyCleanup, sqlite } from '../../support/journeys';
 
 describe('journey: a record at a time in the form view', function () {
   let server: CodeServer;
@@ -55,14 +55,7 @@ describe('journey: a record at a time in the form view', function () {
     await workbench.treeItem('orders').waitFor();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED form ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-  });
+  journeyCleanup('form', () => ({ workbench, server }));
 
   it('opens a table with "Open as…" → Form, one record with typed, labelled fields', async () => {
     await openAsForm('orders');

@@ -14,7 +14,7 @@ import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeSe
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { setConnectionRole } from '../../support/roles';
 import { launchBrowser, Workbench } from '../../support/workbench';
-import { addDatasourceByUrl, sqlite } from '../../support/journeys';
+import { addDatasourceByUrl, journeyCleanup, sqlite } from '../../support/journeys';
 
 describe('journey: plugin management and row locks', function () {
   let server: CodeServer;
@@ -57,15 +57,7 @@ describe('journey: plugin management and row locks', function () {
     await workbench.treeItem('customers').waitFor();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED pluginsAndLocks ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await second?.close();
-    await workbench?.close();
-    await server?.stop();
-  });
+  journeyCleanup('pluginsAndLocks', () => ({ workbench, server, browsers: [second] }));
 
   it('lists built-in and third-party plugins with kind, versions, extension and state', async () => {
     assert.ok((await openAsChoices('customers')).some((l) => l.includes('Row list')), '"Open as…" offers the test view before anything is disabled');

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { startRestServer, type RestServer } from '../../support/servers/restServer';
+import { journeyCleanup } from '../../support/journeys';
 import { Workbench } from '../../support/workbench';
 
 describe('journey: a REST API through the connection form', function () {
@@ -36,15 +37,7 @@ describe('journey: a REST API through the connection form', function () {
     workbench = await Workbench.open(server);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED rest ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-    await api?.stop();
-  });
+  journeyCleanup('rest', () => ({ workbench, server, services: [api] }));
 
   it('adds the API through the form with a bearer token and tests it', async () => {
     await workbench.openNocofloSidebar();

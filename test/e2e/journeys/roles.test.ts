@@ -12,7 +12,7 @@ import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeSe
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { confirmDeletion, setConnectionRole } from '../../support/roles';
 import { Workbench } from '../../support/workbench';
-import { addDatasourceByUrl, sqlite } from '../../support/journeys';
+import { addDatasourceByUrl, journeyCleanup, sqlite } from '../../support/journeys';
 
 describe('journey: roles per connection', function () {
   let server: CodeServer;
@@ -31,14 +31,7 @@ describe('journey: roles per connection', function () {
     workbench = await Workbench.open(server);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED roles ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-  });
+  journeyCleanup('roles', () => ({ workbench, server }));
 
   it('shows a SQLite file you added as admin in the tree, and Set Role… opens on the role that applies', async () => {
     await addDatasourceByUrl(workbench, db, 'Shop');

@@ -12,6 +12,7 @@ import { makeFixtureWorkspace } from '../../support/fixtures';
 import { startMariadb, type MariadbServer } from '../../support/servers/mariadbServer';
 import { startPostgres, type PostgresServer } from '../../support/servers/postgresServer';
 import { setConnectionRole } from '../../support/roles';
+import { journeyCleanup } from '../../support/journeys';
 import { Workbench } from '../../support/workbench';
 
 /** Every file under `dir` that contains `needle` (as UTF-8 or UTF-16LE, as some VS Code stores write it). */
@@ -80,15 +81,7 @@ describe('journey: PostgreSQL and MariaDB connections through the form', functio
     workbench = await Workbench.open(server);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED servers ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-    await Promise.all([pg?.stop(), maria?.stop()]);
-  });
+  journeyCleanup('servers', () => ({ workbench, server, services: [pg, maria] }));
 
   it('asks once for the password of a connection declared in workspace settings', async () => {
     await workbench.openNocofloSidebar();

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
+import { journeyCleanup } from '../../support/journeys';
 import { Workbench } from '../../support/workbench';
 
 describe('journey: the Nocoflo sidebar', function () {
@@ -19,14 +20,7 @@ describe('journey: the Nocoflo sidebar', function () {
     workbench = await Workbench.open(server);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED sidebar ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-  });
+  journeyCleanup('sidebar', () => ({ workbench, server }));
 
   it('shows the welcome view with its two actions when there are no datasources', async () => {
     const view = await workbench.openNocofloSidebar();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
-import { sqlite } from '../../support/journeys';
+import { journeyCleanup, sqlite } from '../../support/journeys';
 import { Workbench } from '../../support/workbench';
 
 describe('journey: a SQLite file opened from the Explorer', function () {
@@ -38,14 +38,7 @@ describe('journey: a SQLite file opened from the Explorer', function () {
     workbench = await Workbench.open(server);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED sqliteFile ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-  });
+  journeyCleanup('sqliteFile', () => ({ workbench, server }));
 
   it('opens the file in an overview of its tables, counts and keys, and it joins the sidebar as an opened file', async () => {
     await openFromExplorer();

@@ -10,7 +10,7 @@ import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeSe
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { confirmDeletion, setConnectionRole } from '../../support/roles';
 import { Workbench } from '../../support/workbench';
-import { addDatasourceByUrl, sqlite } from '../../support/journeys';
+import { addDatasourceByUrl, journeyCleanup, sqlite } from '../../support/journeys';
 
 describe('journey: a table in an editor tab', function () {
   let server: CodeServer;
@@ -34,14 +34,7 @@ describe('journey: a table in an editor tab', function () {
     workbench = await Workbench.open(server);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED table ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-  });
+  journeyCleanup('table', () => ({ workbench, server }));
 
   it('opens a table from the sidebar in a tab titled "table — datasource", with its rows', async () => {
     await addDatasourceByUrl(workbench, db, 'Shop');

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { repoRoot, startCodeServer, type CodeServer } from '../../support/codeServer';
 import { makeFixtureWorkspace } from '../../support/fixtures';
 import { Workbench } from '../../support/workbench';
-import { addDatasourceByUrl, sqlite } from '../../support/journeys';
+import { addDatasourceByUrl, journeyCleanup, sqlite } from '../../support/journeys';
 
 describe('journey: switching the view of a tab', function () {
   let server: CodeServer;
@@ -32,14 +32,7 @@ describe('journey: switching the view of a tab', function () {
     workbench = await Workbench.open(server);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.screenshot(`FAILED viewSwitch ${this.currentTest.title}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-  });
+  journeyCleanup('viewSwitch', () => ({ workbench, server }));
 
   it('filters the grid, switches the tab to another view in place, and that view shows the filtered rows', async () => {
     await addDatasourceByUrl(workbench, db, 'Shop');
