@@ -108,6 +108,11 @@ describe('Undo from the audit log (undoAudit)', () => {
     cases.push(['a batch over two tables', () => undoAudit(deps, { batchId: 'mixed' }), /belong to different tables/]);
     await store.record([entry({ batchId: 'schemas' }), entry({ batchId: 'schemas', schema: 'aux' })], noRetention);
     cases.push(['a batch over two schemas', () => undoAudit(deps, { batchId: 'schemas' }), /belong to different tables/]);
+    await store.record([entry({ batchId: 'two-ds' }), entry({ batchId: 'two-ds', datasourceId: 'ds2' })], noRetention);
+    cases.push(['a batch over two datasources', () => undoAudit(deps, { batchId: 'two-ds' }), /belong to different tables/]);
+    const [d1, d2] = await store.record([entry({ batchId: 'done2' }), entry({ batchId: 'done2', key: { id: 2 } })], noRetention);
+    const [u1, u2] = await store.record([entry({ batchId: 'undo2', undoOf: d1 }), entry({ batchId: 'undo2', undoOf: d2 })], noRetention);
+    cases.push(['a batch undone already, by two entries', () => undoAudit(deps, { batchId: 'done2' }), new RegExp(`already undone \\(by #${u1}, #${u2}\\)\\.$`)]);
     await store.record([entry({ batchId: 'gone', datasourceId: 'removed' })], noRetention);
     cases.push(['a removed datasource', () => undoAudit(deps, { batchId: 'gone' }), /datasource of this change \(removed\) no longer exists/]);
     await store.record([entry({ batchId: 'cut', truncated: true })], noRetention);
@@ -132,6 +137,19 @@ describe('Undo from the audit log (undoAudit)', () => {
     answer = async () => ({ ok: false, failure: { index: 0, code: 'conflict', message: 'changed' }, rolledBack: true });
     outcome = await undoAudit(deps, { batchId: 'b1' });
     assert.match((outcome as { reason: string }).reason, /\(its values differ\)/);
+  });
+
+  it('shows every column of the row in the way when the undo of a delete (an insert) conflicts', async () => {
+    const [id] = await store.record([entry({ operation: 'delete', key: { id: 5 }, oldValues: { id: 5, body: 'x' }, newValues: null })], noRetention);
+    answer = async () => ({ ok: false, failure: { index: 0, code: 'conflict', message: 'exists', current: { id: 5, body: 'new one' } }, rolledBack: true });
+    assert.deepEqual(await undoAudit(deps, { entryId: id! }), { ok: false, reason: `Row id=5 of notes changed since change #${id} (it now holds id=5, body="new one"). Nothing was undone.` });
+    // A failure pointing past the changes sent (a misbehaving datasource) still gives a sentence.
+    answer = async () => ({ ok: false, failure: { index: 3, code: 'conflict', message: 'exists', current: null }, rolledBack: true });
+    assert.match(((await undoAudit(deps, { entryId: id! })) as { reason: string }).reason, /^Row a row of notes changed since change #.* \(it was deleted\)\. Nothing was undone\.$/);
+    answer = async () => ({ ok: false, failure: { index: 3, code: 'io', message: 'broken pipe' }, rolledBack: true });
+    const outcome = await undoAudit(deps, { entryId: id! });
+    assert.equal(outcome.ok, false);
+    assert.match((outcome as { reason: string }).reason, /\(a row\) failed: broken pipe Nothing was undone\.$/);
   });
 
   it('reports any other failure with the datasource\'s message, and an exception from the write as a failed undo', async () => {
