@@ -68,6 +68,7 @@ export function applyWal(
   const committed = new Map<number, number>();
   const pending = new Map<number, number>();
   let pages = Math.floor(database.length / pageSize);
+  let frames = 0;
   let framesApplied = 0;
   for (let offset = WAL_HEADER; offset + FRAME_HEADER + pageSize <= wal.length; offset += FRAME_HEADER + pageSize) {
     if (wal.readUInt32BE(offset + 8) !== salt1 || wal.readUInt32BE(offset + 12) !== salt2) break;
@@ -78,12 +79,13 @@ export function applyWal(
     const sizeAfterCommit = wal.readUInt32BE(offset + 4);
     if (page < 1 || page > maxPages) throw bad(`a frame writes page ${page}, but the database and the log together hold at most ${maxPages} pages`);
     pending.set(page, offset + FRAME_HEADER);
+    frames++;
     if (sizeAfterCommit > 0) {
       if (sizeAfterCommit > maxPages) throw bad(`a commit claims ${sizeAfterCommit} pages, but the database and the log together hold at most ${maxPages}`);
       for (const [p, at] of pending) committed.set(p, at);
       pending.clear();
       pages = sizeAfterCommit;
-      framesApplied = committed.size;
+      framesApplied = frames;
     }
   }
   if (committed.size === 0) return { image: database, framesApplied: 0 };
