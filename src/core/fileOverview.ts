@@ -40,7 +40,7 @@ export async function readOverview(source: OverviewSource, signal: AbortSignal, 
     kind: info.kind,
     ...(info.rowCount ? { rows: info.rowCount } : {}),
   }));
-  update(tables);
+  update([...tables]);
   // Schemas first (they are what the page is about), two at a time like the sidebar's counts.
   await inPairs(infos.map((info, i) => async () => {
     try {
