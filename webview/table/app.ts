@@ -12,7 +12,7 @@ import { RowSource } from '../shared/model/rowSource';
 import { noticeText, withoutNotices } from '../shared/model/schemaNotices';
 import { SaveController } from '../shared/saveController';
 import { CellEditor } from './cellEditor';
-import { ColumnSizer, SAMPLE_ROWS } from './columnSizer';
+import { ColumnSizer } from './columnSizer';
 import { showPreview } from './changesPreview';
 import { GridClipboard } from './clipboard';
 import { GridEditing } from './editing';
@@ -247,7 +247,7 @@ export class TableApp {
       if (this.state.selection) this.grid.setSelection(this.state.selection, false);
     }
     const total = this.display.count(this.source.totalRows);
-    if (!this.sizer.sampled && this.source.started) this.sampleValues(total);
+    if (!this.sizer.sampled && this.source.started && this.sizer.sampleRows(this.columns, (r) => this.display.get(r)?.values, Math.floor(this.grid.virtualTop / ROW_HEIGHT), total)) this.fitColumns();
     this.grid.setEmptyMessage(this.source.started && total === 0 ? (this.state.filters.length > 0 || this.state.search ? 'No rows match the filters.' : 'This table has no rows.') : '');
     this.grid.invalidate();
     this.updateChrome();
@@ -277,18 +277,7 @@ export class TableApp {
     this.updateColumns();
   }
 
-  /** Measures the values of the first rows in view, once per schema, so later scrolling never moves columns. */
-  private sampleValues(total: number): void {
-    const first = Math.min(Math.floor(this.grid.virtualTop / ROW_HEIGHT), Math.max(0, total - 1));
-    const rows = [];
-    for (let r = first; r < Math.min(total, first + SAMPLE_ROWS); r++) {
-      const row = this.display.get(r);
-      if (row) rows.push(row.values);
-    }
-    if (rows.length === 0 && total > 0) return; // the rows in view are still loading
-    this.sizer.measureValues(this.columns, rows);
-    this.fitColumns();
-  }
+
 
   visibleColumn(col: number): GridColumn | undefined {
     return this.grid.visibleColumns[col];

@@ -14,7 +14,7 @@ const MARKER = 14 + 3;
 /** Cell padding (6 each side), border, and a pixel so a value that just fits is not cut by rounding. */
 const CELL_PAD = 6 + 6 + 1 + 1;
 /** How many of the first rows are measured. */
-export const SAMPLE_ROWS = 100;
+const SAMPLE_ROWS = 100;
 const CAP = 360;
 const GROW_CAP = 640;
 /** The vertical scrollbar, which takes room from the columns when it shows. */
@@ -46,8 +46,24 @@ export class ColumnSizer {
     }
   }
 
+  /**
+   * Measures the values of the rows in view from `first` (up to SAMPLE_ROWS), once per schema, so later scrolling
+   * never moves columns; false while those rows are still loading. `rowAt` gives a row's values by schema index.
+   */
+  sampleRows(columns: readonly ColumnSchema[], rowAt: (row: number) => readonly (CellValue | undefined)[] | undefined, first: number, total: number): boolean {
+    const start = Math.min(first, Math.max(0, total - 1));
+    const rows = [];
+    for (let r = start; r < Math.min(total, start + SAMPLE_ROWS); r++) {
+      const values = rowAt(r);
+      if (values) rows.push(values);
+    }
+    if (rows.length === 0 && total > 0) return false;
+    this.measureValues(columns, rows);
+    return true;
+  }
+
   /** Measures the first rows' values as the cells show them; `rows` holds each row's values by schema index. */
-  measureValues(columns: readonly ColumnSchema[], rows: readonly (readonly (CellValue | undefined)[])[]): void {
+  private measureValues(columns: readonly ColumnSchema[], rows: readonly (readonly (CellValue | undefined)[])[]): void {
     const font = this.fontsNow().cell;
     columns.forEach((column, index) => {
       const values: number[] = [];
