@@ -11,7 +11,9 @@ const onlyCalls = ['describe', 'it', 'context', 'suite', 'test'].map(object => (
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test-results/**', '.vscode-test/**', 'media/**',
-    'examples/*/dist/**', 'examples/*/node_modules/**', 'test/fixtures/**/dist/**'] },
+    'examples/*/dist/**', 'examples/*/node_modules/**', 'test/fixtures/**/dist/**',
+    // Bundles the benchmarks build for themselves (bench/support/benchLib.mjs), like out/.
+    '.tmp/**'] },
   js.configs.recommended,
   {
     // Scripts, benchmarks, the build and the hand-written fixture plugin run in Node; the fixture's media in a webview.

@@ -16,6 +16,8 @@ export { createMysqlDatasource } from './plugins/mysql';
 export { createSqliteDatasource } from './plugins/sqlite';
 export { startPostgres } from './test/support/servers/postgresServer';
 export { startMariadb } from './test/support/servers/mariadbServer';
+export { createRestDatasource } from './plugins/rest';
+export { startRestServer } from './test/support/servers/restServer';
 export { SqlBuilder } from './plugins/kit/sql/queryBuilder';
 export { postgresDialect, mysqlDialect, sqliteDialect } from './plugins/kit/sql/dialect';
 `;

@@ -3,9 +3,12 @@
 // put a small, known table into its store; the suite then checks what every view relies on — the schema, paging
 // with ties and NULLs (every row once, in the promised order), each filter operator with the contract's NULL rules,
 // exact value round trips, conflicts on stale updates and deletes, and hostile identifiers and values stored
-// literally. Runs under mocha (describe/it); node:assert only, no other dependency.
+// literally. Runs under mocha (describe/it); node:assert only, no other dependency; Nocoflo's TableService only to
+// check that an aggregate request to a datasource without aggregate() is refused as the user would see it.
 import * as assert from 'node:assert/strict';
 import type { CellValue, DatasourceSession, Filter, RowPage, SortKey, TableRef } from '../../api';
+import type { DatasourceManager } from '../../src/core/datasourceManager';
+import { TableService } from '../../src/core/tableService';
 import { expectedOrder, readAllPages } from '../support/pagingOracle';
 
 export interface ConformanceRow {
@@ -36,6 +39,12 @@ export interface ConformanceTarget {
   arbitraryTableNames?: boolean;
   /** Default true; false skips nothing silently: the suite then checks that writes are refused as read-only. */
   writes?: boolean;
+  /**
+   * Whether the datasource aggregates (`capabilities.aggregate` and `aggregate()`). The suite holds it to the claim:
+   * true runs the aggregate checks; false checks that the capability is off and that an aggregate request is
+   * refused with 'unsupported' rather than answered or left hanging.
+   */
+  aggregates: boolean;
   /**
    * Whether the datasource answers `AggregateRequest.sample` with an estimate for a big table with an integer key
    * (1.3). True: the suite checks the estimate; false: it checks the sample request is answered exactly. Only for
@@ -304,15 +313,25 @@ export function describeDatasourceConformance(target: ConformanceTarget): void {
         const page = await open.session.readRows(open.table, { limit: 1 });
         const got = rowsOf({ columns: page.columns, rows: all }).map((r) => r.id);
         assert.deepEqual(got, data.filter((r) => keeps(r, filter, rules)).map((r) => r.id));
-        const count = await open.session.countRows(open.table, { filters: [filter] });
-        if (count.exact) assert.equal(count.count, got.length, 'an exact count agrees with the rows');
+        assert.deepEqual(await open.session.countRows(open.table, { filters: [filter] }), { count: got.length, exact: true }, 'a count asked without cap or estimate is exact, and agrees with the rows');
       });
     }
 
-    it('counts every row', async () => {
-      const count = await open.session.countRows(open.table);
-      if (count.exact) assert.equal(count.count, data.length);
-      else assert.ok(count.count > 0, 'an estimate or capped count is positive');
+    it('counts every row exactly when asked without cap or estimate', async () => {
+      // The contract (RowCount, CountRequest): only a cap or an accepted estimate makes a count inexact.
+      assert.deepEqual(await open.session.countRows(open.table), { count: data.length, exact: true });
+    });
+
+    it('counts up to a cap: exact under it, capped (a lower bound, marked so) over it', async () => {
+      const under = await open.session.countRows(open.table, { cap: data.length + 10 });
+      assert.deepEqual(under, { count: data.length, exact: true }, 'a table smaller than the cap is counted exactly');
+      const over = await open.session.countRows(open.table, { cap: 50 });
+      if (over.exact) {
+        assert.deepEqual(over, { count: data.length, exact: true }, 'a count that says it is exact is the real count');
+      } else {
+        assert.equal(over.capped, true, 'an inexact answer to a capped count says it is capped');
+        assert.ok(over.count >= 50 && over.count <= data.length, `a capped count is at least the cap and at most the real count (${over.count})`);
+      }
     });
 
 
@@ -395,8 +414,7 @@ export function describeDatasourceConformance(target: ConformanceTarget): void {
         assert.deepEqual(await readRow(id), { ...before, note });
         (before as { note: string | null }).note = note;
       }
-      const total = await open.session.countRows(open.table);
-      if (total.exact) assert.equal(total.count, data.length, 'no statement was smuggled in');
+      assert.deepEqual(await open.session.countRows(open.table), { count: data.length, exact: true }, 'no statement was smuggled in');
     });
 
     it('inserts a row and deletes it, with its values as written', async () => {
@@ -420,12 +438,35 @@ export function describeDatasourceConformance(target: ConformanceTarget): void {
     });
 
     describe('aggregates', function () {
+      if (!target.aggregates) {
+        it('says it cannot aggregate, and an aggregate request is refused as unsupported', async () => {
+          assert.equal(open.session.capabilities.aggregate, false, 'capabilities.aggregate is false');
+          assert.equal(target.samplesAggregates, undefined, 'a datasource that cannot aggregate does not sample');
+          const request = { groupBy: [{ column: 'name' }], measures: [{ op: 'count' as const, as: 'n' }] };
+          const refused = (e: Error & { code?: string }) => {
+            assert.equal(e.code, 'unsupported', `refused as unsupported, not ${e.code}: ${e.message}`);
+            assert.match(e.message, /aggregate/i, 'the message says what is not supported');
+            return true;
+          };
+          if (open.session.aggregate) {
+            // A datasource may have the method and still refuse: then it refuses clearly.
+            await assert.rejects(open.session.aggregate(open.table, request), refused);
+          } else {
+            // Without the method, Nocoflo's one door to a datasource refuses on its behalf.
+            const tables = new TableService({ session: () => Promise.resolve(open.session) } as unknown as DatasourceManager);
+            await assert.rejects(tables.aggregate({ datasourceId: 'conformance', ...open.table }, request), refused);
+          }
+        });
+        return;
+      }
+
       const many = conformanceRows(4_000);
       const request = { groupBy: [{ column: 'name' }], measures: [{ op: 'count' as const, as: 'n' }, { op: 'sum' as const, column: 'score', as: 'total' }, { op: 'mean' as const, column: 'score', as: 'mean' }] };
       let big: ConformanceSession;
 
       before(async function () {
-        if (!open.session.capabilities.aggregate) return;
+        assert.equal(open.session.capabilities.aggregate, true, 'a datasource that aggregates says so in its capabilities');
+        assert.equal(typeof open.session.aggregate, 'function', 'and has aggregate()');
         big = await target.open(many, 'conformance_sampled');
       });
 
@@ -433,24 +474,21 @@ export function describeDatasourceConformance(target: ConformanceTarget): void {
         if (big && big.session !== open.session) await big.session.close();
       });
 
-      it('aggregates exactly, or says it cannot', async () => {
-        if (!open.session.capabilities.aggregate) {
-          assert.equal(open.session.aggregate, undefined, 'capabilities.aggregate false, and no aggregate()');
-          return;
-        }
+      it('aggregates exactly', async () => {
         const exact = await big.session.aggregate!(big.table, request);
         assert.equal(exact.sample, undefined, 'no sample was asked for');
         assert.deepEqual(exact.columns, ['name', 'n', 'total', 'mean']);
+        assert.equal(exact.rows.length, NAMES.length, 'one row per group');
         for (const name of NAMES) {
           const rows = many.filter((r) => r.name === name);
-          const got = exact.rows.find((r) => r[0] === name)!;
+          const got = exact.rows.find((r) => r[0] === name);
+          assert.ok(got, `a group for ${name}`);
           assert.equal(Number(got[1]), rows.length, `count of ${name}`);
           assert.equal(Number(got[2]), rows.reduce((sum, r) => sum + (r.score ?? 0), 0), `sum of ${name}`);
         }
       });
 
       it(target.samplesAggregates ? 'estimates from a sample of a big table when asked, and says so' : 'answers a sample request exactly', async () => {
-        if (!open.session.capabilities.aggregate) return assert.equal(target.samplesAggregates, undefined, 'a datasource that cannot aggregate does not sample');
         const exact = await big.session.aggregate!(big.table, request);
         const estimate = await big.session.aggregate!(big.table, { ...request, sample: { rows: 400 } });
         if (!target.samplesAggregates) {
@@ -478,7 +516,6 @@ export function describeDatasourceConformance(target: ConformanceTarget): void {
       });
 
       it('answers exactly when the table is not much bigger than the sample asked for', async () => {
-        if (!open.session.capabilities.aggregate) return;
         const exact = await big.session.aggregate!(big.table, request);
         const answer = await big.session.aggregate!(big.table, { ...request, sample: { rows: 3_000 } });
         assert.equal(answer.sample, undefined);

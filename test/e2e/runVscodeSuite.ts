@@ -1,10 +1,20 @@
 // Runs the extension-host suites (test/vscode) inside a real VS Code: code-server opens the workbench with a
 // payload naming the extension under development and the test entry point; the workbench reports the outcome
-// through the same window hooks @vscode/test-web uses (codeAutomationLog, codeAutomationExit).
+// through the same window hooks @vscode/test-web uses (codeAutomationLog, codeAutomationExit). The counts are read
+// from the suite's own mocha summary ("N passing", "N failing"), printed by test/vscode/index.ts.
 import type { CodeServer } from '../support/codeServer';
 import { launchBrowser } from '../support/workbench';
 
-export async function runVscodeSuite(server: CodeServer, extensionPath: string, testsPath: string, timeoutMs = 300_000): Promise<number> {
+export interface VscodeSuiteOutcome {
+  /** 0 when every test passed; 124 on a timeout. */
+  code: number;
+  /** From mocha's summary; undefined when the suite never got that far. */
+  passed?: number;
+  failed?: number;
+}
+
+export async function runVscodeSuite(server: CodeServer, extensionPath: string, testsPath: string, timeoutMs = 300_000): Promise<VscodeSuiteOutcome> {
+  const counts: { passed?: number; failed?: number } = {};
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
@@ -13,6 +23,8 @@ export async function runVscodeSuite(server: CodeServer, extensionPath: string, 
     });
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       const line = args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+      const summary = /^\s*(\d+) (passing|failing)\b/m.exec(line);
+      if (summary) counts[summary[2] === 'passing' ? 'passed' : 'failed'] = Number(summary[1]);
       (type === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
     });
     const remote = (p: string) => `vscode-remote://remote${p}`;
@@ -29,7 +41,7 @@ export async function runVscodeSuite(server: CodeServer, extensionPath: string, 
     });
     const code = await Promise.race([exited, timeout]);
     clearTimeout(timer);
-    return code;
+    return { code, ...counts };
   } finally {
     await browser.close();
   }

@@ -20,6 +20,7 @@ const batches = <T>(rows: readonly T[]): T[][] => Array.from({ length: Math.ceil
 describeDatasourceConformance({
   name: 'SQLite',
   arbitraryTableNames: true,
+  aggregates: true,
   samplesAggregates: true,
   async open(rows, tableName) {
     const file = path.join(tempDir('nocoflo-conformance-'), 'items.sqlite');
@@ -50,6 +51,7 @@ let pgSession: DatasourceSession | undefined;
 describeDatasourceConformance({
   name: 'PostgreSQL',
   arbitraryTableNames: true,
+  aggregates: true,
   samplesAggregates: true,
   async open(rows, tableName) {
     pg ??= await startPostgres();
@@ -97,6 +99,7 @@ let mariaSession: DatasourceSession | undefined;
 describeDatasourceConformance({
   name: 'MariaDB',
   arbitraryTableNames: true,
+  aggregates: true,
   samplesAggregates: true,
   async open(rows, tableName) {
     maria ??= await startMariadb();

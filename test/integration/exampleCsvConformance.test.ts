@@ -24,6 +24,7 @@ let session: DatasourceSession | undefined;
 
 describeDatasourceConformance({
   name: 'CSV folder (example plugin)',
+  aggregates: false,
   // A file name holds quotes, semicolons and spaces on every system the tests run on.
   arbitraryTableNames: true,
   async open(rows: readonly ConformanceRow[], tableName: string) {

@@ -11,6 +11,8 @@ let session: DatasourceSession | undefined;
 
 describeDatasourceConformance({
   name: 'REST',
+  // A REST API has no GROUP BY: views aggregate what they read.
+  aggregates: false,
   async open(rows, tableName) {
     server ??= await startRestServer({ count: 0 });
     server.items.clear();

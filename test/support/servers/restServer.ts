@@ -24,6 +24,10 @@ export interface RecordedRequest {
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** When the server read the request (performance.now() in the test process). */
+  at: number;
+  /** Settles when the connection of the response closes: 'answered' after a full answer, 'aborted' if the client left first. */
+  ended: Promise<'answered' | 'aborted'>;
 }
 
 export interface RestServer {
@@ -100,8 +104,9 @@ export async function startRestServer(options: { count?: number } = {}): Promise
     inFlight++;
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
     res.on('close', () => inFlight--);
+    const ended = new Promise<'answered' | 'aborted'>((resolve) => res.on('close', () => resolve(res.writableFinished ? 'answered' : 'aborted')));
     void readBody(req).then(
-      (text) => handle(req, res, text),
+      (text) => handle(req, res, text, ended),
       () => res.destroy(),
     );
   });
@@ -146,7 +151,7 @@ export async function startRestServer(options: { count?: number } = {}): Promise
     return out;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, text: string): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, text: string, ended: Promise<'answered' | 'aborted'>): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
     const q = Object.fromEntries(url.searchParams);
     let body: unknown = undefined;
@@ -158,7 +163,7 @@ export async function startRestServer(options: { count?: number } = {}): Promise
       }
     }
     const method = req.method ?? 'GET';
-    state.requests.push({ method, path: url.pathname, query: q, headers: req.headers, body });
+    state.requests.push({ method, path: url.pathname, query: q, headers: req.headers, body, at: performance.now(), ended });
     const path = url.pathname;
     const all = sorted();
 
@@ -289,6 +294,26 @@ export async function startRestServer(options: { count?: number } = {}): Promise
           await delay(1);
         }
         return void res.end(']');
+      }
+      case '/v1/faults/endless': {
+        // JSON records without end, written as fast as the client reads them (chunked): only a client that stops
+        // reading at its size cap and closes the connection ends this response.
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write('[');
+        const chunk = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ id: i, pad: 'x'.repeat(90) })).join(',');
+        for (let i = 0; !res.destroyed; i++) {
+          if (res.write(`${i ? ',' : ''}${chunk}`)) continue;
+          await new Promise<void>((resolve) => {
+            const go = () => {
+              res.off('drain', go);
+              res.off('close', go);
+              resolve();
+            };
+            res.on('drain', go);
+            res.on('close', go);
+          });
+        }
+        return;
       }
       case '/v1/faults/deep': {
         // A record holding an array nested 100,000 deep (or ?depth=): 200 kB, well under the size cap, but deeper
