@@ -29,7 +29,7 @@ stage() {
 stage typecheck npm run --silent typecheck
 stage lint npm run --silent lint
 stage build node esbuild.mjs --tests
-stage unit npx mocha --config test/unit/.mocharc.json
+stage unit npm run --silent test:unit
 # A stage whose script is missing (renamed, deleted) fails the run instead of quietly dropping its tests.
 for script in scripts/test-sqlite-node22.sh scripts/test-integration.sh scripts/test-e2e.sh scripts/test-vscode-electron.sh; do
   name=$(basename "$script" .sh)
