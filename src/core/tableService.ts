@@ -12,6 +12,7 @@ import type {
   RowValues,
   StatementPreview,
   TableLocator,
+  TableInfo,
   TableRef,
   TableSchema,
 } from '../../api';
@@ -90,6 +91,12 @@ export class TableService {
     const session = await this.datasources.session(datasourceId);
     const tables = await session.listTables(options.signal ? { signal: options.signal } : undefined);
     return tables.map((t) => (t.ref.schema === undefined ? { name: t.ref.name } : { schema: t.ref.schema, name: t.ref.name }));
+  }
+
+  /** The tables and views of a datasource with their kind and any count the datasource already knows. */
+  async tableInfos(datasourceId: string, options: { signal?: AbortSignal } = {}): Promise<TableInfo[]> {
+    const session = await this.datasources.session(datasourceId);
+    return session.listTables(options.signal ? { signal: options.signal } : undefined);
   }
 
   forget(datasourceId?: string): void {
