@@ -1,6 +1,7 @@
 import type {
   AggregateRequest,
   AggregateResult,
+  Capabilities,
   CountRequest,
   DatasourceWriter,
   ReadRowsRequest,
@@ -97,6 +98,11 @@ export class TableService {
   async tableInfos(datasourceId: string, options: { signal?: AbortSignal } = {}): Promise<TableInfo[]> {
     const session = await this.datasources.session(datasourceId);
     return session.listTables(options.signal ? { signal: options.signal } : undefined);
+  }
+
+  /** What the datasource can do (write kinds, transactions), for callers that check before they propose a write. */
+  async capabilities(datasourceId: string): Promise<Capabilities> {
+    return (await this.datasources.session(datasourceId)).capabilities;
   }
 
   forget(datasourceId?: string): void {

@@ -113,7 +113,7 @@ describe('language model tools (vscode.lm.invokeTool on the sample database)', f
   it('a proposal opens the grid with the changes as pending edits and writes nothing', async () => {
     const confirmation = await confirmationOf('nocoflo_proposeChanges', { connection: 'Agent shop', table: 'customers', inserts: [{ values: { name: 'Barbara Agent' } }], updates: [{ key: { id: 1 }, changes: { notes: 'proposed' } }] });
     assert.equal(confirmation.title, 'Propose changes');
-    assert.match(confirmation.message, /^The agent proposes 1 insert and 1 update in `customers` of "Agent shop"\. .*nothing is written until you review and save them\.$/);
+    assert.match(confirmation.message, /^The agent proposes 1 insert and 1 update in customers of "Agent shop"\. .*nothing is written until you review and save them\.$/);
 
     const result = await invoke<{ status: string; message: string; proposed: Record<string, number>; notes: string[] }>('nocoflo_proposeChanges', {
       connection: 'Agent shop',
@@ -146,7 +146,7 @@ describe('language model tools (vscode.lm.invokeTool on the sample database)', f
     const confirmation = await confirmationOf('nocoflo_proposeChanges', input);
     assert.match(confirmation.message, /"Prod shop" \(a production connection\)/);
     assert.match(confirmation.message, /\*\*Production:\*\* "Prod shop" is marked as a production connection\./);
-    assert.match((await confirmationOf('nocoflo_readRows', { connection: 'Prod shop', table: 'products', limit: 5 })).message, /up to 5 rows of `products` from "Prod shop" \(a production connection\)/);
+    assert.match((await confirmationOf('nocoflo_readRows', { connection: 'Prod shop', table: 'products', limit: 5 })).message, /up to 5 rows of products from "Prod shop" \(a production connection\)/);
 
     const result = await invoke<{ status: string; message: string; readOnlyReason: string; yourRole: string }>('nocoflo_proposeChanges', input);
     assert.equal(result.status, 'opened read-only: cannot be saved');

@@ -4,6 +4,7 @@
 // decides to.
 import type { CellValue, RowChange, RowKey, RowValues, TableLocator, TableSchema } from '../../../api';
 import type { TableService } from '../tableService';
+import { readOnlyReasonFor } from '../../../shared/protocolCodec';
 import { allows, type Role, type WriteKind } from '../roles/roleModel';
 import type { Checked, ProposalInput } from './inputs';
 
@@ -49,9 +50,11 @@ function checkColumns(schema: TableSchema, values: RowValues, where: string): st
  * Checks a proposal against the table and reads the rows it updates or deletes. Refusals name the change and what
  * to do instead; the role is not checked here (see roleNotes): a viewer's proposal still opens, read-only.
  */
-export async function buildProposal(tables: Pick<TableService, 'schema' | 'readRows'>, table: TableLocator, input: ProposalInput): Promise<Checked<BuiltProposal>> {
+export async function buildProposal(tables: Pick<TableService, 'schema' | 'readRows' | 'capabilities'>, table: TableLocator, input: ProposalInput): Promise<Checked<BuiltProposal>> {
   const schema = await tables.schema(table);
-  if (schema.readOnlyReason) return { ok: false, error: `${schema.table.name} cannot be edited: ${schema.readOnlyReason}` };
+  // The rule the tab and the save apply (views, tables without a primary key, read-only datasources).
+  const readOnly = readOnlyReasonFor(schema, await tables.capabilities(table.datasourceId));
+  if (readOnly) return { ok: false, error: `Changes to ${schema.table.name} cannot be proposed: ${readOnly}` };
   const changes: RowChange[] = [];
   for (const [i, values] of input.inserts.entries()) {
     const problem = checkColumns(schema, values, `inserts[${i}]`);

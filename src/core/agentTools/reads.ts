@@ -7,7 +7,7 @@ import { ACCESS_TEXT } from './catalog';
 import type { ReadRowsInput, TableInput } from './inputs';
 import { resultRecord, type ResultValue } from './values';
 
-export type AgentTables = Pick<TableService, 'schema' | 'tableInfos' | 'readRows' | 'countRows'>;
+export type AgentTables = Pick<TableService, 'schema' | 'tableInfos' | 'readRows' | 'countRows' | 'capabilities'>;
 
 export const locatorOf = (datasourceId: string, input: TableInput): TableLocator =>
   input.schema === undefined ? { datasourceId, name: input.table } : { datasourceId, schema: input.schema, name: input.table };

@@ -17,7 +17,7 @@ export function proposeChangesTool(deps: AgentToolDeps): vscode.LanguageModelToo
       const checked = checkProposal(options.input);
       const what = checked.ok ? describeCounts(countsOf(checked.value)) : 'changes';
       const names = namesFor(deps, options.input.connection) ?? { name: String(options.input.connection ?? '(not named)'), production: false };
-      return confirmation(proposeChangesConfirmation(names, String(options.input.table ?? ''), what), 'Opening the proposed changes for review');
+      return confirmation(proposeChangesConfirmation(names, String(options.input.table ?? ''), what, checked.ok ? checked.value.reason : undefined), 'Opening the proposed changes for review');
     },
     invoke: (options) =>
       run(deps, AGENT_TOOL_NAMES.proposeChanges, async () => {
