@@ -37,6 +37,9 @@ import { WindowLocks } from './core/locks/windowLocks';
 import { CombinedCatalog, declaredConnections, isDeclared } from './host/workspaceConnections';
 import { OpenedFiles } from './core/openedFiles';
 import { registerSqliteFileEditor } from './host/files/sqliteFileEditor';
+import { registerAgentTools } from './host/agentTools/registerAgentTools';
+import { TABLE_VIEW_ID } from '../plugins/table-view';
+import { AGENT_TOOLS_SOURCE } from './core/agentTools/proposal';
 
 export async function activate(context: vscode.ExtensionContext): Promise<NocofloApi> {
   const { logger: log, channel } = createOutputLogger();
@@ -232,6 +235,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
       if (node?.kind !== 'datasource' || !node.record) return;
       await keepOpenedFile(node.record);
       void vscode.window.showInformationMessage(`${node.record.name} stays in the Nocoflo sidebar.`);
+    }),
+  );
+  // Language model tools for AI agents (issue 16 §3): reads through TableService, proposals as pending edits.
+  context.subscriptions.push(
+    ...registerAgentTools({
+      catalog: {
+        connections: () => datasources.list(),
+        configFields: (record) => datasources.pluginFor(record)?.configFields,
+        role: (target) => {
+          const { role, production } = roles.resolve('name' in target ? { datasourceId: target.datasourceId, ...(target.schema !== undefined ? { schema: target.schema } : {}), table: target.name } : target);
+          return { role, production };
+        },
+      },
+      tables,
+      access: (table) => roles.viewAccess(table),
+      propose: (table, names, pending) => panels.propose(table, TABLE_VIEW_ID, names, pending, AGENT_TOOLS_SOURCE),
+      log,
     }),
   );
   context.subscriptions.push(

@@ -1,6 +1,7 @@
 import type {
   AggregateRequest,
   AggregateResult,
+  Capabilities,
   CountRequest,
   DatasourceWriter,
   ReadRowsRequest,
@@ -12,6 +13,7 @@ import type {
   RowValues,
   StatementPreview,
   TableLocator,
+  TableInfo,
   TableRef,
   TableSchema,
 } from '../../api';
@@ -90,6 +92,17 @@ export class TableService {
     const session = await this.datasources.session(datasourceId);
     const tables = await session.listTables(options.signal ? { signal: options.signal } : undefined);
     return tables.map((t) => (t.ref.schema === undefined ? { name: t.ref.name } : { schema: t.ref.schema, name: t.ref.name }));
+  }
+
+  /** The tables and views of a datasource with their kind and any count the datasource already knows. */
+  async tableInfos(datasourceId: string, options: { signal?: AbortSignal } = {}): Promise<TableInfo[]> {
+    const session = await this.datasources.session(datasourceId);
+    return session.listTables(options.signal ? { signal: options.signal } : undefined);
+  }
+
+  /** What the datasource can do (write kinds, transactions), for callers that check before they propose a write. */
+  async capabilities(datasourceId: string): Promise<Capabilities> {
+    return (await this.datasources.session(datasourceId)).capabilities;
   }
 
   forget(datasourceId?: string): void {

@@ -3,6 +3,7 @@ import type { Disposable } from '../../../api';
 import type { AuditRecorder } from '../../core/audit/auditRecorder';
 import type { AuditStore } from '../../core/audit/auditStore';
 import { UNDO_SOURCE, undoAudit } from '../../core/audit/auditUndo';
+import { AGENT_TOOLS_SOURCE, AGENT_TOOLS_SOURCE_NAME } from '../../core/agentTools/proposal';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage, type Logger } from '../../core/log';
 import type { TableService } from '../../core/tableService';
@@ -83,7 +84,7 @@ export class AuditPanel {
   private sendInit(): void {
     const init: AuditInit = {
       datasources: this.deps.datasources.list().map((r) => ({ id: r.id, name: r.name })),
-      sources: [...this.deps.viewNames(), { id: UNDO_SOURCE, name: 'Undo in the Audit Log' }, { id: 'api', name: 'Nocoflo API' }],
+      sources: [...this.deps.viewNames(), { id: UNDO_SOURCE, name: 'Undo in the Audit Log' }, { id: 'api', name: 'Nocoflo API' }, { id: AGENT_TOOLS_SOURCE, name: AGENT_TOOLS_SOURCE_NAME }],
       users: this.deps.store.users(),
       filter: this.filter,
       pageSize: PAGE_SIZE,

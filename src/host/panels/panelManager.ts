@@ -28,6 +28,9 @@ export interface OpenPanelInfo extends PanelIdentity {
   /** Why the view was told the table is read-only, and which actions the user's role leaves out. */
   readOnlyReason?: string;
   unavailable?: Partial<Record<'insert' | 'update' | 'delete', string>>;
+  /** The tab's unsaved edits as the host last heard of them, and who proposed them if not the view. */
+  pending: WirePendingChange[];
+  proposedBy?: string;
   query: WireQuery;
   viewConfig?: unknown;
 }
@@ -135,6 +138,30 @@ export class PanelManager implements vscode.Disposable {
     this.track(new TablePanel(panel, identity, this.services, (p, pending) => this.closed(p, pending), options.pending, options.handoff));
   }
 
+  /**
+   * Opens (table, view) with `pending` as its unsaved edits, proposed by `source` (the audit source of their save).
+   * An open tab takes them only if it has no unsaved edits of its own: mixing would leave the person unable to tell
+   * whose edits they save. Resolves whether the tab was already open.
+   */
+  async propose(table: TableLocator, viewId: string, displayName: { table: string; datasource: string }, pending: WirePendingChange[], source: string): Promise<{ existing: boolean }> {
+    const existing = this.panels.get(panelKey({ table, viewId }));
+    if (existing) {
+      if (existing.hasPending) {
+        throw new Error(`The ${this.viewName(viewId)} tab of ${displayName.table} already has unsaved edits. Ask the user to save or discard them, then propose again.`);
+      }
+      existing.propose(pending, source);
+      return { existing: true };
+    }
+    const identity: PanelIdentity = { table: { ...table }, viewId, displayName: { ...displayName } };
+    const panel = vscode.window.createWebviewPanel(VIEW_PANEL_TYPE, panelTitle(identity, true, this.viewName(viewId)), vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      enableFindWidget: false,
+    });
+    this.track(new TablePanel(panel, identity, this.services, (p, changes) => this.closed(p, changes), pending, {}, source));
+    return { existing: false };
+  }
+
   /** The tab the user is looking at (or looked at last, if a quick pick took the focus). */
   activePanel(): TablePanel | undefined {
     const active = [...this.panels.values()].find((p) => p.panel.active);
@@ -167,6 +194,8 @@ export class PanelManager implements vscode.Disposable {
       started: p.started,
       ...(p.startFailure !== undefined ? { failure: p.startFailure } : {}),
       ...p.access,
+      pending: p.pendingChanges,
+      ...(p.proposedBy !== undefined ? { proposedBy: p.proposedBy } : {}),
       query: p.currentQuery,
       ...(p.currentViewConfig !== undefined ? { viewConfig: p.currentViewConfig } : {}),
     }));
@@ -231,11 +260,11 @@ export class PanelManager implements vscode.Disposable {
   private closed(panel: TablePanel, pending: WirePendingChange[]): void {
     if (this.panels.get(panel.key) === panel) this.panels.delete(panel.key);
     if (pending.length === 0 || this.disposing) return;
-    void this.askAboutPending(panel.identity, pending);
+    void this.askAboutPending(panel.identity, pending, panel.proposedBy);
   }
 
   /** A closed webview cannot veto its closing, so its mirrored edits are offered here: save, discard, or reopen. */
-  private async askAboutPending(identity: PanelIdentity, pending: WirePendingChange[]): Promise<void> {
+  private async askAboutPending(identity: PanelIdentity, pending: WirePendingChange[], proposedBy?: string): Promise<void> {
     const title = panelTitle(identity, false, this.viewName(identity.viewId));
     const count = pending.length === 1 ? '1 unsaved change' : `${pending.length} unsaved changes`;
     const choice = await vscode.window.showWarningMessage(
@@ -253,7 +282,7 @@ export class PanelManager implements vscode.Disposable {
       try {
         const outcome = await savePending(pending, {
           confirm: (changes) => this.confirmApply(identity.table, changes),
-          apply: (changes) => this.services.tables.apply(identity.table, changes.map(decodeChange), { source: identity.viewId }),
+          apply: (changes) => this.services.tables.apply(identity.table, changes.map(decodeChange), { source: proposedBy ?? identity.viewId }),
         });
         // Declining the deletes falls through to reopening the tab with every edit, as Cancel does.
         const result = outcome.kind === 'applied' ? outcome.result : undefined;
@@ -273,6 +302,7 @@ export class PanelManager implements vscode.Disposable {
       }
     }
     // "Reopen", Cancel and Escape all keep the edits: losing work must take an explicit "Discard".
-    await this.open(identity.table, identity.viewId, identity.displayName, { pending });
+    if (proposedBy !== undefined) await this.propose(identity.table, identity.viewId, identity.displayName, pending, proposedBy);
+    else await this.open(identity.table, identity.viewId, identity.displayName, { pending });
   }
 }

@@ -61,6 +61,11 @@ export class TablePanel {
   private closed = false;
   /** This tab's row locks: it is its own holder, so another tab on the table sees its locks as someone else's. */
   private locks: PanelLocks | undefined;
+  /**
+   * Set while the tab holds edits someone other than the view proposed (an AI agent's proposal): saves are audited
+   * with this source until the pending edits are saved or discarded.
+   */
+  private proposalSource: string | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -69,9 +74,11 @@ export class TablePanel {
     private readonly onClosed: (panel: TablePanel, pending: WirePendingChange[]) => void,
     restoredPending: WirePendingChange[] = [],
     handoff: PanelHandoff = {},
+    proposalSource?: string,
   ) {
     this.currentIdentity = identity;
     this.pending = restoredPending;
+    this.proposalSource = restoredPending.length > 0 ? proposalSource : undefined;
     this.query = new QueryTracker(handoff.query);
     this.focusKey = handoff.focusKey;
     this.updateTitle();
@@ -130,6 +137,32 @@ export class TablePanel {
     return this.pending;
   }
 
+  /** The audit source of this tab's saves: the view, or who proposed the pending edits (see proposalSource). */
+  get saveSource(): string {
+    return this.proposalSource ?? this.currentIdentity.viewId;
+  }
+
+  /** Who proposed the pending edits, if not the view. */
+  get proposedBy(): string | undefined {
+    return this.proposalSource;
+  }
+
+  /**
+   * Shows edits proposed from outside the view (an agent tool) as this tab's pending edits: the view starts again
+   * with them in its init. Only a tab without unsaved edits takes a proposal (the caller checks hasPending).
+   */
+  propose(pending: WirePendingChange[], source: string): void {
+    if (this.pending.length > 0) throw new Error('The tab has unsaved edits.');
+    for (const controller of this.inFlight.values()) controller.abort();
+    this.inFlight.clear();
+    this.pending = pending;
+    this.proposalSource = source;
+    this.initSent = false;
+    this.updateTitle();
+    this.render();
+    this.reveal();
+  }
+
   /**
    * Replaces the view in this tab. The caller has dealt with pending edits (saved or discarded them); the new view
    * starts with `handoff.query`, by default the query the previous view used last.
@@ -141,6 +174,7 @@ export class TablePanel {
     // The previous view's locks go with it (the new view has not started editing anything).
     this.attachLocks();
     this.pending = [];
+    this.proposalSource = undefined;
     this.viewConfig = undefined;
     this.query.reset(handoff.query ?? this.query.current);
     this.focusKey = handoff.focusKey;
@@ -226,7 +260,7 @@ export class TablePanel {
         capabilities: () => this.capabilities(),
         saveFile: (params: Parameters<typeof saveViewFile>[0]) => saveViewFile(params, this.identity.displayName.table, this.log),
         roleReadOnlyReason: () => this.services.access?.(this.identity.table).readOnlyReason,
-        origin: { source: this.identity.viewId },
+        origin: { source: this.saveSource },
         ...(this.services.confirmApply ? { confirmApply: (changes: WirePendingChange[]) => this.services.confirmApply!(this.identity.table, changes) } : {}),
         ...(this.locks ? { locks: this.locks } : {}),
       };
@@ -250,6 +284,8 @@ export class TablePanel {
         return;
       case 'pending/changed':
         this.pending = message.changes;
+        // Saved or discarded: later edits are the view's own again.
+        if (this.pending.length === 0) this.proposalSource = undefined;
         this.updateTitle();
         return;
       case 'export':

@@ -102,7 +102,7 @@ async function settlePending(deps: ViewCommandDeps, panel: TablePanel, target: s
   if (choice !== 'Save') return false;
   const outcome = await savePending(pending, {
     confirm: (changes) => deps.panels.confirmApply(panel.identity.table, changes),
-    apply: (changes) => deps.tables.apply(panel.identity.table, changes.map(decodeChange), { source: panel.identity.viewId }),
+    apply: (changes) => deps.tables.apply(panel.identity.table, changes.map(decodeChange), { source: panel.saveSource }),
   });
   // Declining the deletes leaves the view in place with its edits.
   if (outcome.kind === 'declined') return false;
