@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TableSchema } from '../../api';
 import { AuditRecorder, auditEntriesFor } from '../../src/core/audit/auditRecorder';
-import { AuditStore, type NewAuditEntry } from '../../src/core/audit/auditStore';
+import { AuditStore, auditTimeBound, type NewAuditEntry } from '../../src/core/audit/auditStore';
 import { restoreRecord } from '../../src/core/audit/auditValues';
 import { inverseOf } from '../../src/core/audit/inverse';
 import { MetadataFile } from '../../src/core/metadata/metadataFile';
@@ -159,6 +159,11 @@ describe('Audit log', () => {
     assert.equal(store.query({ operation: 'delete' }, 0, 100).total, 7);
     assert.equal(store.query({ from: '2026-11-20', to: '2026-11-22' }, 0, 100).total, 3, 'a bare "to" date includes that whole day');
     assert.equal(store.query({ from: '2026-11-20T13:00' }, 0, 100).total, 14);
+    // A bound to the minute or second covers that whole minute or second, with or without the Z (entries are at 12:00:00.000).
+    assert.equal(store.query({ from: '2026-11-20T12:00', to: '2026-11-20T12:00' }, 0, 100).total, 1);
+    assert.equal(store.query({ from: '2026-11-20T12:00Z', to: '2026-11-20T12:00Z' }, 0, 100).total, 1);
+    assert.equal(store.query({ from: '2026-11-20T12:00:00', to: '2026-11-20T12:00:00' }, 0, 100).total, 1);
+    assert.equal(store.query({ to: '2026-11-20T11:59:59.999Z' }, 0, 100).total, 10, 'a bound to the millisecond is exact');
     assert.equal(store.query({ batchId: 'b3' }, 0, 100).total, 5);
     assert.deepEqual(store.users(), ['ada', 'bob']);
   });
@@ -247,5 +252,17 @@ describe('Audit log', () => {
       assert.equal(parsed.ok, false, JSON.stringify(message));
       assert.match(!parsed.ok ? parsed.error : '', error);
     }
+  });
+});
+
+describe('audit time bounds (src/core/audit/auditStore auditTimeBound)', () => {
+  it('pads a bound to the stored form, from the first or to the last millisecond of its precision', () => {
+    assert.equal(auditTimeBound('2026-12-01', false), '2026-12-01T00:00:00.000Z');
+    assert.equal(auditTimeBound('2026-12-01', true), '2026-12-01T23:59:59.999Z');
+    assert.equal(auditTimeBound('2026-12-01T09:30', true), '2026-12-01T09:30:59.999Z');
+    assert.equal(auditTimeBound('2026-12-01T09:30Z', false), '2026-12-01T09:30:00.000Z');
+    assert.equal(auditTimeBound('2026-12-01T09:30:12', true), '2026-12-01T09:30:12.999Z');
+    assert.equal(auditTimeBound('2026-12-01T09:30:12.3', true), '2026-12-01T09:30:12.399Z');
+    assert.equal(auditTimeBound('2026-12-01T09:30:12.345Z', true), '2026-12-01T09:30:12.345Z');
   });
 });

@@ -49,8 +49,17 @@ function toEntry(r: Record<string, SqlValue>): AuditEntry {
   };
 }
 
-/** A bare date as the end of a range means the whole day. */
-const endOf = (to: string) => (/^\d{4}-\d{2}-\d{2}$/.test(to) ? `${to}T23:59:59.999Z` : to);
+/**
+ * A bound as stored times are written (`2026-12-01T09:30:12.345Z`, compared as text), so a bound given to the day,
+ * minute or second covers that whole day, minute or second: a "from" starts at its first millisecond and a "to" ends
+ * at its last. Without the padding "…T09:30" or "…T09:30Z" compared as text would cut that minute out of the range.
+ */
+export function auditTimeBound(text: string, end: boolean): string {
+  const plain = text.endsWith('Z') ? text.slice(0, -1) : text;
+  // What each precision lacks: "2026-12-01" (10), "…T09:30" (16), "…T09:30:12" (19), "…T09:30:12.3" (21, 22).
+  const rest = plain.length === 10 ? (end ? 'T23:59:59.999' : 'T00:00:00.000') : plain.length === 16 ? (end ? ':59.999' : ':00.000') : plain.length === 19 ? (end ? '.999' : '.000') : (end ? '9' : '0').repeat(Math.max(0, 23 - plain.length));
+  return `${plain}${rest}Z`;
+}
 
 function where(filter: AuditFilter): { sql: string; params: SqlValue[] } {
   const clauses: string[] = [];
@@ -64,8 +73,8 @@ function where(filter: AuditFilter): { sql: string; params: SqlValue[] } {
   if (filter.table !== undefined && filter.table !== '') add('table_name = ?', filter.table);
   if (filter.user !== undefined && filter.user !== '') add('user_name = ?', filter.user);
   if (filter.operation !== undefined) add('operation = ?', filter.operation);
-  if (filter.from !== undefined) add('at >= ?', filter.from);
-  if (filter.to !== undefined) add('at <= ?', endOf(filter.to));
+  if (filter.from !== undefined) add('at >= ?', auditTimeBound(filter.from, false));
+  if (filter.to !== undefined) add('at <= ?', auditTimeBound(filter.to, true));
   if (filter.batchId !== undefined) add('batch_id = ?', filter.batchId);
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
