@@ -137,6 +137,22 @@ describe('SQL kit on sql.js: filters and keyset pages (plugins/kit/sql/queryBuil
     });
   }
 
+  it('seeks with one row-value comparison only when every ordering column is non-null and sorted the same way', () => {
+    const strict = tableSchema({ columns: [column('id', { kind: 'integer', nullable: false, primaryKeyPosition: 1 }), column('name', { nullable: false }), column('score', { kind: 'integer' })] });
+    const cursorAfter = (sort: SortKey[], row: CellValue[]) => {
+      const first = sql.selectPage(strict, { limit: 1, sort });
+      return sql.selectPage(strict, { limit: 1, sort, after: sql.shapePage(strict, first, [row, row], 1).next! });
+    };
+    const same = cursorAfter([{ column: 'name', direction: 'asc' }], [1, 'Alpha', 3, 'Alpha', 1]);
+    assert.match(same.sql, /WHERE 1=1 AND \("name", "id"\) > \(\?, \?\) ORDER BY/);
+    assert.deepEqual(same.params, ['Alpha', 1, 2]);
+    const mixed = cursorAfter([{ column: 'name', direction: 'desc' }], [1, 'Alpha', 3, 'Alpha', 1]);
+    assert.match(mixed.sql, /WHERE 1=1 AND \(\("name" < \? OR "name" IS NULL\) OR \("name" = \? AND "id" > \?\)\) ORDER BY/);
+    assert.deepEqual(mixed.params, ['Alpha', 'Alpha', 1, 2]);
+    const nullable = cursorAfter([{ column: 'score', direction: 'asc' }], [1, 'Alpha', 3, 3, 1]);
+    assert.match(nullable.sql, /WHERE 1=1 AND \("score" > \? OR \("score" = \? AND "id" > \?\)\) ORDER BY/);
+  });
+
   it('pages by offset when asked, and refuses a bad offset', () => {
     const statement = sql.selectPage(schema, { limit: 2, offset: 3, sort: [{ column: 'id', direction: 'asc' }] });
     assert.deepEqual(run(statement).map((r) => r[0]), [4, 5, 6]);
