@@ -141,25 +141,30 @@ async function rest() {
   }
 }
 
-async function postgres() {
-  console.log('\n== PostgreSQL (throwaway server on 127.0.0.1) ==');
-  const server = await lib.startPostgres();
-  const plugin = lib.createPostgresDatasource();
+/**
+ * The same give-ups on a real database server: cancel a running query, close a session under it, the statement
+ * budget, and the connect budget against a port that never answers. `spec` says how this engine is started, set up
+ * and watched (is the slow query still running on the server?).
+ */
+async function serverGiveUps(spec) {
+  console.log(`\n== ${spec.title} (throwaway server on 127.0.0.1) ==`);
+  const server = await spec.start();
+  const plugin = spec.plugin();
   const silent = await silentServer();
   try {
-    await server.admin(`SET ROLE ${server.user}; CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1), (2), (3);
-      CREATE VIEW slow AS SELECT pg_sleep(30)::text AS slept;`);
+    await spec.setup(server);
     const { config, secrets } = plugin.parseUrl(server.url);
-    const running = async () => Number((await server.admin("SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%slow%' AND pid <> pg_backend_pid()")).rows[0].n) > 0;
+    const running = () => spec.running(server, config);
+    const table = (name) => spec.table(config, name);
     const session = await plugin.connect(config, secrets, context);
     try {
-      const base = await measured(() => timed(() => session.countRows({ name: 'items' })));
+      const base = await measured(() => timed(() => session.countRows(table('items'))));
       line('baseline: count a small table', base, base, 'baseline');
       line(
-        'abort a running query (pg_cancel_backend) → rejected',
+        `abort a running query (${spec.cancel}) → rejected`,
         await measured(async () => {
           const controller = new AbortController();
-          const reading = session.readRows({ name: 'slow' }, { limit: 1, signal: controller.signal });
+          const reading = session.readRows(table('slow'), { limit: 1, signal: controller.signal });
           await until(running);
           return (await untilRejected(reading, () => controller.abort())).ms;
         }),
@@ -167,19 +172,23 @@ async function postgres() {
         'baseline',
       );
       line(
-        'close a session with a running query → rejected',
+        'close a session with a running query → settled',
         await measured(async () => {
           const other = await plugin.connect(config, secrets, context);
-          const reading = other.readRows({ name: 'slow' }, { limit: 1 });
+          // Killed, the read either fails or gets the sleep's early answer: time until it settles either way.
+          const reading = other.readRows(table('slow'), { limit: 1 }).catch((e) => e);
           await until(running);
-          return (await untilRejected(reading, () => void other.close())).ms;
+          const t = performance.now();
+          await other.close();
+          await reading;
+          return performance.now() - t;
         }),
         base,
         'baseline',
       );
-      const impatient = await plugin.connect({ ...config, statementTimeoutSeconds: 1 }, secrets, context);
+      const impatient = await plugin.connect({ ...config, [spec.timeoutSetting]: 1 }, secrets, context);
       try {
-        line('statementTimeoutSeconds 1 on pg_sleep(30) → rejected', await measured(() => timed(() => impatient.readRows({ name: 'slow' }, { limit: 1 }).catch((e) => e))), 1_000, 'the budget');
+        line(`${spec.timeoutSetting} 1 on a 30 s sleep → rejected`, await measured(() => timed(() => impatient.readRows(table('slow'), { limit: 1 }).catch((e) => e))), 1_000, 'the budget');
       } finally {
         await impatient.close();
       }
@@ -198,69 +207,36 @@ async function postgres() {
   }
 }
 
-async function mariadb() {
-  console.log('\n== MariaDB (throwaway server on 127.0.0.1) ==');
-  const server = await lib.startMariadb();
-  const plugin = lib.createMysqlDatasource();
-  const silent = await silentServer();
-  try {
-    await server.admin('CREATE TABLE items (id INT PRIMARY KEY)');
-    await server.admin('INSERT INTO items VALUES (1), (2), (3)');
-    await server.admin('CREATE VIEW slow_view AS SELECT SLEEP(30) AS slept');
-    const { config, secrets } = plugin.parseUrl(server.url);
-    const running = async () =>
-      (await server.admin("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND COMMAND <> 'Sleep' AND INFO LIKE '%slow_view%'", [config.user], null)).length > 0;
-    const table = (name) => ({ schema: config.database, name });
-    const session = await plugin.connect(config, secrets, context);
-    try {
-      const base = await measured(() => timed(() => session.countRows(table('items'))));
-      line('baseline: count a small table', base, base, 'baseline');
-      line(
-        'abort a running query (KILL QUERY) → rejected',
-        await measured(async () => {
-          const controller = new AbortController();
-          const reading = session.readRows(table('slow_view'), { limit: 1, signal: controller.signal });
-          await until(running);
-          return (await untilRejected(reading, () => controller.abort())).ms;
-        }),
-        base,
-        'baseline',
-      );
-      line(
-        'close a session with a running query → settled',
-        await measured(async () => {
-          const other = await plugin.connect(config, secrets, context);
-          // Killed, the read either fails or gets SLEEP's early answer: time until it settles either way.
-          const reading = other.readRows(table('slow_view'), { limit: 1 }).catch((e) => e);
-          await until(running);
-          const t = performance.now();
-          await other.close();
-          await reading;
-          return performance.now() - t;
-        }),
-        base,
-        'baseline',
-      );
-      const timed1 = await plugin.connect({ ...config, queryTimeoutSeconds: 1 }, secrets, context);
-      try {
-        line('queryTimeoutSeconds 1 on SLEEP(30) → rejected', await measured(() => timed(() => timed1.readRows(table('slow_view'), { limit: 1 }).catch((e) => e))), 1_000, 'the budget');
-      } finally {
-        await timed1.close();
-      }
-      line(
-        'connectTimeoutSeconds 1 on a server that never answers',
-        await measured(() => timed(() => plugin.testConnection({ ...config, port: silent.port, sslMode: 'disable', connectTimeoutSeconds: 1 }, secrets, context).catch((e) => e))),
-        1_000,
-        'the budget',
-      );
-    } finally {
-      await session.close();
-    }
-  } finally {
-    await silent.stop();
-    await server.stop();
-  }
-}
+const postgres = () =>
+  serverGiveUps({
+    title: 'PostgreSQL',
+    start: () => lib.startPostgres(),
+    plugin: () => lib.createPostgresDatasource(),
+    setup: (server) =>
+      server.admin(`SET ROLE ${server.user}; CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1), (2), (3);
+        CREATE VIEW slow AS SELECT pg_sleep(30)::text AS slept;`),
+    running: async (server) => Number((await server.admin("SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%slow%' AND pid <> pg_backend_pid()")).rows[0].n) > 0,
+    table: (_config, name) => ({ name }),
+    cancel: 'pg_cancel_backend',
+    timeoutSetting: 'statementTimeoutSeconds',
+  });
+
+const mariadb = () =>
+  serverGiveUps({
+    title: 'MariaDB',
+    start: () => lib.startMariadb(),
+    plugin: () => lib.createMysqlDatasource(),
+    setup: async (server) => {
+      await server.admin('CREATE TABLE items (id INT PRIMARY KEY)');
+      await server.admin('INSERT INTO items VALUES (1), (2), (3)');
+      await server.admin('CREATE VIEW slow AS SELECT SLEEP(30) AS slept');
+    },
+    running: async (server, config) =>
+      (await server.admin("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND COMMAND <> 'Sleep' AND INFO LIKE '%slow%'", [config.user], null)).length > 0,
+    table: (config, name) => ({ schema: config.database, name }),
+    cancel: 'KILL QUERY',
+    timeoutSetting: 'queryTimeoutSeconds',
+  });
 
 console.log(`give-up latencies, median of ${repeat} runs after one warm-up`);
 if (!only || only === 'rest') await rest();

@@ -2,19 +2,15 @@
 // testing (scripts/mutation.sh): value bounds at the limit, entries built for changes without results, stored text
 // that is not a record, filters left empty, retention by age, and the reasons an entry cannot be undone.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { AuditRecorder, auditEntriesFor } from '../../src/core/audit/auditRecorder';
-import { AuditStore, type NewAuditEntry } from '../../src/core/audit/auditStore';
+import { AuditStore } from '../../src/core/audit/auditStore';
 import { UNDO_SOURCE } from '../../src/core/audit/auditUndo';
 import { boundRecord, boundValue, restoreRecord } from '../../src/core/audit/auditValues';
 import { inverseOf } from '../../src/core/audit/inverse';
 import { MetadataFile } from '../../src/core/metadata/metadataFile';
 import type { AuditEntry } from '../../shared/auditProtocol';
-import { writeFileAtomic } from '../../plugins/kit/atomicFile';
+import { auditEntry, closeAuditFixture, openAuditFixture } from '../support/auditFixtures';
 
-const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 const noRetention = { days: 0, maxEntries: 0 };
 const meta = { user: 'u', at: '2026-12-01T00:00:00.000Z', batchId: 'b' };
 
@@ -75,18 +71,10 @@ describe('Audit log edges', () => {
     let metadata: MetadataFile;
     let store: AuditStore;
     beforeEach(async () => {
-      dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-audit-edges-'));
-      metadata = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
-      store = new AuditStore(metadata);
+      ({ dir, metadata, store } = await openAuditFixture('nocoflo-audit-edges-'));
     });
-    afterEach(() => {
-      metadata.dispose();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const entry = (over: Partial<NewAuditEntry> = {}): NewAuditEntry => ({
-      batchId: 'b1', at: '2026-12-01T10:00:00.000Z', user: 'ada', datasourceId: 'ds1', table: 'notes', operation: 'update',
-      key: { id: 1 }, oldValues: { body: 'a' }, newValues: { body: 'b' }, truncated: false, source: 'nocoflo.table', ...over,
-    });
+    afterEach(() => closeAuditFixture({ dir, metadata, store }));
+    const entry = auditEntry;
 
     it('reads stored text that is not a JSON object as no record, and an entry without undo marks without those keys', async () => {
       await metadata.write((db) => {

@@ -2,9 +2,6 @@
 // change, exact values (bigint, bytes, NaN), bounded values marked truncated, filters, paging, retention by age and
 // by count, and the inverse changes an undo applies (with the values to check for conflicts).
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import type { TableSchema } from '../../api';
 import { AuditRecorder, auditEntriesFor } from '../../src/core/audit/auditRecorder';
 import { AuditStore, auditTimeBound, type NewAuditEntry } from '../../src/core/audit/auditStore';
@@ -12,9 +9,8 @@ import { restoreRecord } from '../../src/core/audit/auditValues';
 import { inverseOf } from '../../src/core/audit/inverse';
 import { MetadataFile } from '../../src/core/metadata/metadataFile';
 import { auditSourceText, auditValueText, parseFromAudit } from '../../shared/auditProtocol';
-import { writeFileAtomic } from '../../plugins/kit/atomicFile';
+import { auditEntry, closeAuditFixture, openAuditFixture, openMetadataIn } from '../support/auditFixtures';
 
-const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 const schema = { table: { name: 'notes' }, kind: 'table', columns: [], primaryKey: ['id'], rowKey: { columns: ['id'] } } as unknown as TableSchema;
 const noRetention = { days: 0, maxEntries: 0 };
 
@@ -24,29 +20,11 @@ describe('Audit log', () => {
   let store: AuditStore;
 
   beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-audit-'));
-    metadata = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
-    store = new AuditStore(metadata);
+    ({ dir, metadata, store } = await openAuditFixture('nocoflo-audit-'));
   });
-  afterEach(() => {
-    metadata.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => closeAuditFixture({ dir, metadata, store }));
 
-  const entry = (over: Partial<NewAuditEntry> = {}): NewAuditEntry => ({
-    batchId: 'b1',
-    at: '2026-12-01T10:00:00.000Z',
-    user: 'ada',
-    datasourceId: 'ds1',
-    table: 'notes',
-    operation: 'update',
-    key: { id: 1 },
-    oldValues: { body: 'a' },
-    newValues: { body: 'b' },
-    truncated: false,
-    source: 'nocoflo.table',
-    ...over,
-  });
+  const entry = auditEntry;
 
   it('records every change of a batch with who, when, where, key, old and new values, and one batch id', async () => {
     const errors: string[] = [];
@@ -177,7 +155,7 @@ describe('Audit log', () => {
     for (let i = 0; i < 4; i++) await store.record([entry({ key: { id: 100 + i }, at: now.toISOString() })], { days: 90, maxEntries: 3 }, now);
     assert.deepEqual(store.query({}, 0, 10).entries.map((e) => e.key), [{ id: 103 }, { id: 102 }, { id: 101 }], 'the newest 3 remain');
     metadata.dispose();
-    metadata = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
+    metadata = await openMetadataIn(dir);
     assert.equal(new AuditStore(metadata).count(), 3, 'on disk too');
   });
 
@@ -220,7 +198,7 @@ describe('Audit log', () => {
     await recorder.applied({ datasourceId: 'ds', name: 'notes' }, [{ kind: 'insert', values: { a: 1 } }], [{ key: { id: 1 } }], { source: 'api' }, schema);
     assert.equal(errors.length, 1);
     assert.match(errors[0]!, /1 change\(s\) to notes were saved but could not be recorded/);
-    metadata = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
+    metadata = await openMetadataIn(dir);
   });
 
   it('names a batch\'s source by the view\'s display name, and a view no longer installed by its id', () => {

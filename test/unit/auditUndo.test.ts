@@ -3,17 +3,13 @@
 // test/integration/auditUndo.test.ts on real SQLite and PostgreSQL), their order and origin, and every refusal and
 // failure message a user reads in the Audit Log tab.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { AuditStore, type NewAuditEntry } from '../../src/core/audit/auditStore';
 import { UNDO_SOURCE, undoAudit, type UndoDeps } from '../../src/core/audit/auditUndo';
 import { MetadataFile } from '../../src/core/metadata/metadataFile';
 import type { ApplyResult, ChangeOrigin, PendingChange } from '../../src/core/tableService';
 import type { TableLocator } from '../../api';
-import { writeFileAtomic } from '../../plugins/kit/atomicFile';
+import { auditEntry, closeAuditFixture, openAuditFixture } from '../support/auditFixtures';
 
-const wasmPath = path.resolve(__dirname, '../../sql-wasm.wasm');
 const noRetention = { days: 0, maxEntries: 0 };
 
 describe('Undo from the audit log (undoAudit)', () => {
@@ -25,9 +21,7 @@ describe('Undo from the audit log (undoAudit)', () => {
   let deps: UndoDeps;
 
   beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'nocoflo-undo-'));
-    metadata = await MetadataFile.open({ path: path.join(dir, 'nocoflo.sqlite'), wasmPath, watchIntervalMs: 0, replaceFile: writeFileAtomic });
-    store = new AuditStore(metadata);
+    ({ dir, metadata, store } = await openAuditFixture('nocoflo-undo-'));
     calls = [];
     answer = async () => ({ ok: true, results: [] });
     deps = {
@@ -41,26 +35,9 @@ describe('Undo from the audit log (undoAudit)', () => {
       datasourceName: (id) => (id === 'ds1' || id === 'ds2' ? `name of ${id}` : undefined),
     };
   });
-  afterEach(() => {
-    metadata.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => closeAuditFixture({ dir, metadata, store }));
 
-  const entry = (over: Partial<NewAuditEntry> = {}): NewAuditEntry => ({
-    batchId: 'b1',
-    at: '2026-12-01T10:00:00.000Z',
-    user: 'ada',
-    datasourceId: 'ds1',
-    schema: 'main',
-    table: 'notes',
-    operation: 'update',
-    key: { id: 1 },
-    oldValues: { body: 'a' },
-    newValues: { body: 'b' },
-    truncated: false,
-    source: 'nocoflo.table',
-    ...over,
-  });
+  const entry = (over: Partial<NewAuditEntry> = {}): NewAuditEntry => auditEntry({ schema: 'main', ...over });
 
   it('undoes one change through TableService with the inverse, the undo source and the entry it undoes', async () => {
     const [id] = await store.record([entry()], noRetention);
