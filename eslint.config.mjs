@@ -40,4 +40,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
+  {
+    // A webview that takes the focus a moment after a click (a tab restoring, a chart drawing) closes a quick input
+    // that does not ignore focus-out, and the user loses what they typed; Nocoflo's prompts are often opened from
+    // one. pickOne (src/host/quickPick.ts) sets it for pickers built with createQuickPick.
+    files: ['src/**/*.ts', 'plugins/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.property.name=/^show(QuickPick|InputBox)$/]:not(:has(Property[key.name='ignoreFocusOut']))",
+        message: 'Pass ignoreFocusOut: true: a webview taking the focus would close this prompt and lose the answer.',
+      }],
+    },
+  },
 );

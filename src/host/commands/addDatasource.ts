@@ -37,7 +37,7 @@ export async function addDatasourceInteractively(datasources: DatasourceManager,
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     ...plugins.map((plugin) => ({ label: `$(${plugin.icon ?? 'database'}) ${plugin.displayName}`, ...(plugin.description ? { description: plugin.description } : {}), plugin })),
   ];
-  const choice = await vscode.window.showQuickPick(items, { title: 'Add Datasource', placeHolder: 'What do you want to connect to?' });
+  const choice = await vscode.window.showQuickPick(items, { title: 'Add Datasource', placeHolder: 'What do you want to connect to?', ignoreFocusOut: true });
   if (!choice) return undefined;
   if (!choice.plugin) return addFromUrl(datasources);
   if (choice.plugin.id === 'nocoflo.sqlite') return addSqliteFile(datasources);
@@ -53,7 +53,7 @@ async function addFromUrl(datasources: DatasourceManager): Promise<string | unde
     ignoreFocusOut: true,
   });
   if (!url) return undefined;
-  const name = await vscode.window.showInputBox({ title: 'Datasource name', value: suggestedDatasourceName(url), validateInput: nonEmpty });
+  const name = await vscode.window.showInputBox({ title: 'Datasource name', value: suggestedDatasourceName(url), validateInput: nonEmpty, ignoreFocusOut: true });
   if (name === undefined) return undefined;
   return save(datasources, { url, name });
 }

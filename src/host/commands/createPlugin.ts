@@ -25,7 +25,7 @@ export async function createPlugin(context: vscode.ExtensionContext): Promise<vo
       { label: '$(database) Datasource', description: 'a new kind of data in the Nocoflo sidebar', plugin: 'datasource' as ScaffoldKind },
       { label: '$(preview) View', description: 'a new way to show a table in a tab', plugin: 'view' as ScaffoldKind },
     ],
-    { title: 'Create Nocoflo Plugin (1/3)', placeHolder: 'What does the plugin add?' },
+    { title: 'Create Nocoflo Plugin (1/3)', placeHolder: 'What does the plugin add?', ignoreFocusOut: true },
   );
   if (!choice) return;
   const kind = choice.plugin;
@@ -34,6 +34,7 @@ export async function createPlugin(context: vscode.ExtensionContext): Promise<vo
     prompt: 'Package name of the new extension',
     value: kind === 'datasource' ? 'my-datasource' : 'my-view',
     validateInput: scaffoldNameProblem,
+    ignoreFocusOut: true,
   });
   if (!name) return;
   const parent = (await vscode.window.showOpenDialog({ title: 'Create Nocoflo Plugin (3/3): where?', canSelectFolders: true, canSelectFiles: false, openLabel: 'Create Here' }))?.[0];

@@ -88,7 +88,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
     }),
     command('nocoflo.filterTree', async () => {
-      const text = await vscode.window.showInputBox({ title: 'Filter tables', prompt: 'Show tables whose name contains…', value: tree.filterText });
+      const text = await vscode.window.showInputBox({ title: 'Filter tables', prompt: 'Show tables whose name contains…', value: tree.filterText, ignoreFocusOut: true });
       if (text !== undefined) tree.setFilter(text);
     }),
     command('nocoflo.clearTreeFilter', () => tree.setFilter('')),
@@ -106,7 +106,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     command('nocoflo.renameDatasource', async (node?: TreeNode) => {
       if (node?.kind !== 'datasource') return;
       deps.roles?.assertManageConnection(node.record.id, 'Renaming');
-      const name = await vscode.window.showInputBox({ title: 'Rename datasource', value: node.record.name, validateInput: (v) => (v.trim() ? undefined : 'Required') });
+      const name = await vscode.window.showInputBox({ title: 'Rename datasource', value: node.record.name, validateInput: (v) => (v.trim() ? undefined : 'Required'), ignoreFocusOut: true });
       if (name === undefined) return;
       await datasources.rename(node.record.id, name);
       tree.refresh();

@@ -45,14 +45,7 @@ describe('journey: a chart of a table', function () {
   }
   /** "Open as…" → Chart from the table's context menu in the sidebar. */
   async function openAsChart(table: string): Promise<void> {
-    const pickTitle = workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Open table as…' });
-    // A context menu can swallow a click while it is still opening: try again until the view picker shows.
-    for (let tries = 0; !(await pickTitle.isVisible()); tries++) {
-      assert.ok(tries < 5, 'the "Open as…" picker did not open');
-      if (!(await workbench.page.locator('.monaco-menu').isVisible())) await workbench.treeItem(new RegExp(`^${table}$`)).click({ button: 'right' });
-      await workbench.page.locator('.monaco-menu .action-item', { hasText: /^Open as/ }).click();
-      await pickTitle.waitFor({ timeout: 5_000 }).catch(() => undefined);
-    }
+    await workbench.treeContextMenu(new RegExp(`^${table}$`), /^Open as/);
     await workbench.answerQuickInput('Chart', 'Open table as…');
   }
   async function choose(control: string, option: string): Promise<void> {
