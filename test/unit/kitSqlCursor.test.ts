@@ -66,7 +66,7 @@ describe('SQL kit: page cursors (plugins/kit/sql/cursor)', () => {
   describe('keyset pages over values JSON cannot hold as they are, on sql.js', () => {
     let db: Database;
     const schema: TableSchema = tableSchema({
-      columns: [column('id', { kind: 'integer', nullable: false, primaryKeyPosition: 1 }), column('r', { kind: 'float' }), column('b', { kind: 'binary' })],
+      columns: [column('id', { kind: 'integer', nullable: false, primaryKeyPosition: 1 }), column('r', { kind: 'float' }), column('b', { kind: 'blob' })],
     });
     const rows: [number, number | null, Uint8Array | null][] = [
       [1, Infinity, new Uint8Array([2])],

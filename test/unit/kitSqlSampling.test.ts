@@ -104,7 +104,7 @@ describe('SQL kit: key-window sampling on sql.js (plugins/kit/sql/sampling)', ()
     const request: AggregateRequest = { groupBy: [], measures: [{ op: 'count', as: 'n' }] };
     const statements = (table: string, max: number) => {
       let n = 0;
-      runStatements(keyWindowSample(sql, { ...schema, table: { name: table } }, request, { keyExpr: 'rowid', keyName: 'rowid', join: 'CROSS JOIN', target: 100_000, probes }), (statement) => {
+      runStatements(keyWindowSample(sql, { ...schema, table: { name: table } }, request, { keyExpr: 'rowid', keyName: 'rowid', join: 'CROSS JOIN', target: 100_000, probes }), () => {
         n++;
         return n === 1 ? [[1, max]] : n === 2 ? [[100_000]] : [[1, 1]];
       });
