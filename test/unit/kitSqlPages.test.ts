@@ -233,6 +233,12 @@ describe('SQL kit on sql.js: pages, orderings and quick search (plugins/kit/sql/
       assert.deepEqual(sql.shapePage(keyed, next, run(next), 1).rows, [[2, 'b']]);
     });
 
+    it('reads a PostgreSQL table without columns (CREATE TABLE t ()) with no ORDER BY at all', () => {
+      // Nothing to order by: `ORDER BY` with an empty list would be a syntax error; `SELECT FROM` is valid there.
+      const empty = tableSchema({ columns: [], primaryKey: [], rowKey: undefined });
+      assert.equal(new SqlBuilder(postgresDialect).selectPage(empty, { limit: 3 }).sql, 'SELECT  FROM "t" WHERE 1=1 LIMIT $1');
+    });
+
     it('refuses offsets and offset cursors that are not non-negative integers', () => {
       refused(() => sql.selectPage(view, { limit: 1, offset: -1 }), 'Offset must be a non-negative integer.');
       for (const offset of [-1, 1.5, '3', 2n, null]) {

@@ -91,7 +91,7 @@ describe('SQL kit: key-window sampling on sql.js (plugins/kit/sql/sampling)', ()
     assert.deepEqual(sample([1n, 10_000_000n]), { sampled: true, statements: 3 });
     assert.deepEqual(sample(['1', '10000000']), { sampled: true, statements: 3 });
     assert.deepEqual(sample(['-5', '10000000']), { sampled: true, statements: 3 });
-    for (const extent of [[null, null], [null, 10_000_000], ['1', '1e7'], [' 1', '10000000'], ['0x1', '10000000'], ['1.5', '10000000'], [1, 2 ** 60], [true, 10_000_000]] as CellValue[][]) {
+    for (const extent of [[null, null], [null, 10_000_000], ['1', '1e7'], [' 1', '10000000'], ['0x1', '10000000'], ['1.5', '10000000'], [1, 2 ** 60], [true, 10_000_000], [new Uint8Array([1]), 10_000_000]] as CellValue[][]) {
       assert.deepEqual(sample(extent), { sampled: false, statements: 1 }, `${String(extent)}: aggregated exactly`);
     }
     assert.deepEqual(sample(undefined), { sampled: false, statements: 1 }, 'no row at all');
