@@ -32,12 +32,14 @@ export function encodeCursor(ordering: string, values: CellValue[]): string {
 
 export function decodeCursor(cursor: string, ordering: string, expectedLength: number): CellValue[] {
   const invalid = (why: string) => datasourceError('invalid_value', `This page cursor cannot be used (${why}); reload the table.`);
-  let parsed: { o?: unknown; v?: unknown };
+  let parsed: { o?: unknown; v?: unknown } | null;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalid('it is malformed');
   }
+  // Valid JSON that is no object (`null`, a number) is not a cursor either; reading `.o` of null would throw.
+  if (typeof parsed !== 'object' || parsed === null) throw invalid('it is malformed');
   if (parsed.o !== ordering) throw invalid('it was made for a different sort order');
   if (!Array.isArray(parsed.v) || parsed.v.length !== expectedLength) throw invalid('it has the wrong shape');
   try {
