@@ -121,7 +121,7 @@ export function startViewHost(options: ViewHostOptions): ViewHost {
       case 'related/count':
         return countRows(relatedTable(params.table as TableRef), params.request);
       case 'tables/list':
-        return { tables: [options.schema.table, ...[...related.values()].map((t) => t.schema.table)] };
+        return { tables: [options.schema.table, ...[...related.values()].map((t) => t.schema.table).filter((t) => tableKey(t) !== tableKey(options.schema.table))] };
       case 'lock/acquire':
         return { ok: true };
       case 'lock/release':
