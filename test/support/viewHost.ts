@@ -73,7 +73,7 @@ function readPage(table: FakeTable, params: unknown) {
   const start = request.after !== undefined ? Number(request.after) : (request.offset ?? 0);
   const slice = rows.slice(start, start + request.limit);
   const columns = table.schema.columns.map((c) => c.name);
-  const keyColumns = table.schema.rowKey.columns;
+  const keyColumns = table.schema.rowKey?.columns ?? table.schema.primaryKey;
   return encodeRowPage({
     columns,
     rows: slice.map((r) => columns.map((c) => r[c] ?? null)),

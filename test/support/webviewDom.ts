@@ -146,7 +146,7 @@ export function giveSize(element: Element, width: number, height: number): void 
 export async function settle(ms = 0): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
   await window().happyDOM.waitUntilComplete();
-  if (announceSlots(window().document.body)) await window().happyDOM.waitUntilComplete();
+  if (announceSlots(window().document.body as unknown as ParentNode)) await window().happyDOM.waitUntilComplete();
 }
 
 const announced = new WeakSet<object>();
