@@ -296,7 +296,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     // Test hooks (not contributed): the sidebar's rows, the connection form's answers and the open picker, which a
     // test in the extension host cannot read from (or type into) the workbench.
     vscode.commands.registerCommand(CONNECTION_FORM_MESSAGE_COMMAND, (key: string, raw: unknown) => ConnectionFormPanel.deliver(key, raw)),
-    vscode.commands.registerCommand(TREE_ITEMS_COMMAND, (parentId?: string) => tree.describeChildren(parentId)),
+    vscode.commands.registerCommand(TREE_ITEMS_COMMAND, (parentId?: string, drawn?: boolean) => tree.describeChildren(parentId, drawn === true)),
     vscode.commands.registerCommand(QUICK_PICK_COMMAND, (label?: string) => answerOpenPick(label)),
     ...watchActiveTable(panels, new ConnectionStatusBar(datasources)),
     registry.onDidChange(() => tree.refresh()),

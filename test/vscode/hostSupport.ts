@@ -71,9 +71,12 @@ export const openPanels = async (): Promise<OpenPanel[]> => (await vscode.comman
 export const tabsOf = async (table: TableLocator): Promise<OpenPanel[]> =>
   (await openPanels()).filter((p) => p.table.datasourceId === table.datasourceId && p.table.name === table.name);
 
-/** The sidebar's rows under the row `parentId` (the datasources without one), their row counts in. */
-export async function treeItems(parentId?: string): Promise<TreeItemInfo[]> {
-  const read = () => vscode.commands.executeCommand<TreeItemInfo[] | undefined>('nocoflo.internal.treeItems', parentId);
+/**
+ * The sidebar's rows under the row `parentId` (the datasources without one), fetched again with their row counts in;
+ * with `drawn`, the rows fetched last as they are drawn now (a row VS Code was told to redraw).
+ */
+export async function treeItems(parentId?: string, drawn = false): Promise<TreeItemInfo[]> {
+  const read = () => vscode.commands.executeCommand<TreeItemInfo[] | undefined>('nocoflo.internal.treeItems', parentId, drawn);
   let items = await read();
   // The hook knows the rows it has handed out: a connection added since is found among the roots read again.
   if (!items && parentId?.startsWith('ds:')) {
@@ -84,8 +87,8 @@ export async function treeItems(parentId?: string): Promise<TreeItemInfo[]> {
   return items;
 }
 
-export async function treeItem(id: string, parentId?: string): Promise<TreeItemInfo> {
-  const item = (await treeItems(parentId)).find((i) => i.id === id);
+export async function treeItem(id: string, parentId?: string, drawn = false): Promise<TreeItemInfo> {
+  const item = (await treeItems(parentId, drawn)).find((i) => i.id === id);
   assert.ok(item, `the tree shows ${id} under ${parentId ?? 'the root'}`);
   return item;
 }
@@ -108,6 +111,8 @@ export async function dismissPick(): Promise<void> {
 }
 
 export async function closeAllTabs(): Promise<void> {
+  // A test that failed with a picker open must not leave it to the next test.
+  if (await vscode.commands.executeCommand<OpenPickInfo | undefined>('nocoflo.internal.quickPick')) await dismissPick();
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await waitFor('every tab closes', async () => (await openPanels()).length + vscode.window.tabGroups.all.reduce((n, g) => n + g.tabs.length, 0), (n) => n === 0, 10_000);
 }

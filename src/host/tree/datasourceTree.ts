@@ -52,6 +52,8 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private countsInFlight: Promise<unknown> = Promise.resolve();
   /** Nodes the test hook handed out, by id, so a test can ask for the children of one of them. */
   private readonly described = new Map<string, TreeNode>();
+  /** The children the test hook fetched last, by parent id ('' for the roots). */
+  private readonly describedChildren = new Map<string, TreeNode[]>();
 
   constructor(
     private readonly datasources: DatasourceManager,
@@ -181,14 +183,20 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
 
   /**
    * The test hook behind nocoflo.internal.treeItems: the children of the row `parentId` (the datasources without
-   * one), fetched as VS Code fetches them and drawn by getTreeItem once the row counts they started have arrived.
+   * one), fetched as VS Code fetches them and drawn by getTreeItem once the row counts they started have arrived;
+   * with `drawn`, the rows fetched last are drawn again as they are now, as VS Code redraws a row that changed.
    * The tree view itself may be hidden in a test window, so tests cannot read what VS Code drew.
    */
-  async describeChildren(parentId?: string): Promise<TreeItemInfo[] | undefined> {
+  async describeChildren(parentId?: string, drawn = false): Promise<TreeItemInfo[] | undefined> {
     const parent = parentId === undefined ? undefined : this.described.get(parentId);
     if (parentId !== undefined && !parent) return undefined;
-    const children = await this.getChildren(parent);
-    await this.countsInFlight;
+    // A table row is redrawn from the node last handed to VS Code (see recount), whoever fetched it.
+    let children = drawn ? this.describedChildren.get(parentId ?? '')?.map((node) => (node.kind === 'table' ? (this.shownTables.get(nodeId(node)) ?? node) : node)) : undefined;
+    if (!children) {
+      children = await this.getChildren(parent);
+      this.describedChildren.set(parentId ?? '', children);
+      await this.countsInFlight;
+    }
     return children.map((node) => {
       this.described.set(nodeId(node), node);
       const item = this.getTreeItem(node);
