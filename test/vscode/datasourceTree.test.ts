@@ -80,7 +80,7 @@ describe('the Nocoflo sidebar (datasourceTree)', function () {
     const result = await data.applyChanges({ datasourceId: shopId, name: 'customers' }, [{ kind: 'insert', values: { id: 4, name: 'Barbara' } }]);
     assert.equal(result.ok, true, JSON.stringify(result));
     // The rows as drawn, not fetched again: the write itself must have the count redone and the row redrawn.
-    await waitFor('the sidebar recounts customers', () => treeItem(`table:${shopId}::customers`, `ds:${shopId}`, true), (row) => row.description === '4 rows');
+    await waitFor('the sidebar recounts customers', () => treeItem(`table:${shopId}::customers`, `ds:${shopId}`, true), (row) => row.description === '4 rows', 30_000);
   });
 
   it('a file that is not a database: one error row with the reason, which offers Retry', async () => {

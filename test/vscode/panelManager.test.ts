@@ -56,7 +56,8 @@ describe('view tabs (panelManager)', function () {
       input: { connection: datasourceId, table: 'customers', updates: [{ key: { id: 1 }, changes: { notes: 'from the agent' } }] },
       toolInvocationToken: undefined,
     });
-    assert.ok(result.content.length > 0);
+    const text = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+    assert.match(text, /\(the tab was already open\)/);
     const tabs = await tabsOf(customers);
     assert.equal(tabs.length, 1, 'no second tab');
     assert.deepEqual(tabs[0].pending.map((c) => c.kind), ['update']);
