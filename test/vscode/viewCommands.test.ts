@@ -27,7 +27,8 @@ describe('Switch View… (viewCommands)', function () {
 
   const activeGrid = async () => {
     await api.openTable(customers, 'nocoflo.table');
-    await waitFor('the grid tab is active', () => tabsOf(customers), (t) => t.some((p) => p.viewId === 'nocoflo.table' && p.active));
+    // VS Code reports each panel's view state apart: until the other tab's arrives, two tabs may say they are active.
+    await waitFor('the grid tab alone is active', () => tabsOf(customers), (t) => t.some((p) => p.viewId === 'nocoflo.table') && t.every((p) => p.active === (p.viewId === 'nocoflo.table')));
   };
 
   it('without a Nocoflo tab there is nothing to switch: no picker, no tab', async () => {
