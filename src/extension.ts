@@ -11,7 +11,7 @@ import { createAudit, registerAuditCommands } from './host/audit/auditCommands';
 import { registerBuiltInPlugins, BUILT_IN_PLUGIN_IDS } from './host/builtInPlugins';
 import { registerCreatePlugin } from './host/commands/createPlugin';
 import { registerCommands } from './host/commands/registerCommands';
-import { ConnectionFormPanel } from './host/connections/connectionFormPanel';
+import { CONNECTION_FORM_MESSAGE_COMMAND, ConnectionFormPanel } from './host/connections/connectionFormPanel';
 import { ConnectionStatusBar } from './host/connectionStatusBar';
 import { isOwnFile } from './core/roles/ownFile';
 import { currentUser } from './host/currentUser';
@@ -24,8 +24,9 @@ import { PanelManager, VIEW_PANEL_TYPE } from './host/panels/panelManager';
 import { askSecrets } from './host/secretPrompt';
 import { secretStoreFrom } from './host/secretStore';
 import { TableOpener } from './host/tableOpener';
+import { answerOpenPick, QUICK_PICK_COMMAND } from './host/quickPick';
 import { storeViewPreference } from './host/viewPreferences';
-import { DatasourceTreeProvider } from './host/tree/datasourceTree';
+import { DatasourceTreeProvider, TREE_ITEMS_COMMAND } from './host/tree/datasourceTree';
 import { RoleService } from './core/roles/roleService';
 import { RoleStore } from './core/roles/roleStore';
 import { confirmDeletes, viewConfirmations } from './host/roles/confirmDestructive';
@@ -292,6 +293,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
         ),
     }),
     { dispose: () => ConnectionFormPanel.disposeAll() },
+    // Test hooks (not contributed): the sidebar's rows, the connection form's answers and the open picker, which a
+    // test in the extension host cannot read from (or type into) the workbench.
+    vscode.commands.registerCommand(CONNECTION_FORM_MESSAGE_COMMAND, (key: string, raw: unknown) => ConnectionFormPanel.deliver(key, raw)),
+    vscode.commands.registerCommand(TREE_ITEMS_COMMAND, (parentId?: string, drawn?: boolean) => tree.describeChildren(parentId, drawn === true)),
+    vscode.commands.registerCommand(QUICK_PICK_COMMAND, (label?: string) => answerOpenPick(label)),
     ...watchActiveTable(panels, new ConnectionStatusBar(datasources)),
     registry.onDidChange(() => tree.refresh()),
     metadata.file.onDidChange(() => tree.refresh()),

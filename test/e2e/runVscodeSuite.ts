@@ -13,7 +13,7 @@ export interface VscodeSuiteOutcome {
   failed?: number;
 }
 
-export async function runVscodeSuite(server: CodeServer, extensionPath: string, testsPath: string, timeoutMs = 300_000): Promise<VscodeSuiteOutcome> {
+export async function runVscodeSuite(server: CodeServer, extensionPath: string, testsPath: string, timeoutMs = 900_000): Promise<VscodeSuiteOutcome> {
   const counts: { passed?: number; failed?: number } = {};
   const browser = await launchBrowser();
   try {

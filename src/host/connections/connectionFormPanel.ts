@@ -32,6 +32,8 @@ export interface ConnectionFormDeps {
 export type ConnectionFormTarget = { mode: 'add'; type?: string } | { mode: 'edit'; id: string };
 
 export const CONNECTION_FORM_TYPE = 'nocoflo.connectionForm';
+/** Not contributed (no palette entry): lets extension-host tests send the open form what its webview would. */
+export const CONNECTION_FORM_MESSAGE_COMMAND = 'nocoflo.internal.connectionFormMessage';
 
 /** A user-facing refusal of what the form sent, shown on the field it is about. */
 class FieldError extends Error {
@@ -61,6 +63,15 @@ export class ConnectionFormPanel {
       return;
     }
     ConnectionFormPanel.open.set(key, new ConnectionFormPanel(deps, target, () => ConnectionFormPanel.open.delete(key)));
+  }
+
+  /**
+   * The test hook behind nocoflo.internal.connectionFormMessage: `raw` handled by the open form for `key` ('add' or
+   * 'edit:<id>') as if its webview had sent it, through the same parser and handlers; resolves what the form posted,
+   * or undefined when no such form is open.
+   */
+  static async deliver(key: string, raw: unknown): Promise<unknown[] | undefined> {
+    return ConnectionFormPanel.open.get(key)?.tab.deliver(raw);
   }
 
   /** Closes every open form (deactivation). */

@@ -28,6 +28,8 @@ export class ToolPanel<R extends RequestTable<R>, C extends { type: string }, N 
   private readonly messages: ToolMessages<R, C>;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  /** What the tab posted while a test delivered a message (see deliver). */
+  private tap: unknown[] | undefined;
 
   constructor(private readonly spec: ToolPanelSpec<R, C>) {
     const localResourceRoots = [vscode.Uri.joinPath(spec.extensionUri, 'dist', 'webview')];
@@ -82,12 +84,28 @@ export class ToolPanel<R extends RequestTable<R>, C extends { type: string }, N 
     }
   }
 
+  /**
+   * For extension-host tests (a test webview cannot be scripted from there): handles `raw` exactly as if the tab's
+   * webview had sent it and resolves what the tab posted meanwhile, including an answer sent after it closed.
+   */
+  async deliver(raw: unknown): Promise<unknown[]> {
+    const posted: unknown[] = [];
+    this.tap = posted;
+    try {
+      await this.receive(raw);
+    } finally {
+      this.tap = undefined;
+    }
+    return posted;
+  }
+
   private async receive(raw: unknown): Promise<void> {
     // The only commands are start-up steps; a failing handler already became a response inside `receive`.
     await this.start(() => this.messages.receive(raw));
   }
 
   private send(message: unknown): void {
+    this.tap?.push(message);
     // A request may finish after the tab closed (Save closes the form before answering).
     if (!this.disposed) void this.panel.webview.postMessage(message);
   }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage, type Logger } from '../../core/log';
-import { ROLES, type Role } from '../../core/roles/roleModel';
+import { ROLE_ABILITIES, roleChoices } from '../../core/roles/roleChoices';
 import type { RoleService } from '../../core/roles/roleService';
 import type { RoleStore, RoleTarget } from '../../core/roles/roleStore';
 import type { TreeNode } from '../tree/treeNodes';
@@ -15,16 +15,6 @@ export interface RoleCommandDeps {
   log: Logger;
   /** After a change: the tree shows the new role, open tabs of the connection start again with it. */
   changed(datasourceId: string): void;
-}
-
-const WHAT: Record<Role, string> = {
-  viewer: 'read only',
-  editor: 'insert and update rows',
-  admin: 'also delete rows, manage the connection and plugins',
-};
-
-interface RoleItem extends vscode.QuickPickItem {
-  role: Role | undefined;
 }
 
 /** "Nocoflo: Set Role…", "Mark as Production", "Unmark Production". */
@@ -64,21 +54,11 @@ export function registerRoleCommands(deps: RoleCommandDeps): vscode.Disposable[]
       const production = roles.isProduction(datasourceId);
       const stored = roles.storedRole(target);
       const current = roles.resolve(target).role;
-      const items: RoleItem[] = ROLES.map((role) => ({ label: role, description: `${WHAT[role]}${role === current ? ' · current' : ''}`, role }));
       const fallback = target.table === undefined ? roles.defaultRole(datasourceId) : roles.resolve({ datasourceId }).role;
-      items.push({
-        label: target.table === undefined ? "Use the connection's default role" : "Use the connection's role",
-        description: `${fallback}${stored === undefined ? ' · current' : ''}`,
-        detail:
-          target.table === undefined
-            ? `${roles.isOwnFile(datasourceId) ? 'Admin for a file you added' : 'Editor'}; viewer while the connection is marked production.`
-            : undefined,
-        role: undefined,
-      });
+      const { items, active } = roleChoices({ table: target.table !== undefined, current, stored, fallback, ownFile: roles.isOwnFile(datasourceId) });
       const what = target.table === undefined ? `"${name}"` : `"${target.table}" on "${name}"`;
       // Opens on what applies now: the stored role, or "use the default" when none is stored.
-      const active = items.find((item) => item.role === stored);
-      const picked = await pickOne(items, { title: `Set Role for ${what}${production ? ' (production)' : ''}`, placeholder: `Your role is ${current}`, ...(active ? { active } : {}) });
+      const picked = await pickOne(items, { title: `Set Role for ${what}${production ? ' (production)' : ''}`, placeholder: `Your role is ${current}`, active });
       if (!picked) return;
       if (roles.needsConfirmation(target, picked.role)) {
         const raised = picked.role ?? fallback;
@@ -86,7 +66,7 @@ export function registerRoleCommands(deps: RoleCommandDeps): vscode.Disposable[]
           target.table === undefined
             ? `Give yourself the ${raised} role on the production connection "${name}"?`
             : `Give yourself the ${raised} role on "${target.table}" of the production connection "${name}"?`,
-          { modal: true, detail: `As ${raised} you can ${WHAT[raised]} there.` },
+          { modal: true, detail: `As ${raised} you can ${ROLE_ABILITIES[raised]} there.` },
           'Raise Role',
         );
         if (answer !== 'Raise Role') return;

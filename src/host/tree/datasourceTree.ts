@@ -19,7 +19,20 @@ const TABLE_ICONS: Record<TableKind, string> = {
   endpoint: 'globe',
 };
 
-/** Tables counted exactly up to this many rows; above it the tree says "10,000+". */
+/** A row of the tree as VS Code would draw it, for the test-only command nocoflo.internal.treeItems. */
+export interface TreeItemInfo {
+  id: string;
+  label: string;
+  description: string;
+  tooltip: string;
+  contextValue: string;
+  icon: string;
+  expandable: boolean;
+  command?: string;
+}
+
+/** Not contributed (no palette entry): lets extension-host tests read the sidebar's rows. */
+export const TREE_ITEMS_COMMAND = 'nocoflo.internal.treeItems';
 
 /**
  * Datasources → (schemas) → tables and views → columns. Listing is lazy (on expand); row counts arrive after the
@@ -35,6 +48,12 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private knownEmpty: boolean | undefined;
   /** The table rows as last handed to VS Code, so a save can recount one of them in place. */
   private readonly shownTables = new Map<string, TableNode>();
+  /** The row counts started last, so the test hook can answer once they are in (see describeChildren). */
+  private countsInFlight: Promise<unknown> = Promise.resolve();
+  /** Nodes the test hook handed out, by id, so a test can ask for the children of one of them. */
+  private readonly described = new Map<string, TreeNode>();
+  /** The children the test hook fetched last, by parent id ('' for the roots). */
+  private readonly describedChildren = new Map<string, TreeNode[]>();
 
   constructor(
     private readonly datasources: DatasourceManager,
@@ -162,6 +181,39 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
   }
 
+  /**
+   * The test hook behind nocoflo.internal.treeItems: the children of the row `parentId` (the datasources without
+   * one), fetched as VS Code fetches them and drawn by getTreeItem once the row counts they started have arrived;
+   * with `drawn`, the rows fetched last are drawn again as they are now, as VS Code redraws a row that changed.
+   * The tree view itself may be hidden in a test window, so tests cannot read what VS Code drew.
+   */
+  async describeChildren(parentId?: string, drawn = false): Promise<TreeItemInfo[] | undefined> {
+    const parent = parentId === undefined ? undefined : this.described.get(parentId);
+    if (parentId !== undefined && !parent) return undefined;
+    // A table row is redrawn from the node last handed to VS Code (see recount), whoever fetched it.
+    let children = drawn ? this.describedChildren.get(parentId ?? '')?.map((node) => (node.kind === 'table' ? (this.shownTables.get(nodeId(node)) ?? node) : node)) : undefined;
+    if (!children) {
+      children = await this.getChildren(parent);
+      this.describedChildren.set(parentId ?? '', children);
+      await this.countsInFlight;
+    }
+    return children.map((node) => {
+      this.described.set(nodeId(node), node);
+      const item = this.getTreeItem(node);
+      const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : (item.tooltip ?? '');
+      return {
+        id: item.id ?? '',
+        label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+        description: typeof item.description === 'string' ? item.description : '',
+        tooltip,
+        contextValue: item.contextValue ?? '',
+        icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '',
+        expandable: item.collapsibleState !== vscode.TreeItemCollapsibleState.None && item.collapsibleState !== undefined,
+        ...(item.command ? { command: item.command.command } : {}),
+      };
+    });
+  }
+
   getParent(): undefined {
     return undefined;
   }
@@ -203,7 +255,7 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
       if (!node.rowCount && this.countTimedOut.has(nodeId(node))) node.countTimedOut = true;
       this.shownTables.set(nodeId(node), node);
     }
-    if (vscode.workspace.getConfiguration('nocoflo').get<boolean>('tree.rowCounts', true)) void this.countLater(nodes);
+    if (vscode.workspace.getConfiguration('nocoflo').get<boolean>('tree.rowCounts', true)) this.countsInFlight = this.countLater(nodes);
     if (nodes.length === 0 && this.filter) return [{ kind: 'message', id: `${datasourceId}:filtered`, label: `No tables match "${this.filter}"`, severity: 'info' }];
     return nodes;
   }
