@@ -40,9 +40,29 @@ const webviewEntries = Object.fromEntries(
     .map((name) => [name, `webview/${name}/main.ts`]),
 );
 
+/**
+ * Database drivers in files of their own, required on the first connection of their kind: activation parses only
+ * the extension (mysql2 alone is two thirds of a bundle that would hold it). A plugin's `await import('./driver')`
+ * becomes `require('./drivers/<engine>.js')` next to dist/extension.js. Test bundles keep the import inline.
+ */
+const DRIVERS = { postgres: 'plugins/postgres/driver.ts', mysql: 'plugins/mysql/driver.ts' };
+const lazyDrivers = {
+  name: 'lazy-drivers',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/driver$/ }, (args) => {
+      const engine = Object.keys(DRIVERS).find((name) => args.importer === join(root, dirname(DRIVERS[name]), 'index.ts'));
+      if (!engine) return undefined;
+      if (args.kind !== 'dynamic-import') throw new Error(`${args.importer}: import the driver with await import('./driver'), so it stays out of activation`);
+      return { path: `./drivers/${engine}.js`, external: true };
+    });
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
-  { ...hostCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  // `require`, not a native import(), so the extension host's module loader serves the driver like the bundle itself.
+  { ...hostCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyDrivers], supported: { 'dynamic-import': false } },
+  { ...hostCommon, entryPoints: Object.fromEntries(Object.entries(DRIVERS).map(([name, file]) => [`drivers/${name}`, file])), outdir: 'dist' },
   { ...hostCommon, entryPoints: { 'sqlite-worker': 'plugins/sqlite/worker.ts' }, outdir: 'dist' },
 ];
 if (Object.keys(webviewEntries).length > 0) {

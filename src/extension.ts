@@ -83,8 +83,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
     slowOperationMs: () => vscode.workspace.getConfiguration('nocoflo').get<number>('log.slowOperationMs', 500),
     askSecrets,
+    idleCloseMs: () => Math.max(0, vscode.workspace.getConfiguration('nocoflo').get<number>('idleSessionSeconds', 60)) * 1000,
   });
-  context.subscriptions.push({ dispose: () => void datasources.closeAll() });
+  context.subscriptions.push(
+    { dispose: () => void datasources.closeAll() },
+    // Not contributed (no palette entry): lets extension-host tests see which sessions are open.
+    vscode.commands.registerCommand('nocoflo.internal.connectedDatasources', () => datasources.list().filter((r) => datasources.isConnected(r.id)).map((r) => r.id)),
+  );
   // Roles per connection and table (TableService's `authorize` hook refuses what the role does not allow).
   const roleStore = new RoleStore(metadata.file);
   const roles = new RoleService({

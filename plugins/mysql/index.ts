@@ -20,9 +20,8 @@ import type { AuthPluginFactory } from './passwordGuard';
 
 async function open(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): Promise<MysqlSession> {
   const settings = readSettings(config);
-  const mysql = (await import('mysql2/promise')).default;
+  const { driver: mysql, authPlugins } = await import('./driver');
   // mysql2's own caching_sha2_password plugin does the fast path behind the guard (passwordGuard.ts).
-  const { authPlugins } = (await import('mysql2')).default;
   return MysqlSession.open(mysql, {
     connection: connectionOptions(settings, secrets, context, authPlugins.caching_sha2_password() as unknown as AuthPluginFactory),
     description: describe(settings),

@@ -9,7 +9,7 @@ import { typeParsers } from './typeKinds';
 
 async function open(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): Promise<{ session: PostgresSession; version: string }> {
   const settings = readSettings(config);
-  const pg = (await import('pg')).default;
+  const { driver: pg } = await import('./driver');
   const Client = mayRevealPassword(settings)
     ? pg.Client
     : clientRefusingCleartext(pg.Client, () => cleartextRefused('PostgreSQL', 'in clear text (AuthenticationCleartextPassword)', settings.sslMode));

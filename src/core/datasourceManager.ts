@@ -11,6 +11,7 @@ import { isExpectedError, nocofloError } from './pluginErrors';
 import type { PluginRegistry } from './registry';
 import { redactUrl, redactUrlsIn } from './redactUrl';
 import { bind, parseEntry, secretsFor, secretTarget, type SecretTarget } from './secretBinding';
+import { IdleSessions, type IdleClock } from './idleSessions';
 import { isolateSession } from './sessionIsolation';
 
 export interface DatasourceRecord {
@@ -69,6 +70,12 @@ export interface DatasourceManagerOptions {
   askSecrets?(record: DatasourceRecord, fields: ConfigField[], reason: string, target: string): Promise<Record<string, string> | undefined>;
   /** How long "Test connection" waits for an answer. */
   testTimeoutMs?: number;
+  /**
+   * How long a session nobody holds or calls stays open (0 or absent: until closed). The extension reads the
+   * `nocoflo.idleSessionSeconds` setting; tests that do not test this keep sessions open.
+   */
+  idleCloseMs?(): number;
+  clock?: IdleClock;
 }
 
 /** What the connection form edits: everything but the id. Secrets left out (or empty) keep their stored value. */
@@ -87,8 +94,28 @@ const secretKey = (datasourceId: string) => `nocoflo.datasource.${datasourceId}`
 /** Turns stored datasource records into live sessions, one per datasource, reused until closed. */
 export class DatasourceManager {
   private readonly sessions = new Map<string, Promise<DatasourceSession>>();
+  private readonly idle: IdleSessions;
 
-  constructor(private readonly options: DatasourceManagerOptions) {}
+  constructor(private readonly options: DatasourceManagerOptions) {
+    this.idle = new IdleSessions({
+      idleMs: () => options.idleCloseMs?.() ?? 0,
+      clock: options.clock,
+      close: (id) => {
+        if (!this.sessions.has(id)) return;
+        options.log.info(`Closing the idle session of datasource ${id}: nothing used it for ${Math.round((options.idleCloseMs?.() ?? 0) / 1000)} s`);
+        void this.close(id);
+      },
+    });
+  }
+
+  /**
+   * Keeps the session of `id` open while something shows its data (a tab, a file overview), however long it sits
+   * unused; call the returned function when it closes. Without a holder, a session unused for the idle time closes
+   * and the next use connects again.
+   */
+  hold(id: string): () => void {
+    return this.idle.hold(id);
+  }
 
   list(): DatasourceRecord[] {
     return this.options.catalog.listDatasources();
@@ -192,13 +219,19 @@ export class DatasourceManager {
   /** The live session for a datasource, connecting on first use. A failed connect is not cached. */
   session(id: string): Promise<DatasourceSession> {
     let pending = this.sessions.get(id);
-    if (!pending) {
-      pending = this.connect(id);
-      this.sessions.set(id, pending);
-      pending.catch(() => {
-        if (this.sessions.get(id) === pending) this.sessions.delete(id);
-      });
+    if (pending) {
+      this.idle.used(id);
+      return pending;
     }
+    // Connecting counts as a call in flight: a password prompt may take longer than the idle time.
+    const connected = this.idle.begin(id);
+    pending = this.connect(id);
+    this.sessions.set(id, pending);
+    const current = pending;
+    pending.then(connected, () => {
+      connected();
+      if (this.sessions.get(id) === current) this.sessions.delete(id);
+    });
     return pending;
   }
 
@@ -209,6 +242,7 @@ export class DatasourceManager {
   async close(id: string): Promise<void> {
     const pending = this.sessions.get(id);
     this.sessions.delete(id);
+    this.idle.forget(id);
     if (!pending) return;
     try {
       await (await pending).close();
@@ -219,6 +253,7 @@ export class DatasourceManager {
 
   async closeAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
+    this.idle.dispose();
   }
 
   private async connect(id: string): Promise<DatasourceSession> {
@@ -235,7 +270,7 @@ export class DatasourceManager {
       this.options.registry.markFailed(plugin.id, 'connect', error);
       throw error;
     }
-    return isolateSession(session, plugin.id, this.options.registry, this.options.log, this.options.slowOperationMs);
+    return isolateSession(session, plugin.id, this.options.registry, this.options.log, this.options.slowOperationMs, () => this.idle.begin(id));
   }
 
   /** Connects; when the server refuses the credentials and the user can be asked, asks and tries again. */

@@ -39,10 +39,14 @@ export function isolateSession(
   registry: PluginRegistry,
   log: Logger,
   slowOperationMs: () => number,
+  /** Told when a call starts; the function it returns, when the call ends (the manager's idle bookkeeping). */
+  onCall?: () => () => void,
 ): DatasourceSession {
   const timed = <T>(operation: string, fn: () => Promise<T>, check?: (result: T) => string | undefined): Promise<T> => {
     const started = Date.now();
+    const end = operation === 'close' ? undefined : onCall?.();
     return registry.callAsync(pluginId, operation, fn, check).finally(() => {
+      end?.();
       const elapsed = Date.now() - started;
       if (elapsed >= slowOperationMs()) log.info(`[${pluginId}] slow ${operation}: ${elapsed} ms`);
     });

@@ -86,6 +86,8 @@ export class TablePanel {
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.disposed()),
       { dispose: () => this.locks?.dispose() },
+      // An open tab keeps its datasource's session (and any unsaved edits' base rows) however long it sits idle.
+      { dispose: services.datasources.hold(identity.table.datasourceId) },
     );
     this.attachLocks();
     this.render();
