@@ -260,7 +260,13 @@ export class PanelManager implements vscode.Disposable {
   private closed(panel: TablePanel, pending: WirePendingChange[]): void {
     if (this.panels.get(panel.key) === panel) this.panels.delete(panel.key);
     if (pending.length === 0 || this.disposing) return;
-    void this.askAboutPending(panel.identity, pending, panel.proposedBy);
+    this.askAboutPending(panel.identity, pending, panel.proposedBy).catch((error: unknown) => {
+      // The question could not be asked or the reopen failed: the edits are only here now, so say so rather than
+      // drop them without a word.
+      const title = panelTitle(panel.identity, false, this.viewName(panel.identity.viewId));
+      this.services.log.error(`Unsaved edits of ${title} after closing: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(`"${title}" was closed with unsaved edits, and they could not be kept: ${errorMessage(error)}`);
+    });
   }
 
   /** A closed webview cannot veto its closing, so its mirrored edits are offered here: save, discard, or reopen. */

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Memory and activation of Nocoflo in a real VS Code (code-server 1.100.3 in headless Chromium), as ratios against
+// the same window before Nocoflo activated, in one run:
+//   - the extension host's RSS (median of 5 samples a second apart): before activation (baseline), with Chinook's
+//     Track table open, after closing it and waiting out nocoflo.idleSessionSeconds, with a 1M-row table open, and
+//     after closing that and waiting again (is the memory given back?);
+//   - Nocoflo's activation time as VS Code reports it (Developer: Show Running Extensions).
+// Needs `bash scripts/test-e2e.sh` (or its build steps) first: dist/nocoflo.vsix and out/.
+//
+//   node bench/memory.mjs [--rows 1000000] [--idle 60]
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const rows = option('--rows', 1_000_000);
+const idleSeconds = option('--idle', 60);
+const { startCodeServer } = require(join(root, 'out/test/support/codeServer.js'));
+const { Workbench } = require(join(root, 'out/test/support/workbench.js'));
+
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+const big = join(root, `bench/results/memory-${rows}.sqlite`);
+if (!existsSync(big)) {
+  const script = `
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1] + '.part')
+db.executescript('''
+CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, score INTEGER, note TEXT);
+WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${rows})
+INSERT INTO events SELECT i, CASE i % 5 WHEN 0 THEN 'click' WHEN 1 THEN 'view' WHEN 2 THEN 'buy' WHEN 3 THEN 'scroll' ELSE 'share' END,
+  CASE WHEN i % 17 = 0 THEN NULL ELSE (i * 7919) % 1000 END, 'event number ' || i FROM s;
+''')
+db.commit()
+db.close()
+`;
+  const made = spawnSync('python3', ['-c', script, big], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`python3 could not generate the SQLite file: ${made.stderr || made.error}`);
+  renameSync(`${big}.part`, big);
+}
+const workspace = mkdtempSync(join(tmpdir(), 'nocoflo-bench-mem-'));
+const chinook = join(workspace, 'Chinook_Sqlite.sqlite');
+copyFileSync(join(root, 'test/fixtures/datasets/chinook/Chinook_Sqlite.sqlite'), chinook);
+mkdirSync(join(workspace, '.vscode'));
+writeFileSync(
+  join(workspace, '.vscode/settings.json'),
+  JSON.stringify({ 'nocoflo.connections': [{ name: 'Chinook', type: 'sqlite', config: { path: chinook } }, { name: 'Big', type: 'sqlite', config: { path: big } }] }),
+);
+
+/** Processes as pid → { ppid, cmdline }. */
+function processes() {
+  const all = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      all.set(Number(entry), { ppid: Number(/PPid:\s+(\d+)/.exec(status)?.[1]), cmdline, rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return all;
+}
+
+/** The extension host of this code-server (a descendant of the process started with our user-data dir). */
+function extensionHostPid(userDataDir) {
+  const all = processes();
+  const ours = (pid) => {
+    for (let p = pid; p > 1 && all.has(p); p = all.get(p).ppid) if (all.get(p).cmdline.includes(userDataDir)) return true;
+    return false;
+  };
+  const hosts = [...all.entries()].filter(([pid, p]) => p.cmdline.includes('--type=extensionHost') && ours(pid)).map(([pid]) => pid);
+  if (hosts.length !== 1) throw new Error(`expected one extension host of this code-server, found ${hosts.length}`);
+  return hosts[0];
+}
+
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function medianRss(pid) {
+  const samples = [];
+  for (let i = 0; i < 5; i++) {
+    samples.push(rssMb(pid));
+    await pause(1000);
+  }
+  return samples.sort((a, b) => a - b)[2];
+}
+
+const server = await startCodeServer({ workspace, extensions: [join(root, 'dist/nocoflo.vsix')], settings: { 'nocoflo.idleSessionSeconds': idleSeconds } });
+const workbench = await Workbench.open(server);
+const results = [];
+try {
+  // The window settles (extension host started, built-in extensions activated) before the baseline.
+  await pause(10_000);
+  const host = extensionHostPid(server.userDataDir);
+  const baseline = await medianRss(host);
+  results.push(['before Nocoflo activated (baseline)', baseline]);
+
+  const open = async (connection, table, rowsText) => {
+    await workbench.openNocofloSidebar();
+    await workbench.expandTreeItem(connection);
+    await workbench.treeItem(new RegExp(`^${table}$`)).click();
+    await workbench.webview().locator('.status-count', { hasText: rowsText }).waitFor({ timeout: 180_000 });
+    await pause(2000);
+  };
+  const closeAllAndWait = async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.page.locator('.tab').first().waitFor({ state: 'detached', timeout: 30_000 });
+    // The idle time, then a little for the worker to end.
+    await pause(idleSeconds * 1000 + 5000);
+  };
+
+  await open('Chinook', 'Track', '3,503 rows');
+  results.push(["Chinook's Track open", await medianRss(host)]);
+  await closeAllAndWait();
+  results.push([`${idleSeconds} s after closing it`, await medianRss(host)]);
+  await open('Big', 'events', `${rows.toLocaleString('en-US')} rows`);
+  results.push([`a ${rows.toLocaleString('en-US')}-row table open`, await medianRss(host)]);
+  await closeAllAndWait();
+  results.push([`${idleSeconds} s after closing it`, await medianRss(host)]);
+
+  // Activation as VS Code measured it: the Running Extensions editor lists each extension's activation time.
+  await workbench.runCommand('Developer: Show Running Extensions');
+  const row = workbench.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Nocoflo' }).first();
+  await row.waitFor({ timeout: 30_000 });
+  const text = (await row.innerText()).replace(/\s+/g, ' ');
+  const activation = /Activation:\s*([\d.]+)\s*ms/i.exec(text)?.[1];
+
+  console.log(`real VS Code (code-server, sql.js engine on Node 20); extension host RSS, median of 5 samples`);
+  for (const [what, mb] of results) console.log(`${what.padEnd(44)} ${mb.toFixed(1).padStart(7)} MB  ×${(mb / baseline).toFixed(2)}`);
+  console.log(`activation (Running Extensions): ${activation ? `${activation} ms` : `not found in "${text}"`}`);
+} finally {
+  await workbench.close();
+  await server.stop();
+}
