@@ -237,6 +237,10 @@ describe('grid editing (webview/table: editing, key map, save flow)', () => {
     assert.ok(t.cell(1, 2).classList.contains('problem'));
     assert.ok(!t.rowElement(2)!.classList.contains('has-problem'), 'the change after it was not tried');
     assert.ok(!t.cell(0, 2).classList.contains('dirty'), 'the applied change is no longer pending');
+    assert.equal(t.app.grid.selection.focus.row, 1, 'the grid moves to the refused row, though its rows are re-read');
+    t.select(0, 0);
+    ([...t.strip().querySelectorAll('vscode-button')].find((b) => b.textContent === 'Show row') as HTMLElement).click();
+    assert.deepEqual(t.app.grid.selection.focus, { row: 1, col: 0 });
 
     outcome = (changes) => ({ ok: true, results: changes.map(() => ({ key: null })) });
     await t.editCell(1, 2, '1');

@@ -79,17 +79,18 @@ export class SaveController {
 
   private failed(failure: ViewChangeFailure, rolledBack: boolean, ids: string[]): void {
     const id = this.pending.recordFailure(failure, ids);
-    if (!rolledBack && failure.index > 0) {
-      this.pending.forgetApplied(ids, failure.index);
-      this.hooks.reloadRows();
-    }
+    // Found among the rows on screen now: the re-read below empties them until its pages arrive.
+    const place = this.hooks.locate(id);
+    const partial = !rolledBack && failure.index > 0;
+    if (partial) this.pending.forgetApplied(ids, failure.index);
     const column = this.hooks.refused?.(failure, id);
     this.hooks.pendingChanged();
     const conflict = failure.code === 'conflict' && id !== undefined;
-    const place = this.hooks.locate(id);
     this.strip.show('error', refusalText(failure, rolledBack, conflict, column), place.actions);
     if (conflict) this.openConflict(id);
     else place.select?.();
+    // Some changes were written: what is on screen is stale.
+    if (partial) this.hooks.reloadRows();
   }
 
   /** The conflict dialog for the change with `id`, when its row has a recorded conflict. */

@@ -83,9 +83,14 @@ export class TableApp {
       pendingChanged: () => this.pushPending(),
       reloadRows: () => this.source.reload(),
       locate: (id) => {
-        const row = id === undefined ? undefined : this.display.find(id, this.source.totalRows);
+        const find = () => (id === undefined ? undefined : this.display.find(id, this.source.totalRows));
+        const row = find();
         if (row === undefined) return { actions: [] };
-        const select = () => this.grid.setSelection({ anchor: { row, col: 0 }, focus: { row, col: 0 } });
+        // Looked up again when used: rows re-read after a partial save may have moved (deletes saved above it).
+        const select = () => {
+          const at = find() ?? row;
+          this.grid.setSelection({ anchor: { row: at, col: 0 }, focus: { row: at, col: 0 } });
+        };
         return { actions: [{ label: 'Show row', run: select }], select };
       },
       retry: () => void this.save(),
