@@ -75,3 +75,14 @@ export function isPrintableKey(e: KeyboardEvent): boolean {
 
 export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 export const primaryModifier = (e: KeyboardEvent | MouseEvent): boolean => (isMac ? e.metaKey : e.ctrlKey);
+
+/**
+ * Focuses `target` when this webview has the focus, now or once it gets it. A webview that took the focus while it
+ * was not the one in use (started again in the background) pulled it from the sidebar or a picker the user was in.
+ */
+export function focusWhenShown(target: { focus(): void }): void {
+  if (document.hasFocus()) return target.focus();
+  window.addEventListener('focus', () => {
+    if (document.activeElement === null || document.activeElement === document.body) target.focus();
+  }, { once: true });
+}

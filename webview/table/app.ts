@@ -3,7 +3,7 @@ import type { NocofloViewClient, RowLockInfo } from '../../api/webview';
 import { decodeChange, encodeChange, type Query } from '../../shared/protocolCodec';
 import { rowKeyText } from '../../shared/rowLocks';
 import { showConflict } from '../shared/conflictDialog';
-import { codicon, debounce, el } from '../shared/dom';
+import { codicon, debounce, el, focusWhenShown } from '../shared/dom';
 import { messageOf } from '../shared/errorMessage';
 import { MessageStrip } from '../shared/messageStrip';
 import { buildFilters, type FilterDraft, searchColumns } from '../shared/model/filterModel';
@@ -149,7 +149,8 @@ export class TableApp {
     });
     window.addEventListener('beforeunload', () => this.persist.flush());
     this.pushPending();
-    this.grid.focus();
+    // Not from a tab restarted in the background (a role changed): a click on the tree just then was lost.
+    focusWhenShown(this.grid);
   }
 
   // ------------------------------------------------------------------------------------------------------------
