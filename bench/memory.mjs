@@ -7,7 +7,7 @@
 //   - Nocoflo's activation time as VS Code reports it (Developer: Show Running Extensions).
 // Needs `bash scripts/test-e2e.sh` (or its build steps) first: dist/nocoflo.vsix and out/.
 //
-//   node bench/memory.mjs [--rows 1000000] [--idle 60]
+//   node bench/memory.mjs [--rows 1000000] [--idle 60] [--vsix other.vsix]   (another build, e.g. an earlier commit's)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,6 +20,7 @@ const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const rows = option('--rows', 1_000_000);
 const idleSeconds = option('--idle', 60);
+const vsix = args.includes('--vsix') ? args[args.indexOf('--vsix') + 1] : join(root, 'dist/nocoflo.vsix');
 const { startCodeServer } = require(join(root, 'out/test/support/codeServer.js'));
 const { Workbench } = require(join(root, 'out/test/support/workbench.js'));
 
@@ -90,7 +91,7 @@ async function medianRss(pid) {
   return samples.sort((a, b) => a - b)[2];
 }
 
-const server = await startCodeServer({ workspace, extensions: [join(root, 'dist/nocoflo.vsix')], settings: { 'nocoflo.idleSessionSeconds': idleSeconds } });
+const server = await startCodeServer({ workspace, extensions: [vsix], settings: { 'nocoflo.idleSessionSeconds': idleSeconds } });
 const workbench = await Workbench.open(server);
 const results = [];
 try {
@@ -130,7 +131,7 @@ try {
   const text = (await row.innerText()).replace(/\s+/g, ' ');
   const activation = /Activation:\s*([\d.]+)\s*ms/i.exec(text)?.[1];
 
-  console.log(`real VS Code (code-server, sql.js engine on Node 20); extension host RSS, median of 5 samples`);
+  console.log(`${vsix}\nreal VS Code (code-server, sql.js engine on Node 20); extension host RSS, median of 5 samples`);
   for (const [what, mb] of results) console.log(`${what.padEnd(44)} ${mb.toFixed(1).padStart(7)} MB  ×${(mb / baseline).toFixed(2)}`);
   console.log(`activation (Running Extensions): ${activation ? `${activation} ms` : `not found in "${text}"`}`);
 } finally {
