@@ -8,41 +8,21 @@
 // Needs `bash scripts/test-e2e.sh` (or its build steps) first: dist/nocoflo.vsix and out/.
 //
 //   node bench/memory.mjs [--rows 1000000] [--idle 60] [--vsix other.vsix]   (another build, e.g. an earlier commit's)
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventsFile, option, root } from './support/benchLib.mjs';
 
 const require = createRequire(import.meta.url);
-const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const rows = option('--rows', 1_000_000);
 const idleSeconds = option('--idle', 60);
 const vsix = args.includes('--vsix') ? args[args.indexOf('--vsix') + 1] : join(root, 'dist/nocoflo.vsix');
 const { startCodeServer } = require(join(root, 'out/test/support/codeServer.js'));
 const { Workbench } = require(join(root, 'out/test/support/workbench.js'));
 
-mkdirSync(join(root, 'bench/results'), { recursive: true });
-const big = join(root, `bench/results/memory-${rows}.sqlite`);
-if (!existsSync(big)) {
-  const script = `
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1] + '.part')
-db.executescript('''
-CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, score INTEGER, note TEXT);
-WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${rows})
-INSERT INTO events SELECT i, CASE i % 5 WHEN 0 THEN 'click' WHEN 1 THEN 'view' WHEN 2 THEN 'buy' WHEN 3 THEN 'scroll' ELSE 'share' END,
-  CASE WHEN i % 17 = 0 THEN NULL ELSE (i * 7919) % 1000 END, 'event number ' || i FROM s;
-''')
-db.commit()
-db.close()
-`;
-  const made = spawnSync('python3', ['-c', script, big], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`python3 could not generate the SQLite file: ${made.stderr || made.error}`);
-  renameSync(`${big}.part`, big);
-}
+const big = eventsFile('memory', rows);
 const workspace = mkdtempSync(join(tmpdir(), 'nocoflo-bench-mem-'));
 const chinook = join(workspace, 'Chinook_Sqlite.sqlite');
 copyFileSync(join(root, 'test/fixtures/datasets/chinook/Chinook_Sqlite.sqlite'), chinook);

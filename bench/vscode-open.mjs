@@ -5,39 +5,18 @@
 // row with Ctrl+End; then the chart view of the same table (first chart, exact values, a builder change). Needs `bash scripts/test-e2e.sh` (or its build steps) first: dist/nocoflo.vsix and out/.
 //
 //   node bench/vscode-open.mjs [--rows 10000000]
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventsFile, option, root } from './support/benchLib.mjs';
 
 const require = createRequire(import.meta.url);
-const root = new URL('..', import.meta.url).pathname;
-const args = process.argv.slice(2);
-const rows = args.includes('--rows') ? Number(args[args.indexOf('--rows') + 1]) : 10_000_000;
+const rows = option('--rows', 10_000_000);
 const { startCodeServer } = require(join(root, 'out/test/support/codeServer.js'));
 const { Workbench } = require(join(root, 'out/test/support/workbench.js'));
 
-mkdirSync(join(root, 'bench/results'), { recursive: true });
-const file = join(root, `bench/results/sqlite-paging-${rows}.sqlite`);
-if (!existsSync(file)) {
-  // Python's sqlite3 with a recursive CTE: seconds for 10M rows, where inserting row by row takes many minutes.
-  const script = `
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1] + '.part')
-db.executescript('''
-CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, score INTEGER, note TEXT);
-WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${rows})
-INSERT INTO events SELECT i, CASE i % 5 WHEN 0 THEN 'click' WHEN 1 THEN 'view' WHEN 2 THEN 'buy' WHEN 3 THEN 'scroll' ELSE 'share' END,
-  CASE WHEN i % 17 = 0 THEN NULL ELSE (i * 7919) % 1000 END, 'event number ' || i FROM s;
-''')
-db.commit()
-db.close()
-`;
-  const made = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`python3 could not generate the SQLite file: ${made.stderr || made.error}`);
-  renameSync(`${file}.part`, file);
-}
+const file = eventsFile('sqlite-paging', rows);
 const workspace = mkdtempSync(join(tmpdir(), 'nocoflo-bench-ws-'));
 mkdirSync(join(workspace, '.vscode'));
 writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({ 'nocoflo.connections': [{ name: 'Bench', type: 'sqlite', config: { path: file } }] }));

@@ -3,7 +3,8 @@
 // rebuilding at the same moment. Returns the loaded bundle plus shared timing helpers. BENCH_KEEP_LIB=1 keeps the
 // bundle (.tmp/bench/bench-lib-<pid>.cjs) for reading a --cpu-prof profile against it.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -97,3 +98,30 @@ export async function loadPostgresEvents(client, rows) {
 
 /** Server settings for a bench cluster that loads millions of rows (bigger buffers, no checkpoint mid-load). */
 export const postgresBenchSettings = { shared_buffers: '256MB', maintenance_work_mem: '512MB', max_wal_size: '8GB', checkpoint_timeout: '1h' };
+
+/**
+ * bench/results/<name>-<rows>.sqlite with one `events` table of `rows` rows (id, kind, score with NULLs, note),
+ * made once by Python's sqlite3 with a recursive CTE: seconds for 10M rows, where inserting row by row takes many
+ * minutes. Returns its path.
+ */
+export function eventsFile(name, rows) {
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  const file = join(root, `bench/results/${name}-${rows}.sqlite`);
+  if (existsSync(file)) return file;
+  const script = `
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1] + '.part')
+db.executescript('''
+CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, score INTEGER, note TEXT);
+WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${rows})
+INSERT INTO events SELECT i, CASE i % 5 WHEN 0 THEN 'click' WHEN 1 THEN 'view' WHEN 2 THEN 'buy' WHEN 3 THEN 'scroll' ELSE 'share' END,
+  CASE WHEN i % 17 = 0 THEN NULL ELSE (i * 7919) % 1000 END, 'event number ' || i FROM s;
+''')
+db.commit()
+db.close()
+`;
+  const made = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`python3 could not generate the SQLite file: ${made.stderr || made.error}`);
+  renameSync(`${file}.part`, file);
+  return file;
+}

@@ -53,34 +53,12 @@ export class IdleSessions {
 
   /** Keeps the session of `id` open until the returned function is called (once; later calls do nothing). */
   hold(id: string): () => void {
-    const usage = this.touch(id);
-    usage.holders++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const current = this.usage.get(id);
-      if (!current) return;
-      current.holders--;
-      this.touch(id);
-      this.schedule(id);
-    };
+    return this.claim(id, 'holders');
   }
 
   /** A call on the session starts; the returned function ends it. */
   begin(id: string): () => void {
-    const usage = this.touch(id);
-    usage.inFlight++;
-    let ended = false;
-    return () => {
-      if (ended) return;
-      ended = true;
-      const current = this.usage.get(id);
-      if (!current) return;
-      current.inFlight--;
-      this.touch(id);
-      this.schedule(id);
-    };
+    return this.claim(id, 'inFlight');
   }
 
   /** The session was asked for (about to be called): counts as use. Starts the idle wait of a fresh session too. */
@@ -112,6 +90,21 @@ export class IdleSessions {
   dispose(): void {
     for (const id of [...this.usage.keys()]) this.forget(id);
     this.usage.clear();
+  }
+
+  /** Counts one holder or call until the returned function is called; a second call of it does nothing. */
+  private claim(id: string, what: 'holders' | 'inFlight'): () => void {
+    this.touch(id)[what]++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const current = this.usage.get(id);
+      if (!current) return;
+      current[what]--;
+      this.touch(id);
+      this.schedule(id);
+    };
   }
 
   private touch(id: string): Usage {

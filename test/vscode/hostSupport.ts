@@ -22,23 +22,11 @@ export interface OpenPanel {
   query: { sort?: unknown[]; filters?: unknown[] };
 }
 
-export interface TreeItemInfo {
-  id: string;
-  label: string;
-  description: string;
-  tooltip: string;
-  contextValue: string;
-  icon: string;
-  expandable: boolean;
-  command?: string;
-}
+// The shapes the test hooks answer with, as the host defines them.
+import type { TreeItemInfo } from '../../src/host/tree/datasourceTree';
+import type { OpenPickInfo } from '../../src/host/quickPick';
 
-export interface OpenPickInfo {
-  title: string;
-  placeholder: string;
-  items: { label: string; description: string; detail: string }[];
-  active: string | undefined;
-}
+export type { OpenPickInfo, TreeItemInfo };
 
 export async function nocoflo(): Promise<NocofloApi> {
   const extension = vscode.extensions.getExtension<NocofloApi>('nocoflo.nocoflo');
