@@ -10,7 +10,8 @@ import { savePending } from '../../core/destructivePrompt';
 import type { PanelServices } from './panelServices';
 import { TabIcons } from './tabIcon';
 import { relatedLocator } from './requestHandler';
-import { type PanelHandoff, panelKey, panelTitle, TablePanel, themeKind } from './tablePanel';
+import { type PanelHandoff, panelKey, panelTitle, TablePanel } from './tablePanel';
+import { themeKind } from './themeKind';
 import { sentence } from '../../../shared/sentence';
 
 /** What the panels need from the view selection (TableOpener): created after the panels, so handed in later. */

@@ -8,11 +8,11 @@ import {
   type PanelIdentity,
   PROTOCOL_VERSION,
   parseFromWebview,
-  type ThemeKind,
   type ToWebviewMessage,
   type WirePendingChange,
   type WireQuery,
 } from '../../../shared/protocol';
+import { themeKind } from './themeKind';
 import type { WireRecord } from '../../../shared/values';
 import { readOnlyReasonFor } from '../../../shared/protocolCodec';
 import { runExport } from './exportCommand';
@@ -389,18 +389,5 @@ export class TablePanel {
     this.inFlight.clear();
     for (const d of this.disposables) d.dispose();
     this.onClosed(this, this.pending);
-  }
-}
-
-export function themeKind(kind: vscode.ColorThemeKind): ThemeKind {
-  switch (kind) {
-    case vscode.ColorThemeKind.Light:
-      return 'light';
-    case vscode.ColorThemeKind.Dark:
-      return 'dark';
-    case vscode.ColorThemeKind.HighContrast:
-      return 'high-contrast';
-    case vscode.ColorThemeKind.HighContrastLight:
-      return 'high-contrast-light';
   }
 }
