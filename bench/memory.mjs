@@ -8,18 +8,19 @@
 // Needs `bash scripts/test-e2e.sh` (or its build steps) first: dist/nocoflo.vsix and out/.
 //
 //   node bench/memory.mjs [--rows 1000000] [--idle 60] [--vsix other.vsix]   (another build, e.g. an earlier commit's)
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventsFile, option, root } from './support/benchLib.mjs';
+import { extensionHostPid, medianRss, pause } from './support/extensionHost.mjs';
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const rows = option('--rows', 1_000_000);
 const idleSeconds = option('--idle', 60);
 const vsix = args.includes('--vsix') ? args[args.indexOf('--vsix') + 1] : join(root, 'dist/nocoflo.vsix');
-const { startCodeServer } = require(join(root, 'out/test/support/codeServer.js'));
+const { codeServerRuntime, startCodeServer } = require(join(root, 'out/test/support/codeServer.js'));
 const { Workbench } = require(join(root, 'out/test/support/workbench.js'));
 
 const big = eventsFile('memory', rows);
@@ -31,45 +32,6 @@ writeFileSync(
   join(workspace, '.vscode/settings.json'),
   JSON.stringify({ 'nocoflo.connections': [{ name: 'Chinook', type: 'sqlite', config: { path: chinook } }, { name: 'Big', type: 'sqlite', config: { path: big } }] }),
 );
-
-/** Processes as pid → { ppid, cmdline }. */
-function processes() {
-  const all = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      all.set(Number(entry), { ppid: Number(/PPid:\s+(\d+)/.exec(status)?.[1]), cmdline, rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) });
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return all;
-}
-
-/** The extension host of this code-server (a descendant of the process started with our user-data dir). */
-function extensionHostPid(userDataDir) {
-  const all = processes();
-  const ours = (pid) => {
-    for (let p = pid; p > 1 && all.has(p); p = all.get(p).ppid) if (all.get(p).cmdline.includes(userDataDir)) return true;
-    return false;
-  };
-  const hosts = [...all.entries()].filter(([pid, p]) => p.cmdline.includes('--type=extensionHost') && ours(pid)).map(([pid]) => pid);
-  if (hosts.length !== 1) throw new Error(`expected one extension host of this code-server, found ${hosts.length}`);
-  return hosts[0];
-}
-
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function medianRss(pid) {
-  const samples = [];
-  for (let i = 0; i < 5; i++) {
-    samples.push(rssMb(pid));
-    await pause(1000);
-  }
-  return samples.sort((a, b) => a - b)[2];
-}
 
 const server = await startCodeServer({ workspace, extensions: [vsix], settings: { 'nocoflo.idleSessionSeconds': idleSeconds } });
 const workbench = await Workbench.open(server);
@@ -111,7 +73,7 @@ try {
   const text = (await row.innerText()).replace(/\s+/g, ' ');
   const activation = /Activation:\s*([\d.]+)\s*ms/i.exec(text)?.[1];
 
-  console.log(`${vsix}\nreal VS Code (code-server, sql.js engine on Node 20); extension host RSS, median of 5 samples`);
+  console.log(`${vsix}\nreal VS Code: ${codeServerRuntime().label}; extension host RSS, median of 5 samples`);
   for (const [what, mb] of results) console.log(`${what.padEnd(44)} ${mb.toFixed(1).padStart(7)} MB  ×${(mb / baseline).toFixed(2)}`);
   console.log(`activation (Running Extensions): ${activation ? `${activation} ms` : `not found in "${text}"`}`);
 } finally {

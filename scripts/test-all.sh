@@ -35,6 +35,8 @@ for script in scripts/test-sqlite-node22.sh scripts/test-integration.sh scripts/
   name=$(basename "$script" .sh)
   if [ -f "$script" ]; then
     stage "$name" bash "$script"
+    # The UI and extension-host suites run a second time in VS Code 1.117 on Node 22 (node:sqlite engine).
+    [ "$name" = test-e2e ] && stage test-e2e-node22 bash "$script" --node22
   else
     echo "::: $name FAILED: $script is missing" | tee -a "$log"
     failed_stages+=("$name")

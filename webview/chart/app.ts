@@ -4,6 +4,7 @@
 import type { AggregateResult, AggregateSample, ColumnSchema, Filter, RowPage } from '../../api';
 import type { NocofloViewClient } from '../../api/webview';
 import { codicon, debounce, el, iconButton, setDisabled } from '../shared/dom';
+import { markPainted } from '../shared/paintMarks';
 import { ChartBuilder } from './builder';
 import { ChartView, readTheme } from './chartView';
 import { autoChartCandidates, fillRequest, rankByFill } from './model/autoChart';
@@ -356,6 +357,7 @@ export class ChartApp {
     const source = drawn.sample ? 'aggregated in this view' : drawn.estimate ? 'estimated from a sample' : 'aggregated by the datasource';
     this.readyText = `${describeConfig(drawn.config)} · ${groups.toLocaleString('en-US')} ${groups === 1 ? 'group' : 'groups'} · ${source}`;
     this.setState('ready', this.readyText);
+    markPainted('first-chart');
     if (groups === 0) host.setAttribute('data-empty', '');
     else host.removeAttribute('data-empty');
     this.markEstimate(drawn);

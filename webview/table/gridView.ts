@@ -5,6 +5,7 @@ import type { ColumnSchema, ForeignKey, SortKey } from '../../api';
 import { lockTime } from '../../shared/rowLocks';
 import { codicon, el } from '../shared/dom';
 import { formatCell, isNumericColumn } from '../shared/model/cellFormat';
+import { markPainted } from '../shared/paintMarks';
 import type { DisplayRow } from './model/displayRows';
 import { clamp, VerticalScroll } from './model/scrollScaling';
 import { type CellPos, contains, type Move, moveTo, rangeOf, type Selection, single, step } from './model/selection';
@@ -335,10 +336,12 @@ export class GridView {
     const range = rangeOf(this.selectionState);
     const focus = this.selectionState.focus;
     const fullRows = range.left === 0 && range.right === this.columns.length - 1 && this.columns.length > 0;
+    let painted = false;
     for (let i = 0; i < count; i++) {
       const r = first + i;
       const view = this.rows[i];
       const data = this.host.row(r);
+      if (data) painted = true;
       view.element.style.transform = `translateY(${r * ROW_HEIGHT - this.scroll.top}px)`;
       view.element.className = 'grid-row';
       view.element.classList.toggle('odd', r % 2 === 1);
@@ -414,6 +417,7 @@ export class GridView {
         cell.className = className;
       }
     }
+    if (painted) markPainted('first-rows');
   }
 
   private onNativeScroll(): void {

@@ -71,8 +71,14 @@ describe('journey: switching the view of a tab', function () {
 
   it('names the view in the tab title and icon, and the picker stays open when the tab takes the focus', async () => {
     // Each view says what it is: the title ends with the view's name, and the icon is the view's codicon.
+    // VS Code 1.100 paints a tab's icon as the label's ::before background; newer releases in a child element.
     const iconOf = async () =>
-      decodeURIComponent(await tab().locator('.monaco-icon-label').first().evaluate((label) => getComputedStyle(label, '::before').backgroundImage));
+      decodeURIComponent(
+        await tab().locator('.monaco-icon-label').first().evaluate((label) => {
+          const child = label.querySelector('.monaco-icon-label-iconpath');
+          return child ? getComputedStyle(child).backgroundImage : getComputedStyle(label, '::before').backgroundImage;
+        }),
+      );
     await tab().filter({ hasText: 'customers — Shop (Table)' }).waitFor();
     assert.match(await iconOf(), /tab-icons\/table-(light|dark)\.svg/);
 
