@@ -110,6 +110,42 @@ describe('grid row source (webview/shared/model/rowSource)', () => {
     assert.ok(counts.every((c) => c?.filters?.[0].column === 'id'), 'counts use the same filters as reads');
   });
 
+  it('keeps a finished count across a reload after updates alone, and counts again after inserts, deletes or under a filter', async () => {
+    const counts: (CountRequest | undefined)[] = [];
+    const reader = fakeTable(50_000, { count: (r) => (counts.push(r), r?.cap ? { count: r.cap, exact: true, capped: true } : { count: 50_000, exact: true }) });
+    const source = new RowSource(reader, ['id'], { changed() {}, failed() {} }, { pageSize: 100, countCap: 10_000 });
+    source.setQuery({});
+    source.want(0, 40);
+    await settle();
+    assert.equal(counts.length, 2, 'capped, then exact');
+    source.reload({ updatesOnly: true });
+    await settle();
+    assert.equal(counts.length, 2, 'updates alone: the exact count stands');
+    assert.deepEqual(source.displayCount, { count: 50_000, exact: true });
+    assert.ok(source.row(0), 'the rows were read again');
+    source.reload();
+    await settle();
+    assert.equal(counts.length, 4, 'an insert or delete: counted again');
+    source.setQuery({ search: { text: 'row' } });
+    await settle();
+    const before = counts.length;
+    source.reload({ updatesOnly: true });
+    await settle();
+    assert.equal(counts.length, before + 2, 'under a search an update can move a row out: counted again');
+  });
+
+  it('counts again after updates when the exact count had not finished (the reset aborts it)', async () => {
+    let exactCalls = 0;
+    const reader = fakeTable(50_000, { count: (r) => (r?.cap ? { count: r.cap, exact: true, capped: true } : (exactCalls++, { count: 50_000, exact: true })) });
+    const source = new RowSource(reader, ['id'], { changed() {}, failed() {} }, { pageSize: 100, countCap: 10_000 });
+    source.setQuery({});
+    // Reloaded before the capped count's answer was even in: nothing finished to keep.
+    source.reload({ updatesOnly: true });
+    await settle();
+    assert.equal(exactCalls, 1);
+    assert.deepEqual(source.displayCount, { count: 50_000, exact: true });
+  });
+
   it('aborts and ignores pages of an old query when the sort changes', async () => {
     const reader = fakeTable(1000);
     const source = new RowSource(reader, ['id'], { changed() {}, failed() {} }, { pageSize: 100 });

@@ -52,7 +52,7 @@ export class SaveController {
   }
 
   /** Saves every pending change in one request; `saved` runs after a success, once the changes are cleared. */
-  async save(saved?: (result: SavedResult, ids: string[]) => void): Promise<void> {
+  async save(saved?: (result: SavedResult, ids: string[], changes: readonly ViewChange[]) => void): Promise<void> {
     if (this.busy || this.pending.isEmpty) return;
     const { changes, ids } = this.pending.toChanges();
     this.busy = true;
@@ -65,7 +65,7 @@ export class SaveController {
         this.hooks.cleared?.();
         this.hooks.pendingChanged();
         this.strip.show('success', savedText(changes.length), [], 4_000);
-        saved?.(result, ids);
+        saved?.(result, ids, changes);
         return;
       }
       this.failed(result.failure, result.rolledBack, ids);

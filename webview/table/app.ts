@@ -350,7 +350,7 @@ export class TableApp {
   }
 
   save(): Promise<void> {
-    return this.saver.save(() => this.source.reload());
+    return this.saver.save((_result, _ids, changes) => this.source.reload({ updatesOnly: changes.every((c) => c.kind === 'update') }));
   }
 
   /** Tells the host (dirty title, close prompt) and the saved state about the pending edits. */

@@ -88,9 +88,17 @@ export class RowSource {
     this.reset();
   }
 
-  /** Re-reads everything for the same query (after a save, or when the data changed elsewhere). */
-  reload(): void {
-    this.reset();
+  /**
+   * Re-reads everything for the same query (after a save, or when the data changed elsewhere). `updatesOnly`: the
+   * only writes since the count were updates, which add or remove no row, so without a filter or search (which an
+   * update can move a row into or out of) the count stands. Counting again would cost an exact COUNT of the whole
+   * table, seconds on tens of millions of rows, in the same connection the user's next save waits for.
+   */
+  reload(options: { updatesOnly?: boolean } = {}): void {
+    // Only a finished exact count stands: a capped one's exact count is aborted by the reset and must start again.
+    const finished = this.count !== undefined && this.count.exact && !this.count.capped;
+    const countStands = options.updatesOnly === true && finished && !this.query.filters?.length && this.query.search === undefined;
+    this.reset(countStands);
   }
 
   row(index: number): { values: CellValue[]; key: RowKey | null } | undefined {
@@ -117,14 +125,16 @@ export class RowSource {
     this.queue = [];
   }
 
-  private reset(): void {
+  private reset(keepCount = false): void {
     this.dispose();
     this.active = 0;
     this.cache.clear();
-    this.count = undefined;
     this.failure = undefined;
     this.pageNote = undefined;
-    void this.startCount();
+    if (!keepCount) {
+      this.count = undefined;
+      void this.startCount();
+    }
     this.want(this.wanted.first, this.wanted.end);
     this.listener.changed();
   }
