@@ -39,6 +39,8 @@ const webviewEntries = Object.fromEntries(
     .filter((name) => existsSync(join(root, 'webview', name, 'main.ts')))
     .map((name) => [name, `webview/${name}/main.ts`]),
 );
+// The chart's renderer (vega), loaded by chart.js beside its first data request: webview/chart/vegaLoader.ts.
+if (webviewEntries.chart) webviewEntries['chart-vega'] = 'webview/chart/vegaRenderer.ts';
 
 /**
  * Database drivers in files of their own, required on the first connection of their kind: activation parses only

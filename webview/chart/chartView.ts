@@ -1,16 +1,10 @@
-import embed, { type Result } from 'vega-embed';
-import { expressionInterpreter } from 'vega-interpreter';
+import type { Result } from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartTheme } from './model/chartSpec';
+import { loadRenderer } from './vegaLoader';
 
-// vega-embed behind the webview's strict Content Security Policy:
-// - `ast: true` with vega's expression interpreter: expressions are interpreted, never compiled with Function().
-// - `defaultStyle: false`, and tooltips with `disableDefaultStyle`: both would otherwise add a <style> element,
-//   which the policy (style-src without inline permission) blocks. chart.css styles them instead.
-// - `actions: false`: the toolbar has our own PNG/SVG export, through the host's save dialog.
-// - The SVG renderer sets its few dynamic styles through CSSOM (element.style.setProperty), which the policy
-//   allows; its `svg()` method, which does setAttribute('style'), is never called: exports use the headless
-//   renderers (toSVG, toCanvas), which build strings and canvases instead of touching the page.
+// The chart on the page. Drawing needs vega, which loads beside the first data request (vegaLoader.ts); how it is
+// configured behind the strict Content Security Policy is in vegaRenderer.ts.
 
 export class ChartView {
   private result: Result | undefined;
@@ -30,6 +24,8 @@ export class ChartView {
       });
     });
     this.resizes.observe(element);
+    // Start loading vega now, while the view asks for its first data; a failure shows when a chart is drawn.
+    loadRenderer().catch(() => undefined);
   }
 
   /** The size a chart gets: its element's, in whole pixels. */
@@ -47,16 +43,8 @@ export class ChartView {
     this.element.append(target);
     let result: Result;
     try {
-      result = await embed(target, spec, {
-        mode: 'vega-lite',
-        renderer: 'svg',
-        ast: true,
-        expr: expressionInterpreter,
-        defaultStyle: false,
-        actions: false,
-        tooltip: { disableDefaultStyle: true, theme: 'custom' },
-        logLevel: 1,
-      });
+      const embed = await loadRenderer();
+      result = await embed(target, spec);
     } catch (error) {
       target.remove();
       throw error;
