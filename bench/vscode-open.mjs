@@ -36,7 +36,9 @@ try {
   // The baseline first, while no other webview exists: Markdown preview, cold (its extension's first preview) and
   // warm (the preview closed and opened again), from the key press to the README's text painted in the preview.
   await workbench.page.keyboard.press('Control+P');
-  await workbench.answerQuickInput('notes.md');
+  await workbench.page.locator('.quick-input-widget input').fill('notes.md');
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'notes.md' }).first().waitFor({ timeout: 60_000 });
+  await workbench.page.keyboard.press('Enter');
   const editorTab = workbench.page.locator('.tab', { hasText: 'notes.md' }).first();
   await editorTab.waitFor();
   const previewTab = workbench.page.locator('.tab', { hasText: 'Preview notes.md' });
