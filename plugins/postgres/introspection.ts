@@ -212,32 +212,36 @@ interface ColumnType {
   domainNotNull: boolean;
 }
 
+/**
+ * Each type with domains (over domains…) resolved: base type, nearest domain typmod and NOT NULL, enum labels, whether
+ * it has btree operators, and whether the catalogue knows any btree operator class at all (CockroachDB's does not).
+ */
+const TYPE_CHAIN = `WITH RECURSIVE chain AS (
+     SELECT t.oid AS start, t.oid, t.typtype, t.typbasetype, t.typtypmod, t.typnotnull, 0 AS depth FROM pg_type t WHERE t.oid = ANY($1::oid[])
+     UNION ALL
+     SELECT c.start, b.oid, b.typtype, b.typbasetype, b.typtypmod, b.typnotnull, c.depth + 1
+       FROM chain c JOIN pg_type b ON b.oid = c.typbasetype WHERE c.typtype = 'd'
+   )
+   SELECT c.start::int8, c.oid = c.start, format_type(b.oid, NULL), b.typname, n.nspname, b.typtype::text, b.typcategory::text, b.typelem::int8,
+          (SELECT x.typtypmod FROM chain x WHERE x.start = c.start AND x.typtype = 'd' AND x.typtypmod >= 0 ORDER BY x.depth LIMIT 1),
+          (SELECT bool_or(x.typnotnull) FROM chain x WHERE x.start = c.start AND x.typtype = 'd'),
+          (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = b.oid)::text,
+          b.typtype IN ('e', 'r', 'm') OR EXISTS (
+            SELECT 1 FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod
+             WHERE am.amname = 'btree' AND oc.opcdefault
+               AND (oc.opcintype = b.oid OR EXISTS (SELECT 1 FROM pg_cast k WHERE k.castsource = b.oid AND k.casttarget = oc.opcintype AND k.castmethod = 'b' AND k.castcontext = 'i'))),
+          EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod WHERE am.amname = 'btree')
+     FROM chain c JOIN pg_type b ON b.oid = c.oid JOIN pg_namespace n ON n.oid = b.typnamespace
+    WHERE c.typtype <> 'd'`;
+
 /** Resolves domains (over domains…) to their base types, with enum labels and array element types. */
 async function resolveTypes(query: Query, oids: number[], fallbacks: EngineFallbacks): Promise<Map<number, ColumnType>> {
   const result = new Map<number, ColumnType>();
   let pending = [...new Set(oids)];
   const elements = new Map<number, number>();
   while (pending.length > 0) {
-    const rows = await withFallback('type catalogue', () => query(
-      `WITH RECURSIVE chain AS (
-         SELECT t.oid AS start, t.oid, t.typtype, t.typbasetype, t.typtypmod, t.typnotnull, 0 AS depth FROM pg_type t WHERE t.oid = ANY($1::oid[])
-         UNION ALL
-         SELECT c.start, b.oid, b.typtype, b.typbasetype, b.typtypmod, b.typnotnull, c.depth + 1
-           FROM chain c JOIN pg_type b ON b.oid = c.typbasetype WHERE c.typtype = 'd'
-       )
-       SELECT c.start::int8, c.oid = c.start, format_type(b.oid, NULL), b.typname, n.nspname, b.typtype::text, b.typcategory::text, b.typelem::int8,
-              (SELECT x.typtypmod FROM chain x WHERE x.start = c.start AND x.typtype = 'd' AND x.typtypmod >= 0 ORDER BY x.depth LIMIT 1),
-              (SELECT bool_or(x.typnotnull) FROM chain x WHERE x.start = c.start AND x.typtype = 'd'),
-              (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = b.oid)::text,
-              b.typtype IN ('e', 'r', 'm') OR EXISTS (
-                SELECT 1 FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod
-                 WHERE am.amname = 'btree' AND oc.opcdefault
-                   AND (oc.opcintype = b.oid OR EXISTS (SELECT 1 FROM pg_cast k WHERE k.castsource = b.oid AND k.casttarget = oc.opcintype AND k.castmethod = 'b' AND k.castcontext = 'i'))),
-              EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod WHERE am.amname = 'btree')
-         FROM chain c JOIN pg_type b ON b.oid = c.oid JOIN pg_namespace n ON n.oid = b.typnamespace
-        WHERE c.typtype <> 'd'`,
-      [pending as unknown as CellValue],
-    ), () => plainTypes(query, pending), { isMissing: pgMissingFeature, fallbacks });
+    const chain = () => query(TYPE_CHAIN, [pending as unknown as CellValue]);
+    const rows = await withFallback('type catalogue', chain, () => plainTypes(query, pending), { isMissing: pgMissingFeature, fallbacks });
     const next: number[] = [];
     for (const [start, direct, sqlName, name, schema, typtype, category, elem, domainTypmod, domainNotNull, labels, comparable, knowsOperators] of rows) {
       const known = knowsOperators === true ? comparable === true : comparableByName(String(name), String(typtype));

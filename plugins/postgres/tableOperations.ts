@@ -33,6 +33,9 @@ interface TableContext {
   sql: SqlBuilder;
 }
 
+const PLANNER_SETTINGS_OFF = "SELECT current_setting('jit', true), current_setting('enable_seqscan'), set_config('jit', 'off', false), set_config('enable_seqscan', 'off', false)";
+const PLANNER_SETTINGS_BACK = "SELECT set_config('jit', $1, false), set_config('enable_seqscan', $2, false)";
+
 /** Fewer sampled pages than this and block sampling is too coarse (rows of a page are alike: inserted together). */
 const MIN_SAMPLED_PAGES = 100;
 
@@ -96,7 +99,9 @@ export class PostgresTables {
     const schema = details.schema;
     // The planner's estimate for exactly these filters (statistics scaled to the table's current size). An engine
     // without EXPLAIN (FORMAT JSON) (CockroachDB) gets the capped count below instead.
-    const estimate = request.estimate ? await withFallback('planner estimate', () => this.plannerEstimate(runner, schema, sql, request), () => undefined, { isMissing: pgMissingSyntax, fallbacks: this.fallbacks }) : undefined;
+    const estimate = request.estimate
+      ? await withFallback('planner estimate', () => this.plannerEstimate(runner, schema, sql, request), () => undefined, { isMissing: pgMissingSyntax, fallbacks: this.fallbacks })
+      : undefined;
     // A small table is cheap to count exactly (up to the cap): better than a guess.
     if (estimate !== undefined && (request.cap === undefined || estimate > request.cap)) return { count: estimate, exact: false };
     const statement = sql.count(schema, request);
@@ -131,13 +136,14 @@ export class PostgresTables {
       // are off, which leaves the index-driven nested loop; then both are as they were.
       // An engine without these settings (CockroachDB: "unrecognized configuration parameter") samples as it plans.
       const options = { isMissing: pgUnsupported, fallbacks: this.fallbacks };
-      const settings = await withFallback('planner settings', async () => (await runner.query("SELECT current_setting('jit', true), current_setting('enable_seqscan'), set_config('jit', 'off', false), set_config('enable_seqscan', 'off', false)")).rows[0], () => undefined, options);
+      const settings = await withFallback('planner settings', async () => (await runner.query(PLANNER_SETTINGS_OFF)).rows[0], () => undefined, options);
       try {
         // A join the engine cannot run (Citus: the windows with a distributed table) answers exactly instead.
-        const sampled = await withFallback('key-window sample', () => runStatementsAsync(steps, async (st) => (await runner.query(st.sql, st.params)).rows), () => undefined, options);
+        const run = async (st: Statement) => (await runner.query(st.sql, st.params)).rows;
+        const sampled = await withFallback('key-window sample', () => runStatementsAsync(steps, run), () => undefined, options);
         if (sampled) return sampled;
       } finally {
-        if (settings) await runner.query("SELECT set_config('jit', $1, false), set_config('enable_seqscan', $2, false)", [String(settings[0] ?? 'on'), String(settings[1] ?? 'on')]);
+        if (settings) await runner.query(PLANNER_SETTINGS_BACK, [String(settings[0] ?? 'on'), String(settings[1] ?? 'on')]);
       }
     }
     const plan = target === undefined ? undefined : await this.samplePlan(runner, details.schema, sql, target);
@@ -145,7 +151,8 @@ export class PostgresTables {
       // REPEATABLE: the same chart gives the same estimate until the data changes.
       const statement = sql.aggregate(details.schema, request, { from: (quoted, params) => `${quoted} TABLESAMPLE ${plan.method} (${params.add(plan.percent)}) REPEATABLE (${params.add(0)})` });
       // No TABLESAMPLE (CockroachDB does not parse it; Citus before 11 refuses it on distributed tables): exact.
-      const rows = await withFallback('TABLESAMPLE', async () => (await runner.query(statement.sql, statement.params)).rows, () => undefined, { isMissing: pgMissingSyntax, fallbacks: this.fallbacks });
+      const sampled = async () => (await runner.query(statement.sql, statement.params)).rows;
+      const rows = await withFallback('TABLESAMPLE', sampled, () => undefined, { isMissing: pgMissingSyntax, fallbacks: this.fallbacks });
       if (rows) return sampledResult(request, statement.columns, shape(rows), statement.limit, plan.percent / 100, `TABLESAMPLE ${plan.method}`);
     }
     const statement = sql.aggregate(details.schema, request);
@@ -171,14 +178,18 @@ export class PostgresTables {
   private async samplePlan(runner: Runner, schema: TableSchema, sql: SqlBuilder, target: number): Promise<{ method: 'SYSTEM' | 'BERNOULLI'; percent: number } | undefined> {
     if (schema.kind !== 'table' && schema.kind !== 'materialized-view' && schema.kind !== 'partitioned-table') return undefined;
     // Without pg_partition_tree or to_regclass (CockroachDB, PostgreSQL 11-based YugabyteDB) there is no plan: exact.
-    const rows = await withFallback('sample statistics', async () => (await runner.query(
-      `SELECT s.tuples::float8, s.pages::float8
+    const statistics = async () =>
+      (
+        await runner.query(
+          `SELECT s.tuples::float8, s.pages::float8
          FROM pg_class c,
               LATERAL (SELECT CASE WHEN c.relkind = 'p' THEN (SELECT sum(l.reltuples) FROM pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf AND l.reltuples >= 0) ELSE c.reltuples END AS tuples,
                               CASE WHEN c.relkind = 'p' THEN (SELECT sum(l.relpages) FROM pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf) ELSE c.relpages END AS pages) s
         WHERE c.oid = to_regclass($1)`,
-      [sql.table(schema.table)],
-    )).rows, () => [], { isMissing: pgMissingFeature, fallbacks: this.fallbacks });
+          [sql.table(schema.table)],
+        )
+      ).rows;
+    const rows = await withFallback('sample statistics', statistics, () => [], { isMissing: pgMissingFeature, fallbacks: this.fallbacks });
     const tuples = Number(rows[0]?.[0] ?? NaN);
     const pages = Number(rows[0]?.[1] ?? NaN);
     if (!(tuples >= WORTH_SAMPLING * target)) return undefined;
