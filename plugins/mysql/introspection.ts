@@ -1,6 +1,8 @@
 import type { CellValue, ColumnSchema, ForeignKey, TableInfo, TableKind, TableRef, TableSchema } from '../../api';
+import { EngineFallbacks, withFallback } from '../kit/engineFallback';
 import { datasourceError } from '../kit/errors';
 import { mysqlDialect } from '../kit/sql/dialect';
+import { mysqlMissingFeature } from './missingFeature';
 import type { Runner, ServerInfo } from './runner';
 import { columnKind, enumValues, isSpatial } from './typeKinds';
 
@@ -28,6 +30,8 @@ const num = (v: CellValue): number | undefined => (v === null ? undefined : Numb
 
 /** Engines whose TABLE_ROWS is the exact row count and whose COUNT(*) is free. */
 const EXACT_COUNT_ENGINES = new Set(['MYISAM', 'ARIA', 'MEMORY', 'MRG_MYISAM', 'HEAP']);
+/** Engines that cannot roll back, for servers whose information_schema.ENGINES cannot be joined (Vitess). */
+const NON_TRANSACTIONAL_ENGINES = new Set([...EXACT_COUNT_ENGINES, 'CSV', 'ARCHIVE', 'BLACKHOLE', 'FEDERATED']);
 
 function tableKind(type: string): TableKind {
   return type === 'VIEW' || type === 'SYSTEM VIEW' ? 'view' : 'table';
@@ -49,10 +53,23 @@ export async function listTables(runner: Runner): Promise<TableInfo[]> {
   });
 }
 
-export async function readSchema(runner: Runner, server: ServerInfo, table: TableRef, database: string): Promise<TableDetails> {
-  const [entry] = await runner.query(
-    'SELECT t.TABLE_TYPE, t.ENGINE, t.TABLE_COMMENT, e.TRANSACTIONS FROM information_schema.TABLES t LEFT JOIN information_schema.ENGINES e ON e.ENGINE = t.ENGINE WHERE t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?',
-    [database, table.name],
+export async function readSchema(runner: Runner, server: ServerInfo, table: TableRef, database: string, fallbacks = new EngineFallbacks()): Promise<TableDetails> {
+  const options = { isMissing: mysqlMissingFeature, fallbacks };
+  // Vitess has refused joins of information_schema tables ("unsupported: cross-shard left join"): then whether the
+  // engine rolls back is known from its name.
+  const [entry] = await withFallback(
+    'engine catalogue',
+    () =>
+      runner.query(
+        'SELECT t.TABLE_TYPE, t.ENGINE, t.TABLE_COMMENT, e.TRANSACTIONS FROM information_schema.TABLES t LEFT JOIN information_schema.ENGINES e ON e.ENGINE = t.ENGINE WHERE t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?',
+        [database, table.name],
+      ),
+    async () =>
+      (await runner.query('SELECT TABLE_TYPE, ENGINE, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [database, table.name])).map((row) => [
+        ...row,
+        row[1] === null || NON_TRANSACTIONAL_ENGINES.has(str(row[1]).toUpperCase()) ? 'NO' : 'YES',
+      ]),
+    options,
   );
   if (!entry) throw datasourceError('not_found', `Table ${database}.${table.name} does not exist (it may have been dropped, or this user cannot see it).`);
   const [tableType, engineValue, tableComment, transactions] = entry;
@@ -73,7 +90,14 @@ export async function readSchema(runner: Runner, server: ServerInfo, table: Tabl
   // MariaDB's JSON is LONGTEXT with a CHECK (json_valid(`column`)) named after the column.
   const jsonColumns = new Set<string>();
   if (server.mariadb && columnRows.some((r) => str(r[1]).toLowerCase() === 'longtext')) {
-    for (const [name, clause] of await runner.query('SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?', [database, table.name])) {
+    // Without CHECK_CONSTRAINTS (MariaDB before 10.3.10) such a column is shown as the text it is stored as.
+    const checks = await withFallback(
+      'check constraints',
+      () => runner.query('SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?', [database, table.name]),
+      () => [],
+      options,
+    );
+    for (const [name, clause] of checks) {
       const match = /^\s*json_valid\s*\(\s*`((?:[^`]|``)+)`\s*\)\s*$/i.exec(str(clause));
       if (match && match[1].replace(/``/g, '`') === str(name)) jsonColumns.add(str(name));
     }
@@ -127,10 +151,18 @@ export async function readSchema(runner: Runner, server: ServerInfo, table: Tabl
   const uniqueKeys = [...indexes.entries()].filter(([name]) => name !== 'PRIMARY').map(([, cols]) => cols);
 
   const byConstraint = new Map<string, ForeignKey>();
-  for (const [constraint, columnName, refSchema, refTable, refColumn] of await runner.query(
-    'SELECT CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION',
-    [database, table.name],
-  )) {
+  // Without the catalogue's foreign keys the form only lacks its links.
+  const references = await withFallback(
+    'foreign keys',
+    () =>
+      runner.query(
+        'SELECT CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION',
+        [database, table.name],
+      ),
+    () => [],
+    options,
+  );
+  for (const [constraint, columnName, refSchema, refTable, refColumn] of references) {
     const fk = byConstraint.get(str(constraint)) ?? { columns: [], references: { schema: str(refSchema), name: str(refTable) }, referencedColumns: [] };
     fk.columns.push(str(columnName));
     fk.referencedColumns.push(str(refColumn));

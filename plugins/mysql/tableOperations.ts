@@ -15,12 +15,14 @@ import type {
   TableRef,
   TableSchema,
 } from '../../api';
+import { EngineFallbacks, withFallback } from '../kit/engineFallback';
 import { datasourceError } from '../kit/errors';
 import { narrowBigint } from '../kit/numbers';
 import { mysqlDialect } from '../kit/sql/dialect';
 import { SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
 import { keyWindowSample, ProbeCache, runStatementsAsync, sampleTarget } from '../kit/sql/sampling';
 import { listTables, readSchema, type TableDetails } from './introspection';
+import { mysqlMissingFeature, mysqlUnsupported } from './missingFeature';
 import { withColumn } from './mysqlErrors';
 import type { Runner, ServerInfo } from './runner';
 import { convertsValues, fromColumn, isSpatial } from './typeKinds';
@@ -89,6 +91,8 @@ export class MysqlTables {
   private readonly probes = new ProbeCache();
   readonly sql: SqlBuilder;
   private readonly cache = new Map<string, TableDetails>();
+  /** Catalogue tables and statement forms this server lacks (TiDB, Vitess…): their fallbacks. */
+  readonly fallbacks = new EngineFallbacks();
 
   constructor(
     private readonly server: ServerInfo,
@@ -109,7 +113,7 @@ export class MysqlTables {
     const id = JSON.stringify([database, table.name]);
     let details = options.refresh ? undefined : this.cache.get(id);
     if (!details) {
-      details = await readSchema(runner, this.server, table, database);
+      details = await readSchema(runner, this.server, table, database, this.fallbacks);
       this.cache.set(id, details);
     }
     return details;
@@ -154,7 +158,13 @@ export class MysqlTables {
     const unfiltered = (rest.filters ?? []).length === 0 && !(rest.search && rest.search.text !== '');
     // InnoDB keeps no row count: statistics give an estimate for free. MyISAM and Aria know the exact count.
     if (rest.estimate && unfiltered && details.schema.kind === 'table' && !details.exactRowCount) {
-      const [row] = await runner.query('SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [details.database, details.schema.table.name]);
+      // No statistics: the capped count below.
+      const [row] = await withFallback(
+        'table statistics',
+        () => runner.query('SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [details.database, details.schema.table.name]),
+        () => [],
+        { isMissing: mysqlMissingFeature, fallbacks: this.fallbacks },
+      );
       if (row && row[0] !== null) return { count: Number(row[0]), exact: false };
     }
     // A cap only saves work where counting is work.
@@ -185,7 +195,11 @@ export class MysqlTables {
     if (target !== undefined && key) {
       // STRAIGHT_JOIN: the window numbers are the outer loop, each window a range read of the clustered index.
       const steps = keyWindowSample(this.sql, schema, rest, { keyExpr: key, keyName: 'key', join: 'STRAIGHT_JOIN', target, maxWindows: 1_000, probes: this.probes }, shape);
-      const sampled = await runStatementsAsync(steps, (st) => runner.query(st.sql, st.params));
+      // An engine that cannot run the window join (Vitess on a sharded keyspace: "VT12001: unsupported") answers exactly.
+      const sampled = await withFallback('key-window sample', () => runStatementsAsync(steps, (st) => runner.query(st.sql, st.params)), () => undefined, {
+        isMissing: mysqlUnsupported,
+        fallbacks: this.fallbacks,
+      });
       if (sampled) return sampled;
     }
     const statement = this.sql.aggregate(schema, rest);

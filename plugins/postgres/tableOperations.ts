@@ -13,12 +13,14 @@ import type {
   TableRef,
   TableSchema,
 } from '../../api';
+import { EngineFallbacks, withFallback } from '../kit/engineFallback';
 import { datasourceError } from '../kit/errors';
 import { narrowBigint } from '../kit/numbers';
 import { postgresDialect } from '../kit/sql/dialect';
 import { Params, SqlBuilder, type Statement } from '../kit/sql/queryBuilder';
 import { keyWindowSample, runStatementsAsync, sampledResult, sampleTarget, WORTH_SAMPLING, ProbeCache } from '../kit/sql/sampling';
 import { readSchema, type SchemaDetails } from './introspection';
+import { pgMissingFeature, pgMissingSyntax, pgUnsupported } from './missingFeature';
 import type { MapOptions } from './pgErrors';
 
 /** Runs statements on one connection (of the pool, or of a transaction). Values are always bound. */
@@ -30,6 +32,9 @@ interface TableContext {
   details: SchemaDetails;
   sql: SqlBuilder;
 }
+
+const PLANNER_SETTINGS_OFF = "SELECT current_setting('jit', true), current_setting('enable_seqscan'), set_config('jit', 'off', false), set_config('enable_seqscan', 'off', false)";
+const PLANNER_SETTINGS_BACK = "SELECT set_config('jit', $1, false), set_config('enable_seqscan', $2, false)";
 
 /** Fewer sampled pages than this and block sampling is too coarse (rows of a page are alike: inserted together). */
 const MIN_SAMPLED_PAGES = 100;
@@ -46,13 +51,15 @@ export class PostgresTables {
   private readonly schemas = new Map<string, TableContext>();
   /** Rows found in sample windows, so a chart's extent and groups probe a table once (sampling.ts). */
   private readonly probes = new ProbeCache();
+  /** Catalogue functions and statement forms this server lacks (CockroachDB, YugabyteDB, Citus…): their fallbacks. */
+  readonly fallbacks = new EngineFallbacks();
 
   forget(table: TableRef): void {
     this.schemas.delete(refKey(table));
   }
 
   async refreshSchema(runner: Runner, table: TableRef): Promise<SchemaDetails> {
-    const details = await readSchema((sql, params) => runner.query(sql, params).then((r) => r.rows), table);
+    const details = await readSchema((sql, params) => runner.query(sql, params).then((r) => r.rows), table, this.fallbacks);
     const { compareAs, looseText } = details;
     // json, xml, point… are compared and sorted by their text; domains over enums as the enum.
     const sql = new SqlBuilder(postgresDialect, {
@@ -90,21 +97,26 @@ export class PostgresTables {
   async countRows(runner: Runner, table: TableRef, request: CountRequest): Promise<RowCount> {
     const { details, sql } = await this.context(runner, table);
     const schema = details.schema;
-    if (request.estimate) {
-      // The planner's estimate for exactly these filters (statistics scaled to the table's current size).
-      const params = new Params(postgresDialect);
-      const where = sql.where(schema, params, request.filters, request.search);
-      const { rows } = await runner.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${sql.table(schema.table)} WHERE ${where}`, params.values);
-      const plan = JSON.parse(String(rows[0]?.[0] ?? '[]')) as { Plan?: { 'Plan Rows'?: number } }[];
-      const estimate = Math.max(0, Math.round(Number(plan[0]?.Plan?.['Plan Rows'] ?? 0)));
-      // A small table is cheap to count exactly (up to the cap): better than a guess.
-      if (request.cap === undefined || estimate > request.cap) return { count: estimate, exact: false };
-    }
+    // The planner's estimate for exactly these filters (statistics scaled to the table's current size). An engine
+    // without EXPLAIN (FORMAT JSON) (CockroachDB) gets the capped count below instead.
+    const estimate = request.estimate
+      ? await withFallback('planner estimate', () => this.plannerEstimate(runner, schema, sql, request), () => undefined, { isMissing: pgMissingSyntax, fallbacks: this.fallbacks })
+      : undefined;
+    // A small table is cheap to count exactly (up to the cap): better than a guess.
+    if (estimate !== undefined && (request.cap === undefined || estimate > request.cap)) return { count: estimate, exact: false };
     const statement = sql.count(schema, request);
     const { rows } = await runner.query(statement.sql, statement.params);
     const count = Number(rows[0]?.[0] ?? 0);
     if (request.cap !== undefined && count > request.cap) return { count: request.cap, exact: false, capped: true };
     return { count, exact: true };
+  }
+
+  private async plannerEstimate(runner: Runner, schema: TableSchema, sql: SqlBuilder, request: CountRequest): Promise<number> {
+    const params = new Params(postgresDialect);
+    const where = sql.where(schema, params, request.filters, request.search);
+    const { rows } = await runner.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${sql.table(schema.table)} WHERE ${where}`, params.values);
+    const plan = JSON.parse(String(rows[0]?.[0] ?? '[]')) as { Plan?: { 'Plan Rows'?: number } }[];
+    return Math.max(0, Math.round(Number(plan[0]?.Plan?.['Plan Rows'] ?? 0)));
   }
 
   async aggregate(runner: Runner, table: TableRef, request: AggregateRequest): Promise<AggregateResult> {
@@ -122,23 +134,30 @@ export class PostgresTables {
       // work) and, for a month chart, scanned the whole table against the windows instead of seeking each window.
       // For these statements only (the runner is one connection for the whole operation) JIT and sequential scans
       // are off, which leaves the index-driven nested loop; then both are as they were.
-      const [settings] = (await runner.query("SELECT current_setting('jit', true), current_setting('enable_seqscan'), set_config('jit', 'off', false), set_config('enable_seqscan', 'off', false)")).rows;
+      // An engine without these settings (CockroachDB: "unrecognized configuration parameter") samples as it plans.
+      const options = { isMissing: pgUnsupported, fallbacks: this.fallbacks };
+      const settings = await withFallback('planner settings', async () => (await runner.query(PLANNER_SETTINGS_OFF)).rows[0], () => undefined, options);
       try {
-        const sampled = await runStatementsAsync(steps, async (st) => (await runner.query(st.sql, st.params)).rows);
+        // A join the engine cannot run (Citus: the windows with a distributed table) answers exactly instead.
+        const run = async (st: Statement) => (await runner.query(st.sql, st.params)).rows;
+        const sampled = await withFallback('key-window sample', () => runStatementsAsync(steps, run), () => undefined, options);
         if (sampled) return sampled;
       } finally {
-        await runner.query("SELECT set_config('jit', $1, false), set_config('enable_seqscan', $2, false)", [String(settings?.[0] ?? 'on'), String(settings?.[1] ?? 'on')]);
+        if (settings) await runner.query(PLANNER_SETTINGS_BACK, [String(settings[0] ?? 'on'), String(settings[1] ?? 'on')]);
       }
     }
     const plan = target === undefined ? undefined : await this.samplePlan(runner, details.schema, sql, target);
-    const statement =
-      plan === undefined
-        ? sql.aggregate(details.schema, request)
-        : // REPEATABLE: the same chart gives the same estimate until the data changes.
-          sql.aggregate(details.schema, request, { from: (quoted, params) => `${quoted} TABLESAMPLE ${plan.method} (${params.add(plan.percent)}) REPEATABLE (${params.add(0)})` });
+    if (plan !== undefined) {
+      // REPEATABLE: the same chart gives the same estimate until the data changes.
+      const statement = sql.aggregate(details.schema, request, { from: (quoted, params) => `${quoted} TABLESAMPLE ${plan.method} (${params.add(plan.percent)}) REPEATABLE (${params.add(0)})` });
+      // No TABLESAMPLE (CockroachDB does not parse it; Citus before 11 refuses it on distributed tables): exact.
+      const sampled = async () => (await runner.query(statement.sql, statement.params)).rows;
+      const rows = await withFallback('TABLESAMPLE', sampled, () => undefined, { isMissing: pgMissingSyntax, fallbacks: this.fallbacks });
+      if (rows) return sampledResult(request, statement.columns, shape(rows), statement.limit, plan.percent / 100, `TABLESAMPLE ${plan.method}`);
+    }
+    const statement = sql.aggregate(details.schema, request);
     const { rows } = await runner.query(statement.sql, statement.params);
     const shaped = shape(rows);
-    if (plan !== undefined) return sampledResult(request, statement.columns, shaped, statement.limit, plan.percent / 100, `TABLESAMPLE ${plan.method}`);
     return { columns: statement.columns, rows: shaped.slice(0, statement.limit), ...(rows.length > statement.limit ? { truncated: true } : {}) };
   }
 
@@ -158,14 +177,19 @@ export class PostgresTables {
    */
   private async samplePlan(runner: Runner, schema: TableSchema, sql: SqlBuilder, target: number): Promise<{ method: 'SYSTEM' | 'BERNOULLI'; percent: number } | undefined> {
     if (schema.kind !== 'table' && schema.kind !== 'materialized-view' && schema.kind !== 'partitioned-table') return undefined;
-    const { rows } = await runner.query(
-      `SELECT s.tuples::float8, s.pages::float8
+    // Without pg_partition_tree or to_regclass (CockroachDB, PostgreSQL 11-based YugabyteDB) there is no plan: exact.
+    const statistics = async () =>
+      (
+        await runner.query(
+          `SELECT s.tuples::float8, s.pages::float8
          FROM pg_class c,
               LATERAL (SELECT CASE WHEN c.relkind = 'p' THEN (SELECT sum(l.reltuples) FROM pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf AND l.reltuples >= 0) ELSE c.reltuples END AS tuples,
                               CASE WHEN c.relkind = 'p' THEN (SELECT sum(l.relpages) FROM pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf) ELSE c.relpages END AS pages) s
         WHERE c.oid = to_regclass($1)`,
-      [sql.table(schema.table)],
-    );
+          [sql.table(schema.table)],
+        )
+      ).rows;
+    const rows = await withFallback('sample statistics', statistics, () => [], { isMissing: pgMissingFeature, fallbacks: this.fallbacks });
     const tuples = Number(rows[0]?.[0] ?? NaN);
     const pages = Number(rows[0]?.[1] ?? NaN);
     if (!(tuples >= WORTH_SAMPLING * target)) return undefined;
