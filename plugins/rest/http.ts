@@ -12,6 +12,8 @@ export interface HttpRequest {
   url: URL;
   /** JSON body. */
   body?: unknown;
+  /** Headers of this request only (an endpoint's readHeaders / writeHeaders). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -115,7 +117,7 @@ export class RestHttp {
     let body = request.body === undefined ? undefined : JSON.stringify(request.body);
     try {
       for (let redirects = 0; ; redirects++) {
-        const headers: Record<string, string> = { Accept: 'application/json', ...this.options.headers };
+        const headers: Record<string, string> = { Accept: 'application/json', ...this.options.headers, ...request.headers };
         if (body !== undefined) headers['Content-Type'] = 'application/json';
         const response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), signal, redirect: 'manual' });
         const location = response.headers.get('location');

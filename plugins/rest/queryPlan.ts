@@ -4,6 +4,7 @@
 // record id (then by the API's order), text operators case-insensitive.
 import type { CellValue, ColumnSchema, Filter, SortKey } from '../../api';
 import type { Endpoint } from './endpoints';
+import { combineParams, filterParams as buildFilter, sortParams } from './templates';
 
 export interface QueryPlan {
   /** Identifies sort, filters and search, so a cursor cannot continue a different query. */
@@ -23,18 +24,6 @@ export interface ReadShape {
   search?: { text: string; columns?: string[] };
 }
 
-const fill = (template: string, column: string, value = '') => template.split('{column}').join(column).split('{value}').join(value);
-
-function paramValue(value: Filter['value']): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) {
-    const parts = value.map((v) => paramValue(v as Filter['value']));
-    return parts.some((p) => p === undefined) ? undefined : parts.join(',');
-  }
-  if (value instanceof Uint8Array) return undefined;
-  return String(value);
-}
-
 export function planQuery(endpoint: Endpoint, request: ReadShape): QueryPlan {
   const plan: QueryPlan = {
     key: JSON.stringify([request.sort ?? [], (request.filters ?? []).map((f) => [f.column, f.op, f.value === undefined ? null : jsonable(f.value)]), request.search ?? null]),
@@ -42,20 +31,23 @@ export function planQuery(endpoint: Endpoint, request: ReadShape): QueryPlan {
     clientFilters: [],
     reasons: [],
   };
+  const filterParams: [string, string][] = [];
   for (const filter of request.filters ?? []) {
-    const template = endpoint.filters?.ops[filter.op];
+    const op = endpoint.filters?.ops[filter.op];
     const allowed = !endpoint.filters?.columns || endpoint.filters.columns.includes(filter.column);
-    const needsValue = filter.op !== 'isnull' && filter.op !== 'notnull';
-    const value = paramValue(filter.value);
-    if (template && allowed && (!needsValue || value !== undefined)) {
-      const eq = template.indexOf('=');
-      if (eq >= 0) plan.params.push([fill(template.slice(0, eq), filter.column, value), fill(template.slice(eq + 1), filter.column, value)]);
-      else plan.params.push([fill(template, filter.column, value), value ?? 'true']);
-    } else {
+    const pushed = !op || !allowed ? `the API cannot filter "${filter.column}" by ${filter.op}` : op.local !== undefined ? `${op.local} (${filter.op} on "${filter.column}")` : buildFilter(op, filter);
+    if (typeof pushed === 'string') {
       plan.clientFilters.push(filter);
-      plan.reasons.push(`the API cannot filter "${filter.column}" by ${filter.op}`);
+      plan.reasons.push(pushed);
+      continue;
+    }
+    filterParams.push(...pushed);
+    if (op?.recheck) {
+      plan.clientFilters.push(filter);
+      plan.reasons.push(`the API's ${filter.op} on "${filter.column}" is checked again`);
     }
   }
+  plan.params.push(...combineParams(filterParams, endpoint.filters?.combine ?? {}));
   if (request.search && request.search.text !== '') {
     if (endpoint.searchParam && !request.search.columns) plan.params.push([endpoint.searchParam, request.search.text]);
     else {
@@ -65,11 +57,9 @@ export function planQuery(endpoint: Endpoint, request: ReadShape): QueryPlan {
   }
   const sort = request.sort ?? [];
   if (sort.length > 0) {
-    const template = endpoint.sort;
-    const allowed = template && sort.every((s) => !template.columns || template.columns.includes(s.column)) && (sort.length === 1 || template.separator !== undefined);
-    if (template && allowed) {
-      plan.params.push([template.param, sort.map((s) => fill(s.direction === 'asc' ? template.asc : template.desc, s.column)).join(template.separator ?? ',')]);
-    } else {
+    const params = endpoint.sort ? sortParams(endpoint.sort, sort) : undefined;
+    if (params) plan.params.push(...params);
+    else {
       plan.clientSort = sort;
       plan.reasons.push(`the API cannot sort by ${sort.map((s) => `"${s.column}"`).join(', ')}`);
     }

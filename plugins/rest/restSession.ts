@@ -190,7 +190,7 @@ export class RestSession implements DatasourceSession {
       const target = this.writeTarget(endpoint, 'insert');
       const shape = await this.columnsOf(endpoint);
       const body = this.body(shape, values);
-      const response = await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, target.path), body });
+      const response = await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, target.path), body, ...this.writeHeaders(endpoint) });
       this.forget(endpoint);
       const stored = this.recordOf(endpoint, response.body);
       const idField = endpoint.idField;
@@ -210,7 +210,7 @@ export class RestSession implements DatasourceSession {
       const sent = this.body(shape, changes);
       // PUT replaces the whole record, so it carries the stored fields too.
       const body = target.method === 'PUT' ? { ...current, ...sent } : sent;
-      const response = await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, fillId(target.path, id)), body });
+      const response = await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, fillId(target.path, id)), body, ...this.writeHeaders(endpoint) });
       this.forget(endpoint);
       const stored = this.recordOf(endpoint, response.body) ?? { ...current, ...sent };
       return { row: this.rowValues(shape, stored) };
@@ -224,7 +224,7 @@ export class RestSession implements DatasourceSession {
       const shape = await this.columnsOf(endpoint);
       const id = this.idOf(endpoint, key);
       await this.checkCurrent(endpoint, shape, id, expected);
-      await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, fillId(target.path, id)) });
+      await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, fillId(target.path, id)), ...this.writeHeaders(endpoint) });
       this.forget(endpoint);
     });
   }
@@ -337,7 +337,7 @@ export class RestSession implements DatasourceSession {
     let response: HttpResponse;
     if (cached && Date.now() - cached.at < PAGE_CACHE_MS) response = cached.response;
     else {
-      response = await this.http.request({ method: 'GET', url, ...(signal ? { signal } : {}) });
+      response = await this.http.request({ method: 'GET', url, ...(endpoint.readHeaders ? { headers: endpoint.readHeaders } : {}), ...(signal ? { signal } : {}) });
       this.pageCache.delete(key);
       this.pageCache.set(key, { at: Date.now(), response });
       while (this.pageCache.size > PAGE_CACHE_SIZE) this.pageCache.delete(this.pageCache.keys().next().value as string);
@@ -452,6 +452,10 @@ export class RestSession implements DatasourceSession {
     return body;
   }
 
+  private writeHeaders(endpoint: Endpoint): { headers?: Record<string, string> } {
+    return endpoint.writeHeaders ? { headers: endpoint.writeHeaders } : {};
+  }
+
   private recordOf(endpoint: Endpoint, body: unknown): Record<string, unknown> | undefined {
     const record = endpoint.recordPath.length === 0 ? body : getPath(body, endpoint.recordPath);
     return typeof record === 'object' && record !== null && !Array.isArray(record) ? (record as Record<string, unknown>) : undefined;
@@ -483,7 +487,7 @@ export class RestSession implements DatasourceSession {
   private async checkCurrent(endpoint: Endpoint, shape: EndpointColumns, id: string | number, expected: RowValues): Promise<Record<string, unknown>> {
     let record: Record<string, unknown> | undefined;
     try {
-      const response = await this.http.request({ method: 'GET', url: endpointUrl(this.settings.baseUrl, fillId(this.recordTemplate(endpoint), id)) });
+      const response = await this.http.request({ method: 'GET', url: endpointUrl(this.settings.baseUrl, fillId(this.recordTemplate(endpoint), id)), ...(endpoint.readHeaders ? { headers: endpoint.readHeaders } : {}) });
       record = this.recordOf(endpoint, response.body);
       if (!record) throw datasourceError('bad_response', `GET of record ${id} of "${endpoint.name}" did not return a JSON object${endpoint.recordPath.length ? ` at "${endpoint.recordPath.join('.')}"` : ''}; set "recordPath" or "record" in its definition.`);
     } catch (error) {
