@@ -4,6 +4,7 @@
 import type { ColumnKind } from '../../api';
 import { datasourceError } from '../kit/errors';
 import { parseJsonPath, type PathStep } from './jsonPath';
+import { applyPreset } from './presets';
 import { parseFilters, parseSort, type FilterTemplates, type SortTemplate } from './templates';
 
 export type { FilterTemplates, SortTemplate } from './templates';
@@ -67,10 +68,12 @@ export interface Endpoint {
   /** Extra headers of reads (PostgREST's "Prefer: count=exact") and of writes ("Prefer: return=representation"). */
   readHeaders?: Record<string, string>;
   writeHeaders?: Record<string, string>;
+  /** Query parameters of every read (OData's $count=true). */
+  readParams: [string, string][];
 }
 
 const KINDS: readonly ColumnKind[] = ['integer', 'float', 'decimal', 'boolean', 'text', 'json', 'date', 'time', 'datetime', 'datetimetz', 'interval', 'uuid', 'enum', 'set', 'array', 'blob', 'other'];
-const ENDPOINT_KEYS = ['name', 'path', 'recordsPath', 'idField', 'pagination', 'totalHeader', 'totalPath', 'sort', 'filters', 'search', 'columns', 'recordPath', 'record', 'writes', 'comment', 'readHeaders', 'writeHeaders'];
+const ENDPOINT_KEYS = ['name', 'path', 'recordsPath', 'idField', 'pagination', 'totalHeader', 'totalPath', 'sort', 'filters', 'search', 'columns', 'recordPath', 'record', 'writes', 'comment', 'readHeaders', 'writeHeaders', 'readParams', 'preset'];
 const PAGINATION_KEYS = ['style', 'pageSize', 'sizeParam', 'pageParam', 'firstPage', 'offsetParam', 'cursorParam', 'cursorPath', 'nextLinkPath'];
 
 /** Default size parameter per style, the names most APIs use. */
@@ -80,7 +83,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses the endpoints field (JSON text, or an already parsed array from a settings file). */
-export function parseEndpoints(value: unknown): Endpoint[] {
+export function parseEndpoints(value: unknown, preset?: string): Endpoint[] {
   let parsed: unknown = value;
   if (typeof value === 'string') {
     if (value.trim() === '') return [];
@@ -92,7 +95,7 @@ export function parseEndpoints(value: unknown): Endpoint[] {
   }
   if (parsed === undefined || parsed === null) return [];
   if (!Array.isArray(parsed)) throw datasourceError('invalid_value', '"endpoints" must be a JSON array of endpoint definitions ({ "name": …, "path": … }).');
-  const endpoints = parsed.map((entry, index) => parseEndpoint(entry, index));
+  const endpoints = parsed.map((entry, index) => parseEndpoint(withPreset(entry, index, preset), index));
   const seen = new Map<string, number>();
   for (const [index, endpoint] of endpoints.entries()) {
     const first = seen.get(endpoint.name);
@@ -100,6 +103,16 @@ export function parseEndpoints(value: unknown): Endpoint[] {
     seen.set(endpoint.name, index);
   }
   return endpoints;
+}
+
+/** The entry with its preset's keys: its own "preset", else the datasource's; "generic" or none adds nothing. */
+function withPreset(entry: unknown, index: number, fallback: string | undefined): unknown {
+  if (!isObject(entry)) return entry;
+  const name = entry.preset ?? fallback;
+  if (name === undefined || name === '') return entry;
+  const bad = (message: string) => datasourceError('invalid_value', `endpoints[${index}]${typeof entry.name === 'string' ? ` ("${entry.name}")` : ''}: ${message}`);
+  if (typeof name !== 'string') throw bad('"preset" must be text.');
+  return applyPreset(entry, name, bad);
 }
 
 function parseEndpoint(entry: unknown, index: number): Endpoint {
@@ -138,6 +151,7 @@ function parseEndpoint(entry: unknown, index: number): Endpoint {
     columns: {},
     recordPath: jsonPath('recordPath'),
     writes: {},
+    readParams: [],
   };
   const idField = text('idField');
   if (idField) endpoint.idField = idField;
@@ -150,6 +164,11 @@ function parseEndpoint(entry: unknown, index: number): Endpoint {
   if (entry.sort !== undefined) endpoint.sort = parseSort(entry.sort, bad);
   if (entry.filters !== undefined) endpoint.filters = parseFilters(entry.filters, bad);
   for (const key of ['readHeaders', 'writeHeaders'] as const) if (entry[key] !== undefined) endpoint[key] = parseHeaders(entry[key], key, bad);
+  if (entry.readParams !== undefined) {
+    const params = entry.readParams;
+    if (!isObject(params) || Object.values(params).some((v) => typeof v !== 'string')) throw bad('"readParams" must be an object of query parameters such as { "$count": "true" }.');
+    endpoint.readParams = Object.entries(params as Record<string, string>);
+  }
 
   if (entry.columns !== undefined) {
     if (!isObject(entry.columns)) throw bad('"columns" must be an object of column overrides, e.g. { "price": { "kind": "decimal" } }.');

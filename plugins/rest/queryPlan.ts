@@ -24,7 +24,8 @@ export interface ReadShape {
   search?: { text: string; columns?: string[] };
 }
 
-export function planQuery(endpoint: Endpoint, request: ReadShape): QueryPlan {
+/** `columns` (the endpoint's schema, when known) says which columns may hold NULLs, for the sort's NULL order. */
+export function planQuery(endpoint: Endpoint, request: ReadShape, columns?: readonly ColumnSchema[]): QueryPlan {
   const plan: QueryPlan = {
     key: JSON.stringify([request.sort ?? [], (request.filters ?? []).map((f) => [f.column, f.op, f.value === undefined ? null : jsonable(f.value)]), request.search ?? null]),
     params: [],
@@ -57,11 +58,11 @@ export function planQuery(endpoint: Endpoint, request: ReadShape): QueryPlan {
   }
   const sort = request.sort ?? [];
   if (sort.length > 0) {
-    const params = endpoint.sort ? sortParams(endpoint.sort, sort) : undefined;
-    if (params) plan.params.push(...params);
+    const params = endpoint.sort ? sortParams(endpoint.sort, sort, columns && ((name) => columns.find((c) => c.name === name)?.nullable !== false)) : `the API cannot sort by ${sort.map((s) => `"${s.column}"`).join(', ')}`;
+    if (typeof params !== 'string') plan.params.push(...params);
     else {
       plan.clientSort = sort;
-      plan.reasons.push(`the API cannot sort by ${sort.map((s) => `"${s.column}"`).join(', ')}`);
+      plan.reasons.push(params);
     }
   }
   return plan;

@@ -119,7 +119,7 @@ export class RestSession implements DatasourceSession {
     return this.guard(async () => {
       const endpoint = this.endpoint(table);
       const shape = await this.columnsOf(endpoint, request.signal);
-      const plan = planQuery(endpoint, request);
+      const plan = planQuery(endpoint, request, shape.columns);
       const limit = Math.max(0, Math.floor(request.limit));
       if (needsClient(plan)) return this.readClientSide(endpoint, shape, plan, request, limit);
 
@@ -328,7 +328,7 @@ export class RestSession implements DatasourceSession {
   /** Fetches the API page holding `state` (reusing a recent identical request). */
   private async fetchPage(endpoint: Endpoint, plan: QueryPlan, state: PageState, signal?: AbortSignal): Promise<ApiPage> {
     const request = pageRequest(endpoint, state);
-    const url = request.url !== undefined ? new URL(request.url) : endpointUrl(this.settings.baseUrl, endpoint.path, [...plan.params, ...request.params]);
+    const url = request.url !== undefined ? new URL(request.url) : endpointUrl(this.settings.baseUrl, endpoint.path, [...endpoint.readParams, ...plan.params, ...request.params]);
     if (url.origin !== this.settings.baseUrl.origin) {
       throw datasourceError('bad_response', `The next-page link of "${endpoint.name}" leads to another site (${url.origin}); Nocoflo does not follow it, so your credentials stay with ${this.settings.baseUrl.origin}.`);
     }

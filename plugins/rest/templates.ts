@@ -14,6 +14,8 @@ export interface SortTemplate {
   separator?: string;
   /** Columns the API can sort by; absent: all. */
   columns?: string[];
+  /** false: the API does not put NULLs first ascending and last descending, so nullable columns sort in Nocoflo. */
+  nullsFirstAscending: boolean;
 }
 
 export interface FilterOp {
@@ -37,7 +39,7 @@ export interface FilterTemplates {
 }
 
 export const OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'contains', 'startswith', 'endswith', 'isnull', 'notnull', 'in'];
-const SORT_KEYS = ['param', 'params', 'asc', 'desc', 'separator', 'columns'];
+const SORT_KEYS = ['param', 'params', 'asc', 'desc', 'separator', 'columns', 'nullsFirstAscending'];
 const OP_KEYS = ['param', 'encode', 'list', 'listSeparator', 'local', 'recheck'];
 
 type Json = Record<string, unknown>;
@@ -70,7 +72,7 @@ export function parseSort(s: unknown, bad: Bad): SortTemplate {
     });
     if (!params.some(([, v]) => v.includes('{column}'))) throw bad('"sort.params" must put {column} in at least one value.');
     if (!params.some(([, v]) => v.includes('{dir}'))) throw bad('"sort.params" must put {dir} in at least one value, or the API cannot tell ascending from descending.');
-    sort = { params, asc: text('asc', 'asc')!, desc: text('desc', 'desc')! };
+    sort = { params, asc: text('asc', 'asc')!, desc: text('desc', 'desc')!, nullsFirstAscending: true };
   } else {
     // The original form: one parameter whose value is the asc or desc template, e.g. "-{column}".
     const param = text('param');
@@ -79,7 +81,7 @@ export function parseSort(s: unknown, bad: Bad): SortTemplate {
     const desc = text('desc');
     if (!desc) throw bad('"sort.desc" is the value for descending order, e.g. "-{column}".');
     if (!asc.includes('{column}') || !desc.includes('{column}')) throw bad('"sort.asc" and "sort.desc" must contain {column}.');
-    sort = { params: [[param, '{dir}']], asc, desc };
+    sort = { params: [[param, '{dir}']], asc, desc, nullsFirstAscending: true };
   }
   if (s.separator !== undefined) {
     if (typeof s.separator !== 'string' || s.separator === '') throw bad('"sort.separator" must be a non-empty text such as ",".');
@@ -87,6 +89,10 @@ export function parseSort(s: unknown, bad: Bad): SortTemplate {
   }
   const columns = names('sort.columns', s.columns, bad);
   if (columns) sort.columns = columns;
+  if (s.nullsFirstAscending !== undefined) {
+    if (typeof s.nullsFirstAscending !== 'boolean') throw bad('"sort.nullsFirstAscending" must be true or false.');
+    sort.nullsFirstAscending = s.nullsFirstAscending;
+  }
   return sort;
 }
 
@@ -189,10 +195,15 @@ export function combineParams(params: [string, string][], combine: Record<string
   return out;
 }
 
-/** The parameters of a pushed sort; undefined when the template cannot say it (columns, multi-column). */
-export function sortParams(template: SortTemplate, sort: readonly SortKey[]): [string, string][] | undefined {
-  if (sort.some((s) => template.columns && !template.columns.includes(s.column))) return undefined;
-  if (sort.length > 1 && template.separator === undefined) return undefined;
+/**
+ * The parameters of a pushed sort, or why the template cannot say it (columns, multi-column, NULL order on a
+ * column that may hold NULLs: `nullable` says which may; unknown columns count as nullable).
+ */
+export function sortParams(template: SortTemplate, sort: readonly SortKey[], nullable?: (column: string) => boolean): [string, string][] | string {
+  const keys = sort.map((s) => `"${s.column}"`).join(', ');
+  if (sort.some((s) => template.columns && !template.columns.includes(s.column))) return `the API cannot sort by ${keys}`;
+  if (sort.length > 1 && template.separator === undefined) return `the API cannot sort by ${keys}`;
+  if (!template.nullsFirstAscending && sort.some((s) => !nullable || nullable(s.column))) return `the API orders NULLs differently than Nocoflo when sorting by ${keys}`;
   return template.params.map(([name, value]) => [
     name,
     // {dir} first: in the original form the direction text itself holds {column}.
