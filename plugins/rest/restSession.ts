@@ -24,6 +24,7 @@ import type {
 import { datasourceError, isDatasourceError } from '../kit/errors';
 import type { Endpoint, WriteTarget } from './endpoints';
 import { RestHttp, type HttpResponse } from './http';
+import { stringifyJson } from './jsonNumbers';
 import { getPath } from './jsonPath';
 import { advance, decodeCursor, encodeCursor, initialState, pageRequest, readApiPage, seekState, type ApiPage, type PageState } from './paging';
 import { applyClientSide, needsClient, planQuery, type QueryPlan } from './queryPlan';
@@ -237,13 +238,13 @@ export class RestSession implements DatasourceSession {
       return changes.map((change) => {
         if (change.kind === 'insert') {
           const target = this.writeTarget(endpoint, 'insert');
-          return { text: `${target.method} ${endpointUrl(this.settings.baseUrl, target.path).pathname}`, params: [JSON.stringify(this.body(shape, change.values))] };
+          return { text: `${target.method} ${endpointUrl(this.settings.baseUrl, target.path).pathname}`, params: [stringifyJson(this.body(shape, change.values))] };
         }
         const target = this.writeTarget(endpoint, change.kind);
         const path = endpointUrl(this.settings.baseUrl, fillId(target.path, this.idOf(endpoint, change.key))).pathname;
         const check = `GET ${endpointUrl(this.settings.baseUrl, fillId(this.recordTemplate(endpoint), this.idOf(endpoint, change.key))).pathname} (checks the record is unchanged), then `;
         if (change.kind === 'delete') return { text: `${check}${target.method} ${path}`, params: [] };
-        return { text: `${check}${target.method} ${path}${target.method === 'PUT' ? ' (the whole record)' : ''}`, params: [JSON.stringify(this.body(shape, change.changes))] };
+        return { text: `${check}${target.method} ${path}${target.method === 'PUT' ? ' (the whole record)' : ''}`, params: [stringifyJson(this.body(shape, change.changes))] };
       });
     });
   }
