@@ -58,7 +58,10 @@ export function planQuery(endpoint: Endpoint, request: ReadShape, columns?: read
   }
   const sort = request.sort ?? [];
   if (sort.length > 0) {
-    const params = endpoint.sort ? sortParams(endpoint.sort, sort, columns && ((name) => columns.find((c) => c.name === name)?.nullable !== false)) : `the API cannot sort by ${sort.map((s) => `"${s.column}"`).join(', ')}`;
+    // Ties in the API's order must not move between requests: with a tiebreak the id decides, as Nocoflo's contract says.
+    const id = endpoint.idField;
+    const keys = endpoint.sort?.tiebreak && id !== undefined && !sort.some((s) => s.column === id) ? [...sort, { column: id, direction: 'asc' as const }] : sort;
+    const params = endpoint.sort ? sortParams(endpoint.sort, keys, columns && ((name) => columns.find((c) => c.name === name)?.nullable !== false)) : `the API cannot sort by ${sort.map((s) => `"${s.column}"`).join(', ')}`;
     if (typeof params !== 'string') plan.params.push(...params);
     else {
       plan.clientSort = sort;

@@ -16,6 +16,8 @@ export interface SortTemplate {
   columns?: string[];
   /** false: the API does not put NULLs first ascending and last descending, so nullable columns sort in Nocoflo. */
   nullsFirstAscending: boolean;
+  /** Appends the id field (ascending) to every pushed sort, so ties have one order and offset pages neither repeat nor skip records. */
+  tiebreak?: true;
 }
 
 export interface FilterOp {
@@ -39,7 +41,7 @@ export interface FilterTemplates {
 }
 
 export const OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'contains', 'startswith', 'endswith', 'isnull', 'notnull', 'in'];
-const SORT_KEYS = ['param', 'params', 'asc', 'desc', 'separator', 'columns', 'nullsFirstAscending'];
+const SORT_KEYS = ['param', 'params', 'asc', 'desc', 'separator', 'columns', 'nullsFirstAscending', 'tiebreak'];
 const OP_KEYS = ['param', 'encode', 'list', 'listSeparator', 'local', 'recheck'];
 
 type Json = Record<string, unknown>;
@@ -92,6 +94,11 @@ export function parseSort(s: unknown, bad: Bad): SortTemplate {
   if (s.nullsFirstAscending !== undefined) {
     if (typeof s.nullsFirstAscending !== 'boolean') throw bad('"sort.nullsFirstAscending" must be true or false.');
     sort.nullsFirstAscending = s.nullsFirstAscending;
+  }
+  if (s.tiebreak !== undefined && s.tiebreak !== false) {
+    if (s.tiebreak !== true) throw bad('"sort.tiebreak" must be true or false.');
+    if (sort.separator === undefined) throw bad('"sort.tiebreak" adds the id field as a last sort key, so it needs "sort.separator".');
+    sort.tiebreak = true;
   }
   return sort;
 }

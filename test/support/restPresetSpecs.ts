@@ -19,6 +19,8 @@ export interface PresetSpec {
   unknownColumn: 'error' | 'empty';
 }
 
+/** The presets' tiebreak: the id field ascending after the sort keys. */
+const withId = (sort: SortKey[]): SortKey[] => [...sort, { column: 'TrackId', direction: 'asc' }];
 const has = (params: [string, string][], ...names: string[]) => names.every((n) => params.some(([k]) => k === n));
 const lastWrite = (requests: Seen[], method: string) => requests.filter((r) => r.method === method).at(-1)!;
 
@@ -27,7 +29,7 @@ export const postgrestPresetSpec: PresetSpec = {
   start: startPostgrestServer,
   firstRequestOk: (params) => has(params, 'limit', 'offset'),
   sortParams: ['order'],
-  expectedSort: (sort) => [['order', sort.map((s) => `${s.column}.${s.direction}.${s.direction === 'asc' ? 'nullsfirst' : 'nullslast'}`).join(',')]],
+  expectedSort: (sort) => [['order', withId(sort).map((s) => `${s.column}.${s.direction}.${s.direction === 'asc' ? 'nullsfirst' : 'nullslast'}`).join(',')]],
   checkWriteRequests(requests) {
     const patch = lastWrite(requests, 'PATCH');
     assert.equal(patch.path, '/Track');
@@ -43,7 +45,7 @@ export const odataPresetSpec: PresetSpec = {
   start: (table) => startOdataServer(table),
   firstRequestOk: (params) => has(params, '$top', '$skip', '$count'),
   sortParams: ['$orderby'],
-  expectedSort: (sort) => [['$orderby', sort.map((s) => `${s.column} ${s.direction}`).join(',')]],
+  expectedSort: (sort) => [['$orderby', withId(sort).map((s) => `${s.column} ${s.direction}`).join(',')]],
   checkWriteRequests(requests) {
     assert.equal(lastWrite(requests, 'PATCH').path, '/Track(3504)');
     assert.equal(lastWrite(requests, 'POST').path, '/Track');
@@ -58,8 +60,8 @@ export const jsonServerPresetSpec: PresetSpec = {
   firstRequestOk: (params) => has(params, '_page', '_limit'),
   sortParams: ['_sort', '_order'],
   expectedSort: (sort) => [
-    ['_sort', sort.map((s) => s.column).join(',')],
-    ['_order', sort.map((s) => s.direction).join(',')],
+    ['_sort', withId(sort).map((s) => s.column).join(',')],
+    ['_order', withId(sort).map((s) => s.direction).join(',')],
   ],
   checkWriteRequests(requests) {
     assert.equal(lastWrite(requests, 'PATCH').path, '/Track/3504');

@@ -26,7 +26,7 @@ describe('REST presets', () => {
       ['or', '(Composer.neq.AC/DC,Composer.is.null)'],
       ['GenreId', 'in.(1,3)'],
       ['Name', 'ilike.*(live*'],
-      ['order', 'Milliseconds.desc.nullslast,Name.asc.nullsfirst'],
+      ['order', 'Milliseconds.desc.nullslast,Name.asc.nullsfirst,TrackId.asc.nullsfirst'],
     ]);
     assert.deepEqual(plan.clientFilters, []);
     assert.deepEqual(e.writes.update, { method: 'PATCH', path: '/Track?TrackId=eq.{id}' });
@@ -47,7 +47,7 @@ describe('REST presets', () => {
     });
     assert.deepEqual(plan.params, [
       ['$filter', "Composer ne 'O''Brien' and startswith(tolower(Name),'the') and Bytes eq null"],
-      ['$orderby', 'Name desc'],
+      ['$orderby', 'Name desc,TrackId asc'],
     ]);
     assert.deepEqual(e.readParams, [['$count', 'true']]);
     assert.deepEqual(e.writes.delete, { method: 'DELETE', path: '/Track({id})' });
@@ -65,12 +65,18 @@ describe('REST presets', () => {
     const columns = [
       { name: 'Name', declaredType: 'string', kind: 'text', nullable: false },
       { name: 'Composer', declaredType: 'string', kind: 'text', nullable: true },
+      { name: 'TrackId', declaredType: 'integer', kind: 'integer', nullable: false },
     ] as const;
     assert.deepEqual(planQuery(e, { sort: [{ column: 'Name', direction: 'desc' }] }, [...columns]).params, [
-      ['_sort', 'Name'],
-      ['_order', 'desc'],
+      ['_sort', 'Name,TrackId'],
+      ['_order', 'desc,asc'],
     ]);
     assert.ok(planQuery(e, { sort: [{ column: 'Composer', direction: 'asc' }] }, [...columns]).clientSort);
+  });
+
+  it('breaks ties by the id field, unless the sort already has it', () => {
+    assert.deepEqual(planQuery(track('odata'), { sort: [{ column: 'TrackId', direction: 'desc' }] }).params, [['$orderby', 'TrackId desc']]);
+    assert.throws(() => track('generic', { sort: { params: { s: '{column}.{dir}' }, tiebreak: true } }), /needs "sort.separator"/);
   });
 
   it('lets an endpoint override preset keys, and names unknown presets', () => {

@@ -5,7 +5,7 @@ export const jsonServerPreset = {
   pagination: { style: 'link', pageParam: '_page', sizeParam: '_limit', pageSize: 100 },
   totalHeader: 'X-Total-Count',
   // lodash's orderBy puts NULLs last ascending: sorts on nullable columns run in Nocoflo.
-  sort: { params: { _sort: '{column}', _order: '{dir}' }, separator: ',', nullsFirstAscending: false },
+  sort: { params: { _sort: '{column}', _order: '{dir}' }, separator: ',', nullsFirstAscending: false, tiebreak: true },
   filters: {
     eq: '{column}',
     // _ne drops the records whose field is null; Nocoflo's ne keeps them.

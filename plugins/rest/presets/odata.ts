@@ -7,7 +7,7 @@ export const odataPreset = {
   readParams: { $count: 'true' },
   pagination: { style: 'offset', offsetParam: '$skip', sizeParam: '$top', pageSize: 1000 },
   totalPath: '["@odata.count"]',
-  sort: { params: { $orderby: '{column} {dir}' }, separator: ',' },
+  sort: { params: { $orderby: '{column} {dir}' }, separator: ',', tiebreak: true },
   filters: {
     combine: { $filter: ' and ' },
     eq: { param: '$filter={column} eq {value}', encode: 'odata' },

@@ -7,7 +7,7 @@ export const postgrestPreset = {
   totalHeader: 'Content-Range',
   readHeaders: { Prefer: 'count=exact' },
   // PostgreSQL sorts NULLs last ascending; Nocoflo's contract puts them first, so the order says so.
-  sort: { params: { order: '{column}.{dir}' }, asc: 'asc.nullsfirst', desc: 'desc.nullslast', separator: ',' },
+  sort: { params: { order: '{column}.{dir}' }, asc: 'asc.nullsfirst', desc: 'desc.nullslast', separator: ',', tiebreak: true },
   filters: {
     eq: '{column}=eq.{value}',
     // neq follows SQL (NULL <> x is unknown, so NULLs drop out); Nocoflo's ne keeps NULLs, so they are asked for.
