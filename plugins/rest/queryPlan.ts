@@ -36,7 +36,7 @@ export function planQuery(endpoint: Endpoint, request: ReadShape, columns?: read
   for (const filter of request.filters ?? []) {
     const op = endpoint.filters?.ops[filter.op];
     const allowed = !endpoint.filters?.columns || endpoint.filters.columns.includes(filter.column);
-    const pushed = !op || !allowed ? `the API cannot filter "${filter.column}" by ${filter.op}` : op.local !== undefined ? `${op.local} (${filter.op} on "${filter.column}")` : buildFilter(op, filter);
+    const pushed = !op || !allowed ? `the API cannot filter "${filter.column}" by ${filter.op}` : op.local !== undefined ? `${op.local} (${filter.op} on "${filter.column}")` : buildFilter(op, filter, isNumeric(columns, filter.column));
     if (typeof pushed === 'string') {
       plan.clientFilters.push(filter);
       plan.reasons.push(pushed);
@@ -77,6 +77,11 @@ function jsonable(value: Filter['value']): unknown {
   if (Array.isArray(value)) return value.map((v) => jsonable(v as Filter['value']));
   return value;
 }
+
+const isNumeric = (columns: readonly ColumnSchema[] | undefined, name: string) => {
+  const kind = columns?.find((c) => c.name === name)?.kind;
+  return kind === 'integer' || kind === 'float' || kind === 'decimal';
+};
 
 export const needsClient = (plan: QueryPlan) => plan.clientFilters.length > 0 || plan.clientSearch !== undefined || plan.clientSort !== undefined;
 

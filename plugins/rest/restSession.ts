@@ -164,9 +164,10 @@ export class RestSession implements DatasourceSession {
   async countRows(table: TableRef, request: CountRequest = {}): Promise<RowCount> {
     return this.guard(async () => {
       const endpoint = this.endpoint(table);
-      const plan = planQuery(endpoint, { ...(request.filters ? { filters: request.filters } : {}), ...(request.search ? { search: request.search } : {}) });
+      // The schema (cached) types the filter values: a numeric operand is a number in the API's syntax too.
+      const shape = await this.columnsOf(endpoint, request.signal);
+      const plan = planQuery(endpoint, { ...(request.filters ? { filters: request.filters } : {}), ...(request.search ? { search: request.search } : {}) }, shape.columns);
       if (needsClient(plan)) {
-        const shape = await this.columnsOf(endpoint, request.signal);
         const m = await this.materialize(endpoint, shape, plan, request.signal);
         return m.truncated ? { count: m.items.length, exact: false, capped: true } : { count: m.items.length, exact: true };
       }

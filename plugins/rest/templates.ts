@@ -3,6 +3,7 @@
 // Placeholders: {column}; {value} (the encoded filter value); {dir} (the sort direction word).
 import type { Filter, FilterOperator, SortKey } from '../../api';
 import { ENCODERS, encodeValue, type EncoderName, type Scalar } from './encoders';
+import { parseNumberText } from './jsonNumbers';
 
 export interface SortTemplate {
   /** Parameter name and value template ({column}, {dir}); one value per sort key, joined by `separator`. */
@@ -166,13 +167,22 @@ function parseOp(op: string, value: unknown, bad: Bad): FilterOp {
   return result;
 }
 
+/** Numeric text as a number when a double holds it, a whole number beyond that as a bigint (its digits kept). */
+function numberValue(text: string): Scalar {
+  const parsed = parseNumberText(text);
+  if (!parsed) return text;
+  const n = Number(parsed.json);
+  if (parseNumberText(String(n))?.key === parsed.key) return n;
+  return /^-?\d+$/.test(parsed.json) ? BigInt(parsed.json) : text;
+}
+
 const fill = (template: string, values: Record<string, string>) => template.replace(/\{(column|value|dir)\}/g, (whole, name: string) => values[name] ?? whole);
 
 /**
  * The parameters of one pushed filter, or a reason why it cannot be pushed (the value cannot be said in the API's
  * syntax). Values other than scalars (bytes) are never pushed.
  */
-export function filterParams(op: FilterOp, filter: Filter): [string, string][] | string {
+export function filterParams(op: FilterOp, filter: Filter, numeric = false): [string, string][] | string {
   const needsValue = filter.op !== 'isnull' && filter.op !== 'notnull';
   const build = (value: string | undefined): [string, string][] => op.params.map(([n, v]) => [fill(n, { column: filter.column, value: value ?? '' }), fill(v, { column: filter.column, value: value ?? '' })]);
   if (!needsValue) return build(undefined);
@@ -180,7 +190,8 @@ export function filterParams(op: FilterOp, filter: Filter): [string, string][] |
   const list = filter.op === 'in' ? (Array.isArray(raw) ? raw : [raw]) : [raw];
   if (list.some((v) => v === undefined || v instanceof Uint8Array || Array.isArray(v))) return `the API cannot filter "${filter.column}" by ${filter.op} with this value`;
   // NULL is a value only in `in` lists and for encoders that can say it; elsewhere the filter stays local.
-  const encoded = list.map((v) => encodeValue(op.encode, v as Scalar));
+  // A numeric column's operand typed as text ("2.50" for a decimal) is a number to the API (OData: 2.50, not '2.50').
+  const encoded = list.map((v) => encodeValue(op.encode, numeric && typeof v === 'string' ? numberValue(v) : (v as Scalar)));
   if (encoded.some((e) => e === undefined)) return `the API's ${filter.op} cannot express the value of the "${filter.column}" filter exactly`;
   if (filter.op === 'in' && op.list === 'repeat') return encoded.flatMap((e) => build(e));
   return build((encoded as string[]).join(op.listSeparator));

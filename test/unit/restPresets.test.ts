@@ -74,6 +74,13 @@ describe('REST presets', () => {
     assert.ok(planQuery(e, { sort: [{ column: 'Composer', direction: 'asc' }] }, [...columns]).clientSort);
   });
 
+  it('types operands of numeric columns as numbers in the API syntax', () => {
+    const columns = [{ name: 'UnitPrice', declaredType: 'number (as decimal)', kind: 'decimal', nullable: false }] as const;
+    assert.deepEqual(planQuery(track('odata'), { filters: [{ column: 'UnitPrice', op: 'eq', value: '2.50' }] }, [...columns]).params, [['$filter', 'UnitPrice eq 2.5']]);
+    assert.deepEqual(planQuery(track('odata'), { filters: [{ column: 'Name', op: 'eq', value: '2.50' }] }, [...columns]).params, [['$filter', "Name eq '2.50'"]]);
+    assert.deepEqual(planQuery(track('odata'), { filters: [{ column: 'UnitPrice', op: 'gt', value: '12345678901234567890' }] }, [...columns]).params, [['$filter', 'UnitPrice gt 12345678901234567890']]);
+  });
+
   it('breaks ties by the id field, unless the sort already has it', () => {
     assert.deepEqual(planQuery(track('odata'), { sort: [{ column: 'TrackId', direction: 'desc' }] }).params, [['$orderby', 'TrackId desc']]);
     assert.throws(() => track('generic', { sort: { params: { s: '{column}.{dir}' }, tiebreak: true } }), /needs "sort.separator"/);
