@@ -1,9 +1,13 @@
 // The `endpoints` config field: a JSON array with one table definition per entry. DatasourceConfig values are
 // scalars, so it arrives as JSON text; this module parses it into checked Endpoint objects, and every complaint
 // names the entry (index and name) and the key that is wrong, so a user can find it in a long definition.
-import type { ColumnKind, FilterOperator } from '../../api';
+import type { ColumnKind } from '../../api';
 import { datasourceError } from '../kit/errors';
 import { parseJsonPath, type PathStep } from './jsonPath';
+import { applyPreset } from './presets';
+import { parseFilters, parseSort, type FilterTemplates, type SortTemplate } from './templates';
+
+export type { FilterTemplates, SortTemplate } from './templates';
 
 export const PAGINATION_STYLES = ['none', 'page', 'offset', 'cursor', 'link'] as const;
 export type PaginationStyle = (typeof PAGINATION_STYLES)[number];
@@ -16,31 +20,14 @@ export interface Pagination {
   sizeParam?: string;
   pageParam: string;
   firstPage: number;
+  /** Link style: the first request sends pageParam=firstPage (APIs such as json-server page only when asked to). */
+  sendFirstPage?: true;
   offsetParam: string;
   cursorParam: string;
   /** Where the next cursor is in the response body (cursor style). */
   cursorPath: PathStep[];
-}
-
-export interface SortTemplate {
-  /** Query parameter, e.g. "sort". */
-  param: string;
-  /** Value for ascending / descending order; {column} is replaced. */
-  asc: string;
-  desc: string;
-  /** Joins several sort keys into one value; without it only single-column sorts are sent to the API. */
-  separator?: string;
-  /** Columns the API can sort by; absent: all. */
-  columns?: string[];
-}
-
-export interface FilterTemplates {
-  /**
-   * Per operator: a query parameter name template ("{column}_gte"), its value being the filter value, or a whole
-   * "name=value" template ("{column}_null=true"). {column} and {value} are replaced.
-   */
-  ops: Partial<Record<FilterOperator, string>>;
-  columns?: string[];
+  /** Link style: where the next page's URL is in the body (OData's "@odata.nextLink"); absent: the Link header. */
+  nextLinkPath?: PathStep[];
 }
 
 export interface ColumnOverride {
@@ -78,12 +65,16 @@ export interface Endpoint {
   recordTemplate?: string;
   writes: { insert?: WriteTarget; update?: WriteTarget; delete?: WriteTarget };
   comment?: string;
+  /** Extra headers of reads (PostgREST's "Prefer: count=exact") and of writes ("Prefer: return=representation"). */
+  readHeaders?: Record<string, string>;
+  writeHeaders?: Record<string, string>;
+  /** Query parameters of every read (OData's $count=true). */
+  readParams: [string, string][];
 }
 
 const KINDS: readonly ColumnKind[] = ['integer', 'float', 'decimal', 'boolean', 'text', 'json', 'date', 'time', 'datetime', 'datetimetz', 'interval', 'uuid', 'enum', 'set', 'array', 'blob', 'other'];
-const OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'contains', 'startswith', 'endswith', 'isnull', 'notnull', 'in'];
-const ENDPOINT_KEYS = ['name', 'path', 'recordsPath', 'idField', 'pagination', 'totalHeader', 'totalPath', 'sort', 'filters', 'search', 'columns', 'recordPath', 'record', 'writes', 'comment'];
-const PAGINATION_KEYS = ['style', 'pageSize', 'sizeParam', 'pageParam', 'firstPage', 'offsetParam', 'cursorParam', 'cursorPath'];
+const ENDPOINT_KEYS = ['name', 'path', 'recordsPath', 'idField', 'pagination', 'totalHeader', 'totalPath', 'sort', 'filters', 'search', 'columns', 'recordPath', 'record', 'writes', 'comment', 'readHeaders', 'writeHeaders', 'readParams', 'preset'];
+const PAGINATION_KEYS = ['style', 'pageSize', 'sizeParam', 'pageParam', 'firstPage', 'offsetParam', 'cursorParam', 'cursorPath', 'nextLinkPath'];
 
 /** Default size parameter per style, the names most APIs use. */
 const DEFAULT_SIZE_PARAM: Record<PaginationStyle, string | undefined> = { none: undefined, page: 'per_page', offset: 'limit', cursor: 'limit', link: 'per_page' };
@@ -92,7 +83,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses the endpoints field (JSON text, or an already parsed array from a settings file). */
-export function parseEndpoints(value: unknown): Endpoint[] {
+export function parseEndpoints(value: unknown, preset?: string): Endpoint[] {
   let parsed: unknown = value;
   if (typeof value === 'string') {
     if (value.trim() === '') return [];
@@ -104,7 +95,7 @@ export function parseEndpoints(value: unknown): Endpoint[] {
   }
   if (parsed === undefined || parsed === null) return [];
   if (!Array.isArray(parsed)) throw datasourceError('invalid_value', '"endpoints" must be a JSON array of endpoint definitions ({ "name": …, "path": … }).');
-  const endpoints = parsed.map((entry, index) => parseEndpoint(entry, index));
+  const endpoints = parsed.map((entry, index) => parseEndpoint(withPreset(entry, index, preset), index));
   const seen = new Map<string, number>();
   for (const [index, endpoint] of endpoints.entries()) {
     const first = seen.get(endpoint.name);
@@ -112,6 +103,16 @@ export function parseEndpoints(value: unknown): Endpoint[] {
     seen.set(endpoint.name, index);
   }
   return endpoints;
+}
+
+/** The entry with its preset's keys: its own "preset", else the datasource's; "generic" or none adds nothing. */
+function withPreset(entry: unknown, index: number, fallback: string | undefined): unknown {
+  if (!isObject(entry)) return entry;
+  const name = entry.preset ?? fallback;
+  if (name === undefined || name === '') return entry;
+  const bad = (message: string) => datasourceError('invalid_value', `endpoints[${index}]${typeof entry.name === 'string' ? ` ("${entry.name}")` : ''}: ${message}`);
+  if (typeof name !== 'string') throw bad('"preset" must be text.');
+  return applyPreset(entry, name, bad);
 }
 
 function parseEndpoint(entry: unknown, index: number): Endpoint {
@@ -140,11 +141,6 @@ function parseEndpoint(entry: unknown, index: number): Endpoint {
       throw bad(`"${key}": ${(error as Error).message}.`);
     }
   };
-  const names = (key: string, v: unknown): string[] | undefined => {
-    if (v === undefined) return undefined;
-    if (!Array.isArray(v) || v.some((c) => typeof c !== 'string')) throw bad(`"${key}" must be an array of column names.`);
-    return v as string[];
-  };
 
   const endpoint: Endpoint = {
     name,
@@ -155,6 +151,7 @@ function parseEndpoint(entry: unknown, index: number): Endpoint {
     columns: {},
     recordPath: jsonPath('recordPath'),
     writes: {},
+    readParams: [],
   };
   const idField = text('idField');
   if (idField) endpoint.idField = idField;
@@ -164,39 +161,13 @@ function parseEndpoint(entry: unknown, index: number): Endpoint {
   const search = text('search');
   if (search) endpoint.searchParam = search;
 
-  if (entry.sort !== undefined) {
-    const s = entry.sort;
-    if (!isObject(s)) throw bad('"sort" must be an object such as { "param": "sort", "asc": "{column}", "desc": "-{column}" }.');
-    const param = text('sort.param', s.param);
-    if (!param) throw bad('"sort.param" names the query parameter that sorts, e.g. "sort".');
-    const asc = text('sort.asc', s.asc) ?? '{column}';
-    const desc = text('sort.desc', s.desc);
-    if (!desc) throw bad('"sort.desc" is the value for descending order, e.g. "-{column}".');
-    if (!asc.includes('{column}') || !desc.includes('{column}')) throw bad('"sort.asc" and "sort.desc" must contain {column}.');
-    endpoint.sort = { param, asc, desc };
-    const separator = s.separator;
-    if (separator !== undefined) {
-      if (typeof separator !== 'string' || separator === '') throw bad('"sort.separator" must be a non-empty text such as ",".');
-      endpoint.sort.separator = separator;
-    }
-    const columns = names('sort.columns', s.columns);
-    if (columns) endpoint.sort.columns = columns;
-  }
-
-  if (entry.filters !== undefined) {
-    const f = entry.filters;
-    if (!isObject(f)) throw bad('"filters" must be an object of operator templates such as { "eq": "{column}", "gte": "{column}_gte" }.');
-    const ops: Partial<Record<FilterOperator, string>> = {};
-    for (const [key, value] of Object.entries(f)) {
-      if (key === 'columns') continue;
-      if (!OPERATORS.includes(key as FilterOperator)) throw bad(`"filters.${key}" is not an operator; operators: ${OPERATORS.join(', ')}.`);
-      const template = text(`filters.${key}`, value);
-      if (!template) throw bad(`"filters.${key}" must be a query parameter template such as "{column}_${key}".`);
-      ops[key as FilterOperator] = template;
-    }
-    endpoint.filters = { ops };
-    const columns = names('filters.columns', f.columns);
-    if (columns) endpoint.filters.columns = columns;
+  if (entry.sort !== undefined) endpoint.sort = parseSort(entry.sort, bad);
+  if (entry.filters !== undefined) endpoint.filters = parseFilters(entry.filters, bad);
+  for (const key of ['readHeaders', 'writeHeaders'] as const) if (entry[key] !== undefined) endpoint[key] = parseHeaders(entry[key], key, bad);
+  if (entry.readParams !== undefined) {
+    const params = entry.readParams;
+    if (!isObject(params) || Object.values(params).some((v) => typeof v !== 'string')) throw bad('"readParams" must be an object of query parameters such as { "$count": "true" }.');
+    endpoint.readParams = Object.entries(params as Record<string, string>);
   }
 
   if (entry.columns !== undefined) {
@@ -273,6 +244,7 @@ function parsePagination(value: unknown, bad: (m: string) => Error): Pagination 
     cursorParam: name('cursorParam', 'cursor') ?? 'cursor',
     cursorPath: [],
   };
+  if (style === 'link' && p.pageParam !== null && p.pageParam !== '') pagination.sendFirstPage = true;
   if (pagination.pageSize > 10_000) throw bad('"pagination.pageSize" must be at most 10000.');
   const sizeParam = name('sizeParam', DEFAULT_SIZE_PARAM[style]);
   if (sizeParam) pagination.sizeParam = sizeParam;
@@ -285,6 +257,15 @@ function parsePagination(value: unknown, bad: (m: string) => Error): Pagination 
       throw bad(`"pagination.cursorPath": ${(error as Error).message}.`);
     }
   } else if (p.cursorPath !== undefined) throw bad('"pagination.cursorPath" only applies to the cursor style.');
+  if (p.nextLinkPath !== undefined) {
+    if (style !== 'link') throw bad('"pagination.nextLinkPath" only applies to the link style.');
+    if (typeof p.nextLinkPath !== 'string' || p.nextLinkPath.trim() === '') throw bad('"pagination.nextLinkPath" must say where the next page\'s URL is in the response, e.g. \'["@odata.nextLink"]\'.');
+    try {
+      pagination.nextLinkPath = parseJsonPath(p.nextLinkPath);
+    } catch (error) {
+      throw bad(`"pagination.nextLinkPath": ${(error as Error).message}.`);
+    }
+  }
   return pagination;
 }
 
@@ -303,6 +284,19 @@ function parseWriteTarget(kind: 'insert' | 'update' | 'delete', value: unknown, 
   checkRelativePath(path, bad, `writes.${kind}`);
   if (kind !== 'insert' && !path.includes('{id}')) throw bad(`"writes.${kind}" must contain {id} where the record's id goes, e.g. "${defaultMethod} ${defaultPath}".`);
   return { method: method as WriteTarget['method'], path };
+}
+
+function parseHeaders(value: unknown, key: string, bad: (m: string) => Error): Record<string, string> {
+  if (!isObject(value)) throw bad(`"${key}" must be an object of headers such as { "Prefer": "count=exact" }.`);
+  const headers: Record<string, string> = {};
+  for (const [name, v] of Object.entries(value)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw bad(`"${key}": "${name}" is not a valid header name.`);
+    // Credentials belong in the datasource's secret token, never in an endpoint definition.
+    if (['authorization', 'proxy-authorization', 'cookie'].includes(name.toLowerCase())) throw bad(`"${key}": ${name} carries credentials; put them in "Token / API key" instead.`);
+    if (typeof v !== 'string') throw bad(`"${key}": the value of ${name} must be text.`);
+    headers[name] = v;
+  }
+  return headers;
 }
 
 /** Endpoint paths stay on the configured API: an absolute URL here could send credentials elsewhere. */

@@ -5,6 +5,7 @@
 // hold keys) and goes through the session's redactor, so a secret echoed by a server never reaches a user.
 import type { DatasourceError } from '../../api';
 import { datasourceError } from '../kit/errors';
+import { stringifyJson } from './jsonNumbers';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonDepth';
 
 export interface HttpRequest {
@@ -12,6 +13,8 @@ export interface HttpRequest {
   url: URL;
   /** JSON body. */
   body?: unknown;
+  /** Headers of this request only (an endpoint's readHeaders / writeHeaders). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -112,10 +115,10 @@ export class RestHttp {
     const signal = AbortSignal.any(signals);
     let url = request.url;
     let method = request.method;
-    let body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    let body = request.body === undefined ? undefined : stringifyJson(request.body);
     try {
       for (let redirects = 0; ; redirects++) {
-        const headers: Record<string, string> = { Accept: 'application/json', ...this.options.headers };
+        const headers: Record<string, string> = { Accept: 'application/json', ...this.options.headers, ...request.headers };
         if (body !== undefined) headers['Content-Type'] = 'application/json';
         const response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), signal, redirect: 'manual' });
         const location = response.headers.get('location');

@@ -6,7 +6,7 @@
 import { datasourceError } from '../kit/errors';
 import type { Endpoint } from './endpoints';
 import type { HttpResponse } from './http';
-import { getPath } from './jsonPath';
+import { getPath, type PathStep } from './jsonPath';
 import { linkTarget } from './linkHeader';
 
 export type PageState =
@@ -70,8 +70,9 @@ export function pageRequest(endpoint: Endpoint, state: PageState): { params: [st
     case 'cursor':
       return { params: [...(state.c !== null ? [[p.cursorParam, state.c] as [string, string]] : []), ...size] };
     case 'link':
-      // The next link carries every parameter itself; only the first request gets the page size and the query.
-      return state.u === null ? { params: size } : { params: [], url: state.u };
+      // The next link carries every parameter itself; only the first request gets the page (size) and the query.
+      if (state.u !== null) return { params: [], url: state.u };
+      return { params: [...(p.sendFirstPage ? [[p.pageParam, String(p.firstPage)] as [string, string]] : []), ...size] };
   }
 }
 
@@ -108,12 +109,22 @@ export function readApiPage(endpoint: Endpoint, state: PageState, response: Http
       break;
     }
     case 'link': {
-      const next = linkTarget(response.headers.get('link'), 'next', response.url);
+      const next = p.nextLinkPath ? bodyLink(response, p.nextLinkPath) : linkTarget(response.headers.get('link'), 'next', response.url);
       if (next && records.length > 0) page.next = { s: 'link', u: next, o: end, skip: 0 };
       break;
     }
   }
   return page;
+}
+
+function bodyLink(response: HttpResponse, path: PathStep[]): string | undefined {
+  const link = getPath(response.body, path);
+  if (typeof link !== 'string' || link === '') return undefined;
+  try {
+    return new URL(link, response.url).toString();
+  } catch {
+    return undefined;
+  }
 }
 
 function recordsOf(endpoint: Endpoint, body: unknown, what: string): unknown[] {
@@ -126,7 +137,9 @@ function recordsOf(endpoint: Endpoint, body: unknown, what: string): unknown[] {
 
 function totalOf(endpoint: Endpoint, response: HttpResponse): number | undefined {
   const fromBody = endpoint.totalPath ? getPath(response.body, endpoint.totalPath) : undefined;
-  const raw = fromBody ?? response.headers.get(endpoint.totalHeader) ?? undefined;
+  let raw: unknown = fromBody ?? response.headers.get(endpoint.totalHeader) ?? undefined;
+  // Content-Range (RFC 9110, PostgREST): "0-99/3503"; "*" instead of the total means the API did not count.
+  if (typeof raw === 'string' && raw.includes('/')) raw = raw.slice(raw.lastIndexOf('/') + 1);
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }

@@ -4,6 +4,7 @@
 // record id (then by the API's order), text operators case-insensitive.
 import type { CellValue, ColumnSchema, Filter, SortKey } from '../../api';
 import type { Endpoint } from './endpoints';
+import { combineParams, filterParams as buildFilter, sortParams } from './templates';
 
 export interface QueryPlan {
   /** Identifies sort, filters and search, so a cursor cannot continue a different query. */
@@ -23,39 +24,31 @@ export interface ReadShape {
   search?: { text: string; columns?: string[] };
 }
 
-const fill = (template: string, column: string, value = '') => template.split('{column}').join(column).split('{value}').join(value);
-
-function paramValue(value: Filter['value']): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) {
-    const parts = value.map((v) => paramValue(v as Filter['value']));
-    return parts.some((p) => p === undefined) ? undefined : parts.join(',');
-  }
-  if (value instanceof Uint8Array) return undefined;
-  return String(value);
-}
-
-export function planQuery(endpoint: Endpoint, request: ReadShape): QueryPlan {
+/** `columns` (the endpoint's schema, when known) says which columns may hold NULLs, for the sort's NULL order. */
+export function planQuery(endpoint: Endpoint, request: ReadShape, columns?: readonly ColumnSchema[]): QueryPlan {
   const plan: QueryPlan = {
     key: JSON.stringify([request.sort ?? [], (request.filters ?? []).map((f) => [f.column, f.op, f.value === undefined ? null : jsonable(f.value)]), request.search ?? null]),
     params: [],
     clientFilters: [],
     reasons: [],
   };
+  const filterParams: [string, string][] = [];
   for (const filter of request.filters ?? []) {
-    const template = endpoint.filters?.ops[filter.op];
+    const op = endpoint.filters?.ops[filter.op];
     const allowed = !endpoint.filters?.columns || endpoint.filters.columns.includes(filter.column);
-    const needsValue = filter.op !== 'isnull' && filter.op !== 'notnull';
-    const value = paramValue(filter.value);
-    if (template && allowed && (!needsValue || value !== undefined)) {
-      const eq = template.indexOf('=');
-      if (eq >= 0) plan.params.push([fill(template.slice(0, eq), filter.column, value), fill(template.slice(eq + 1), filter.column, value)]);
-      else plan.params.push([fill(template, filter.column, value), value ?? 'true']);
-    } else {
+    const pushed = !op || !allowed ? `the API cannot filter "${filter.column}" by ${filter.op}` : op.local !== undefined ? `${op.local} (${filter.op} on "${filter.column}")` : buildFilter(op, filter, isNumeric(columns, filter.column));
+    if (typeof pushed === 'string') {
       plan.clientFilters.push(filter);
-      plan.reasons.push(`the API cannot filter "${filter.column}" by ${filter.op}`);
+      plan.reasons.push(pushed);
+      continue;
+    }
+    filterParams.push(...pushed);
+    if (op?.recheck) {
+      plan.clientFilters.push(filter);
+      plan.reasons.push(`the API's ${filter.op} on "${filter.column}" is checked again`);
     }
   }
+  plan.params.push(...combineParams(filterParams, endpoint.filters?.combine ?? {}));
   if (request.search && request.search.text !== '') {
     if (endpoint.searchParam && !request.search.columns) plan.params.push([endpoint.searchParam, request.search.text]);
     else {
@@ -65,13 +58,14 @@ export function planQuery(endpoint: Endpoint, request: ReadShape): QueryPlan {
   }
   const sort = request.sort ?? [];
   if (sort.length > 0) {
-    const template = endpoint.sort;
-    const allowed = template && sort.every((s) => !template.columns || template.columns.includes(s.column)) && (sort.length === 1 || template.separator !== undefined);
-    if (template && allowed) {
-      plan.params.push([template.param, sort.map((s) => fill(s.direction === 'asc' ? template.asc : template.desc, s.column)).join(template.separator ?? ',')]);
-    } else {
+    // Ties in the API's order must not move between requests: with a tiebreak the id decides, as Nocoflo's contract says.
+    const id = endpoint.idField;
+    const keys = endpoint.sort?.tiebreak && id !== undefined && !sort.some((s) => s.column === id) ? [...sort, { column: id, direction: 'asc' as const }] : sort;
+    const params = endpoint.sort ? sortParams(endpoint.sort, keys, columns && ((name) => columns.find((c) => c.name === name)?.nullable !== false)) : `the API cannot sort by ${sort.map((s) => `"${s.column}"`).join(', ')}`;
+    if (typeof params !== 'string') plan.params.push(...params);
+    else {
       plan.clientSort = sort;
-      plan.reasons.push(`the API cannot sort by ${sort.map((s) => `"${s.column}"`).join(', ')}`);
+      plan.reasons.push(params);
     }
   }
   return plan;
@@ -83,6 +77,11 @@ function jsonable(value: Filter['value']): unknown {
   if (Array.isArray(value)) return value.map((v) => jsonable(v as Filter['value']));
   return value;
 }
+
+const isNumeric = (columns: readonly ColumnSchema[] | undefined, name: string) => {
+  const kind = columns?.find((c) => c.name === name)?.kind;
+  return kind === 'integer' || kind === 'float' || kind === 'decimal';
+};
 
 export const needsClient = (plan: QueryPlan) => plan.clientFilters.length > 0 || plan.clientSearch !== undefined || plan.clientSort !== undefined;
 

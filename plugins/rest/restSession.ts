@@ -24,6 +24,7 @@ import type {
 import { datasourceError, isDatasourceError } from '../kit/errors';
 import type { Endpoint, WriteTarget } from './endpoints';
 import { RestHttp, type HttpResponse } from './http';
+import { stringifyJson } from './jsonNumbers';
 import { getPath } from './jsonPath';
 import { advance, decodeCursor, encodeCursor, initialState, pageRequest, readApiPage, seekState, type ApiPage, type PageState } from './paging';
 import { applyClientSide, needsClient, planQuery, type QueryPlan } from './queryPlan';
@@ -119,7 +120,7 @@ export class RestSession implements DatasourceSession {
     return this.guard(async () => {
       const endpoint = this.endpoint(table);
       const shape = await this.columnsOf(endpoint, request.signal);
-      const plan = planQuery(endpoint, request);
+      const plan = planQuery(endpoint, request, shape.columns);
       const limit = Math.max(0, Math.floor(request.limit));
       if (needsClient(plan)) return this.readClientSide(endpoint, shape, plan, request, limit);
 
@@ -163,9 +164,10 @@ export class RestSession implements DatasourceSession {
   async countRows(table: TableRef, request: CountRequest = {}): Promise<RowCount> {
     return this.guard(async () => {
       const endpoint = this.endpoint(table);
-      const plan = planQuery(endpoint, { ...(request.filters ? { filters: request.filters } : {}), ...(request.search ? { search: request.search } : {}) });
+      // The schema (cached) types the filter values: a numeric operand is a number in the API's syntax too.
+      const shape = await this.columnsOf(endpoint, request.signal);
+      const plan = planQuery(endpoint, { ...(request.filters ? { filters: request.filters } : {}), ...(request.search ? { search: request.search } : {}) }, shape.columns);
       if (needsClient(plan)) {
-        const shape = await this.columnsOf(endpoint, request.signal);
         const m = await this.materialize(endpoint, shape, plan, request.signal);
         return m.truncated ? { count: m.items.length, exact: false, capped: true } : { count: m.items.length, exact: true };
       }
@@ -190,7 +192,7 @@ export class RestSession implements DatasourceSession {
       const target = this.writeTarget(endpoint, 'insert');
       const shape = await this.columnsOf(endpoint);
       const body = this.body(shape, values);
-      const response = await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, target.path), body });
+      const response = await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, target.path), body, ...this.writeHeaders(endpoint) });
       this.forget(endpoint);
       const stored = this.recordOf(endpoint, response.body);
       const idField = endpoint.idField;
@@ -210,7 +212,7 @@ export class RestSession implements DatasourceSession {
       const sent = this.body(shape, changes);
       // PUT replaces the whole record, so it carries the stored fields too.
       const body = target.method === 'PUT' ? { ...current, ...sent } : sent;
-      const response = await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, fillId(target.path, id)), body });
+      const response = await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, fillId(target.path, id)), body, ...this.writeHeaders(endpoint) });
       this.forget(endpoint);
       const stored = this.recordOf(endpoint, response.body) ?? { ...current, ...sent };
       return { row: this.rowValues(shape, stored) };
@@ -224,7 +226,7 @@ export class RestSession implements DatasourceSession {
       const shape = await this.columnsOf(endpoint);
       const id = this.idOf(endpoint, key);
       await this.checkCurrent(endpoint, shape, id, expected);
-      await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, fillId(target.path, id)) });
+      await this.http.request({ method: target.method, url: endpointUrl(this.settings.baseUrl, fillId(target.path, id)), ...this.writeHeaders(endpoint) });
       this.forget(endpoint);
     });
   }
@@ -237,13 +239,13 @@ export class RestSession implements DatasourceSession {
       return changes.map((change) => {
         if (change.kind === 'insert') {
           const target = this.writeTarget(endpoint, 'insert');
-          return { text: `${target.method} ${endpointUrl(this.settings.baseUrl, target.path).pathname}`, params: [JSON.stringify(this.body(shape, change.values))] };
+          return { text: `${target.method} ${endpointUrl(this.settings.baseUrl, target.path).pathname}`, params: [stringifyJson(this.body(shape, change.values))] };
         }
         const target = this.writeTarget(endpoint, change.kind);
         const path = endpointUrl(this.settings.baseUrl, fillId(target.path, this.idOf(endpoint, change.key))).pathname;
         const check = `GET ${endpointUrl(this.settings.baseUrl, fillId(this.recordTemplate(endpoint), this.idOf(endpoint, change.key))).pathname} (checks the record is unchanged), then `;
         if (change.kind === 'delete') return { text: `${check}${target.method} ${path}`, params: [] };
-        return { text: `${check}${target.method} ${path}${target.method === 'PUT' ? ' (the whole record)' : ''}`, params: [JSON.stringify(this.body(shape, change.changes))] };
+        return { text: `${check}${target.method} ${path}${target.method === 'PUT' ? ' (the whole record)' : ''}`, params: [stringifyJson(this.body(shape, change.changes))] };
       });
     });
   }
@@ -328,7 +330,7 @@ export class RestSession implements DatasourceSession {
   /** Fetches the API page holding `state` (reusing a recent identical request). */
   private async fetchPage(endpoint: Endpoint, plan: QueryPlan, state: PageState, signal?: AbortSignal): Promise<ApiPage> {
     const request = pageRequest(endpoint, state);
-    const url = request.url !== undefined ? new URL(request.url) : endpointUrl(this.settings.baseUrl, endpoint.path, [...plan.params, ...request.params]);
+    const url = request.url !== undefined ? new URL(request.url) : endpointUrl(this.settings.baseUrl, endpoint.path, [...endpoint.readParams, ...plan.params, ...request.params]);
     if (url.origin !== this.settings.baseUrl.origin) {
       throw datasourceError('bad_response', `The next-page link of "${endpoint.name}" leads to another site (${url.origin}); Nocoflo does not follow it, so your credentials stay with ${this.settings.baseUrl.origin}.`);
     }
@@ -337,7 +339,7 @@ export class RestSession implements DatasourceSession {
     let response: HttpResponse;
     if (cached && Date.now() - cached.at < PAGE_CACHE_MS) response = cached.response;
     else {
-      response = await this.http.request({ method: 'GET', url, ...(signal ? { signal } : {}) });
+      response = await this.http.request({ method: 'GET', url, ...(endpoint.readHeaders ? { headers: endpoint.readHeaders } : {}), ...(signal ? { signal } : {}) });
       this.pageCache.delete(key);
       this.pageCache.set(key, { at: Date.now(), response });
       while (this.pageCache.size > PAGE_CACHE_SIZE) this.pageCache.delete(this.pageCache.keys().next().value as string);
@@ -452,6 +454,10 @@ export class RestSession implements DatasourceSession {
     return body;
   }
 
+  private writeHeaders(endpoint: Endpoint): { headers?: Record<string, string> } {
+    return endpoint.writeHeaders ? { headers: endpoint.writeHeaders } : {};
+  }
+
   private recordOf(endpoint: Endpoint, body: unknown): Record<string, unknown> | undefined {
     const record = endpoint.recordPath.length === 0 ? body : getPath(body, endpoint.recordPath);
     return typeof record === 'object' && record !== null && !Array.isArray(record) ? (record as Record<string, unknown>) : undefined;
@@ -483,7 +489,7 @@ export class RestSession implements DatasourceSession {
   private async checkCurrent(endpoint: Endpoint, shape: EndpointColumns, id: string | number, expected: RowValues): Promise<Record<string, unknown>> {
     let record: Record<string, unknown> | undefined;
     try {
-      const response = await this.http.request({ method: 'GET', url: endpointUrl(this.settings.baseUrl, fillId(this.recordTemplate(endpoint), id)) });
+      const response = await this.http.request({ method: 'GET', url: endpointUrl(this.settings.baseUrl, fillId(this.recordTemplate(endpoint), id)), ...(endpoint.readHeaders ? { headers: endpoint.readHeaders } : {}) });
       record = this.recordOf(endpoint, response.body);
       if (!record) throw datasourceError('bad_response', `GET of record ${id} of "${endpoint.name}" did not return a JSON object${endpoint.recordPath.length ? ` at "${endpoint.recordPath.join('.')}"` : ''}; set "recordPath" or "record" in its definition.`);
     } catch (error) {

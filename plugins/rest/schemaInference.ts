@@ -5,6 +5,7 @@
 import type { CellValue, ColumnKind, ColumnSchema } from '../../api';
 import { datasourceError } from '../kit/errors';
 import type { ColumnOverride } from './endpoints';
+import { jsonNumber, parseNumberText } from './jsonNumbers';
 
 type JsonType = 'integer' | 'number' | 'boolean' | 'string' | 'date-time' | 'date' | 'uuid' | 'object' | 'array';
 
@@ -115,15 +116,16 @@ export function fromCell(cell: CellValue, column: ColumnSchema): unknown {
       throw bad(`this is not valid JSON (${(error as Error).message}).`);
     }
   }
-  if (typeof cell === 'bigint') {
-    if (cell > BigInt(Number.MAX_SAFE_INTEGER) || cell < BigInt(Number.MIN_SAFE_INTEGER)) throw bad(`${cell} is too large for a JSON number.`);
-    return Number(cell);
+  // A JSON API's column type is what its records hold: numbers go as JSON numbers, with every digit typed (see
+  // jsonNumbers.ts). A decimal column stays text only when its records hold texts ("string (as decimal)").
+  const numeric = column.kind === 'integer' || column.kind === 'float' || (column.kind === 'decimal' && !/string/i.test(column.declaredType));
+  if (typeof cell === 'bigint') return jsonNumber(String(cell));
+  if (numeric && typeof cell === 'string') {
+    const parsed = parseNumberText(cell);
+    if (!parsed || (column.kind === 'integer' && !parsed.whole)) throw bad(`"${cell}" is not ${column.kind === 'integer' ? 'a whole number' : 'a number'}.`);
+    return jsonNumber(cell);
   }
-  if ((column.kind === 'integer' || column.kind === 'float') && typeof cell === 'string') {
-    const n = cell.trim() === '' ? NaN : Number(cell);
-    if (!Number.isFinite(n) || (column.kind === 'integer' && !Number.isInteger(n))) throw bad(`"${cell}" is not ${column.kind === 'integer' ? 'a whole number' : 'a number'}.`);
-    return n;
-  }
+  if (numeric && typeof cell === 'number' && !Number.isFinite(cell)) throw bad(`${cell} cannot be sent as a JSON number.`);
   if (column.kind === 'boolean' && typeof cell === 'string') {
     if (cell === 'true') return true;
     if (cell === 'false') return false;

@@ -5,6 +5,7 @@ import type { ConfigField, DatasourceConfig } from '../../api';
 import { datasourceError } from '../kit/errors';
 import { configNumber as number, configText as text } from '../kit/serverConnection';
 import { parseEndpoints, type Endpoint } from './endpoints';
+import { PRESET_NAMES } from './presets';
 
 export const AUTH_MODES = ['none', 'bearer', 'basic', 'api-key'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -25,12 +26,21 @@ export const configFields: ConfigField[] = [
   { key: 'maxConcurrent', label: 'Concurrent requests', type: 'number', default: DEFAULT_MAX_CONCURRENT, description: 'At most this many requests to the API at a time.' },
   { key: 'maxBodyBytes', label: 'Response size limit (bytes)', type: 'number', default: DEFAULT_MAX_BODY_BYTES, description: 'Responses larger than this are refused.' },
   {
+    key: 'preset',
+    label: 'API convention',
+    type: 'enum',
+    enum: [...PRESET_NAMES],
+    default: 'generic',
+    description:
+      'How the API pages, sorts, filters and writes: postgrest, odata (v4), json-server (the classic fake-REST style) or generic (everything from the endpoint definitions). Each endpoint takes the preset\'s keys and can override any of them; see the README section "REST APIs".',
+  },
+  {
     key: 'endpoints',
     label: 'Endpoints',
     type: 'json',
     required: true,
     placeholder: '[{ "name": "users", "path": "/users", "idField": "id", "pagination": { "style": "page", "pageSize": 50 } }]',
-    description: 'One table per endpoint: name, path, recordsPath, idField, pagination (none, page, offset, cursor, link), sort, filters, columns, writes. See the README section "REST APIs".',
+    description: 'One table per endpoint: name, path, idField (with a preset, that is often all), recordsPath, pagination (none, page, offset, cursor, link), sort, filters, columns, writes. See the README section "REST APIs".',
   },
 ];
 
@@ -75,7 +85,7 @@ export function readSettings(config: DatasourceConfig): RestSettings {
     timeoutMs: number(config, 'timeoutMs', (n) => n >= 1 && n <= 3_600_000, 'a number of milliseconds from 1 to 3600000') ?? DEFAULT_TIMEOUT_MS,
     maxConcurrent: number(config, 'maxConcurrent', (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64') ?? DEFAULT_MAX_CONCURRENT,
     maxBodyBytes: number(config, 'maxBodyBytes', (n) => Number.isInteger(n) && n >= 1024, 'a whole number of bytes, at least 1024') ?? DEFAULT_MAX_BODY_BYTES,
-    endpoints: parseEndpoints(config.endpoints),
+    endpoints: parseEndpoints(config.endpoints, text(config, 'preset')),
   };
   const username = text(config, 'username');
   if (username) settings.username = username;

@@ -24,6 +24,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** The body as sent, for checks JSON.parse would blur (digits beyond a double's precision). */
+  text: string;
   /** When the server read the request (performance.now() in the test process). */
   at: number;
   /** Settles when the connection of the response closes: 'answered' after a full answer, 'aborted' if the client left first. */
@@ -163,7 +165,7 @@ export async function startRestServer(options: { count?: number } = {}): Promise
       }
     }
     const method = req.method ?? 'GET';
-    state.requests.push({ method, path: url.pathname, query: q, headers: req.headers, body, at: performance.now(), ended });
+    state.requests.push({ method, path: url.pathname, query: q, headers: req.headers, body, text, at: performance.now(), ended });
     const path = url.pathname;
     const all = sorted();
 
