@@ -13,7 +13,7 @@ export const DEFAULT_PORT = 5432;
 export const DEFAULT_APPLICATION_NAME = 'Nocoflo';
 
 export const configFields: ConfigField[] = [
-  { key: 'host', label: 'Host', type: 'string', required: true, default: 'localhost', placeholder: 'db.example.com', description: 'Host name or IP address; a directory path means a unix socket.' },
+  { key: 'host', label: 'Host', type: 'string', required: true, default: 'localhost', placeholder: 'db.example.com', description: 'Host name or IP address; a directory path means a unix socket. A read replica or a pooler (PgBouncer) is a connection of its own: add it beside the primary with its host and port.' },
   { key: 'port', label: 'Port', type: 'number', default: DEFAULT_PORT },
   { key: 'database', label: 'Database', type: 'string', required: true, placeholder: 'postgres' },
   { key: 'user', label: 'User', type: 'string', required: true },
