@@ -8,9 +8,9 @@ import pg from 'pg';
 import type { DatasourceConfig, DatasourceContext, DatasourceError, DatasourceSession } from '../../api';
 import { createPostgresDatasource } from '../../plugins/postgres';
 import { type ConformanceRow, describeDatasourceConformance } from '../conformance/datasourceConformance';
-import { chinook } from '../realdata/datasetTargets';
+import { chinook, type DatasetPart, northwind } from '../realdata/datasetTargets';
 import { describeRealDatabaseSuite } from '../realdata/realDatabaseSuite';
-import { loadChinookPostgres, postgresRawClient, type RawClient } from '../support/datasets';
+import { loadChinookPostgres, loadNorthwindPostgres, postgresRawClient, type RawClient } from '../support/datasets';
 import { startPgBouncer, type PgBouncer } from '../support/servers/pgbouncer';
 import { startPostgres, type PostgresServer } from '../support/servers/postgresServer';
 import { context } from '../support/sqliteFixtures';
@@ -47,40 +47,44 @@ function pooled() {
   };
 }
 
+/** The real-data suite (as postgresRealData.test.ts runs it) with Nocoflo's sessions going through the pooler. */
+function realDataThroughPooler(name: string, dataset: DatasetPart, database: string, load: (server: PostgresServer, database: string) => Promise<void>) {
+  const shape = pooled();
+  const raws: RawClient[] = [];
+  const rawClient = async (server: PostgresServer, db: string) => {
+    const raw = await postgresRawClient(server, db);
+    raws.push(raw);
+    return raw;
+  };
+  describeRealDatabaseSuite({
+    ...dataset,
+    name,
+    schema: 'public',
+    async open() {
+      const { server } = await shape.start();
+      await load(server, database);
+      const setup = await postgresRawClient(server, database);
+      await setup.run(dataset.createView);
+      await setup.close();
+      await server.admin(`CREATE DATABASE ${pgIdent(`${database}_scratch`)} TEMPLATE ${pgIdent(database)} OWNER ${pgIdent(server.user)}`);
+      return { session: await shape.connect(database), raw: await rawClient(server, database) };
+    },
+    async openScratch() {
+      const { server } = await shape.start();
+      return { session: await shape.connect(`${database}_scratch`), raw: await rawClient(server, `${database}_scratch`) };
+    },
+    async dispose() {
+      for (const raw of raws.splice(0)) await raw.close();
+      await shape.stop();
+    },
+  });
+}
+
 describe('PostgreSQL through PgBouncer (transaction pooling)', function () {
   this.timeout(120_000);
 
-  {
-    const shape = pooled();
-    const raws: RawClient[] = [];
-    describeRealDatabaseSuite({
-      ...chinook('postgres'),
-      name: 'Chinook on PostgreSQL through PgBouncer',
-      schema: 'public',
-      async open() {
-        const { server } = await shape.start();
-        await loadChinookPostgres(server, 'chinook');
-        const dataset = chinook('postgres');
-        const setup = await postgresRawClient(server, 'chinook');
-        await setup.run(dataset.createView);
-        await setup.close();
-        await server.admin(`CREATE DATABASE chinook_scratch TEMPLATE chinook OWNER ${pgIdent(server.user)}`);
-        const raw = await postgresRawClient(server, 'chinook');
-        raws.push(raw);
-        return { session: await shape.connect('chinook'), raw };
-      },
-      async openScratch() {
-        const { server } = await shape.start();
-        const raw = await postgresRawClient(server, 'chinook_scratch');
-        raws.push(raw);
-        return { session: await shape.connect('chinook_scratch'), raw };
-      },
-      async dispose() {
-        for (const raw of raws.splice(0)) await raw.close();
-        await shape.stop();
-      },
-    });
-  }
+  realDataThroughPooler('Chinook on PostgreSQL through PgBouncer', chinook('postgres'), 'chinook', loadChinookPostgres);
+  realDataThroughPooler('Northwind on PostgreSQL through PgBouncer', northwind(), 'northwind', loadNorthwindPostgres);
 
   {
     const shape = pooled();
