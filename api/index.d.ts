@@ -383,7 +383,21 @@ export interface DatasourceSession extends DatasourceWriter {
    * (added in 1.1): without it, views describe the changes in their own words.
    */
   previewChanges?(table: TableRef, changes: RowChange[]): Promise<StatementPreview[]>;
+  /**
+   * What the connected server says about its place in a deployment, for the tree (e.g. a read replica and its
+   * replication lag); undefined when there is nothing to say. Optional (unreleased, next minor): asked when the
+   * connection's tables are listed.
+   */
+  status?(options?: { signal?: AbortSignal }): Promise<SessionStatus | undefined>;
   close(): Promise<void>;
+}
+
+/** A connection's status as the tree shows it. Plain text, no secrets. */
+export interface SessionStatus {
+  /** A few words after the connection's name, e.g. "read replica". Keep it stable: the tree redraws when it changes. */
+  label: string;
+  /** A sentence or two for its tooltip, e.g. the replication lag. */
+  detail?: string;
 }
 
 export interface PluginManifest {

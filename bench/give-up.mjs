@@ -217,7 +217,7 @@ const postgres = () =>
         CREATE VIEW slow AS SELECT pg_sleep(30)::text AS slept;`),
     running: async (server) => Number((await server.admin("SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%slow%' AND pid <> pg_backend_pid()")).rows[0].n) > 0,
     table: (_config, name) => ({ name }),
-    cancel: 'pg_cancel_backend',
+    cancel: 'CancelRequest',
     timeoutSetting: 'statementTimeoutSeconds',
   });
 

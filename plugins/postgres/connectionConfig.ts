@@ -13,7 +13,7 @@ export const DEFAULT_PORT = 5432;
 export const DEFAULT_APPLICATION_NAME = 'Nocoflo';
 
 export const configFields: ConfigField[] = [
-  { key: 'host', label: 'Host', type: 'string', required: true, default: 'localhost', placeholder: 'db.example.com', description: 'Host name or IP address; a directory path means a unix socket.' },
+  { key: 'host', label: 'Host', type: 'string', required: true, default: 'localhost', placeholder: 'db.example.com', description: 'Host name or IP address; a directory path means a unix socket. A read replica or a pooler (PgBouncer) is a connection of its own: add it beside the primary with its host and port.' },
   { key: 'port', label: 'Port', type: 'number', default: DEFAULT_PORT },
   { key: 'database', label: 'Database', type: 'string', required: true, placeholder: 'postgres' },
   { key: 'user', label: 'User', type: 'string', required: true },
@@ -83,12 +83,24 @@ function sslOptions(settings: PostgresSettings, context: DatasourceContext): fal
 }
 
 /**
- * Session settings sent at startup. They pin what the value parsers rely on, whatever the server or database
- * defaults say: ISO dates, hex bytea, floats with enough digits to round-trip exactly.
+ * Settings every operation makes for itself, SET LOCAL in the transaction it runs in (see PostgresSession). They pin
+ * what the value parsers rely on, whatever the server, the database or an earlier user of the same server
+ * connection left: ISO dates, hex bytea, floats with enough digits to round-trip exactly. Not startup options: a
+ * pooler in transaction mode (PgBouncer) refuses the `options` startup parameter, and hands each transaction to
+ * whichever server connection is free, so session settings would not follow the client anyway.
  */
-export const STARTUP_OPTIONS = '-c DateStyle=ISO -c bytea_output=hex -c extra_float_digits=3 -c IntervalStyle=postgres';
+export function transactionSettings(settings: PostgresSettings): [name: string, value: string][] {
+  const pinned: [string, string][] = [
+    ['DateStyle', 'ISO'],
+    ['bytea_output', 'hex'],
+    ['extra_float_digits', '3'],
+    ['IntervalStyle', 'postgres'],
+  ];
+  if (settings.statementTimeoutSeconds !== undefined) pinned.push(['statement_timeout', String(Math.round(settings.statementTimeoutSeconds * 1000))]);
+  return pinned;
+}
 
-/** The pg client configuration (shared by the pool and the side connection used to cancel queries). */
+/** The pg client configuration of the pool; no session settings (see transactionSettings). */
 export function clientConfig(settings: PostgresSettings, secrets: Record<string, string>, context: DatasourceContext) {
   const password = typeof secrets.password === 'string' && secrets.password !== '' ? secrets.password : undefined;
   return {
@@ -100,8 +112,6 @@ export function clientConfig(settings: PostgresSettings, secrets: Record<string,
     ssl: sslOptions(settings, context),
     application_name: settings.applicationName,
     connectionTimeoutMillis: Math.round(settings.connectTimeoutSeconds * 1000),
-    ...(settings.statementTimeoutSeconds !== undefined ? { statement_timeout: Math.round(settings.statementTimeoutSeconds * 1000) } : {}),
-    options: STARTUP_OPTIONS,
     keepAlive: true,
   };
 }

@@ -3,7 +3,7 @@
 import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
 import { cleartextRefused, mayRevealPassword, transportNote } from '../kit/transportSecurity';
 import { clientRefusingCleartext } from './cleartextGuard';
-import { clientConfig, configFields, describe, parseUrl, readSettings } from './connectionConfig';
+import { clientConfig, configFields, describe, parseUrl, readSettings, transactionSettings } from './connectionConfig';
 import { PostgresSession } from './postgresSession';
 import { typeParsers } from './typeKinds';
 
@@ -16,6 +16,7 @@ async function open(config: DatasourceConfig, secrets: Record<string, string>, c
   return PostgresSession.open({ Pool: pg.Pool, Client }, {
     // Our value parsers go to this pool's clients only (pg's `types` option), never to pg's global registry.
     config: { ...clientConfig(settings, secrets, context), types: typeParsers },
+    settings: transactionSettings(settings),
     description: describe(settings),
     log: (level, message) => context.log(level, message),
   });

@@ -13,6 +13,7 @@ import type {
   RowKey,
   RowPage,
   RowValues,
+  SessionStatus,
   StatementPreview,
   TableInfo,
   TableRef,
@@ -20,8 +21,10 @@ import type {
 } from '../../api';
 import { datasourceError } from '../kit/errors';
 import { acquirePooled, withRetries } from '../kit/pooledSession';
+import { sendCancelRequest, type CancelTarget } from './cancelRequest';
 import { listTables } from './introspection';
 import { fromPgError, isConnectionError, isDatabaseError, type MapOptions } from './pgErrors';
+import { REPLICA_STATUS_SQL, replicaSchema, replicaStatus, replicaWriteRefused } from './replica';
 import { PostgresTables, type Runner } from './tableOperations';
 
 /** What the session needs of the `pg` module (loaded lazily by the plugin). */
@@ -43,9 +46,9 @@ const CANCEL_ATTEMPTS = 50;
 
 /**
  * One client of the pool, for the length of one operation. Queries run with a signal are cancelled on the server
- * when it aborts: pg_cancel_backend() from a separate connection, repeated until the query has stopped (the first
- * attempt can arrive before the query does). A connection that had a cancel sent to it is closed afterwards rather
- * than reused, so a late cancel can never stop someone else's query.
+ * when it aborts: a CancelRequest with the connection's key (cancelRequest.ts), repeated until the query has stopped
+ * (the first attempt can arrive before the query does). A connection that had a cancel sent to it is closed
+ * afterwards rather than reused, so a late cancel can never stop someone else's query.
  */
 class ClientRunner implements Runner {
   cancelSent = false;
@@ -56,7 +59,7 @@ class ClientRunner implements Runner {
   constructor(
     readonly client: Pg.PoolClient,
     private readonly signal: AbortSignal | undefined,
-    private readonly cancelBackend: (pid: number, done: () => boolean) => Promise<boolean>,
+    private readonly cancelBackend: (key: { processId: number; secretKey: number }, done: () => boolean) => Promise<boolean>,
   ) {}
 
   async query(sql: string, params: CellValue[] = [], map: MapOptions = {}): Promise<{ rows: CellValue[][]; rowCount: number }> {
@@ -69,10 +72,11 @@ class ClientRunner implements Runner {
     let settled = false;
     const onAbort = () => {
       this.aborted = true;
-      const pid = (this.client as unknown as { processID?: number }).processID;
-      if (typeof pid !== 'number') return;
+      // pg keeps the BackendKeyData of the connection here.
+      const { processID, secretKey } = this.client as unknown as { processID?: number; secretKey?: number };
+      if (typeof processID !== 'number' || typeof secretKey !== 'number') return;
       this.cancelSent = true;
-      void this.cancelBackend(pid, () => settled).then((stopped) => {
+      void this.cancelBackend({ processId: processID, secretKey }, () => settled).then((stopped) => {
         // The server could not be asked: close the connection, which fails the query here.
         if (!stopped && !settled) void (this.client as unknown as Pg.Client).end().catch(() => undefined);
       });
@@ -92,8 +96,13 @@ class ClientRunner implements Runner {
   }
 }
 
+/** `set_config($1, $2, true), …, ` for `count` settings: SET LOCAL with the names and values bound. */
+const settingsSql = (count: number) => Array.from({ length: count }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true), `).join('');
+
 export interface SessionOptions {
   config: ClientConfig;
+  /** Set LOCAL at the start of every operation's transaction (connectionConfig.ts transactionSettings). */
+  settings: [name: string, value: string][];
   description: string;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
@@ -104,16 +113,18 @@ export class PostgresSession implements DatasourceSession {
   private readonly pool: Pg.Pool;
   private readonly tables: PostgresTables;
   private closed = false;
+  /** Whether the server was in recovery (a hot standby) when the last operation began. */
+  private inRecovery = false;
   /** Aborted by close(): running queries are cancelled on the server instead of holding close() up. */
   private readonly closing = new AbortController();
 
   private constructor(
-    private readonly pg: PgModule,
+    pg: PgModule,
     private readonly options: SessionOptions,
   ) {
     this.description = options.description;
-    // The pool makes its clients with the module's Client, like the side connection that cancels queries, so one
-    // policy (e.g. refusing cleartext passwords, see cleartextGuard.ts) covers both.
+    // The pool makes its clients with the module's Client, so its policy (e.g. refusing cleartext passwords, see
+    // cleartextGuard.ts) covers every connection.
     this.pool = new pg.Pool({ ...options.config, Client: pg.Client, max: 5, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
     // An idle client whose server went away: the pool drops it; without a listener Node would crash the host.
     this.pool.on('error', (error) => options.log('warn', `An idle connection to ${this.description} was closed: ${error.message}`));
@@ -141,7 +152,14 @@ export class PostgresSession implements DatasourceSession {
   }
 
   getSchema(table: TableRef): Promise<TableSchema> {
-    return this.read(undefined, async (runner) => (await this.tables.refreshSchema(runner, table)).schema);
+    return this.read(undefined, async (runner) => {
+      const { schema } = await this.tables.refreshSchema(runner, table);
+      return this.inRecovery ? replicaSchema(schema) : schema;
+    });
+  }
+
+  status(options: { signal?: AbortSignal } = {}): Promise<SessionStatus | undefined> {
+    return this.read(options.signal, async (runner) => replicaStatus((await runner.query(REPLICA_STATUS_SQL)).rows[0]));
   }
 
   readRows(table: TableRef, request: ReadRowsRequest): Promise<RowPage> {
@@ -175,7 +193,7 @@ export class PostgresSession implements DatasourceSession {
   /** BEGIN … COMMIT on one connection; any failure rolls everything back. */
   async transaction<T>(work: (tx: DatasourceWriter) => Promise<T>): Promise<T> {
     return this.withClient(undefined, async (runner) => {
-      await runner.query('BEGIN');
+      // withClient runs every operation in a transaction of its own; this one holds all of `work`.
       let open = true;
       const guard = <R>(fn: () => Promise<R>): Promise<R> => (open ? fn() : Promise.reject(datasourceError('unsupported', 'This transaction has already ended.')));
       const tx: DatasourceWriter = {
@@ -184,19 +202,11 @@ export class PostgresSession implements DatasourceSession {
         deleteRow: (table, key, expected) => guard(() => this.tables.deleteRow(runner, table, key, expected)),
       };
       try {
-        const result = await work(tx);
+        return await work(tx);
+      } finally {
         open = false;
-        await runner.query('COMMIT');
-        return result;
-      } catch (error) {
-        open = false;
-        // After a failed COMMIT the server has already rolled back; ROLLBACK then only warns.
-        await runner.query('ROLLBACK').catch(() => {
-          runner.broken = true;
-        });
-        throw error;
       }
-    });
+    }, { write: true });
   }
 
   async close(): Promise<void> {
@@ -213,13 +223,13 @@ export class PostgresSession implements DatasourceSession {
 
   /** Writes are never retried: the first attempt may have been applied. */
   private write<T>(work: (runner: ClientRunner) => Promise<T>, table: TableRef): Promise<T> {
-    return this.withClient(undefined, work, { table });
+    return this.withClient(undefined, work, { table, write: true });
   }
 
   private async withClient<T>(
     requestSignal: AbortSignal | undefined,
     work: (runner: ClientRunner) => Promise<T>,
-    options: { retry?: boolean; table?: TableRef } = {},
+    options: { retry?: boolean; table?: TableRef; write?: boolean } = {},
   ): Promise<T> {
     if (this.closed) throw datasourceError('connection', `The session to ${this.description} is closed.`);
     const signal = requestSignal ? AbortSignal.any([requestSignal, this.closing.signal]) : this.closing.signal;
@@ -237,20 +247,39 @@ export class PostgresSession implements DatasourceSession {
         throw fromPgError(error);
       }
       acquired = true;
-      const runner = new ClientRunner(client, signal, (pid, done) => this.cancelBackend(pid, done));
+      const runner = new ClientRunner(client, signal, (key, done) => this.cancelBackend(key, done));
       // A checked-out client has no pool listener: without ours, a connection error between queries would crash.
       const onError = () => {
         runner.broken = true;
       };
       client.on('error', onError);
       let release: boolean | Error | undefined;
+      // Everything an operation does is one transaction, with its settings SET LOCAL: through a pooler in
+      // transaction mode (PgBouncer) that is all that stays on one server connection, and nothing is left behind
+      // for the next user of that connection.
+      let transaction: 'none' | 'open' | 'ending' = 'none';
       try {
-        return await work(runner);
+        await runner.query('BEGIN');
+        transaction = 'open';
+        const { rows } = await runner.query(`SELECT ${settingsSql(this.options.settings.length)}pg_is_in_recovery()`, this.options.settings.flat());
+        this.inRecovery = rows[0]?.[this.options.settings.length] === true;
+        const result = await work(runner);
+        transaction = 'ending';
+        await runner.query('COMMIT');
+        transaction = 'none';
+        return result;
       } catch (error) {
         // Errors from the runner are mapped already: 'connection' means the connection broke.
         if (runner.cancelSent || runner.broken || isConnectionError(error)) release = true;
+        // After a failed COMMIT the server has already rolled back; otherwise the transaction ends here.
+        else if (transaction === 'open') {
+          await runner.query('ROLLBACK').catch(() => {
+            runner.broken = true;
+          });
+        }
         // A table or column that vanished under a cached schema: read the schema again.
         if (options.table && isStaleSchema(causeOf(error))) this.tables.forget(options.table);
+        if (options.write && this.inRecovery && (error as { code?: string }).code === 'read_only') throw replicaWriteRefused(error);
         throw error;
       } finally {
         client.off('error', onError);
@@ -277,22 +306,19 @@ export class PostgresSession implements DatasourceSession {
     );
   }
 
-  /** Asks the server to cancel `pid`'s query until `done()`; false when the server could not be asked. */
-  private async cancelBackend(pid: number, done: () => boolean): Promise<boolean> {
-    const side = new this.pg.Client({ ...this.options.config, statement_timeout: 0 } as ClientConfig);
-    side.on('error', () => undefined);
+  /** Asks the server to cancel the query of the connection with `key` until `done()`; false when it could not be asked. */
+  private async cancelBackend(key: { processId: number; secretKey: number }, done: () => boolean): Promise<boolean> {
+    const config = this.options.config;
+    const target: CancelTarget = { host: config.host ?? 'localhost', port: config.port ?? 5432, timeoutMillis: config.connectionTimeoutMillis || 10_000 };
     try {
-      await side.connect();
       for (let i = 0; i < CANCEL_ATTEMPTS && !done(); i++) {
-        await side.query('SELECT pg_cancel_backend($1)', [pid]);
+        await sendCancelRequest(target, key.processId, key.secretKey);
         await new Promise((r) => setTimeout(r, CANCEL_RETRY_MS));
       }
       return done();
     } catch (error) {
       this.options.log('warn', `Could not cancel a query on ${this.description}: ${error instanceof Error ? error.message : String(error)}`);
       return false;
-    } finally {
-      await side.end().catch(() => undefined);
     }
   }
 }

@@ -2,7 +2,7 @@ import type { DatasourceSession, DatasourceWriter } from '../../api';
 import type { Logger } from './log';
 import type { PluginRegistry } from './registry';
 
-const SESSION_METHODS = ['listTables', 'getSchema', 'readRows', 'countRows', 'aggregate', 'insertRow', 'updateRow', 'deleteRow', 'previewChanges', 'close'] as const;
+const SESSION_METHODS = ['listTables', 'getSchema', 'readRows', 'countRows', 'aggregate', 'insertRow', 'updateRow', 'deleteRow', 'previewChanges', 'status', 'close'] as const;
 const WRITER_METHODS = ['insertRow', 'updateRow', 'deleteRow'] as const;
 
 /**
@@ -16,6 +16,7 @@ const RESULT_CHECKS: Partial<Record<(typeof SESSION_METHODS)[number], (result: u
   readRows: (r) => (isObject(r) && Array.isArray(r.columns) && Array.isArray(r.rows) ? undefined : `${describe(r)} instead of a page with columns and rows`),
   countRows: (r) => (isObject(r) && typeof r.count === 'number' ? undefined : `${describe(r)} instead of a count`),
   aggregate: (r) => (isObject(r) && Array.isArray(r.columns) && Array.isArray(r.rows) ? undefined : `${describe(r)} instead of columns and rows`),
+  status: (r) => (r === undefined || (isObject(r) && typeof r.label === 'string') ? undefined : `${describe(r)} instead of a status with a label`),
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {

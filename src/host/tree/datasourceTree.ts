@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TableInfo, TableKind, TableLocator } from '../../../api';
+import type { DatasourceSession, SessionStatus, TableInfo, TableKind, TableLocator } from '../../../api';
 import type { DatasourceManager } from '../../core/datasourceManager';
 import { errorMessage, type Logger } from '../../core/log';
 import type { TableService } from '../../core/tableService';
@@ -50,10 +50,14 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private readonly shownTables = new Map<string, TableNode>();
   /** The row counts started last, so the test hook can answer once they are in (see describeChildren). */
   private countsInFlight: Promise<unknown> = Promise.resolve();
+  /** The status read started last, so the test hook can answer once it is in. */
+  private statusCheck: Promise<void> = Promise.resolve();
   /** Nodes the test hook handed out, by id, so a test can ask for the children of one of them. */
   private readonly described = new Map<string, TreeNode>();
   /** The children the test hook fetched last, by parent id ('' for the roots). */
   private readonly describedChildren = new Map<string, TreeNode[]>();
+  /** What each connection's server last said about itself (a read replica and its lag), with when it said it. */
+  private readonly statuses = new Map<string, SessionStatus & { at: Date }>();
 
   constructor(
     private readonly datasources: DatasourceManager,
@@ -105,8 +109,10 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
         item.label = node.record.name;
         const role = this.roles?.resolve({ datasourceId: node.record.id });
         const pluginName = plugin ? plugin.displayName : `${node.record.type} (plugin unavailable)`;
-        item.description = [role ? roleDescription(role) : '', pluginName, node.record.opened ? 'opened file' : ''].filter(Boolean).join(' · ');
-        item.tooltip = untrustedMarkdown(datasourceTooltip({ name: node.record.name, pluginName: plugin?.displayName ?? node.record.type, ...(role ? { role: roleDescription(role) } : {}) }));
+        const status = this.statuses.get(node.record.id);
+        item.description = [role ? roleDescription(role) : '', pluginName, status?.label ?? '', node.record.opened ? 'opened file' : ''].filter(Boolean).join(' · ');
+        const statusText = status?.detail ? `${status.detail} (as of ${status.at.toLocaleTimeString()})` : undefined;
+        item.tooltip = untrustedMarkdown(datasourceTooltip({ name: node.record.name, pluginName: plugin?.displayName ?? node.record.type, ...(role ? { role: roleDescription(role) } : {}), ...(statusText ? { status: statusText } : {}) }));
         item.iconPath = new vscode.ThemeIcon(plugin?.icon ?? 'database', plugin ? undefined : new vscode.ThemeColor('errorForeground'));
         item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
         // The suffix picks Mark or Unmark Production in the context menu; other entries match the prefix.
@@ -197,6 +203,7 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
       this.describedChildren.set(parentId ?? '', children);
       await this.countsInFlight;
     }
+    await this.statusCheck;
     return children.map((node) => {
       this.described.set(nodeId(node), node);
       const item = this.getTreeItem(node);
@@ -225,6 +232,7 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private async datasourceChildren(node: DatasourceNode): Promise<TreeNode[]> {
     const session = await this.datasources.session(node.record.id);
     const tables = await session.listTables();
+    this.statusCheck = this.readStatus(node, session);
     if (tables.length === 0) return [{ kind: 'message', id: `${node.record.id}:empty`, label: 'No tables', severity: 'info' }];
     if (!session.capabilities.schemas) return this.tableNodes(node.record.id, tables);
     const bySchema = new Map<string, TableInfo[]>();
@@ -233,6 +241,21 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
       bySchema.set(schema, [...(bySchema.get(schema) ?? []), info]);
     }
     return [...bySchema.entries()].map(([schema, list]) => ({ kind: 'schema', datasourceId: node.record.id, schema, tables: list }));
+  }
+
+  /** The server's status for the connection's row; redrawn when its label changes (not on every new lag). */
+  private async readStatus(node: DatasourceNode, session: DatasourceSession): Promise<void> {
+    if (!session.status) return;
+    let status: SessionStatus | undefined;
+    try {
+      status = await session.status();
+    } catch (error) {
+      this.log.warn(`Could not read the status of "${node.record.name}": ${errorMessage(error)}`);
+    }
+    const before = this.statuses.get(node.record.id);
+    if (status) this.statuses.set(node.record.id, { ...status, at: new Date() });
+    else this.statuses.delete(node.record.id);
+    if (before?.label !== status?.label) this.changed.fire(node);
   }
 
   private tableNodes(datasourceId: string, tables: TableInfo[]): TreeNode[] {

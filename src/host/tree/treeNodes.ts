@@ -103,8 +103,9 @@ export function matchesFilter(info: TableInfo, filter: string): boolean {
  * The Markdown of a datasource's tooltip. Names come from users (and plugin names from third parties), so all of
  * it is escaped; the host also renders it untrusted, so no command link could run even if one slipped through.
  */
-export function datasourceTooltip(what: { name: string; pluginName: string; role?: string }): string {
+export function datasourceTooltip(what: { name: string; pluginName: string; role?: string; status?: string }): string {
   const lines = [`**${escapeMarkdown(what.name)}**`, escapeMarkdown(what.pluginName)];
   if (what.role) lines.push(`Your role: ${escapeMarkdown(what.role)}`);
+  if (what.status) lines.push(escapeMarkdown(what.status));
   return lines.join('\n\n');
 }

@@ -40,6 +40,12 @@ export interface PostgresServerOptions {
   settings?: Record<string, string>;
   /** Serve SSL with a fresh self-signed certificate for 127.0.0.1 (needs the `openssl` command). */
   ssl?: boolean;
+  /**
+   * Make this server a hot standby of `primary`: its data directory is a pg_basebackup -R of the primary (over the
+   * replication connection of `replicationUser`) instead of a fresh initdb, and it serves the primary's test user
+   * and database, read-only. See postgresReplica.ts.
+   */
+  standbyOf?: { primary: PostgresServer; replicationUser: string; replicationPassword: string };
 }
 
 const PACKAGE_HINT = 'Install the Debian package "postgresql" (apt-get install postgresql), or set NOCOFLO_PG_BIN to the directory holding initdb, pg_ctl and postgres.';
@@ -82,11 +88,11 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
   const data = path.join(dir, 'data');
   const log = path.join(dir, 'server.log');
 
-  const run = (binary: string, args: string[], what: string) => {
+  const run = (binary: string, args: string[], what: string, env: Record<string, string> = {}) => {
     const command = owner ? 'runuser' : path.join(bin, binary);
     const argv = owner ? ['-u', 'postgres', '--', path.join(bin, binary), ...args] : args;
     // TZ pins the cluster's default time zone, so tests see the same server wherever they run.
-    const result = spawnSync(command, argv, { encoding: 'utf8', cwd: dir, env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' } });
+    const result = spawnSync(command, argv, { encoding: 'utf8', cwd: dir, env: { ...process.env, TZ: 'UTC', LC_ALL: 'C', ...env } });
     if (result.error) throw new Error(`${what} could not run ${binary}: ${result.error.message}. ${PACKAGE_HINT}`);
     if (result.status !== 0) {
       const serverLog = existsSync(log) ? spawnSync('tail', ['-n', '30', log], { encoding: 'utf8' }).stdout : '';
@@ -117,7 +123,13 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
   const forget = cleanUpOnExit(cleanUp);
 
   try {
-    run('initdb', ['-D', data, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync'], 'initdb');
+    const standby = options.standbyOf;
+    if (standby) {
+      // -R writes standby.signal and primary_conninfo; -X stream copies the WAL the backup needs to be consistent.
+      const { primary, replicationUser, replicationPassword } = standby;
+      const args = ['-D', data, '-h', primary.host, '-p', String(primary.port), '-U', replicationUser, '-R', '-X', 'stream', '-c', 'fast', '--no-sync'];
+      run('pg_basebackup', args, 'pg_basebackup of the primary', { PGPASSWORD: replicationPassword });
+    } else run('initdb', ['-D', data, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync'], 'initdb');
     writeFileSync(
       path.join(data, 'pg_hba.conf'),
       [...(options.hba ?? []), 'local all all trust', 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n'),
@@ -165,11 +177,14 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
       }
     };
 
-    const user = 'nocoflo_test';
-    const database = 'nocoflo_test';
-    const password = randomBytes(18).toString('base64url');
-    await admin(`CREATE ROLE ${quoteIdent(user)} LOGIN PASSWORD ${quoteLiteral(password)}`);
-    await admin(`CREATE DATABASE ${quoteIdent(database)} OWNER ${quoteIdent(user)}`);
+    // A standby has the primary's roles and databases already (and could not create any).
+    const user = standby?.primary.user ?? 'nocoflo_test';
+    const database = standby?.primary.database ?? 'nocoflo_test';
+    const password = standby?.primary.password ?? randomBytes(18).toString('base64url');
+    if (!standby) {
+      await admin(`CREATE ROLE ${quoteIdent(user)} LOGIN PASSWORD ${quoteLiteral(password)}`);
+      await admin(`CREATE DATABASE ${quoteIdent(database)} OWNER ${quoteIdent(user)}`);
+    }
     const version = Number((await admin<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0].v.slice(0, -4));
 
     return {
