@@ -8,7 +8,7 @@
 #   Galera cluster), pgbouncer (transaction pooling), openssl (TLS test certificates)
 set -euo pipefail
 packages=(chromium curl libkrb5-dev ripgrep)
-[ "${NOCOFLO_DB_SERVERS:-0}" = 1 ] && packages+=(postgresql mariadb-server openssl pgbouncer galera-4 rsync)
+[ "${NOCOFLO_DB_SERVERS:-0}" = 1 ] && packages+=(postgresql mariadb-server openssl pgbouncer galera-4 rsync iproute2 procps)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
