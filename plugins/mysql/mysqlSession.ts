@@ -23,6 +23,7 @@ import type { FieldPacket, Pool, PoolConnection, PoolOptions, ResultSetHeader } 
 import { datasourceError, isDatasourceError } from '../kit/errors';
 import { acquirePooled, withRetries } from '../kit/pooledSession';
 import type { TableDetails } from './introspection';
+import { CONCURRENT_SAVE_MESSAGE, DEADLOCK_ERRNO, isGaleraNode, NOT_IN_CLUSTER_ERRNO } from './galera';
 import { fromMysqlError, serverErrno, type ErrorContext } from './mysqlErrors';
 import type { Runner, ServerInfo } from './runner';
 import { MysqlTables, type WriteHooks } from './tableOperations';
@@ -177,6 +178,13 @@ const noop = () => undefined;
 /** A dead or unreachable connection (already mapped): worth one more try on a fresh one. */
 const isConnectionFailure = (error: unknown) => isDatasourceError(error) && error.code === 'connection';
 
+/** A transaction the server rolled back whole because a concurrent one won (deadlock, certification failure). */
+class RetryableAbort extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}
+
 /** Which writes of one transaction went to tables that cannot roll back. */
 class TransactionState implements WriteHooks {
   private readonly written = new Map<string, { details: TableDetails; count: number }>();
@@ -193,6 +201,11 @@ class TransactionState implements WriteHooks {
     const entry = this.written.get(id) ?? { details, count: 0 };
     entry.count++;
     this.written.set(id, entry);
+  }
+
+  /** Whether the rollback undid every write (none went to a non-transactional engine). */
+  rollsBackEverything(): boolean {
+    return this.written.size === 0;
   }
 
   /** The error of a failed transaction, saying which earlier changes a non-transactional engine kept. */
@@ -266,6 +279,9 @@ export class MysqlSession implements DatasourceSession {
         settings.sql += mariadb ? ', max_statement_time = ?' : ', max_execution_time = ?';
         settings.params.push(mariadb ? timeout : Math.round(timeout * 1000));
       }
+      // A Galera node reads causally: it first applies what the cluster committed before the read (galera.ts).
+      const galera = await isGaleraNode(connection);
+      if (galera) settings.sql += ', wsrep_sync_wait = 1';
       const session = new MysqlSession(mysql, pool, options, { mariadb, version }, settings);
       await session.initialize(connection);
       connection.release();
@@ -325,6 +341,25 @@ export class MysqlSession implements DatasourceSession {
    * a later change of the same save fails, the error says which changes stayed written.
    */
   async transaction<T>(work: (tx: DatasourceWriter) => Promise<T>): Promise<T> {
+    try {
+      return await this.transactionOnce(work);
+    } catch (error) {
+      // A deadlock victim or a Galera certification failure: the server rolled the whole transaction back, so the
+      // save runs once more from the start. Its checks against the values read then either pass (the concurrent
+      // change touched nothing this save relies on) or report the conflict with the row as stored now. Only when
+      // every write went to tables that roll back: a MyISAM write of the first run stayed written.
+      if (!(error instanceof RetryableAbort)) throw error;
+      this.options.log('info', `A save on ${this.options.where} was rolled back by a concurrent change (${error.cause.message}); running it once more.`);
+      try {
+        return await this.transactionOnce(work);
+      } catch (again) {
+        if (again instanceof RetryableAbort) throw datasourceError('conflict', CONCURRENT_SAVE_MESSAGE, { cause: again.cause });
+        throw again;
+      }
+    }
+  }
+
+  private async transactionOnce<T>(work: (tx: DatasourceWriter) => Promise<T>): Promise<T> {
     const lease = await this.begin();
     const state = new TransactionState((details) => this.warnNonTransactional(details));
     const runner = lease.runner();
@@ -351,7 +386,9 @@ export class MysqlSession implements DatasourceSession {
         // The connection is gone, and the server rolled back with it.
         lease.poisoned = true;
       }
-      throw state.explain(error instanceof Error ? this.mapError(error) : new Error(String(error)));
+      const mapped = error instanceof Error ? this.mapError(error) : new Error(String(error));
+      if (serverErrno(mapped) === DEADLOCK_ERRNO && state.rollsBackEverything()) throw new RetryableAbort(mapped);
+      throw state.explain(mapped);
     } finally {
       lease.release();
     }
@@ -456,7 +493,8 @@ export class MysqlSession implements DatasourceSession {
       },
       {
         reasonToRetry: (error) => {
-          if (isConnectionFailure(error)) return 'connection';
+          // A node outside its Galera cluster answers, but refuses data until it rejoins: no point asking again.
+          if (isConnectionFailure(error) && serverErrno(error) !== NOT_IN_CLUSTER_ERRNO) return 'connection';
           const errno = serverErrno(error);
           return table && (errno === 1054 || errno === 1146) ? 'schema' : undefined;
         },

@@ -6,6 +6,7 @@
 // replicate to the others. Nothing is skipped: a missing binary fails with the Debian package to install.
 import { existsSync } from 'node:fs';
 import { cleanUpOnExit, freePort } from './lifecycle';
+import type { MariadbServer } from './mariadbServer';
 import { BINARY_DIRS, createTestLogin, findBinary, mysqlUrl, prepareMariadb, type MariadbProcess, type TestLogin } from './mariadbProcess';
 
 const PROVIDER = process.env.NOCOFLO_GALERA_PROVIDER ?? '/usr/lib/galera/libgalera_smm.so';
@@ -35,6 +36,13 @@ export interface GaleraCluster extends TestLogin {
    */
   isolateNode(index: number): Promise<void>;
   rejoinNode(index: number): Promise<void>;
+  /**
+   * Waits until node `index` has applied everything the cluster committed so far (a causal read on it). A login
+   * is checked before any statement can wait, so a GRANT made through node 1 needs this before logging in elsewhere.
+   */
+  catchUp(index: number): Promise<void>;
+  /** Node `index` as a single test server, for helpers written for one (loading datasets, raw clients). */
+  asServer(index: number): MariadbServer;
   /** Polls (bounded) until every running node reports `size` members and Synced. */
   waitSynced(size?: number): Promise<void>;
   /** Stops every node and deletes their directories. Safe to call twice. */
@@ -194,6 +202,28 @@ export async function startGaleraCluster(): Promise<GaleraCluster> {
         await waitSynced(3);
       },
       waitSynced,
+      async catchUp(index) {
+        await at(index).admin('SET STATEMENT wsrep_sync_wait = 1 FOR SELECT 1');
+      },
+      asServer(index) {
+        const node = nodes[index - 1];
+        at(index);
+        return {
+          ...login,
+          host: node.host,
+          port: node.port,
+          url: node.url,
+          version,
+          socket: node.socket,
+          admin: node.admin,
+          restart: async () => {
+            await at(index).shutDown();
+            await startNode(index - 1);
+            await waitSynced(3);
+          },
+          stop: () => Promise.reject(new Error('A node of the cluster is stopped with stopNode(), the cluster with stop().')),
+        };
+      },
       async stop() {
         forget();
         try {
