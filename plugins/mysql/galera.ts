@@ -8,9 +8,12 @@
 //   (1213), often at COMMIT. The session runs the save once more in a new transaction; its optimistic checks then
 //   find the row that changed and report the contract's conflict with the current row (mysqlSession.ts).
 // - A node outside the primary component answers ER_UNKNOWN_COM_ERROR (1047, "WSREP has not yet prepared node for
-//   application use"): a 'connection' error saying so, and the connection is dropped so the next action starts a
-//   fresh one.
-import type { PoolConnection } from 'mysql2/promise';
+//   application use"), or, for a causal read, ER_LOCK_WAIT_TIMEOUT (1205) at once: the wait cannot start. Both become
+//   a 'connection' error saying the node is not part of the cluster (a 1205 after asking the node on a side
+//   connection whether it is ready), and the connection is dropped so the next action starts a fresh one.
+import type { Connection, PoolConnection } from 'mysql2/promise';
+import type { DatasourceError } from '../../api';
+import { datasourceError } from '../kit/errors';
 
 /** ER_LOCK_DEADLOCK: an InnoDB deadlock victim, or a Galera certification failure / brute-force abort. */
 export const DEADLOCK_ERRNO = 1213;
@@ -26,9 +29,29 @@ export async function isGaleraNode(connection: PoolConnection): Promise<boolean>
   return rows.some((row) => String(row[1]).toUpperCase() === 'ON');
 }
 
-/** The message for a node that is not part of the cluster (error 1047), naming where the session connects. */
-export function notInClusterMessage(where: string, serverMessage: string): string {
-  return `The MariaDB Galera node at ${where} is not part of the cluster right now (${serverMessage}), so it serves no data and nothing was changed. The next action reconnects: once the node has rejoined it works again; until then, connect to another node of the cluster.`;
+/** ER_LOCK_WAIT_TIMEOUT, which a causal read on a node outside the primary component gives at once. */
+export const LOCK_WAIT_TIMEOUT_ERRNO = 1205;
+
+const notInCluster = new WeakSet<object>();
+
+/** The error for a node that is not part of the cluster, naming where the session connects. */
+export function notInClusterError(where: string, serverMessage: string, cause: unknown): DatasourceError {
+  const error = datasourceError(
+    'connection',
+    `The MariaDB Galera node at ${where} is not part of the cluster right now (${serverMessage}), so it serves no data and nothing was changed. The next action reconnects: once the node has rejoined it works again; until then, connect to another node of the cluster.`,
+    { cause },
+  );
+  notInCluster.add(error);
+  return error;
+}
+
+/** A node outside its cluster answers, but refuses data until it rejoins: asking again at once is pointless. */
+export const isNotInCluster = (error: unknown): boolean => typeof error === 'object' && error !== null && notInCluster.has(error);
+
+/** Whether the node accepts data statements (wsrep_ready), asked on a connection without causal reads. */
+export async function nodeIsReady(connection: Connection): Promise<boolean> {
+  const [rows] = (await connection.query({ sql: "SHOW GLOBAL STATUS LIKE 'wsrep_ready'", rowsAsArray: true })) as unknown as [[string, string][]];
+  return rows.every((row) => String(row[1]).toUpperCase() === 'ON');
 }
 
 /** The conflict message when a save lost to a concurrent one twice in a row, so no current row could be read. */

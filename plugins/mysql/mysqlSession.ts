@@ -23,7 +23,7 @@ import type { FieldPacket, Pool, PoolConnection, PoolOptions, ResultSetHeader } 
 import { datasourceError, isDatasourceError } from '../kit/errors';
 import { acquirePooled, withRetries } from '../kit/pooledSession';
 import type { TableDetails } from './introspection';
-import { CONCURRENT_SAVE_MESSAGE, DEADLOCK_ERRNO, isGaleraNode, NOT_IN_CLUSTER_ERRNO } from './galera';
+import { CONCURRENT_SAVE_MESSAGE, DEADLOCK_ERRNO, isGaleraNode, isNotInCluster, LOCK_WAIT_TIMEOUT_ERRNO, nodeIsReady, notInClusterError } from './galera';
 import { fromMysqlError, serverErrno, type ErrorContext } from './mysqlErrors';
 import type { Runner, ServerInfo } from './runner';
 import { MysqlTables, type WriteHooks } from './tableOperations';
@@ -282,7 +282,7 @@ export class MysqlSession implements DatasourceSession {
       // A Galera node reads causally: it first applies what the cluster committed before the read (galera.ts).
       const galera = await isGaleraNode(connection);
       if (galera) settings.sql += ', wsrep_sync_wait = 1';
-      const session = new MysqlSession(mysql, pool, options, { mariadb, version }, settings);
+      const session = new MysqlSession(mysql, pool, options, { mariadb, version, galera }, settings);
       await session.initialize(connection);
       connection.release();
       connection = undefined;
@@ -343,7 +343,8 @@ export class MysqlSession implements DatasourceSession {
   async transaction<T>(work: (tx: DatasourceWriter) => Promise<T>): Promise<T> {
     try {
       return await this.transactionOnce(work);
-    } catch (error) {
+    } catch (caught) {
+      const error = await this.explainGalera(caught);
       // A deadlock victim or a Galera certification failure: the server rolled the whole transaction back, so the
       // save runs once more from the start. Its checks against the values read then either pass (the concurrent
       // change touched nothing this save relies on) or report the conflict with the row as stored now. Only when
@@ -354,7 +355,7 @@ export class MysqlSession implements DatasourceSession {
         return await this.transactionOnce(work);
       } catch (again) {
         if (again instanceof RetryableAbort) throw datasourceError('conflict', CONCURRENT_SAVE_MESSAGE, { cause: again.cause });
-        throw again;
+        throw await this.explainGalera(again);
       }
     }
   }
@@ -391,6 +392,25 @@ export class MysqlSession implements DatasourceSession {
       throw state.explain(mapped);
     } finally {
       lease.release();
+    }
+  }
+
+  /**
+   * On a Galera node, a lock wait timeout can mean the node left its cluster (a causal read cannot start there):
+   * the node is asked on a side connection, and if it is not ready the error says so (galera.ts).
+   */
+  private async explainGalera(error: unknown): Promise<unknown> {
+    if (!this.server.galera || serverErrno(error) !== LOCK_WAIT_TIMEOUT_ERRNO) return error;
+    let side: Awaited<ReturnType<Mysql['createConnection']>> | undefined;
+    try {
+      side = await this.mysql.createConnection(this.options.connection);
+      (side as unknown as { connection: NodeJS.EventEmitter }).connection.on('error', noop);
+      if (await nodeIsReady(side)) return error;
+      return notInClusterError(this.options.where, 'wsrep_ready is OFF: it is not in the primary component', error);
+    } catch {
+      return error;
+    } finally {
+      side?.destroy();
     }
   }
 
@@ -488,13 +508,13 @@ export class MysqlSession implements DatasourceSession {
             lease.release();
           }
         } catch (error) {
-          throw this.mapError(error);
+          throw await this.explainGalera(this.mapError(error));
         }
       },
       {
         reasonToRetry: (error) => {
           // A node outside its Galera cluster answers, but refuses data until it rejoins: no point asking again.
-          if (isConnectionFailure(error) && serverErrno(error) !== NOT_IN_CLUSTER_ERRNO) return 'connection';
+          if (isConnectionFailure(error) && !isNotInCluster(error)) return 'connection';
           const errno = serverErrno(error);
           return table && (errno === 1054 || errno === 1146) ? 'schema' : undefined;
         },

@@ -134,7 +134,7 @@ export async function startGaleraCluster(): Promise<GaleraCluster> {
       } catch (error) {
         // A failed state transfer is explained in the donor's log as much as in the joiner's.
         const others = processes.filter((p, n) => n !== i && p.running()).map((p) => `--- node ${processes.indexOf(p) + 1}:\n${p.tail()}`);
-        throw new Error(`Galera node ${i + 1} did not start: ${(error as Error).message}\n${others.join('\n')}`);
+        throw new Error(`Galera node ${i + 1} did not start: ${(error as Error).message}\n${others.join('\n')}`, { cause: error });
       }
     };
 

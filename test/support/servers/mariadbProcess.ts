@@ -83,7 +83,8 @@ export function prepareMariadb(prefix: string, options: PrepareOptions = {}): Ma
   const runAs = process.getuid?.() === 0 ? (options.userWhenRoot ?? 'root') : undefined;
   const owner = runAs && runAs !== 'root' ? systemUser(runAs) : undefined;
   const userArgs = runAs ? [`--user=${runAs}`] : [];
-  // Short path: the unix socket path must fit in 107 bytes.
+  // Short path: the unix socket path must fit in 107 bytes. It is also the server's tmpdir: temporary table files are
+  // named after the process id, which may repeat in another PID namespace sharing the system /tmp.
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const data = path.join(dir, 'data');
@@ -133,6 +134,7 @@ export function prepareMariadb(prefix: string, options: PrepareOptions = {}): Ma
         [
           '--no-defaults',
           `--datadir=${data}`,
+          `--tmpdir=${dir}`,
           `--socket=${socket}`,
           '--bind-address=127.0.0.1',
           '--skip-networking=0',
@@ -188,7 +190,7 @@ export function prepareMariadb(prefix: string, options: PrepareOptions = {}): Ma
   try {
     const install = spawnSync(
       binaries.installDb,
-      ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve', ...userArgs],
+      ['--no-defaults', `--datadir=${data}`, `--tmpdir=${dir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve', ...userArgs],
       { encoding: 'utf8', cwd: dir, env },
     );
     if (install.error) throw new Error(`mariadb-install-db could not run: ${install.error.message}. ${PACKAGE_HINT}`);
