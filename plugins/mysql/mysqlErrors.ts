@@ -1,6 +1,7 @@
 import type { DatasourceError, DatasourceErrorCode } from '../../api';
 import { datasourceError, isDatasourceError } from '../kit/errors';
 import { CERTIFICATE_HINT } from '../kit/transportSecurity';
+import { NOT_IN_CLUSTER_ERRNO, notInClusterError } from './galera';
 
 // Turns mysql2's errors (server errors carry `errno`, client and network errors a Node `code`) into the contract's
 // codes, keeping the server's own message for the user. The original error stays as `cause`. Messages never hold a
@@ -178,6 +179,7 @@ export function fromMysqlError(error: unknown, context: ErrorContext): Datasourc
   const e = error as MysqlLikeError;
   const message = e.sqlMessage ?? e.message;
   if (typeof e.errno === 'number' && e.errno >= 1000 && e.errno < 5000 && e.sqlState !== undefined) {
+    if (e.errno === NOT_IN_CLUSTER_ERRNO && /wsrep/i.test(message)) return notInClusterError(context.where, message, error);
     const code = SERVER_CODES[e.errno];
     if (code) return datasourceError(code, message, { cause: error });
   }

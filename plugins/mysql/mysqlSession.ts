@@ -1,5 +1,5 @@
-// Over 400 lines (484): the session, its transaction writer and the cancel/kill path share the pooled connection's
-// life cycle; the transaction writer is the part to move out next.
+// A MySQL/MariaDB session: the pool, transactions, reads with their retries. One lent connection is mysqlLease.ts,
+// what a transaction tracks is mysqlTransaction.ts, what differs on a Galera node is galera.ts.
 import type {
   AggregateRequest,
   AggregateResult,
@@ -19,16 +19,16 @@ import type {
   TableRef,
   TableSchema,
 } from '../../api';
-import type { FieldPacket, Pool, PoolConnection, PoolOptions, ResultSetHeader } from 'mysql2/promise';
+import type { Pool, PoolConnection, PoolOptions } from 'mysql2/promise';
 import { datasourceError, isDatasourceError } from '../kit/errors';
 import { acquirePooled, withRetries } from '../kit/pooledSession';
 import type { TableDetails } from './introspection';
+import { CONCURRENT_SAVE_MESSAGE, DEADLOCK_ERRNO, isGaleraNode, isNotInCluster, LOCK_WAIT_TIMEOUT_ERRNO, nodeIsReady, notInClusterError } from './galera';
 import { fromMysqlError, serverErrno, type ErrorContext } from './mysqlErrors';
+import { Lease, toParams, type LeaseOwner, type Mysql } from './mysqlLease';
+import { RetryableAbort, TransactionState } from './mysqlTransaction';
 import type { Runner, ServerInfo } from './runner';
-import { MysqlTables, type WriteHooks } from './tableOperations';
-import { readRows, type FieldMeta } from './typeKinds';
-
-type Mysql = typeof import('mysql2/promise');
+import { MysqlTables } from './tableOperations';
 
 export interface MysqlSessionOptions {
   /** mysql2 options for the pool and for the side connection that stops queries. */
@@ -49,166 +49,13 @@ interface SessionSettings {
   sql: string;
   params: CellValue[];
 }
-/** How long a stopped statement may take to report back before its connection is dropped anyway. */
-const KILL_GRACE_MS = 2_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Binds JavaScript values with explicit protocol types where inference would lose something: integers as BIGINT
- * (exact, and what LIMIT needs), bigints beyond BIGINT as DECIMAL, bytes as BLOB.
- */
-function toParams(mysql: Mysql, values: readonly CellValue[]): unknown[] {
-  const typed = mysql.TypedParameter;
-  return values.map((value) => {
-    if (typeof value === 'number') return Number.isSafeInteger(value) && !Object.is(value, -0) ? typed.LONGLONG(value) : value;
-    if (typeof value === 'bigint') {
-      if (value >= -(2n ** 63n) && value < 2n ** 63n) return typed.LONGLONG(value);
-      if (value >= 0n && value < 2n ** 64n) return typed.LONGLONG.unsigned(value);
-      return typed.DECIMAL(value.toString());
-    }
-    if (typeof value === 'boolean') return typed.TINY(value ? 1 : 0);
-    if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    return value;
-  });
-}
-
-/** Spatial values come as their stored bytes; mysql2 would otherwise parse them into objects. */
-const typeCast = (field: { type: string; buffer(): Buffer | null }, next: () => unknown) => (field.type === 'GEOMETRY' ? field.buffer() : next());
-
-/** One pooled connection lent to one operation. A connection whose statement was stopped is dropped, not reused. */
-class Lease {
-  poisoned = false;
-
-  constructor(
-    private readonly session: MysqlSession,
-    readonly connection: PoolConnection,
-  ) {}
-
-  runner(signal?: AbortSignal): Runner {
-    return {
-      query: async (sql, params = [], options = {}) => {
-        const [rows, fields] = (await this.execute(sql, params, signal, options.spatial !== false)) as [unknown[][], FieldPacket[]];
-        return readRows(rows, fields as unknown as FieldMeta[]);
-      },
-      write: async (sql, params = []) => {
-        const [header] = (await this.execute(sql, params, signal)) as [ResultSetHeader, unknown];
-        return { affectedRows: header.affectedRows, insertId: BigInt(header.insertId ?? 0) };
-      },
-    };
-  }
-
-  /** A statement that cannot be prepared or needs no parameters (transaction control). */
-  async text(sql: string): Promise<void> {
-    try {
-      await this.connection.query(sql);
-    } catch (error) {
-      throw this.fail(error);
-    }
-  }
-
-  release(): void {
-    if (this.poisoned) this.connection.destroy();
-    else this.connection.release();
-  }
-
-  private fail(error: unknown): Error {
-    const mapped = this.session.mapError(error);
-    if (isDatasourceError(mapped) && mapped.code === 'connection') this.poisoned = true;
-    return mapped;
-  }
-
-  private execute(sql: string, params: readonly CellValue[], signal?: AbortSignal, spatial = true): Promise<unknown> {
-    if (signal?.aborted) return Promise.reject(datasourceError('cancelled', 'Cancelled.'));
-    const threadId = this.connection.threadId;
-    this.session.running.add(threadId);
-    // A typeCast function makes mysql2 build a field wrapper for every value, so it is only passed where needed.
-    const pending = this.connection.execute({ sql, rowsAsArray: true, ...(spatial ? { typeCast } : {}) } as never, toParams(this.session.mysql, params) as never);
-    pending.then(
-      () => this.session.running.delete(threadId),
-      () => this.session.running.delete(threadId),
-    );
-    const timeoutMs = this.session.queryTimeoutMs;
-    if (!signal && timeoutMs === 0) return pending.catch((error) => Promise.reject(this.fail(error)));
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const onAbort = () => interrupt('cancelled');
-      const timer = timeoutMs > 0 ? setTimeout(() => interrupt('timeout'), timeoutMs) : undefined;
-      const finish = () => {
-        settled = true;
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      pending.then(
-        (result) => {
-          if (settled) return;
-          finish();
-          resolve(result);
-        },
-        (error) => {
-          if (settled) return;
-          finish();
-          reject(this.fail(error));
-        },
-      );
-      // The statement is stopped on the server (KILL QUERY from a side connection), not just abandoned: the
-      // promise settles once the server has let go of it, or after a grace period with the connection dropped.
-      const interrupt = (why: 'cancelled' | 'timeout') => {
-        if (settled) return;
-        finish();
-        this.poisoned = true;
-        void (async () => {
-          await this.session.killQuery(threadId);
-          await Promise.race([pending.then(noop, noop), sleep(KILL_GRACE_MS)]);
-          reject(
-            why === 'cancelled'
-              ? datasourceError('cancelled', 'Cancelled; the server stopped the query.')
-              : datasourceError('timeout', `The query ran longer than the query timeout (${timeoutMs / 1000} s) and was stopped on the server.`),
-          );
-        })();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-}
 
 const noop = () => undefined;
 
 /** A dead or unreachable connection (already mapped): worth one more try on a fresh one. */
 const isConnectionFailure = (error: unknown) => isDatasourceError(error) && error.code === 'connection';
 
-/** Which writes of one transaction went to tables that cannot roll back. */
-class TransactionState implements WriteHooks {
-  private readonly written = new Map<string, { details: TableDetails; count: number }>();
-
-  constructor(private readonly warn: (details: TableDetails) => void) {}
-
-  beforeWrite(details: TableDetails): void {
-    if (!details.transactional) this.warn(details);
-  }
-
-  afterWrite(details: TableDetails): void {
-    if (details.transactional) return;
-    const id = `${details.database}.${details.schema.table.name}`;
-    const entry = this.written.get(id) ?? { details, count: 0 };
-    entry.count++;
-    this.written.set(id, entry);
-  }
-
-  /** The error of a failed transaction, saying which earlier changes a non-transactional engine kept. */
-  explain(error: Error): Error {
-    if (this.written.size === 0 || !isDatasourceError(error)) return error;
-    const kept = [...this.written.values()]
-      .map(({ details, count }) => `${count} change${count === 1 ? '' : 's'} to \`${details.database}\`.\`${details.schema.table.name}\` (${details.engine ?? 'non-transactional'} engine)`)
-      .join(', ');
-    const message = `${error.message} The rest of the save was rolled back, but ${kept} stayed written: that storage engine cannot roll back. Convert the table to InnoDB to save all-or-nothing.`;
-    return datasourceError(error.code, message, {
-      cause: error,
-      ...('current' in error ? { current: error.current ?? null } : {}),
-      ...(error.column !== undefined ? { column: error.column } : {}),
-    });
-  }
-}
 
 /**
  * A MySQL/MariaDB datasource session: a mysql2 pool (one connection per operation, one for a whole transaction),
@@ -219,7 +66,7 @@ class TransactionState implements WriteHooks {
  * or the client's zone (DATETIME has no zone and is shown as stored), and a strict sql_mode (STRICT_ALL_TABLES,
  * backslash escapes on) so a value the column cannot hold is refused instead of silently truncated.
  */
-export class MysqlSession implements DatasourceSession {
+export class MysqlSession implements DatasourceSession, LeaseOwner {
   readonly capabilities: Capabilities = { insert: true, update: true, delete: true, transactions: true, aggregate: true, schemas: true, cheapCount: false };
   readonly queryTimeoutMs: number;
   private readonly tables: MysqlTables;
@@ -266,7 +113,10 @@ export class MysqlSession implements DatasourceSession {
         settings.sql += mariadb ? ', max_statement_time = ?' : ', max_execution_time = ?';
         settings.params.push(mariadb ? timeout : Math.round(timeout * 1000));
       }
-      const session = new MysqlSession(mysql, pool, options, { mariadb, version }, settings);
+      // A Galera node reads causally: it first applies what the cluster committed before the read (galera.ts).
+      const galera = await isGaleraNode(connection);
+      if (galera) settings.sql += ', wsrep_sync_wait = 1';
+      const session = new MysqlSession(mysql, pool, options, { mariadb, version, galera }, settings);
       await session.initialize(connection);
       connection.release();
       connection = undefined;
@@ -325,6 +175,26 @@ export class MysqlSession implements DatasourceSession {
    * a later change of the same save fails, the error says which changes stayed written.
    */
   async transaction<T>(work: (tx: DatasourceWriter) => Promise<T>): Promise<T> {
+    try {
+      return await this.transactionOnce(work);
+    } catch (caught) {
+      const error = await this.explainGalera(caught);
+      // A deadlock victim or a Galera certification failure: the server rolled the whole transaction back, so the
+      // save runs once more from the start. Its checks against the values read then either pass (the concurrent
+      // change touched nothing this save relies on) or report the conflict with the row as stored now. Only when
+      // every write went to tables that roll back: a MyISAM write of the first run stayed written.
+      if (!(error instanceof RetryableAbort)) throw error;
+      this.options.log('info', `A save on ${this.options.where} was rolled back by a concurrent change (${error.cause.message}); running it once more.`);
+      try {
+        return await this.transactionOnce(work);
+      } catch (again) {
+        if (again instanceof RetryableAbort) throw datasourceError('conflict', CONCURRENT_SAVE_MESSAGE, { cause: again.cause });
+        throw await this.explainGalera(again);
+      }
+    }
+  }
+
+  private async transactionOnce<T>(work: (tx: DatasourceWriter) => Promise<T>): Promise<T> {
     const lease = await this.begin();
     const state = new TransactionState((details) => this.warnNonTransactional(details));
     const runner = lease.runner();
@@ -351,9 +221,30 @@ export class MysqlSession implements DatasourceSession {
         // The connection is gone, and the server rolled back with it.
         lease.poisoned = true;
       }
-      throw state.explain(error instanceof Error ? this.mapError(error) : new Error(String(error)));
+      const mapped = error instanceof Error ? this.mapError(error) : new Error(String(error));
+      if (serverErrno(mapped) === DEADLOCK_ERRNO && state.rollsBackEverything()) throw new RetryableAbort(mapped);
+      throw state.explain(mapped);
     } finally {
       lease.release();
+    }
+  }
+
+  /**
+   * On a Galera node, a lock wait timeout can mean the node left its cluster (a causal read cannot start there):
+   * the node is asked on a side connection, and if it is not ready the error says so (galera.ts).
+   */
+  private async explainGalera(error: unknown): Promise<unknown> {
+    if (!this.server.galera || serverErrno(error) !== LOCK_WAIT_TIMEOUT_ERRNO) return error;
+    let side: Awaited<ReturnType<Mysql['createConnection']>> | undefined;
+    try {
+      side = await this.mysql.createConnection(this.options.connection);
+      (side as unknown as { connection: NodeJS.EventEmitter }).connection.on('error', noop);
+      if (await nodeIsReady(side)) return error;
+      return notInClusterError(this.options.where, 'wsrep_ready is OFF: it is not in the primary component', error);
+    } catch {
+      return error;
+    } finally {
+      side?.destroy();
     }
   }
 
@@ -451,12 +342,13 @@ export class MysqlSession implements DatasourceSession {
             lease.release();
           }
         } catch (error) {
-          throw this.mapError(error);
+          throw await this.explainGalera(this.mapError(error));
         }
       },
       {
         reasonToRetry: (error) => {
-          if (isConnectionFailure(error)) return 'connection';
+          // A node outside its Galera cluster answers, but refuses data until it rejoins: no point asking again.
+          if (isConnectionFailure(error) && !isNotInCluster(error)) return 'connection';
           const errno = serverErrno(error);
           return table && (errno === 1054 || errno === 1146) ? 'schema' : undefined;
         },

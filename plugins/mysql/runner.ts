@@ -18,4 +18,6 @@ export interface Runner {
 export interface ServerInfo {
   mariadb: boolean;
   version: string;
+  /** A node of a Galera cluster with replication on (galera.ts). */
+  galera?: boolean;
 }

@@ -163,6 +163,9 @@ export class TableService {
     const results: { key: RowKey | null; row?: RowValues }[] = [];
     let current = 0;
     const run = async (writer: DatasourceWriter) => {
+      // A datasource may run the whole transaction again after the server rolled it back (a deadlock, a cluster's
+      // certification failure): each run starts from the first change.
+      results.length = 0;
       for (current = 0; current < changes.length; current++) {
         const change = changes[current];
         if (change.kind === 'insert') results.push(await writer.insertRow(ref, change.values));

@@ -183,6 +183,11 @@ describe('MySQL/MariaDB datasource: connections (real MariaDB server)', function
     });
   });
 
+  it('leaves causal reads off on a server that is not a Galera node (wsrep_on is OFF)', async () => {
+    const settings = await session.readRows({ schema: 'information_schema', name: 'SESSION_VARIABLES' }, { limit: 1, filters: [{ column: 'VARIABLE_NAME', op: 'eq', value: 'WSREP_SYNC_WAIT' }] });
+    assert.deepEqual(settings.rows.map((r) => r[settings.columns.indexOf('VARIABLE_VALUE')]), ['0']);
+  });
+
   describe('server restarts', () => {
     it('reconnects on the next action after the server restarted mid-session', async () => {
       const items = { schema: server.database, name: 'items' };

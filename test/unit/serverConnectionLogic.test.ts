@@ -226,6 +226,13 @@ describe('MySQL/MariaDB errors mapped to the contract', () => {
     }
   });
 
+  it("says a Galera node outside its cluster (1047) is not part of the cluster, as a connection error", () => {
+    const mapped = fromMysqlError(mysqlServerError(1047, 'WSREP has not yet prepared node for application use'), context);
+    assert.equal(codeOf(mapped), 'connection');
+    assert.match(mapped.message, /Galera node at .* is not part of the cluster right now \(WSREP has not yet prepared node for application use\).*next action reconnects/);
+    assert.equal(serverErrno(mapped), 1047);
+  });
+
   it('maps client and network failures with where the server is, and says how to fix SSL', () => {
     const cases: [Error, string, RegExp][] = [
       [clientError('ETIMEDOUT', 'connect ETIMEDOUT'), 'timeout', /at 127\.0\.0\.1:3306 did not answer in time/],
