@@ -43,6 +43,8 @@ const causeOf = (error: unknown) => (error instanceof Error && error.cause !== u
 /** A cancel is repeated every CANCEL_RETRY_MS until the query stops; after CANCEL_ATTEMPTS its connection is closed. */
 const CANCEL_RETRY_MS = 100;
 const CANCEL_ATTEMPTS = 50;
+/** Attempts a read may spend learning which catalogue features this engine lacks (one per attempt at most). */
+const ENGINE_FALLBACKS = 16;
 
 /**
  * One client of the pool, for the length of one operation. Queries run with a signal are cancelled on the server
@@ -148,7 +150,7 @@ export class PostgresSession implements DatasourceSession {
   }
 
   listTables(options: { signal?: AbortSignal } = {}): Promise<TableInfo[]> {
-    return this.read(options.signal, (runner) => listTables((sql, params) => runner.query(sql, params).then((r) => r.rows)));
+    return this.read(options.signal, (runner) => listTables((sql, params) => runner.query(sql, params).then((r) => r.rows), this.tables.fallbacks));
   }
 
   getSchema(table: TableRef): Promise<TableSchema> {
@@ -237,8 +239,19 @@ export class PostgresSession implements DatasourceSession {
     // has dropped idle connections the server already closed (after a restart, say) instead of handing one out.
     for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
     let acquired = false;
+    // Whether the last attempt found a catalogue feature this engine lacks (engineFallback.ts): the failed statement
+    // aborted the operation's transaction, so its fallback could not run there; the next attempt uses it from the start.
+    let learnedFallback = false;
     const attempt = async (): Promise<T> => {
       acquired = false;
+      const known = this.tables.fallbacks.taken.size;
+      try {
+        return await attemptOnce();
+      } finally {
+        learnedFallback = this.tables.fallbacks.taken.size > known;
+      }
+    };
+    const attemptOnce = async (): Promise<T> => {
       let client: Pg.PoolClient;
       try {
         client = await acquirePooled(() => this.pool.connect(), (late) => late.release(), signal);
@@ -286,11 +299,12 @@ export class PostgresSession implements DatasourceSession {
         client.release(release || runner.broken || undefined);
       }
     };
-    return withRetries<T, 'connect' | 'connection' | 'schema'>(
+    const retried = () => withRetries<T, 'connect' | 'connection' | 'schema'>(
       attempt,
       {
         // A refused or reset connection may be a restarting server; a timeout or a wrong password will not change.
         reasonToRetry: (error) => {
+          if (learnedFallback) return undefined;
           if (isConnectionError(error)) return acquired ? 'connection' : 'connect';
           return options.table && isStaleSchema(causeOf(error)) ? 'schema' : undefined;
         },
@@ -304,6 +318,15 @@ export class PostgresSession implements DatasourceSession {
       },
       signal,
     );
+    // Read-only work runs again for each catalogue feature it found missing (one per attempt at most; there are 14
+    // named fallbacks, docs/compatibility.md); writes use no optional features.
+    for (let learned = 0; ; learned++) {
+      try {
+        return await retried();
+      } catch (error) {
+        if (!options.retry || !learnedFallback || learned >= ENGINE_FALLBACKS || signal.aborted || this.closed) throw error;
+      }
+    }
   }
 
   /** Asks the server to cancel the query of the connection with `key` until `done()`; false when it could not be asked. */
