@@ -385,7 +385,7 @@ export interface DatasourceSession extends DatasourceWriter {
   previewChanges?(table: TableRef, changes: RowChange[]): Promise<StatementPreview[]>;
   /**
    * What the connected server says about its place in a deployment, for the tree (e.g. a read replica and its
-   * replication lag); undefined when there is nothing to say. Optional (unreleased, next minor): asked when the
+   * replication lag); undefined when there is nothing to say. Optional (1.6): asked when the
    * connection's tables are listed.
    */
   status?(options?: { signal?: AbortSignal }): Promise<SessionStatus | undefined>;
