@@ -46,7 +46,10 @@ export async function startPostgresReplica(options: Omit<PostgresServerOptions, 
       primary,
       standby,
       async caughtUp() {
-        const target = (await primary.admin<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn;
+        // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit off the last
+        // commit record may still sit in the WAL buffers behind the write position, and a standby that had
+        // replayed only up to there would not show it yet.
+        const target = (await primary.admin<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0].lsn;
         let replayed = '';
         for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
           const { rows } = await standby!.admin<{ done: boolean; replayed: string }>(
