@@ -45,6 +45,16 @@ describe('the Nocoflo sidebar (datasourceTree)', function () {
     assert.equal(row.expandable, true);
   });
 
+  it("a session's status (API 1.6, e.g. a read replica and its lag) joins its row once the tables were listed", async () => {
+    const planetsId = await api.addDatasource({ type: 'tests.planets', name: 'Tree planets' });
+    assert.equal((await treeItem(`ds:${planetsId}`)).description, 'editor · Planets (test plugin)', 'nothing is said before the server was asked');
+    assert.deepEqual((await treeItems(`ds:${planetsId}`)).map((r) => r.label), ['planets']);
+    const row = await waitFor('the status on the row', () => treeItem(`ds:${planetsId}`), (r) => r.description.includes('in orbit'));
+    assert.equal(row.description, 'editor · Planets (test plugin) · in orbit');
+    // The tooltip is Markdown with the plugin's words escaped.
+    assert.match(row.tooltip.replace(/\\(.)/g, '$1'), /\n\nEight planets, as the test plugin counts them\. \(as of .+\)$/);
+  });
+
   it('tables and views with their counts: exact, "1 row", capped at 10,000+, and a view marked read-only', async () => {
     const rows = await treeItems(`ds:${shopId}`);
     const byName = new Map(rows.map((r) => [r.label, r]));
