@@ -1,4 +1,4 @@
-// Over 400 lines (528): reads, the client-side sort/filter fallback and the checked writes share one endpoint state
+// Over 400 lines (534): reads, the client-side sort/filter fallback and the checked writes share one endpoint state
 // (its HTTP client, page cache, schemas and paging checkpoints); the GET-then-write path is the part to move out next.
 // One REST datasource session: each configured endpoint is a table. Reads follow the endpoint's pagination through
 // PageStates (paging.ts); sorts and filters the API has templates for are sent to it, the rest is done here over at

@@ -1,4 +1,4 @@
-// Over 400 lines (463) and still one file: the estimate-then-exact pipeline (draw generations, abort signals,
+// Over 400 lines (465) and still one file: the estimate-then-exact pipeline (draw generations, abort signals,
 // remembered answers, the sample page) and the drawing and notes of its answers share that one state; the pure
 // parts (requests, data shaping, specs, state) are already in model/.
 import type { AggregateResult, AggregateSample, ColumnSchema, Filter, RowPage } from '../../api';

@@ -1,4 +1,4 @@
-// Over 400 lines (531) and still one file: painting, scrolling and pointer handling all work on the same pooled
+// Over 400 lines (540) and still one file: painting, scrolling and pointer handling all work on the same pooled
 // row and cell elements, column geometry and virtual scroll offset, so a split would only hand those across a file
 // boundary; the pure parts (viewport, scroll scaling, selection) are already in model/.
 import type { ColumnSchema, ForeignKey, SortKey } from '../../api';
