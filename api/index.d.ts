@@ -54,6 +54,28 @@ export type ColumnKind =
 export interface TableRef {
   schema?: string;
   name: string;
+  /**
+   * Set when the reference names the result of a statement rather than a stored table (1.7); `name` is then only
+   * its title. Datasources whose `capabilities.query` is true accept such references in `getSchema`, `readRows`,
+   * `countRows` and `aggregate`, and never receive them in writes (Nocoflo writes an editable result through its
+   * base table). See `QueryText`.
+   */
+  query?: QueryText;
+}
+
+/**
+ * A SQL statement as the user wrote it, and the values bound to its placeholders (the dialect's own: `?` for SQLite
+ * and MySQL, `$1…` for PostgreSQL). (1.7)
+ *
+ * Reading a query reference runs the statement again for every page, wrapped so the datasource's filters, sorts,
+ * paging and aggregates apply to its result on the server (`SELECT … FROM (<text>) …`), and always read-only,
+ * enforced by the database (a read-only transaction, SQLite's `query_only`): a statement that would write is
+ * refused by the database with code 'read_only'. Without a sort, pages keep the statement's own order.
+ */
+export interface QueryText {
+  /** One statement, without a trailing semicolon. */
+  text: string;
+  params?: CellValue[];
 }
 
 /** A table anywhere in Nocoflo. */
@@ -67,7 +89,9 @@ export type TableKind =
   | 'materialized-view'
   | 'partitioned-table'
   | 'foreign-table'
-  | 'endpoint';
+  | 'endpoint'
+  /** The result of a SQL statement (a `TableRef` with `query`), shown by views like a table. (1.7) */
+  | 'query';
 
 export interface TableInfo {
   ref: TableRef;
@@ -107,6 +131,13 @@ export interface ColumnSchema {
   /** For text/binary. */
   maxLength?: number;
   comment?: string;
+  /**
+   * For a column of a query result (1.7): the stored table column it is a plain copy of, as the engine reports it
+   * (PostgreSQL's row description, MySQL's orgTable/orgName, SQLite's column metadata). Absent for computed columns
+   * and where the engine does not say. Nocoflo makes a result editable only when its columns come from one table
+   * and include that table's key.
+   */
+  origin?: { table: TableRef; column: string };
 }
 
 /** How rows are identified for updates, deletes and keyset paging. */
@@ -329,6 +360,11 @@ export interface DatasourceError extends Error {
   current?: RowValues | null;
   /** For constraint/invalid_value: the column concerned, if known. */
   column?: string;
+  /**
+   * For errors in a statement's text (1.7): where the database says the error is, 1-based, within the `QueryText`
+   * as given (not the wrapped statement the datasource sent). `column` 1 when the database names only a line.
+   */
+  position?: { line: number; column: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -358,6 +394,30 @@ export interface Capabilities {
   schemas: boolean;
   /** Whether an exact count is cheap (otherwise counts are capped or estimated). */
   cheapCount?: boolean;
+  /** Accepts query references (`TableRef.query`) in reads and has `execute` (1.7). */
+  query?: boolean;
+}
+
+/** How `DatasourceSession.execute` runs a statement. (1.7) */
+export interface ExecuteOptions {
+  /**
+   * Run it so the database refuses any write (a read-only transaction, SQLite's `query_only`), for users who may
+   * only read. A refused write is a DatasourceError with code 'read_only' carrying the database's own message.
+   */
+  readOnly?: boolean;
+  /** The most rows of a result to return; the rest are not fetched (`truncated` says so). */
+  maxRows?: number;
+  signal?: AbortSignal;
+}
+
+/** What one executed statement did. (1.7) */
+export interface ExecuteResult {
+  /** Rows inserted, updated or deleted, when the database reports it. */
+  rowsAffected?: number;
+  /** The statement's result rows, if it returns any (SHOW, PRAGMA, EXPLAIN, … RETURNING), up to `maxRows`. */
+  columns?: string[];
+  rows?: CellValue[][];
+  truncated?: boolean;
 }
 
 export interface DatasourceContext {
@@ -389,6 +449,13 @@ export interface DatasourceSession extends DatasourceWriter {
    * connection's tables are listed.
    */
   status?(options?: { signal?: AbortSignal }): Promise<SessionStatus | undefined>;
+  /**
+   * Runs one statement once, as written (1.7; with `capabilities.query`): data changes, schema changes and
+   * statements whose rows cannot be paged (SHOW, PRAGMA, EXPLAIN, INSERT … RETURNING). Nocoflo decides who may run
+   * what and audits it; the datasource binds `params`, honours `readOnly` through the database and stops the
+   * statement on the server when `signal` aborts.
+   */
+  execute?(statement: QueryText, options?: ExecuteOptions): Promise<ExecuteResult>;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import type {
   Filter,
   ReadRowsRequest,
   RowPage,
+  TableRef,
   TableSchema,
 } from '../api';
 import type {
@@ -24,6 +25,7 @@ import type {
 import { decodeRecord, decodeRow, decodeValue, encodeRecord, encodeRow, encodeValue } from './values';
 import type { CellValue, RowChange } from '../api';
 import type { ViewQuery } from '../api/webview';
+import type { Wire } from './wire';
 
 /** Core's PendingChange has this shape too: both are the API's RowChange. */
 export type ChangeRequest = RowChange;
@@ -159,4 +161,24 @@ export function readOnlyReasonFor(schema: TableSchema, capabilities: Capabilitie
   }
   if (!capabilities.insert && !capabilities.update && !capabilities.delete) return 'This datasource is read-only.';
   return undefined;
+}
+
+/**
+ * A table reference as a view receives it: a query reference keeps its text (for titles and hints) but never its
+ * bound values, which stay in the host. Views never send query references back (the protocol refuses the field).
+ */
+export function refForView<T extends TableRef>(ref: T): Omit<T, 'query'> & { query?: { text: string } } {
+  if (!ref.query) return ref;
+  return { ...ref, query: { text: ref.query.text } };
+}
+
+/** A schema as a view receives it (see refForView). */
+export function schemaForView(schema: TableSchema): Wire<TableSchema> {
+  const columns = schema.columns.map((c) => (c.origin ? { ...c, origin: { table: plainRef(c.origin.table), column: c.origin.column } } : c));
+  return { ...schema, table: refForView(schema.table), columns } as Wire<TableSchema>;
+}
+
+/** Schema and name only: what a stored table is called, whatever else a reference carries. */
+export function plainRef(ref: { schema?: string; name: string }): TableRef {
+  return ref.schema === undefined ? { name: ref.name } : { schema: ref.schema, name: ref.name };
 }

@@ -1,8 +1,8 @@
 // The JSON form of an API type, derived instead of restated, so a field added to api/ reaches the wire types (and
 // a drift between them fails to compile where the codec converts one into the other). Cell values become their wire
-// encoding (shared/values.ts), bigint and bytes on their own become their tags, dates ISO text; functions and
-// AbortSignals do not cross (a cancel is its own message).
-import type { CellValue } from '../api';
+// encoding (shared/values.ts), bigint and bytes on their own become their tags, dates ISO text; functions,
+// AbortSignals and a query reference's bound values do not cross (a cancel is its own message).
+import type { CellValue, QueryText } from '../api';
 import type { WireValue } from './values';
 
 type Dropped = AbortSignal | ((...args: never[]) => unknown);
@@ -15,6 +15,14 @@ export type Wire<T> = unknown extends T
 
 type WireOf<T> = T extends Dropped
   ? never
+  : T extends QueryText
+    ? // A query reference's bound values stay in the host: views get its text only (refForView). A QueryText is
+      // told from a StatementPreview, whose values do cross, by its optional `params`.
+      keyof T extends keyof QueryText
+      ? undefined extends (T & { params?: unknown })['params']
+        ? { text: string }
+        : WireObject<T>
+      : WireObject<T>
   : T extends bigint
     ? { $bigint: string }
     : T extends Uint8Array
@@ -24,5 +32,7 @@ type WireOf<T> = T extends Dropped
         : T extends readonly (infer E)[]
           ? Wire<E>[]
           : T extends object
-            ? { [K in keyof T as Exclude<T[K], undefined> extends Dropped ? never : K]: Wire<T[K]> }
+            ? WireObject<T>
             : T;
+
+type WireObject<T> = { [K in keyof T as Exclude<T[K], undefined> extends Dropped ? never : K]: Wire<T[K]> };

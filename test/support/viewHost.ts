@@ -5,7 +5,7 @@
 import type { CellValue, Filter, RowKey, RowValues, TableRef, TableSchema } from '../../api';
 import type { NocofloViewClient, RowLockInfo, ViewApplyResult, ViewChange, ViewQuery, ViewThemeKind } from '../../api/webview';
 import { parseFromWebview, type RequestMessage, type WireViewInit } from '../../shared/protocol';
-import { decodeChange, decodeCountRequest, decodeReadRowsRequest, encodeQuery, encodeRowPage } from '../../shared/protocolCodec';
+import { decodeChange, decodeCountRequest, decodeReadRowsRequest, encodeQuery, encodeRowPage, refForView, schemaForView } from '../../shared/protocolCodec';
 import { RpcClient } from '../../shared/rpcClient';
 import { encodeRecord, sameValue } from '../../shared/values';
 import { createViewClient, Listeners } from '../../webview/client/client';
@@ -151,10 +151,10 @@ export function startViewHost(options: ViewHostOptions): ViewHost {
   });
   const init: WireViewInit = {
     protocolVersion: 1,
-    table: { datasourceId: 'ds1', ...options.schema.table },
+    table: refForView({ datasourceId: 'ds1', ...options.schema.table }),
     displayName: { table: options.schema.table.name, datasource: 'test' },
     viewId: options.viewId ?? 'nocoflo.table',
-    schema: options.schema,
+    schema: schemaForView(options.schema),
     capabilities: { ...allCapabilities, ...options.capabilities },
     theme: 'dark',
     ...(options.readOnlyReason !== undefined ? { readOnlyReason: options.readOnlyReason } : {}),

@@ -1,4 +1,4 @@
-import type { AggregateRequest, CountRequest, Disposable, ReadRowsRequest, RowKey, TableRef } from '../../api';
+import type { AggregateRequest, CountRequest, Disposable, ReadRowsRequest, RowKey, TableLocator, TableRef, TableSchema } from '../../api';
 import type { ExportRequest, NocofloViewClient, OpenViewTarget, RowLockInfo, SaveFileRequest, ViewChange, ViewInit, ViewQuery, ViewThemeKind } from '../../api/webview';
 import type { PanelIdentity, SavedWebviewState, WireViewInit } from '../../shared/protocol';
 import {
@@ -61,7 +61,9 @@ const tableRef = (t: TableRef): TableRef => (t.schema === undefined ? { name: t.
 
 /** Builds the client a view gets from `connect()`: contract types in, wire shapes out, and back. */
 export function createViewClient(wire: WireViewInit, host: ClientHost): NocofloViewClient {
-  const identity: PanelIdentity = { table: wire.table, viewId: wire.viewId, displayName: wire.displayName };
+  // The host sends a query reference with its text only, never bound values (refForView), so it is a TableLocator.
+  const table = wire.table as TableLocator;
+  const identity: PanelIdentity = { table, viewId: wire.viewId, displayName: wire.displayName };
   const saved = host.getState() as Partial<SavedWebviewState> | undefined;
   // The host needs the identity to restore this tab after a reload, whether or not the view keeps state.
   const writeState = (view: unknown) => host.setState({ nocoflo: identity, view } satisfies SavedWebviewState);
@@ -69,10 +71,10 @@ export function createViewClient(wire: WireViewInit, host: ClientHost): NocofloV
   writeState(saved?.nocoflo === undefined || sameIdentity(saved.nocoflo, identity) ? saved?.view : undefined);
 
   const init: ViewInit = {
-    table: wire.table,
+    table,
     displayName: wire.displayName,
     viewId: wire.viewId,
-    schema: wire.schema,
+    schema: wire.schema as TableSchema,
     capabilities: wire.capabilities,
     theme: wire.theme,
     ...(wire.readOnlyReason !== undefined ? { readOnlyReason: wire.readOnlyReason } : {}),

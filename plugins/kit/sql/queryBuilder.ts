@@ -1,6 +1,5 @@
-// Over 400 lines (484) because SELECT, keyset cursors, tie-breaking and the write statements share one set of
-// quoting and ordering rules; splitting the ordering part (tiebreakers, ENUM positions) into its own module is the
-// next step when it grows again.
+// Over 400 lines (545) because SELECT, keyset cursors, tie-breaking, query references and the write statements share
+// one set of quoting and ordering rules; splitting the write statements into their own module is the next step.
 import type {
   AggregateRequest,
   CellValue,
@@ -17,6 +16,7 @@ import type {
 import { datasourceError } from '../errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import { escapeLike, type Dialect } from './dialect';
+import { ordersItself, trimStatement } from './sqlText';
 
 // Builds every statement a SQL datasource needs from structured requests. Values are always bound parameters and
 // identifiers always quoted by the dialect: no caller-supplied text is ever pasted into SQL.
@@ -28,8 +28,14 @@ export interface Statement {
 
 /** Collects bound values and hands out the dialect's placeholder for each. */
 export class Params {
-  readonly values: CellValue[] = [];
-  constructor(private readonly dialect: Dialect) {}
+  readonly values: CellValue[];
+  /** `initial`: values already bound by text that comes first (a query reference's own parameters). */
+  constructor(
+    private readonly dialect: Dialect,
+    initial: readonly CellValue[] = [],
+  ) {
+    this.values = [...initial];
+  }
   add(value: CellValue): string {
     // Refused here, while the statement is built: the engine's own error ("too many SQL variables", or a driver
     // failing to encode the count) would come after a round trip and name no limit.
@@ -80,6 +86,13 @@ export interface SqlBuilderOptions {
 }
 
 export const MAX_IN_VALUES = 1_000;
+
+/**
+ * The name a query reference's statement has inside the statements built over it: `WITH "nocoflo_query" AS (…)`.
+ * A common table expression rather than a derived table so the statement's own placeholders come first in the
+ * text, before any the select list binds (positional `?` are numbered by where they appear).
+ */
+export const QUERY_ALIAS = 'nocoflo_query';
 const TEXT_KINDS = new Set(['text', 'json', 'uuid', 'enum', 'set', 'date', 'time', 'datetime', 'datetimetz', 'other']);
 
 export class SqlBuilder {
@@ -90,7 +103,38 @@ export class SqlBuilder {
 
   table(ref: TableRef): string {
     const q = this.dialect.quoteIdentifier;
+    if (ref.query) return q(QUERY_ALIAS);
     return ref.schema ? `${q(ref.schema)}.${q(ref.name)}` : q(ref.name);
+  }
+
+  /**
+   * What goes before a statement over `ref`: for a query reference, the WITH clause naming its statement (on a line
+   * of its own, so a trailing line comment in it cannot swallow the closing parenthesis).
+   */
+  prefix(ref: TableRef): string {
+    if (!ref.query) return '';
+    return `${this.queryOpening()}${trimStatement(ref.query.text)}\n) `;
+  }
+
+  /** Where a query reference's text starts inside a statement built over it, to map the engine's error offsets back. */
+  queryOffset(): number {
+    return this.queryOpening().length;
+  }
+
+  private queryOpening(): string {
+    return `WITH ${this.dialect.quoteIdentifier(QUERY_ALIAS)} AS (\n`;
+  }
+
+  /** A statement that returns no rows but the result's columns, for a datasource to describe a query reference. */
+  describeQuery(ref: TableRef): Statement {
+    if (!ref.query) throw datasourceError('invalid_value', 'Only a query reference can be described.');
+    const params = new Params(this.dialect, ref.query.params);
+    return { sql: `${this.prefix(ref)}SELECT * FROM ${this.table(ref)} LIMIT 0`, params: params.values };
+  }
+
+  /** Parameters of a statement over `ref`, starting with a query reference's own. */
+  private params(ref: TableRef): Params {
+    return new Params(this.dialect, ref.query?.params);
   }
 
   keyColumns(schema: TableSchema): KeyColumn[] {
@@ -209,6 +253,10 @@ export class SqlBuilder {
    */
   ordering(schema: TableSchema, sort: SortKey[] = []): { expr: string; name: string; direction: 'asc' | 'desc'; nullable: boolean }[] {
     const keys = this.keyColumns(schema);
+    // Until a view sorts, a query reference keeps its statement's order: its own ORDER BY, or else the order of its
+    // base table's key when it has one, or else the engine's scan order (sorting every column of a large result
+    // would make its first page wait for a full sort). Pages without an ordering are read by offset.
+    if (sort.length === 0 && schema.table.query && (this.keepsStatementOrder(schema) || keys.length === 0)) return [];
     const result = sort.map((s) => {
       const column = this.column(schema, s.column);
       if (s.direction !== 'asc' && s.direction !== 'desc') throw datasourceError('invalid_value', `Sort direction must be "asc" or "desc".`);
@@ -228,6 +276,12 @@ export class SqlBuilder {
     return result;
   }
 
+  /** Whether pages of `schema` (a query reference) follow its statement's own ORDER BY rather than a key. */
+  private keepsStatementOrder(schema: TableSchema): boolean {
+    const query = schema.table.query;
+    return query !== undefined && ordersItself(query.text, this.dialect.name);
+  }
+
   /**
    * A SELECT for one page. Each row's key and ordering values are read from its own columns where they are plain
    * columns; others (a synthetic rowid, a column compared through a cast) come as extra columns `__k<i>` / `__o<i>`.
@@ -237,7 +291,7 @@ export class SqlBuilder {
     schema: TableSchema,
     request: ReadRowsRequest,
   ): Statement & { ordering: string; orderingSize: number; keyCount: number; keyIndexes: number[]; orderingIndexes: number[]; offset?: number } {
-    const params = new Params(this.dialect);
+    const params = this.params(schema.table);
     const q = this.dialect.quoteIdentifier;
     const ordering = this.ordering(schema, request.sort);
     const keys = this.keyColumns(schema);
@@ -251,7 +305,8 @@ export class SqlBuilder {
       return columns.length - 1;
     };
     const keyIndexes = keys.map((k, i) => indexOf(k.name, k.expr, `__k${i}`));
-    const keyed = keys.length > 0;
+    // A query reference in its statement's own order has no ordering to seek by: it pages by offset.
+    const keyed = keys.length > 0 && ordering.length > 0;
     // Only a keyset cursor carries ordering values; an offset cursor needs none, so tiebreakers are not selected.
     const orderingIndexes = keyed ? ordering.map((o, i) => indexOf(o.name, o.expr, `__o${i}`)) : [];
     const conditions = [this.where(schema, params, request.filters, request.search)];
@@ -265,7 +320,7 @@ export class SqlBuilder {
     // PostgreSQL from reading a default (ASC NULLS LAST) index in order, so every page would sort the whole table.
     const orderBy = ordering.map((o) => `${o.expr} ${o.direction.toUpperCase()}${this.dialect.explicitNullOrdering && o.nullable ? (o.direction === 'asc' ? ' NULLS FIRST' : ' NULLS LAST') : ''}`);
     const limit = this.limit(request.limit);
-    let sql = `SELECT ${columns.join(', ')} FROM ${this.table(schema.table)} WHERE ${conditions.join(' AND ')}`;
+    let sql = `${this.prefix(schema.table)}SELECT ${columns.join(', ')} FROM ${this.table(schema.table)} WHERE ${conditions.join(' AND ')}`;
     if (orderBy.length > 0) sql += ` ORDER BY ${orderBy.join(', ')}`;
     sql += ` LIMIT ${params.add(limit + 1)}`;
     const useOffset = offset !== undefined && (request.after === undefined || !keyed);
@@ -273,7 +328,7 @@ export class SqlBuilder {
       if (!Number.isSafeInteger(offset) || offset! < 0) throw datasourceError('invalid_value', 'Offset must be a non-negative integer.');
       sql += ` OFFSET ${params.add(offset!)}`;
     }
-    return { sql, params: params.values, ordering: signature, orderingSize: ordering.length, keyCount: keys.length, keyIndexes, orderingIndexes, ...(useOffset ? { offset } : {}) };
+    return { sql, params: params.values, ordering: signature, orderingSize: ordering.length, keyCount: keyed ? keys.length : 0, keyIndexes, orderingIndexes, ...(useOffset ? { offset } : {}) };
   }
 
   /** Rows strictly after `values` in the ordering, with NULLs first ascending and last descending. */
@@ -342,14 +397,15 @@ export class SqlBuilder {
   }
 
   count(schema: TableSchema, request: CountRequest = {}): Statement {
-    const params = new Params(this.dialect);
+    const params = this.params(schema.table);
     const where = this.where(schema, params, request.filters, request.search);
     const from = this.table(schema.table);
+    const prefix = this.prefix(schema.table);
     if (request.cap !== undefined) {
       const cap = this.limit(request.cap, Number.MAX_SAFE_INTEGER - 1);
-      return { sql: `SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${from} WHERE ${where} LIMIT ${params.add(cap + 1)}) capped`, params: params.values };
+      return { sql: `${prefix}SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${from} WHERE ${where} LIMIT ${params.add(cap + 1)}) capped`, params: params.values };
     }
-    return { sql: `SELECT count(*) AS n FROM ${from} WHERE ${where}`, params: params.values };
+    return { sql: `${prefix}SELECT count(*) AS n FROM ${from} WHERE ${where}`, params: params.values };
   }
 
   insert(schema: TableSchema, values: RowValues): Statement {
@@ -409,7 +465,8 @@ export class SqlBuilder {
    * column counts them per group (see sampling.ts).
    */
   aggregate(schema: TableSchema, request: AggregateRequest, sampling?: AggregateSampling): Statement & { columns: string[]; limit: number } {
-    const params = new Params(this.dialect);
+    if (schema.table.query && sampling) throw datasourceError('invalid_value', 'A query result is aggregated exactly, not sampled.');
+    const params = this.params(schema.table);
     const q = this.dialect.quoteIdentifier;
     if (request.groupBy.length === 0 && request.measures.length === 0) throw datasourceError('invalid_value', 'An aggregate needs a group or a measure.');
     const groups = request.groupBy.map((g, i) => {
@@ -439,7 +496,7 @@ export class SqlBuilder {
     const from = sampling?.from ? sampling.from(this.table(schema.table), params) : this.table(schema.table);
     const conditions = [...(sampling?.where ? [sampling.where(params)] : []), this.where(schema, params, request.filters)];
     const limit = this.limit(request.limit ?? 10_000, 100_000);
-    let sql = `SELECT ${[...groups.map((g) => `${g.expr} AS ${q(g.alias)}`), ...measures].join(', ')} FROM ${from} WHERE ${conditions.join(' AND ')}`;
+    let sql = `${this.prefix(schema.table)}SELECT ${[...groups.map((g) => `${g.expr} AS ${q(g.alias)}`), ...measures].join(', ')} FROM ${from} WHERE ${conditions.join(' AND ')}`;
     // Where placeholders are positional (`?`), a group expression with bound values cannot be repeated: its values
     // are bound once but would be read again by GROUP BY and ORDER BY. Such groups are named by their select-list
     // position instead.

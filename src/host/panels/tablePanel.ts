@@ -14,7 +14,7 @@ import {
 } from '../../../shared/protocol';
 import { themeKind } from './themeKind';
 import type { WireRecord } from '../../../shared/values';
-import { readOnlyReasonFor } from '../../../shared/protocolCodec';
+import { plainRef, readOnlyReasonFor, refForView, schemaForView } from '../../../shared/protocolCodec';
 import { runExport } from './exportCommand';
 import { renderMessageHtml, renderPanelHtml } from './panelHtml';
 import { QueryTracker } from './queryTracker';
@@ -307,7 +307,8 @@ export class TablePanel {
         this.viewConfig = { viewId: this.identity.viewId, config: message.config };
         return;
       case 'view/open': {
-        const { type: _type, ...target } = message;
+        const { type: _type, table: targetTable, ...rest } = message;
+        const target = { ...rest, ...(targetTable ? { table: plainRef(targetTable) } : {}) };
         const open = this.services.openView;
         if (!open) {
           this.log.warn(`[${this.identity.viewId}] openView is not available yet`);
@@ -347,10 +348,10 @@ export class TablePanel {
         type: 'init',
         init: {
           protocolVersion: PROTOCOL_VERSION,
-          table,
+          table: refForView(table),
           displayName: this.identity.displayName,
           viewId,
-          schema,
+          schema: schemaForView(schema),
           capabilities,
           theme: themeKind(vscode.window.activeColorTheme.kind),
           ...(readOnlyReason !== undefined ? { readOnlyReason } : {}),

@@ -17,6 +17,7 @@ const TABLE_ICONS: Record<TableKind, string> = {
   'partitioned-table': 'split-horizontal',
   'foreign-table': 'link-external',
   endpoint: 'globe',
+  query: 'symbol-namespace',
 };
 
 /** A row of the tree as VS Code would draw it, for the test-only command nocoflo.internal.treeItems. */
