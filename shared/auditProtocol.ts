@@ -11,8 +11,9 @@ import type { WireValue } from './values';
 export type AuditValue = WireValue | { $truncated: { kind: 'text'; length: number; preview: string } | { kind: 'bytes'; size: number } };
 export type AuditRecord = Record<string, AuditValue>;
 
-export type AuditOperation = 'insert' | 'update' | 'delete';
-export const AUDIT_OPERATIONS: readonly AuditOperation[] = ['insert', 'update', 'delete'];
+/** 'statement': a SQL statement run from an editor that may have written; its text is in `newValues`, never undoable. */
+export type AuditOperation = 'insert' | 'update' | 'delete' | 'statement';
+export const AUDIT_OPERATIONS: readonly AuditOperation[] = ['insert', 'update', 'delete', 'statement'];
 
 export interface AuditEntry {
   id: number;

@@ -235,7 +235,7 @@ export type ParseResult = ParsedMessage<FromWebviewMessage>;
 /** Checks a message from a view's webview (see `parseMessage`). */
 export const parseFromWebview = (raw: unknown): ParseResult => parseMessage<FromWebviewMessage>(raw, { requests: PARAMS, commands: COMMANDS });
 
-const locator = object({ datasourceId: str(1_000), name: str(10_000) }, { schema: str(10_000) });
+const locator = object({ datasourceId: str(1_000), name: str(10_000) }, { schema: str(10_000), query: object({ text: str(1_000_000) }) });
 const identity = object({ table: locator, viewId: str(1_000), displayName: object({ table: str(10_000), datasource: str(10_000) }) });
 
 /** Reads the panel identity out of a webview's saved state (which a view script could have written anything to). */
@@ -244,8 +244,11 @@ export function parseSavedState(raw: unknown): PanelIdentity | undefined {
   const candidate = (raw as { nocoflo?: unknown }).nocoflo;
   if (identity(candidate, 'nocoflo')) return undefined;
   const { table, viewId, displayName } = candidate as PanelIdentity;
+  // A query tab's text comes back only to be checked against the host's own record of the tabs it opened
+  // (PanelManager.restore): text a view script wrote into its state is never run.
+  const query = table.query ? { query: { text: table.query.text } } : {};
   return {
-    table: table.schema === undefined ? { datasourceId: table.datasourceId, name: table.name } : { datasourceId: table.datasourceId, schema: table.schema, name: table.name },
+    table: { ...(table.schema === undefined ? { datasourceId: table.datasourceId, name: table.name } : { datasourceId: table.datasourceId, schema: table.schema, name: table.name }), ...query },
     viewId,
     displayName: { table: displayName.table, datasource: displayName.datasource },
   };

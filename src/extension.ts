@@ -41,6 +41,8 @@ import { registerSqliteFileEditor } from './host/files/sqliteFileEditor';
 import { registerAgentTools } from './host/agentTools/registerAgentTools';
 import { TABLE_VIEW_ID } from '../plugins/table-view';
 import { AGENT_TOOLS_SOURCE } from './core/agentTools/proposal';
+import { QueryTabs } from './host/queries/queryTabs';
+import { preferenceTarget, registerQueries, statementTimeoutMs } from './host/queries/registerQueries';
 
 export async function activate(context: vscode.ExtensionContext): Promise<NocofloApi> {
   const { logger: log, channel } = createOutputLogger();
@@ -107,16 +109,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   // Every write made through Nocoflo, for other extensions (api.data's onDidChangeData).
   const dataChanged = new Emitter<DataChangeEvent>();
   context.subscriptions.push(dataChanged);
-  const tables = new TableService(datasources, {
-    authorize: roles.authorize,
-    applied: async (table, changes, results, origin, schema) => {
-      await audit.recorder.applied(table, changes, results, origin, schema);
-      const count = (kind: string) => changes.filter((c) => c.kind === kind).length;
-      dataChanged.fire({ table: { ...table }, inserted: count('insert'), updated: count('update'), deleted: count('delete'), source: origin.source });
-      // An insert or delete changes the row count the sidebar shows for the table.
-      if (changes.some((c) => c.kind !== 'update')) tree.recount(table);
+  const tables = new TableService(
+    datasources,
+    {
+      authorize: roles.authorize,
+      applied: async (table, changes, results, origin, schema) => {
+        await audit.recorder.applied(table, changes, results, origin, schema);
+        const count = (kind: string) => changes.filter((c) => c.kind === kind).length;
+        dataChanged.fire({ table: { ...table }, inserted: count('insert'), updated: count('update'), deleted: count('delete'), source: origin.source });
+        // An insert or delete changes the row count the sidebar shows for the table.
+        if (changes.some((c) => c.kind !== 'update')) tree.recount(table);
+      },
     },
-  });
+    { queryTimeoutMs: (datasourceId) => statementTimeoutMs(datasources.get(datasourceId)) },
+  );
 
   const tree = new DatasourceTreeProvider(datasources, tables, log, roles);
   const treeView = vscode.window.createTreeView('nocoflo.datasources', { treeDataProvider: tree, showCollapseAll: true });
@@ -131,7 +137,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
   );
   context.subscriptions.push(locks);
   closeLocks = () => locks.close();
+  // Query result tabs come back after a reload only from this record (src/host/queries/queryTabs.ts).
+  const queryTabs = new QueryTabs(context.workspaceState);
   const panels = new PanelManager({
+    restoreQuery: (table) => queryTabs.restore(table),
     locks,
     context,
     registry,
@@ -139,10 +148,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     tables,
     log,
     viewConfig: (table, viewId) => {
-      const preference = metadata.viewPreferences.get(table, currentUser());
+      const preference = metadata.viewPreferences.get(preferenceTarget(table), currentUser());
       return preference?.viewId === viewId ? preference.config : undefined;
     },
-    access: (table) => roles.viewAccess(table),
+    // An editable query result is governed as the table its edits are saved to.
+    access: (table) => roles.viewAccess(tables.baseTable(table) ?? table),
     confirmApply: (table, changes) => confirmDeletes({ table: table.name, datasource: datasources.get(table.datasourceId)?.name ?? table.datasourceId }, changes),
     confirmations: viewConfirmations,
   });
@@ -160,8 +170,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     }),
   );
 
-  const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreferences.get(table, currentUser())?.viewId }, panels);
+  const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreferences.get(preferenceTarget(table), currentUser())?.viewId }, panels);
   panels.useOpener(opener);
+  const queries = registerQueries({
+    datasources,
+    tables,
+    roles,
+    queryTabs,
+    audit: audit.recorder,
+    open: (table, viewId) => opener.open(table, viewId),
+    refreshTabs: (id) => panels.refresh(id),
+    refreshTree: () => tree.refresh(),
+    log,
+  });
+  context.subscriptions.push(...queries.disposables);
   const api = createApi({
     registry,
     datasources,
@@ -265,7 +287,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
       panels,
       candidates: (table) => opener.candidates(table),
       tables,
-      storePreference: (table, viewId, config) => storeViewPreference({ registry, datasources, preferences: metadata.viewPreferences, user: currentUser }, table, viewId, config),
+      storePreference: (table, viewId, config) => storeViewPreference({ registry, datasources, preferences: metadata.viewPreferences, user: currentUser }, preferenceTarget(table), viewId, config),
       log,
     }),
   );

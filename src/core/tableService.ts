@@ -20,6 +20,8 @@ import type {
 import type { DatasourceManager } from './datasourceManager';
 import { isExpectedError, nocofloError, PluginFailure } from './pluginErrors';
 import { readOnlyReasonFor } from '../../shared/protocolCodec';
+import { withStatementTimeout } from './queries/statementTimeout';
+import { editableResult, resultBase, resultKeys, toBaseChanges, toResultRow, type ResultMapping } from './queries/queryResults';
 
 /** One edit the user made in a view and has not saved yet. */
 export type PendingChange = RowChange;
@@ -62,7 +64,14 @@ export interface WriteGovernance {
   applied?(table: TableLocator, changes: readonly PendingChange[], results: readonly { key: RowKey | null; row?: RowValues }[], origin: ChangeOrigin, schema: TableSchema): Promise<void>;
 }
 
-const tableRef = (t: TableLocator): TableRef => (t.schema === undefined ? { name: t.name } : { schema: t.schema, name: t.name });
+const tableRef = (t: TableLocator): TableRef => ({ ...(t.schema === undefined ? { name: t.name } : { schema: t.schema, name: t.name }), ...(t.query ? { query: t.query } : {}) });
+
+/** Bound values of a query may be bigints or bytes, which JSON.stringify cannot write. */
+const keyValue = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? `${value}n` : value instanceof Uint8Array ? [...value] : value);
+
+/** The cache key of a table or a query's result: a query is its text and bound values, whatever its title. */
+const locatorKey = (t: TableLocator): string =>
+  t.query ? JSON.stringify([t.datasourceId, 'query', t.query.text, t.query.params ?? []], keyValue) : JSON.stringify([t.datasourceId, t.schema ?? null, t.name]);
 
 /**
  * The one door every view (built-in or third-party) goes through to read and write table data. Checks that do not
@@ -70,17 +79,27 @@ const tableRef = (t: TableLocator): TableRef => (t.schema === undefined ? { name
  */
 export class TableService {
   private readonly schemas = new Map<string, Promise<TableSchema>>();
+  /** For query results that can be edited: how they map onto their base table (see queries/queryResults.ts). */
+  private readonly mappings = new Map<string, ResultMapping>();
 
   constructor(
     private readonly datasources: DatasourceManager,
     private readonly governance: WriteGovernance = {},
+    private readonly options: { queryTimeoutMs?(datasourceId: string): number | undefined } = {},
   ) {}
 
+  /** Reads of a query result run within the connection's statement timeout; reads of tables as before. */
+  private timed<T extends { signal?: AbortSignal }, R>(table: TableLocator, request: T, read: (request: T) => Promise<R>): Promise<R> {
+    if (!table.query) return read(request);
+    return withStatementTimeout(this.options.queryTimeoutMs?.(table.datasourceId), request.signal, (signal) => read({ ...request, ...(signal ? { signal } : {}) }));
+  }
+
   schema(table: TableLocator, options: { refresh?: boolean } = {}): Promise<TableSchema> {
-    const key = JSON.stringify([table.datasourceId, table.schema ?? null, table.name]);
+    const key = locatorKey(table);
     let pending = options.refresh ? undefined : this.schemas.get(key);
     if (!pending) {
       pending = this.datasources.session(table.datasourceId).then((s) => s.getSchema(tableRef(table)));
+      if (table.query) pending = pending.then((raw) => this.resultSchema(table, raw, key, options));
       this.schemas.set(key, pending);
       pending.catch(() => this.schemas.delete(key));
     }
@@ -107,26 +126,54 @@ export class TableService {
 
   forget(datasourceId?: string): void {
     for (const key of [...this.schemas.keys()]) {
-      if (datasourceId === undefined || (JSON.parse(key) as string[])[0] === datasourceId) this.schemas.delete(key);
+      if (datasourceId === undefined || (JSON.parse(key) as string[])[0] === datasourceId) {
+        this.schemas.delete(key);
+        this.mappings.delete(key);
+      }
     }
+  }
+
+  /** For a query result that can be edited, the stored table its edits are saved to (once its schema was read). */
+  baseTable(table: TableLocator): TableLocator | undefined {
+    const mapping = table.query ? this.mappings.get(locatorKey(table)) : undefined;
+    return mapping ? { datasourceId: table.datasourceId, ...mapping.base } : undefined;
+  }
+
+  /** A query result's schema with its editability decided from the origins of its columns. */
+  private async resultSchema(table: TableLocator, raw: TableSchema, key: string, options: { refresh?: boolean }): Promise<TableSchema> {
+    this.mappings.delete(key);
+    const found = resultBase(raw);
+    if ('reason' in found) return { ...raw, readOnlyReason: found.reason, primaryKey: [], foreignKeys: [] };
+    let base: TableSchema;
+    try {
+      base = await this.schema({ datasourceId: table.datasourceId, ...found.base }, options);
+    } catch (error) {
+      const name = found.base.schema ? `${found.base.schema}.${found.base.name}` : found.base.name;
+      return { ...raw, readOnlyReason: `This result is read-only: its table ${name} could not be read (${error instanceof Error ? error.message : String(error)}).`, primaryKey: [], foreignKeys: [] };
+    }
+    const { schema, mapping } = editableResult(raw, base);
+    if (mapping) this.mappings.set(key, mapping);
+    return schema;
   }
 
   async readRows(table: TableLocator, request: ReadRowsRequest): Promise<RowPage> {
     const schema = await this.schema(table);
     this.checkColumns(schema, [...(request.sort ?? []).map((s) => s.column), ...(request.filters ?? []).map((f) => f.column)]);
     const session = await this.datasources.session(table.datasourceId);
-    return session.readRows(tableRef(table), request);
+    const page = await this.timed(table, request, (r) => session.readRows(tableRef(table), r));
+    const mapping = table.query ? this.mappings.get(locatorKey(table)) : undefined;
+    return mapping ? { ...page, keys: resultKeys(mapping, page.columns, page.rows) } : page;
   }
 
   async countRows(table: TableLocator, request: CountRequest = {}): Promise<RowCount> {
     const session = await this.datasources.session(table.datasourceId);
-    return session.countRows(tableRef(table), request);
+    return this.timed(table, request, (r) => session.countRows(tableRef(table), r));
   }
 
   async aggregate(table: TableLocator, request: AggregateRequest): Promise<AggregateResult> {
     const session = await this.datasources.session(table.datasourceId);
     if (!session.aggregate) throw nocofloError('unsupported', 'This datasource cannot aggregate.');
-    return session.aggregate(tableRef(table), request);
+    return this.timed(table, request, (r) => session.aggregate!(tableRef(table), r));
   }
 
   /**
@@ -140,6 +187,8 @@ export class TableService {
       const problem = this.writeProblem(schema, change, capabilities);
       if (problem) throw nocofloError(problem.code as DatasourceErrorCode, problem.message);
     }
+    const mapping = table.query ? this.mappings.get(locatorKey(table)) : undefined;
+    if (mapping) return this.preview({ datasourceId: table.datasourceId, ...mapping.base }, toBaseChanges(mapping, changes));
     const session = await this.datasources.session(table.datasourceId);
     if (!session.previewChanges) return null;
     return session.previewChanges(tableRef(table), changes);
@@ -156,6 +205,18 @@ export class TableService {
       const problem = this.writeProblem(schema, change, capabilities);
       if (problem) return { ok: false, failure: { index, code: problem.code, message: problem.message }, rolledBack: true };
     }
+    // An editable query result saves to its base table, through everything a save of that table passes.
+    const mapping = table.query ? this.mappings.get(locatorKey(table)) : undefined;
+    if (mapping) {
+      const result = await this.apply({ datasourceId: table.datasourceId, ...mapping.base }, toBaseChanges(mapping, changes), origin);
+      if (!result.ok) {
+        const { current, column } = result.failure;
+        const resultColumn = column === undefined ? undefined : mapping.toResult.get(column);
+        return { ...result, failure: { ...result.failure, ...(current ? { current: toResultRow(mapping, current) } : {}), ...(column !== undefined ? { column: resultColumn ?? column } : {}) } };
+      }
+      return { ok: true, results: result.results.map((r) => ({ key: r.key && toResultRow(mapping, r.key), ...(r.row ? { row: toResultRow(mapping, r.row) } : {}) })) };
+    }
+    if (table.query) return { ok: false, failure: { index: 0, code: 'read_only', message: schema.readOnlyReason ?? 'This result is read-only.' }, rolledBack: true };
     const refusal = await this.governance.authorize?.(table, changes, schema);
     if (refusal) return { ok: false, failure: { ...refusal }, rolledBack: true };
     const session = await this.datasources.session(table.datasourceId);

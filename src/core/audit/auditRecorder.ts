@@ -1,7 +1,7 @@
 // The audit side of TableService's governance: the `applied` hook turns every change that reached the database
 // into an audit entry. Whatever happens here, the save has already succeeded, so failures are logged, never thrown.
 import { randomUUID } from 'node:crypto';
-import type { RowKey, RowValues, TableLocator, TableSchema } from '../../../api';
+import type { CellValue, RowKey, RowValues, TableLocator, TableSchema } from '../../../api';
 import { Emitter } from '../events';
 import { errorMessage, type Logger } from '../log';
 import type { ChangeOrigin, PendingChange, WriteGovernance } from '../tableService';
@@ -90,6 +90,37 @@ export class AuditRecorder {
       this.options.log.error(`Audit: ${changes.length} change(s) to ${table.name} were saved but could not be recorded in the audit log: ${errorMessage(error)}`);
     }
   };
+
+  /**
+   * A statement run from a SQL editor that may have written: its text, bound values and the rows the database says
+   * it affected. Nocoflo cannot know which rows those were, so the entry is never undoable.
+   */
+  async statement(entry: { datasourceId: string; text: string; params: readonly CellValue[]; rowsAffected?: number; source: string }): Promise<void> {
+    try {
+      const now = this.options.now?.() ?? new Date();
+      const values: RowValues = { statement: entry.text };
+      entry.params.forEach((value, i) => (values[`parameter ${i + 1}`] = value));
+      if (entry.rowsAffected !== undefined) values.rowsAffected = entry.rowsAffected;
+      const bound = boundRecord(values, this.options.limits ?? DEFAULT_AUDIT_LIMITS);
+      const recorded: NewAuditEntry = {
+        batchId: this.options.newBatchId?.() ?? randomUUID(),
+        at: now.toISOString(),
+        user: this.options.user(),
+        datasourceId: entry.datasourceId,
+        table: '',
+        operation: 'statement',
+        key: null,
+        oldValues: null,
+        newValues: bound.record,
+        truncated: bound.truncated.length > 0,
+        source: entry.source,
+      };
+      await this.options.store.record([recorded], this.options.retention(), now);
+      this.recorded.fire();
+    } catch (error) {
+      this.options.log.error(`Audit: a statement on ${entry.datasourceId} ran but could not be recorded in the audit log: ${errorMessage(error)}`);
+    }
+  }
 
   dispose(): void {
     this.recorded.dispose();

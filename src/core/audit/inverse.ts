@@ -18,6 +18,8 @@ export function inverseOf(entry: AuditEntry): InverseResult {
     return { ok: false, reason: `Change ${where} cannot be undone: the value${cut.length === 1 ? '' : 's'} of ${cut.length ? quoted([...new Set(cut)]) : 'some columns'} ${cut.length === 1 ? 'was' : 'were'} too large to keep in the audit log.` };
   }
   switch (entry.operation) {
+    case 'statement':
+      return { ok: false, reason: `Statement #${entry.id} cannot be undone: Nocoflo does not know which rows it changed. Run a statement that reverses it.` };
     case 'insert': {
       if (!entry.key) return { ok: false, reason: `Change ${where} cannot be undone: the datasource did not report the key of the inserted row.` };
       return { ok: true, change: { kind: 'delete', key: restoreRecord(entry.key), expected: restoreRecord(entry.newValues ?? {}) } };

@@ -97,6 +97,38 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'audit log: executed statements (operation "statement", not undoable)',
+    up(db) {
+      // SQLite cannot change a CHECK constraint in place: the table is rebuilt with its rows and indexes.
+      db.run(`
+        CREATE TABLE audit_log_v3 (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          batch_id TEXT NOT NULL,
+          at TEXT NOT NULL,
+          user_name TEXT NOT NULL,
+          datasource_id TEXT NOT NULL,
+          schema_name TEXT NOT NULL DEFAULT '',
+          table_name TEXT NOT NULL,
+          operation TEXT NOT NULL CHECK (operation IN ('insert', 'update', 'delete', 'statement')),
+          row_key TEXT,
+          old_values TEXT,
+          new_values TEXT,
+          truncated INTEGER NOT NULL DEFAULT 0,
+          source TEXT NOT NULL DEFAULT '',
+          undo_of INTEGER,
+          undone_by INTEGER
+        );
+        INSERT INTO audit_log_v3 SELECT id, batch_id, at, user_name, datasource_id, schema_name, table_name, operation, row_key, old_values, new_values, truncated, source, undo_of, undone_by FROM audit_log;
+        DROP TABLE audit_log;
+        ALTER TABLE audit_log_v3 RENAME TO audit_log;
+        CREATE INDEX audit_log_table ON audit_log (datasource_id, schema_name, table_name, at);
+        CREATE INDEX audit_log_batch ON audit_log (batch_id);
+        CREATE INDEX audit_log_at ON audit_log (at);
+      `);
+    },
+  },
 ];
 
 export class NewerSchemaError extends Error {

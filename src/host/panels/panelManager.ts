@@ -52,6 +52,11 @@ export interface PanelManagerOptions {
   confirmations?: PanelServices['confirmations'];
   /** This window's row locks (see PanelServices.locks). */
   locks?: PanelServices['locks'];
+  /**
+   * A query tab being restored after a reload: the query as the host recorded it when it opened the tab, or
+   * undefined when it has no such record (the tab then closes; a view's saved state is never run as a query).
+   */
+  restoreQuery?(table: TableLocator): TableLocator | undefined;
 }
 
 /** All view tabs share one webview type, so one serializer restores tabs of every view plugin. */
@@ -64,6 +69,7 @@ export const VIEW_PANEL_TYPE = 'nocoflo.view';
 export class PanelManager implements vscode.Disposable {
   private readonly panels = new Map<string, TablePanel>();
   private readonly services: PanelServices;
+  private readonly restoreQuery: PanelManagerOptions['restoreQuery'];
   private readonly disposables: vscode.Disposable[] = [];
   private disposing = false;
   private opener: ViewOpener | undefined;
@@ -78,6 +84,7 @@ export class PanelManager implements vscode.Disposable {
 
   constructor(options: PanelManagerOptions) {
     const { context } = options;
+    this.restoreQuery = options.restoreQuery;
     this.services = {
       extensionUri: context.extensionUri,
       registry: options.registry,
@@ -237,6 +244,14 @@ export class PanelManager implements vscode.Disposable {
 
   private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const identity = parseSavedState(state);
+    if (identity?.table.query) {
+      const recorded = this.restoreQuery?.(identity.table);
+      if (recorded) identity.table = recorded;
+      else {
+        panel.dispose();
+        return;
+      }
+    }
     if (!identity || this.panels.has(panelKey(identity))) {
       // Nothing to show (state from an older build, or a duplicate): close it rather than leave an empty tab.
       panel.dispose();

@@ -29,7 +29,7 @@ export interface PanelHandoff {
 }
 
 export const panelKey = (identity: Pick<PanelIdentity, 'table' | 'viewId'>): string =>
-  JSON.stringify([identity.table.datasourceId, identity.table.schema ?? null, identity.table.name, identity.viewId]);
+  JSON.stringify([identity.table.datasourceId, identity.table.schema ?? null, identity.table.name, identity.viewId, ...(identity.table.query ? [identity.table.query.text] : [])]);
 
 /**
  * "orders — Shop (Form)": one table can be open in several views at once, so each tab names its view; the view's
