@@ -2,7 +2,7 @@
 // budget after which Nocoflo cancels it on the server (through the datasource's abort handling) and says so.
 import { nocofloError } from '../pluginErrors';
 
-const seconds = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
+const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
 
 /**
  * Runs `work` with a signal that aborts when `signal` does or when `timeoutMs` passes (none when 0 or undefined). A
