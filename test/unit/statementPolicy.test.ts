@@ -63,7 +63,7 @@ describe('rows of a statement that runs once, as text (src/core/queries/rowsText
     const text = formatRowsAsText(['cid', 'name', 'dflt'], [[0, 'id', null], [1, 'blob', new Uint8Array(3)], [2, 'x'.repeat(200), 'a\nb']], true);
     const lines = text.split('\n');
     assert.equal(lines[0], 'cid | name' + ' '.repeat(116) + ' | dflt');
-    assert.match(lines[2], /^0   \| id +\| NULL$/);
+    assert.match(lines[2], /^0 {3}\| id +\| NULL$/);
     assert.match(lines[3], /\| <3 bytes>$/);
     assert.match(lines[4], /x{119}… \| a b$/);
     assert.match(text, /\(3 rows; more rows were not fetched\)/);
