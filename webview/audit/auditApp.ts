@@ -266,12 +266,27 @@ export class AuditApp {
     if (entry.undoOf !== undefined) head.append(el('span', 'entry-mark', `undo of #${entry.undoOf}`));
     if (entry.undoneBy !== undefined) head.append(el('span', 'entry-mark undone', `undone by #${entry.undoneBy}`));
     if (entry.truncated) head.append(el('span', 'entry-mark truncated', 'values too large to keep: cannot be undone'));
+    if (entry.operation === 'statement') {
+      // Nocoflo cannot know which rows a statement changed, so there is nothing to undo; its text is the record.
+      head.append(el('span', 'entry-mark', 'statement: cannot be undone'));
+      item.append(head, this.renderStatement(entry));
+      return item;
+    }
     const undo = button('Undo change', 'discard', () => void this.undo({ entryId: entry.id }, `change #${entry.id}`));
     undo.classList.add('undo-change');
     setDisabled(undo, entry.undoneBy !== undefined || entry.truncated);
     head.append(undo);
     item.append(head, this.renderValues(entry));
     return item;
+  }
+
+  private renderStatement(entry: AuditEntry): HTMLElement {
+    const values = entry.newValues ?? {};
+    const box = el('div', 'entry-statement');
+    box.append(el('pre', 'statement-text', auditValueText(values.statement)));
+    const details = Object.keys(values).filter((k) => k !== 'statement').map((k) => `${k}: ${auditValueText(values[k])}`);
+    if (details.length > 0) box.append(el('div', 'statement-details', details.join(' · ')));
+    return box;
   }
 
   private renderValues(entry: AuditEntry): HTMLElement {
