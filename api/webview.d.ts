@@ -234,7 +234,7 @@ export interface NocofloViewClient {
 
 /** The object at `globalThis.nocoflo`. */
 export interface NocofloWebview {
-  /** Semver of this client API, e.g. "1.6.0". */
+  /** Semver of this client API, e.g. "1.7.0". */
   readonly apiVersion: string;
   /** Resolves once Nocoflo sent the initial state; rejects when the table cannot be opened (the reason is shown). */
   connect(): Promise<NocofloViewClient>;

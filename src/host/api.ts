@@ -10,7 +10,7 @@ import type { HostMetadata } from './hostMetadata';
 import type { TableOpener } from './tableOpener';
 import { storeViewPreference } from './viewPreferences';
 
-export const API_VERSION = '1.6.0';
+export const API_VERSION = '1.7.0';
 
 export interface ApiDeps {
   registry: PluginRegistry;

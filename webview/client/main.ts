@@ -82,6 +82,6 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
 });
 
-const nocoflo: NocofloWebview = Object.freeze({ apiVersion: '1.6.0', connect: () => connected });
+const nocoflo: NocofloWebview = Object.freeze({ apiVersion: '1.7.0', connect: () => connected });
 Object.defineProperty(globalThis, 'nocoflo', { value: nocoflo, enumerable: false, configurable: false, writable: false });
 post({ type: 'ready' });
