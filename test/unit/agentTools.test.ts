@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CellValue, ReadRowsRequest, RowPage, TableLocator, TableSchema } from '../../api';
 import { findConnection, listConnections, visibleConfig, type AgentCatalog } from '../../src/core/agentTools/catalog';
-import { listConnectionsConfirmation, plain, proposeChangesConfirmation, readRowsConfirmation } from '../../src/core/agentTools/confirmation';
-import { checkDescribeTable, checkListTables, checkProposal, checkReadRows, MAX_PROPOSED_CHANGES, MAX_ROW_LIMIT, type ReadRowsInput } from '../../src/core/agentTools/inputs';
+import { listConnectionsConfirmation, plain, proposeChangesConfirmation, readRowsConfirmation, runQueryConfirmation } from '../../src/core/agentTools/confirmation';
+import { checkDescribeTable, checkListTables, checkProposal, checkReadRows, checkRunQuery, MAX_PROPOSED_CHANGES, MAX_QUERY_LENGTH, MAX_ROW_LIMIT, type ReadRowsInput } from '../../src/core/agentTools/inputs';
 import { AGENT_TOOL_NAMES } from '../../src/core/agentTools/names';
 import { buildProposal, describeCounts, roleNotes } from '../../src/core/agentTools/proposal';
 import { describeTable, readRows, type AgentTables } from '../../src/core/agentTools/reads';
@@ -81,6 +81,16 @@ describe('agent tools (src/core/agentTools)', () => {
       assert.deepEqual(checkDescribeTable({ connection: 'Shop', table: 'customers', schema: 'main' }), { ok: true, value: { connection: 'Shop', table: 'customers', schema: 'main' } });
       const limit = checkReadRows({ connection: 'Shop', table: 'customers', limit: 0 });
       assert.ok(!limit.ok && limit.error === 'limit must be a whole number of at least 1.');
+    });
+
+    it('a query is one bounded statement with a bounded page', () => {
+      assert.deepEqual(checkRunQuery({ connection: 'Shop', sql: 'SELECT 1' }), { ok: true, value: { connection: 'Shop', sql: 'SELECT 1', limit: 50, offset: 0 } });
+      const capped = checkRunQuery({ connection: 'Shop', sql: 'SELECT 1', limit: 5_000, offset: 7 });
+      assert.ok(capped.ok && capped.value.limit === MAX_ROW_LIMIT && capped.value.offset === 7);
+      assert.deepEqual(checkRunQuery({ connection: 'Shop' }), { ok: false, error: 'sql must be a non-empty string.' });
+      const long = checkRunQuery({ connection: 'Shop', sql: 'x'.repeat(MAX_QUERY_LENGTH + 1) });
+      assert.ok(!long.ok && long.error.includes(`at most ${MAX_QUERY_LENGTH}`));
+      assert.ok(!checkRunQuery({ connection: 'Shop', sql: 'SELECT 1', params: [] }).ok, 'unknown fields are refused');
     });
 
     it('a proposal needs at least one change and at most the reviewable maximum', () => {
@@ -216,6 +226,11 @@ describe('agent tools (src/core/agentTools)', () => {
     // What the model sends cannot turn into a link, an image or a code span in the question the person reads.
     assert.equal(plain('see [here](command:workbench.action.quit)\n`x`'), 'see \\[here\\]\\(command:workbench.action.quit\\) \\`x\\`');
     assert.match(listConnectionsConfirmation(['Prod']).message, /\*\*Production:\*\* "Prod" is marked as production\./);
+    // A query is shown whole in a fence the statement cannot close, so the person reads exactly what runs.
+    const query = runQueryConfirmation({ name: 'Prod', production: true }, 'SELECT 1\n```\n[x](command:y)', 20).message;
+    assert.match(query, /on "Prod" \(a production connection\), read-only \(the database refuses any write\), and read up to 20 rows/);
+    assert.ok(query.includes('```sql\nSELECT 1\n`\u200b``\n[x](command:y)\n```'));
+    assert.equal(query.split('```').length, 3, 'only the confirmation\'s own fence');
   });
 
   it('package.json contributes exactly the registered tools, each with a schema and a model description', () => {

@@ -55,3 +55,15 @@ export const proposeChangesConfirmation = (c: ConnectionNames, table: string, wh
   title: 'Propose changes',
   message: `The agent proposes ${what} in ${plain(table)} of ${where(c)}. They open as unsaved edits in a table tab; nothing is written until you review and save them.${reason ? `\n\nThe agent's reason: ${plain(reason)}` : ''}${productionLine(c)}`,
 });
+
+/**
+ * The statement is shown whole (up to 2,000 characters) in a fenced block, where Markdown does not apply, so the
+ * person approving reads exactly what will run; a fence in the text itself is broken up.
+ */
+export function runQueryConfirmation(c: ConnectionNames, sql: string, limit: number): ConfirmationText {
+  const shown = sql.length > 2_000 ? `${sql.slice(0, 2_000)}\n…` : sql;
+  return {
+    title: 'Run a read-only query',
+    message: `The agent will run this query on ${where(c)}, read-only (the database refuses any write), and read up to ${limit} row${limit === 1 ? '' : 's'} of its result; the values are sent to the language model.\n\n\`\`\`sql\n${shown.replace(/```/g, '`\u200b``')}\n\`\`\`${productionLine(c)}`,
+  };
+}

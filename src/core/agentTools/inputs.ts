@@ -146,3 +146,27 @@ export function checkProposal(raw: unknown): Checked<ProposalInput> {
     return { ...table(input), inserts, updates, deletes, ...(reason !== undefined ? { reason } : {}) };
   });
 }
+
+export interface QueryInput {
+  connection: string;
+  sql: string;
+  limit: number;
+  offset: number;
+}
+
+/** Longest statement an agent may send: a question, not a script. */
+export const MAX_QUERY_LENGTH = 20_000;
+
+export function checkRunQuery(raw: unknown): Checked<QueryInput> {
+  return check(() => {
+    const input = object(raw, 'The input', ['connection', 'sql', 'limit', 'offset']);
+    const sql = text(input.sql, 'sql');
+    if (sql.length > MAX_QUERY_LENGTH) throw new InputError(`sql is ${sql.length} characters long; send one statement of at most ${MAX_QUERY_LENGTH}.`);
+    return {
+      connection: text(input.connection, 'connection'),
+      sql,
+      limit: integer(input.limit, 'limit', DEFAULT_ROW_LIMIT, 1, MAX_ROW_LIMIT),
+      offset: integer(input.offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+    };
+  });
+}

@@ -5,5 +5,6 @@ export const AGENT_TOOL_NAMES = {
   listTables: 'nocoflo_listTables',
   describeTable: 'nocoflo_describeTable',
   readRows: 'nocoflo_readRows',
+  runQuery: 'nocoflo_runQuery',
   proposeChanges: 'nocoflo_proposeChanges',
 } as const;

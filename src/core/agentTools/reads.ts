@@ -4,7 +4,7 @@ import type { CellValue, ColumnSchema, RowCount, TableLocator, TableSchema } fro
 import type { TableService } from '../tableService';
 import type { Role } from '../roles/roleModel';
 import { ACCESS_TEXT } from './catalog';
-import type { ReadRowsInput, TableInput } from './inputs';
+import type { QueryInput, ReadRowsInput, TableInput } from './inputs';
 import { resultRecord, type ResultValue } from './values';
 
 export type AgentTables = Pick<TableService, 'schema' | 'tableInfos' | 'readRows' | 'countRows' | 'capabilities'>;
@@ -79,6 +79,15 @@ export interface RowsResult {
   more: boolean;
   nextOffset?: number;
   note?: string;
+}
+
+/**
+ * A page of a statement's result, read like a table (a query reference): read-only, enforced by the database, within
+ * the connection's statement timeout.
+ */
+export function queryRows(tables: AgentTables, datasourceId: string, input: QueryInput, signal?: AbortSignal): Promise<RowsResult> {
+  const table: TableLocator = { datasourceId, name: 'query', query: { text: input.sql } };
+  return readRows(tables, table, { connection: input.connection, table: 'query', filters: [], sort: [], limit: input.limit, offset: input.offset }, signal);
 }
 
 export async function readRows(tables: AgentTables, table: TableLocator, input: ReadRowsInput, signal?: AbortSignal): Promise<RowsResult> {

@@ -2,10 +2,10 @@
 // with what it will read (naming production connections) and reads through TableService.
 import type * as vscode from 'vscode';
 import { listConnections } from '../../core/agentTools/catalog';
-import { describeTableConfirmation, listConnectionsConfirmation, listTablesConfirmation, readRowsConfirmation } from '../../core/agentTools/confirmation';
-import { checkDescribeTable, checkListTables, checkReadRows, DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT } from '../../core/agentTools/inputs';
+import { describeTableConfirmation, listConnectionsConfirmation, listTablesConfirmation, readRowsConfirmation, runQueryConfirmation } from '../../core/agentTools/confirmation';
+import { checkDescribeTable, checkListTables, checkReadRows, checkRunQuery, DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT } from '../../core/agentTools/inputs';
 import { AGENT_TOOL_NAMES } from '../../core/agentTools/names';
-import { describeTable, locatorOf, readRows, tablesOf } from '../../core/agentTools/reads';
+import { describeTable, locatorOf, queryRows, readRows, tablesOf } from '../../core/agentTools/reads';
 import { type AgentToolDeps, confirmation, connectionOf, jsonResult, namesFor, run, unwrap } from './toolKit';
 
 type Input = Record<string, unknown>;
@@ -69,6 +69,23 @@ export function readRowsTool(deps: AgentToolDeps): vscode.LanguageModelTool<Inpu
         const input = unwrap(checkReadRows(options.input));
         const record = connectionOf(deps, input.connection);
         return jsonResult({ connection: { id: record.id, name: record.name }, ...(await readRows(deps.tables, locatorOf(record.id, input), input, signalOf(token))) });
+      }),
+  };
+}
+
+export function runQueryTool(deps: AgentToolDeps): vscode.LanguageModelTool<Input> {
+  return {
+    prepareInvocation: (options) => {
+      const checked = checkRunQuery(options.input);
+      const limit = checked.ok ? checked.value.limit : DEFAULT_ROW_LIMIT;
+      return confirmation(runQueryConfirmation(namesFor(deps, options.input.connection) ?? unknownConnection(options.input.connection), String(options.input.sql ?? ''), Math.min(limit, MAX_ROW_LIMIT)), 'Running a read-only query');
+    },
+    invoke: (options, token) =>
+      run(deps, AGENT_TOOL_NAMES.runQuery, async () => {
+        const input = unwrap(checkRunQuery(options.input));
+        const record = connectionOf(deps, input.connection);
+        const { table: _title, ...rows } = await queryRows(deps.tables, record.id, input, signalOf(token));
+        return jsonResult({ connection: { id: record.id, name: record.name }, ...rows });
       }),
   };
 }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { AGENT_TOOL_NAMES } from '../../core/agentTools/names';
 import { proposeChangesTool } from './proposeTool';
-import { describeTableTool, listConnectionsTool, listTablesTool, readRowsTool } from './readTools';
+import { describeTableTool, listConnectionsTool, listTablesTool, readRowsTool, runQueryTool } from './readTools';
 import type { AgentToolDeps } from './toolKit';
 
 export function registerAgentTools(deps: AgentToolDeps): vscode.Disposable[] {
@@ -17,6 +17,7 @@ export function registerAgentTools(deps: AgentToolDeps): vscode.Disposable[] {
     [AGENT_TOOL_NAMES.listTables]: listTablesTool(deps),
     [AGENT_TOOL_NAMES.describeTable]: describeTableTool(deps),
     [AGENT_TOOL_NAMES.readRows]: readRowsTool(deps),
+    [AGENT_TOOL_NAMES.runQuery]: runQueryTool(deps),
     [AGENT_TOOL_NAMES.proposeChanges]: proposeChangesTool(deps),
   };
   return [
