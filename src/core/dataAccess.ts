@@ -1,4 +1,4 @@
-import type { AggregateRequest, CancellationToken, CountRequest, DataApplyResult, DataChangeEvent, DatasourceInfo, NocofloData, ReadRowsRequest, RowChange, TableLocator } from '../../api';
+import type { AggregateRequest, CancellationToken, CountRequest, DataApplyResult, DataChangeEvent, DatasourceInfo, NocofloData, ReadRowsRequest, QueryText, RowChange, TableLocator } from '../../api';
 import { rowKeyText } from '../../shared/rowLocks';
 import type { DatasourceManager } from './datasourceManager';
 import type { Emitter } from './events';
@@ -40,7 +40,16 @@ export function checkLocator(table: unknown): TableLocator {
   if (typeof t !== 'object' || t === null || typeof t.datasourceId !== 'string' || typeof t.name !== 'string' || (t.schema !== undefined && typeof t.schema !== 'string')) {
     throw nocofloError('invalid_value', 'A table is { datasourceId: string, schema?: string, name: string }.');
   }
-  return { datasourceId: t.datasourceId, name: t.name, ...(t.schema !== undefined ? { schema: t.schema } : {}) };
+  const query = t.query as Partial<QueryText> | undefined;
+  if (query !== undefined && (typeof query !== 'object' || query === null || typeof query.text !== 'string' || (query.params !== undefined && !Array.isArray(query.params)))) {
+    throw nocofloError('invalid_value', 'A query reference is { datasourceId, name, query: { text: string, params?: CellValue[] } }.');
+  }
+  return {
+    datasourceId: t.datasourceId,
+    name: t.name,
+    ...(t.schema !== undefined ? { schema: t.schema } : {}),
+    ...(query ? { query: { text: query.text as string, ...(query.params ? { params: [...query.params] } : {}) } } : {}),
+  };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
@@ -101,7 +110,9 @@ export function createDataAccess(deps: DataAccessDeps, callerId: string): Nocofl
     applyChanges: async (table, changes, token): Promise<DataApplyResult> => {
       const locator = exists(checkLocator(table));
       const batch = checkChanges(changes);
-      const locks = new Map(deps.locksOn(locator).map((l) => [l.rowKey, l]));
+      // An editable query result is written through its base table: that table's row locks apply.
+      const lockTable = locator.query ? ((await tables.schema(locator)) && tables.baseTable(locator)) ?? locator : locator;
+      const locks = new Map(deps.locksOn(lockTable).map((l) => [l.rowKey, l]));
       for (const [index, change] of batch.entries()) {
         const lock = change.kind === 'insert' ? undefined : locks.get(rowKeyText(change.key));
         if (lock) return { ok: false, failure: { index, code: 'conflict', message: `${lock.owner} is editing this row (since ${lock.acquiredAt}); nothing was written.` }, rolledBack: true };
