@@ -181,6 +181,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     open: (table, viewId) => opener.open(table, viewId),
     refreshTabs: (id) => panels.refresh(id),
     refreshTree: () => tree.refresh(),
+    activeQuery: () => panels.activePanel()?.identity.table,
     log,
   });
   context.subscriptions.push(...queries.disposables);
@@ -370,7 +371,10 @@ function watchActiveTable(panels: PanelManager, statusBar: ConnectionStatusBar):
   const update = () => {
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     const isView = tab?.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(VIEW_PANEL_TYPE);
-    void statusBar.show(isView ? panels.activePanel()?.identity.table : undefined);
+    const table = isView ? panels.activePanel()?.identity.table : undefined;
+    void statusBar.show(table);
+    // Shows "Save Query…" in the title bar of a query's result tab.
+    void vscode.commands.executeCommand('setContext', 'nocoflo.queryTabActive', table?.query !== undefined);
   };
   return [
     statusBar,

@@ -46,8 +46,13 @@ export interface QueryWiring {
   open(table: TableLocator, viewId?: string): Promise<void>;
   refreshTabs(datasourceId: string): void;
   refreshTree(): void;
+  /** The query shown in the active Nocoflo tab, if that tab shows a query's result. */
+  activeQuery(): TableLocator | undefined;
   log: Logger;
 }
+
+/** Saves the active result tab's statement as a named query (the command that saves lives with saved queries). */
+export const SAVE_RESULT_QUERY_COMMAND = 'nocoflo.saveResultQuery';
 
 /** The statement runner and what it needs in the window; the runner goes to SQL editors, history and saved queries. */
 export function registerQueries(deps: QueryWiring): { runner: StatementRunner; disposables: vscode.Disposable[] } {
@@ -75,6 +80,14 @@ export function registerQueries(deps: QueryWiring): { runner: StatementRunner; d
     rows,
     runner,
     vscode.commands.registerCommand(RUN_STATEMENT_COMMAND, (request: RunQueryRequest) => runner.run(request)),
+    vscode.commands.registerCommand(SAVE_RESULT_QUERY_COMMAND, async () => {
+      const table = deps.activeQuery();
+      if (!table?.query) {
+        void vscode.window.showInformationMessage('Save Query… saves the statement of a query result tab: run a statement first.');
+        return;
+      }
+      await vscode.commands.executeCommand('nocoflo.saveQuery', { datasourceId: table.datasourceId, text: table.query.text, name: table.name });
+    }),
   ];
   return { runner, disposables };
 }
