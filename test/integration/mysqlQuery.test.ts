@@ -138,6 +138,11 @@ describe('MySQL/MariaDB datasource: query references and execute (real MariaDB s
       assert.deepEqual(view.columns.map((c) => [c.name, c.origin]), [['id', undefined], ['doubled', undefined], ['label', undefined]]);
       const derived = await session.getSchema(q('SELECT * FROM (SELECT id, x FROM big) d'));
       assert.deepEqual(derived.columns.map((c) => c.origin), [undefined, undefined]);
+      // A derived table or CTE named like a stored table: MariaDB reports its name as orgTable all the same.
+      for (const text of ['SELECT * FROM (SELECT id, x + 1 AS x FROM big) AS victim', 'WITH victim AS (SELECT id, x + 1 AS x FROM big) SELECT id, x FROM victim']) {
+        const shadowed = await session.getSchema(q(text));
+        assert.deepEqual(shadowed.columns.map((c) => c.origin), [undefined, undefined], text);
+      }
       const expressions = await session.getSchema(q("SELECT COUNT(*) AS n, CONCAT(label, '!') AS loud FROM big GROUP BY label"));
       assert.deepEqual(expressions.columns.map((c) => [c.name, c.kind, c.origin]), [['n', 'integer', undefined], ['loud', 'text', undefined]]);
     });
@@ -265,6 +270,18 @@ JOIN Chinook.Genre g ON g.GenreId = t.GenreId`);
       assert.equal(explain.truncated, false);
       const describe = await session.execute!({ text: 'DESCRIBE big' });
       assert.deepEqual(describe.rows!.map((r) => r[0]), ['id', 'x', 'label']);
+    });
+
+    it('never lets a statement that changes the session leak into later operations on a pooled connection', async () => {
+      // Each execute runs on its own; an open transaction, another default database or a lock would otherwise stay
+      // on the connection the pool lends next (six calls: more than the pool's five connections).
+      for (const text of ['START TRANSACTION', 'USE Chinook', 'LOCK TABLES writes READ', "SET time_zone = '+05:00'", 'CREATE TEMPORARY TABLE big (id INT)']) {
+        await session.execute!({ text });
+        for (let i = 0; i < 6; i++) await session.execute!({ text: 'INSERT INTO writes VALUES (?)', params: [200 + i] });
+        assert.equal(await count('SELECT COUNT(*) AS n FROM writes WHERE n >= 200'), 6, text);
+        assert.equal((await session.countRows({ name: 'big' })).count, ROWS, text);
+        await session.execute!({ text: 'DELETE FROM writes WHERE n >= 200' });
+      }
     });
 
     it('returns up to maxRows and stops the rest on the server', async () => {
