@@ -1,7 +1,8 @@
 // Queries as a user meets them, in a real VS Code (issue 15 §6): a SQL file bound to the Chinook sample through the
 // status bar, a join run with Ctrl+Enter into the grid, the same result switched to a chart of revenue by genre (the
 // Rock bar's number checked against the file with Python's sqlite3), the query saved, found in the sidebar after a
-// reload and reopened from there; a single-table result edited and saved (checked on disk); a syntax error shown
+// reload and reopened from there; a single-table result edited and saved (checked on disk; on VS Code with Node 22,
+// whose node:sqlite reports column origins — on 1.100's sql.js the result says why it is read-only); a syntax error shown
 // where it is in the editor; and a viewer's DELETE refused with the database's own message, nothing deleted.
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -129,6 +130,12 @@ describe('journey: queries from a SQL editor', function () {
     await tab(/^SELECT \* FROM Customer.* — Chinook/).waitFor({ timeout: 60_000 });
     view = workbench.webview();
     await view.locator('.grid-row .cell').first().waitFor({ timeout: 60_000 });
+    if (process.env.NOCOFLO_CODE_SERVER !== 'node22') {
+      // VS Code 1.100 runs on Node 20, where SQLite is sql.js, which does not report where a result's columns come
+      // from: the result opens read-only and says so. (The Node 22 stage edits it below.)
+      await view.locator('.message-strip, .readonly-reason, .banner', { hasText: /sql\.js/ }).first().waitFor({ timeout: 30_000 });
+      return;
+    }
     const names = await headers();
     const company = names.indexOf('Company');
     assert.ok(company >= 0, `a Company column among ${names.join(', ')}`);
