@@ -94,10 +94,9 @@ export function describeQueryConformance(target: QueryConformanceTarget): void {
         assert.deepEqual(schema.primaryKey, []);
         assert.deepEqual(schema.foreignKeys, []);
         assert.equal(schema.rowKey, undefined);
-        assert.deepEqual(
-          schema.columns.map((c) => [c.name, c.kind]),
-          tableSchema.columns.map((c) => [c.name, c.kind]),
-        );
+        // Kinds come from the origin column's declared type; an engine that names no origins judges them by values.
+        const shape = (columns: { name: string; kind: string }[]) => columns.map((c) => (target.origins === 'engine' ? [c.name, c.kind] : [c.name]));
+        assert.deepEqual(shape(schema.columns), shape(tableSchema.columns));
       });
     }
 

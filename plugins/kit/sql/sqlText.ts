@@ -227,9 +227,44 @@ export function limitsItself(text: string, flavour: SqlFlavour): boolean {
   return topLevelWords(text, flavour).some((w) => w.word === 'LIMIT' || w.word === 'FETCH' || w.word === 'OFFSET');
 }
 
-/** The statement without trailing semicolons and whitespace; a trailing line comment stays (wrappers add a newline). */
-export function trimStatement(text: string): string {
-  return text.replace(/[\s;]+$/, '').replace(/^\s+/, '');
+/** The statement without leading whitespace, trailing semicolons and whitespace (see `trimStatementEnd`). */
+export function trimStatement(text: string, flavour: SqlFlavour = 'postgres'): string {
+  return trimStatementEnd(text, flavour).replace(/^\s+/, '');
+}
+
+/**
+ * The statement without its end: trailing whitespace, and a top-level `;` with only comments and whitespace after
+ * it (`SELECT 1; -- done`). A trailing line comment without a `;` before it stays (wrappers add a newline).
+ */
+export function trimStatementEnd(text: string, flavour: SqlFlavour = 'postgres'): string {
+  const { semicolons } = scan(text, flavour);
+  for (const semicolon of semicolons) {
+    if (scan(text.slice(semicolon + 1), flavour).words.length === 0 && !/[^\s;]/.test(stripComments(text.slice(semicolon + 1), flavour))) {
+      return text.slice(0, semicolon).replace(/[\s;]+$/, '');
+    }
+  }
+  return text.replace(/[\s;]+$/, '');
+}
+
+/** Text with its comments blanked out (strings kept), to tell "only comments" from "something" after a `;`. */
+function stripComments(text: string, flavour: SqlFlavour): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    const next = text[i + 1];
+    if ((c === '-' && next === '-') || (c === '#' && flavour === 'mysql')) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl + 1;
+    } else if (c === '/' && next === '*') {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 2;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
 }
 
 /** 1-based line and column of `offset` in `text`. */
