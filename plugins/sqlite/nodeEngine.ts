@@ -1,6 +1,6 @@
 import type { CellValue } from '../../api';
 import { datasourceError } from '../kit/errors';
-import { bindable, normalize, type Engine } from './engine';
+import { bindable, normalize, type Engine, type Prepared, type ResultColumn } from './engine';
 
 // node:sqlite is real SQLite on the real file: page-level reads and writes, SQLite's own locking, WAL. Only the
 // members Nocoflo uses are typed here (the project's @types/node targets Node 20, which lacks the module).
@@ -9,7 +9,9 @@ interface StatementSync {
   run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
   setReadBigInts(enabled: boolean): void;
   setReturnArrays?(enabled: boolean): void;
-  columns?(): { name: string }[];
+  columns?(): { name: string; table?: string | null; column?: string | null; database?: string | null; type?: string | null }[];
+  iterate?(...params: unknown[]): IterableIterator<unknown>;
+  readonly sourceSQL?: string;
 }
 interface DatabaseSync {
   prepare(sql: string): StatementSync;
@@ -76,6 +78,46 @@ export class NodeSqliteEngine implements Engine {
   run(sql: string, params: CellValue[] = []): { changes: number; lastInsertRowid: number | bigint } {
     const result = this.statement(sql).run(...params.map(bindForNode));
     return { changes: Number(result.changes), lastInsertRowid: result.lastInsertRowid };
+  }
+
+  prepare(sql: string): Prepared {
+    const statement = this.db.prepare(sql);
+    const own = statement.sourceSQL ?? sql;
+    const columns = (statement.columns?.() ?? []).map((c): ResultColumn => ({
+      name: c.name,
+      ...(c.table ? { table: c.table } : {}),
+      ...(c.column ? { column: c.column } : {}),
+      ...(c.database ? { database: c.database } : {}),
+      ...(c.type ? { declaredType: c.type } : {}),
+    }));
+    return { columns, reportsOrigins: statement.columns !== undefined, tail: sql.slice(own.length) };
+  }
+
+  step(sql: string, params: CellValue[], maxRows: number, complete: boolean): { columns: string[]; rows: CellValue[][]; more: boolean } {
+    // Not cached: the user's statements are run once.
+    const statement = this.db.prepare(sql);
+    statement.setReadBigInts(true);
+    statement.setReturnArrays?.(true);
+    const columns = statement.columns?.().map((c) => c.name) ?? [];
+    const rows: CellValue[][] = [];
+    let more = false;
+    const toRow = (r: unknown): CellValue[] => (Array.isArray(r) ? r.map(normalize) : columns.map((c) => normalize((r as Record<string, unknown>)[c])));
+    if (!statement.iterate) {
+      const all = statement.all(...params.map(bindForNode));
+      return { columns, rows: all.slice(0, maxRows).map(toRow), more: all.length > maxRows };
+    }
+    const iterator = statement.iterate(...params.map(bindForNode));
+    for (let next = iterator.next(); !next.done; next = iterator.next()) {
+      if (rows.length < maxRows) rows.push(toRow(next.value));
+      else {
+        more = true;
+        if (!complete) {
+          iterator.return?.();
+          break;
+        }
+      }
+    }
+    return { columns, rows, more };
   }
 
   refresh(): void {

@@ -4,6 +4,9 @@ import type {
   Capabilities,
   CountRequest,
   DatasourceSession,
+  ExecuteOptions,
+  ExecuteResult,
+  QueryText,
   DatasourceWriter,
   ReadRowsRequest,
   RowCount,
@@ -24,7 +27,7 @@ import type { WorkerMethod, WorkerOptions } from './workerProtocol';
  * holds the worker exclusively, so a read from another tab never lands in the middle of someone's save.
  */
 export class SqliteSession implements DatasourceSession {
-  readonly capabilities: Capabilities = { insert: true, update: true, delete: true, transactions: true, aggregate: true, schemas: false, cheapCount: false };
+  readonly capabilities: Capabilities = { insert: true, update: true, delete: true, transactions: true, aggregate: true, schemas: false, cheapCount: false, query: true };
   private exclusive: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -61,6 +64,12 @@ export class SqliteSession implements DatasourceSession {
   aggregate(table: TableRef, request: AggregateRequest): Promise<AggregateResult> {
     const { signal, ...rest } = request;
     return this.call('aggregate', [table, rest], signal);
+  }
+
+  /** Stopped by `signal` like a read: the worker is terminated, which undoes the statement (supervisedWorker.ts). */
+  execute(statement: QueryText, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+    const { signal, ...rest } = options;
+    return this.call('execute', [statement, rest], signal);
   }
 
   insertRow(table: TableRef, values: RowValues): Promise<{ key: RowKey | null; row?: RowValues }> {

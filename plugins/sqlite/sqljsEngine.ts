@@ -3,7 +3,7 @@ import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import type { CellValue } from '../../api';
 import { datasourceError } from '../kit/errors';
 import { hardLinkRefusal, resolveWriteTarget, writeFileAtomic } from '../kit/atomicFile';
-import { bindable, normalize, type Engine } from './engine';
+import { bindable, normalize, type Engine, type Prepared } from './engine';
 import { applyWal } from './walMerge';
 import { fingerprintOf, nonEmpty, sameFingerprint, type Fingerprint } from './fileFingerprint';
 
@@ -50,6 +50,43 @@ export class SqlJsEngine implements Engine {
     } finally {
       statement.free();
     }
+  }
+
+  prepare(sql: string): Prepared {
+    const statement = this.db.prepare(sql);
+    try {
+      // sql.js has no sqlite3_column_table_name: names only (see queryReads.ts).
+      return { columns: statement.getColumnNames().map((name) => ({ name })), reportsOrigins: false, tail: sql.slice(statement.getSQL().length) };
+    } finally {
+      statement.free();
+    }
+  }
+
+  step(sql: string, params: CellValue[], maxRows: number, complete: boolean): { columns: string[]; rows: CellValue[][]; more: boolean } {
+    const statement = this.db.prepare(sql);
+    try {
+      statement.bind(params.map(bindable) as never);
+      const rows: CellValue[][] = [];
+      let more = false;
+      const get = statement.get.bind(statement) as unknown as (params: null, config: { useBigInt: boolean }) => unknown[];
+      const before = this.totalChanges();
+      while (statement.step()) {
+        if (rows.length < maxRows) rows.push(get(null, { useBigInt: true }).map(normalize));
+        else {
+          more = true;
+          if (!complete) break;
+        }
+      }
+      // A schema change counts no rows but must be saved too: a statement run to its end is saved.
+      if (complete || this.totalChanges() !== before) this.dirty = true;
+      return { columns: statement.getColumnNames(), rows, more };
+    } finally {
+      statement.free();
+    }
+  }
+
+  private totalChanges(): number {
+    return Number(this.db.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
   }
 
   run(sql: string, params: CellValue[] = []): { changes: number; lastInsertRowid: number | bigint } {

@@ -33,6 +33,8 @@ export const DEFAULT_BUDGETS: WorkerBudgets = {
     // Exact aggregates of big tables run in chunks and are cancellable; give them longer.
     aggregate: 120_000,
     previewChanges: READ,
+    // The host stops statements at the connection's statement timeout (an AbortSignal); this is the last resort.
+    execute: 600_000,
     insertRow: READ,
     updateRow: READ,
     deleteRow: READ,
@@ -60,10 +62,12 @@ const REPLAYABLE = new Set<WorkerMethod>(['listTables', 'getSchema', 'readRows',
 
 export function fromWorkerError(error: WorkerError): Error {
   if (error.code) {
-    return datasourceError(error.code, error.message, {
+    const result = datasourceError(error.code, error.message, {
       ...('current' in error ? { current: error.current ?? null } : {}),
       ...(error.column ? { column: error.column } : {}),
     });
+    if (error.position) result.position = error.position;
+    return result;
   }
   return new Error(error.message);
 }
@@ -97,10 +101,13 @@ function timeoutError(method: WorkerMethod | 'close', args: unknown[], budgetMs:
     begin: 'Starting the save',
     commit: 'Writing the save to the file',
     rollback: 'Undoing the save',
+    execute: 'Running the statement',
     close: 'Closing the file',
   };
   const isWrite = !REPLAYABLE.has(method as WorkerMethod);
-  const advice = isWrite
+  const advice = method === 'execute'
+    ? 'SQLite undid whatever it had changed.'
+    : isWrite
     ? method === 'commit'
       ? 'The file holds either this whole save or none of it: refresh to see which, then save again if needed.'
       : 'Nothing of this save was written: try again, or save fewer rows at once.'
@@ -267,7 +274,9 @@ export class SupervisedWorker {
     if (!head?.sent || head.method === 'close') return;
     const now = Date.now();
     head.deadline ??= now + this.budgets.methods[head.method];
-    const grace = head.method === 'aggregate' ? this.budgets.aggregateCancelGraceMs : this.budgets.cancelGraceMs;
+    // A query reference's aggregate is one statement, not chunks that could stop part-way.
+    const chunked = head.method === 'aggregate' && !(head.args[0] as { query?: unknown } | undefined)?.query;
+    const grace = chunked ? this.budgets.aggregateCancelGraceMs : this.budgets.cancelGraceMs;
     const deadline = head.cancelledAt === undefined ? head.deadline : Math.min(head.deadline, head.cancelledAt + grace);
     this.timer = setTimeout(() => this.overran(head), Math.max(0, deadline - now));
   }

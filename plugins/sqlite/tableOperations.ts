@@ -3,6 +3,9 @@ import type {
   AggregateResult,
   CellValue,
   CountRequest,
+  ExecuteOptions,
+  ExecuteResult,
+  QueryText,
   ReadRowsRequest,
   RowCount,
   RowKey,
@@ -23,6 +26,8 @@ import { normalize, type Engine } from './engine';
 import { foreignKeyNotices } from './foreignKeyCheck';
 import { deleteBlockedBy, missingParents, withDetail } from './foreignKeyDetail';
 import { listTables, readSchema } from './introspection';
+import { executeStatement } from './queryExecute';
+import { SqliteQueries } from './queryReads';
 import { fromSqliteError } from './sqliteErrors';
 
 /** Key spans above this are aggregated exactly in chunks: one statement over them could hold the worker for seconds. */
@@ -38,8 +43,11 @@ export class SqliteTables {
   private readonly probes = new ProbeCache();
   private schemaVersion: unknown;
   private transactionOpen = false;
+  private readonly queries: SqliteQueries;
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: Engine) {
+    this.queries = new SqliteQueries(engine, this.sql);
+  }
 
   listTables(): TableInfo[] {
     return this.guard(() => {
@@ -51,6 +59,7 @@ export class SqliteTables {
   getSchema(table: TableRef): TableSchema {
     return this.guard(() => {
       this.refresh();
+      if (table.query) return this.queries.getSchema(table);
       const schema = this.schema(table);
       // Checked on each getSchema (a tab opening or refreshing), not kept with the cached schema: the rows change.
       const notices = foreignKeyNotices(this.engine, schema);
@@ -61,6 +70,7 @@ export class SqliteTables {
   readRows(table: TableRef, request: ReadRowsRequest): RowPage {
     return this.guard(() => {
       this.refresh();
+      if (table.query) return this.queries.readRows(table, request);
       const schema = this.schema(table);
       const page = this.sql.selectPage(schema, request);
       const { rows } = this.engine.all(page.sql, page.params);
@@ -71,6 +81,7 @@ export class SqliteTables {
   countRows(table: TableRef, request: CountRequest = {}): RowCount {
     return this.guard(() => {
       this.refresh();
+      if (table.query) return this.queries.countRows(table, request);
       const schema = this.schema(table);
       const statement = this.sql.count(schema, request);
       const count = Number(this.engine.all(statement.sql, statement.params).rows[0]?.[0] ?? 0);
@@ -83,6 +94,7 @@ export class SqliteTables {
   aggregate(table: TableRef, request: AggregateRequest): AggregateResult | Promise<AggregateResult> {
     return this.guard((): AggregateResult | Promise<AggregateResult> => {
       this.refresh();
+      if (table.query) return this.queries.aggregate(table, request);
       const schema = this.schema(table);
       const target = sampleTarget(request);
       const key = target === undefined ? undefined : this.sampleKey(schema);
@@ -222,6 +234,17 @@ export class SqliteTables {
     });
   }
 
+  /** Runs one statement the user wrote (see queryExecute.ts); inside an open transaction it joins it. */
+  execute(statement: QueryText, options: Omit<ExecuteOptions, 'signal'> = {}): ExecuteResult {
+    return this.guard(() => {
+      this.refresh();
+      const result = executeStatement(this.engine, statement, options, this.transactionOpen);
+      // It may have changed the schema: the next read looks again.
+      this.schemaVersion = undefined;
+      return result;
+    });
+  }
+
   begin(): void {
     this.guard(() => {
       if (this.transactionOpen) throw datasourceError('unsupported', 'A transaction is already open on this database.');
@@ -301,6 +324,7 @@ export class SqliteTables {
     const version = this.engine.all('PRAGMA schema_version').rows[0]?.[0];
     if (version !== this.schemaVersion) {
       this.schemas.clear();
+      this.queries.clear();
       this.schemaVersion = version;
     }
   }

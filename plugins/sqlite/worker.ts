@@ -17,6 +17,7 @@ function toWorkerError(error: unknown): WorkerError {
       ...(e.name === 'DatasourceError' && e.code ? { code: e.code } : {}),
       ...('current' in e ? { current: e.current ?? null } : {}),
       ...(e.column ? { column: e.column } : {}),
+      ...(e.position ? { position: e.position } : {}),
     };
   }
   return { message: String(error) };

@@ -24,6 +24,7 @@ export type WorkerMethod =
   | 'updateRow'
   | 'deleteRow'
   | 'previewChanges'
+  | 'execute'
   | 'begin'
   | 'commit'
   | 'rollback';
@@ -40,6 +41,7 @@ export interface WorkerError {
   code?: DatasourceErrorCode;
   current?: RowValues | null;
   column?: string;
+  position?: { line: number; column: number };
 }
 
 export type WorkerResponse =

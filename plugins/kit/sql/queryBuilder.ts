@@ -16,7 +16,7 @@ import type {
 import { datasourceError } from '../errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import { escapeLike, type Dialect } from './dialect';
-import { ordersItself, trimStatement } from './sqlText';
+import { ordersItself, trimStatementEnd } from './sqlText';
 
 // Builds every statement a SQL datasource needs from structured requests. Values are always bound parameters and
 // identifiers always quoted by the dialect: no caller-supplied text is ever pasted into SQL.
@@ -93,6 +93,35 @@ export const MAX_IN_VALUES = 1_000;
  * text, before any the select list binds (positional `?` are numbered by where they appear).
  */
 export const QUERY_ALIAS = 'nocoflo_query';
+
+/**
+ * Result column names made unique the way query schemas name them: the second "id" becomes "id (2)", the third
+ * "id (3)" (skipping names the result already has).
+ */
+export function uniqueColumnNames(names: readonly string[]): string[] {
+  const taken = new Set(names);
+  const seen = new Set<string>();
+  return names.map((name) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return name;
+    }
+    let n = 2;
+    while (taken.has(`${name} (${n})`) || seen.has(`${name} (${n})`)) n++;
+    const unique = `${name} (${n})`;
+    seen.add(unique);
+    return unique;
+  });
+}
+
+/** Whether some name is another one renamed apart by `uniqueColumnNames` (then the wrapper must name the columns). */
+function renamedApart(names: readonly string[]): boolean {
+  const all = new Set(names);
+  return names.some((name) => {
+    const match = / \((\d+)\)$/.exec(name);
+    return match !== null && all.has(name.slice(0, match.index));
+  });
+}
 const TEXT_KINDS = new Set(['text', 'json', 'uuid', 'enum', 'set', 'date', 'time', 'datetime', 'datetimetz', 'other']);
 
 export class SqlBuilder {
@@ -111,18 +140,30 @@ export class SqlBuilder {
    * What goes before a statement over `ref`: for a query reference, the WITH clause naming its statement (on a line
    * of its own, so a trailing line comment in it cannot swallow the closing parenthesis).
    */
-  prefix(ref: TableRef): string {
+  /**
+   * `columns`: names for the result's columns (`WITH "nocoflo_query"("id", "id (2)") AS …`), for results whose own
+   * names repeat (`SELECT a.id, b.id`): the wrapper could not tell those apart. Leading whitespace of the text stays,
+   * so that `queryOffset` maps offsets exactly.
+   */
+  prefix(ref: TableRef, columns?: readonly string[]): string {
     if (!ref.query) return '';
-    return `${this.queryOpening()}${trimStatement(ref.query.text)}\n) `;
+    return `${this.queryOpening(columns)}${trimStatementEnd(ref.query.text, this.dialect.name)}\n) `;
   }
 
   /** Where a query reference's text starts inside a statement built over it, to map the engine's error offsets back. */
-  queryOffset(): number {
-    return this.queryOpening().length;
+  queryOffset(columns?: readonly string[]): number {
+    return this.queryOpening(columns).length;
   }
 
-  private queryOpening(): string {
-    return `WITH ${this.dialect.quoteIdentifier(QUERY_ALIAS)} AS (\n`;
+  private queryOpening(columns?: readonly string[]): string {
+    const q = this.dialect.quoteIdentifier;
+    const list = columns && columns.length > 0 ? `(${columns.map(q).join(', ')})` : '';
+    return `WITH ${q(QUERY_ALIAS)}${list} AS (\n`;
+  }
+
+  /** The prefix of a statement over a schema: a query result whose columns were renamed apart names them all. */
+  private schemaPrefix(schema: TableSchema): string {
+    return this.prefix(schema.table, renamedApart(schema.columns.map((c) => c.name)) ? schema.columns.map((c) => c.name) : undefined);
   }
 
   /** A statement that returns no rows but the result's columns, for a datasource to describe a query reference. */
@@ -320,7 +361,7 @@ export class SqlBuilder {
     // PostgreSQL from reading a default (ASC NULLS LAST) index in order, so every page would sort the whole table.
     const orderBy = ordering.map((o) => `${o.expr} ${o.direction.toUpperCase()}${this.dialect.explicitNullOrdering && o.nullable ? (o.direction === 'asc' ? ' NULLS FIRST' : ' NULLS LAST') : ''}`);
     const limit = this.limit(request.limit);
-    let sql = `${this.prefix(schema.table)}SELECT ${columns.join(', ')} FROM ${this.table(schema.table)} WHERE ${conditions.join(' AND ')}`;
+    let sql = `${this.schemaPrefix(schema)}SELECT ${columns.join(', ')} FROM ${this.table(schema.table)} WHERE ${conditions.join(' AND ')}`;
     if (orderBy.length > 0) sql += ` ORDER BY ${orderBy.join(', ')}`;
     sql += ` LIMIT ${params.add(limit + 1)}`;
     const useOffset = offset !== undefined && (request.after === undefined || !keyed);
@@ -400,7 +441,7 @@ export class SqlBuilder {
     const params = this.params(schema.table);
     const where = this.where(schema, params, request.filters, request.search);
     const from = this.table(schema.table);
-    const prefix = this.prefix(schema.table);
+    const prefix = this.schemaPrefix(schema);
     if (request.cap !== undefined) {
       const cap = this.limit(request.cap, Number.MAX_SAFE_INTEGER - 1);
       return { sql: `${prefix}SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${from} WHERE ${where} LIMIT ${params.add(cap + 1)}) capped`, params: params.values };
@@ -496,7 +537,7 @@ export class SqlBuilder {
     const from = sampling?.from ? sampling.from(this.table(schema.table), params) : this.table(schema.table);
     const conditions = [...(sampling?.where ? [sampling.where(params)] : []), this.where(schema, params, request.filters)];
     const limit = this.limit(request.limit ?? 10_000, 100_000);
-    let sql = `${this.prefix(schema.table)}SELECT ${[...groups.map((g) => `${g.expr} AS ${q(g.alias)}`), ...measures].join(', ')} FROM ${from} WHERE ${conditions.join(' AND ')}`;
+    let sql = `${this.schemaPrefix(schema)}SELECT ${[...groups.map((g) => `${g.expr} AS ${q(g.alias)}`), ...measures].join(', ')} FROM ${from} WHERE ${conditions.join(' AND ')}`;
     // Where placeholders are positional (`?`), a group expression with bound values cannot be repeated: its values
     // are bound once but would be read again by GROUP BY and ORDER BY. Such groups are named by their select-list
     // position instead.

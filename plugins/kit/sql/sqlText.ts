@@ -56,6 +56,23 @@ function skipQuoted(text: string, i: number, q: string, backslashes: boolean): n
   return text.length;
 }
 
+/** Skips a block comment from `i` (at its opening); PostgreSQL nests them, the others end at the first close. */
+function skipBlockComment(text: string, i: number, nests: boolean): number {
+  let depth = 0;
+  let j = i;
+  while (j < text.length) {
+    if (text[j] === '/' && text[j + 1] === '*') {
+      depth++;
+      j += 2;
+      if (!nests && depth > 1) depth = 1;
+    } else if (text[j] === '*' && text[j + 1] === '/') {
+      j += 2;
+      if (--depth === 0) return j;
+    } else j++;
+  }
+  return text.length;
+}
+
 function scan(text: string, flavour: SqlFlavour): Scan {
   const words: SqlWord[] = [];
   const semicolons: number[] = [];
@@ -64,15 +81,15 @@ function scan(text: string, flavour: SqlFlavour): Scan {
   while (i < text.length) {
     const c = text[i];
     const next = text[i + 1];
-    if (c === '-' && next === '-') {
+    if (c === '-' && next === '-' && (flavour !== 'mysql' || /[\s]/.test(text[i + 2] ?? ' '))) {
+      // MySQL reads `--` as a comment only when whitespace follows (`1--1` is 1 minus -1).
       const nl = text.indexOf('\n', i);
       i = nl < 0 ? text.length : nl + 1;
     } else if (c === '#' && flavour === 'mysql') {
       const nl = text.indexOf('\n', i);
       i = nl < 0 ? text.length : nl + 1;
     } else if (c === '/' && next === '*') {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? text.length : close + 2;
+      i = skipBlockComment(text, i, flavour === 'postgres');
     } else if (c === "'") {
       // MySQL reads backslash escapes in strings by default; PostgreSQL only in E'…' strings.
       const escaped = flavour === 'mysql' || (flavour === 'postgres' && /[eE]/.test(text[i - 1] ?? '') && !WORD_CHAR.test(text[i - 2] ?? ''));
@@ -141,7 +158,14 @@ export function splitStatements(text: string, flavour: SqlFlavour): StatementSpa
         const creating = statementWords[0] === 'CREATE';
         if (creating && word.word === 'BEGIN' && (statementWords.includes('TRIGGER') || statementWords.includes('ATOMIC') || statementWords.includes('FUNCTION') || statementWords.includes('PROCEDURE'))) bodyDepth++;
         else if (creating && bodyDepth > 0 && (word.word === 'CASE')) bodyDepth++;
-        else if (creating && bodyDepth > 0 && word.word === 'END') bodyDepth--;
+        // MySQL's END IF / END LOOP / END WHILE / END REPEAT close blocks that were not counted; END CASE closes the
+        // CASE that was, and its CASE opens nothing.
+        else if (creating && bodyDepth > 0 && word.word === 'END') {
+          const following = words[wi + 1];
+          const closes = following && following.depth === 0 && following.start < semi ? following.word : '';
+          if (!['IF', 'LOOP', 'WHILE', 'REPEAT'].includes(closes)) bodyDepth--;
+          if (['IF', 'LOOP', 'WHILE', 'REPEAT', 'CASE'].includes(closes)) wi++;
+        }
       }
       wi++;
     }
@@ -227,9 +251,44 @@ export function limitsItself(text: string, flavour: SqlFlavour): boolean {
   return topLevelWords(text, flavour).some((w) => w.word === 'LIMIT' || w.word === 'FETCH' || w.word === 'OFFSET');
 }
 
-/** The statement without trailing semicolons and whitespace; a trailing line comment stays (wrappers add a newline). */
-export function trimStatement(text: string): string {
-  return text.replace(/[\s;]+$/, '').replace(/^\s+/, '');
+/** The statement without leading whitespace, trailing semicolons and whitespace (see `trimStatementEnd`). */
+export function trimStatement(text: string, flavour: SqlFlavour = 'postgres'): string {
+  return trimStatementEnd(text, flavour).replace(/^\s+/, '');
+}
+
+/**
+ * The statement without its end: trailing whitespace, and a top-level `;` with only comments and whitespace after
+ * it (`SELECT 1; -- done`). A trailing line comment without a `;` before it stays (wrappers add a newline).
+ */
+export function trimStatementEnd(text: string, flavour: SqlFlavour = 'postgres'): string {
+  const { semicolons } = scan(text, flavour);
+  for (const semicolon of semicolons) {
+    if (scan(text.slice(semicolon + 1), flavour).words.length === 0 && !/[^\s;]/.test(stripComments(text.slice(semicolon + 1), flavour))) {
+      return text.slice(0, semicolon).replace(/[\s;]+$/, '');
+    }
+  }
+  return text.replace(/[\s;]+$/, '');
+}
+
+/** Text with its comments blanked out (strings kept), to tell "only comments" from "something" after a `;`. */
+function stripComments(text: string, flavour: SqlFlavour): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    const next = text[i + 1];
+    if ((c === '-' && next === '-') || (c === '#' && flavour === 'mysql')) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl + 1;
+    } else if (c === '/' && next === '*') {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 2;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
 }
 
 /** 1-based line and column of `offset` in `text`. */
