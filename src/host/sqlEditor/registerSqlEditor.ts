@@ -72,6 +72,8 @@ export function registerSqlEditor(context: vscode.ExtensionContext, deps: SqlEdi
       else if (node === undefined) {
         catalog.forget();
         void bindings.prune((id) => deps.datasources.get(id) !== undefined);
+        // A renamed connection shows its new name.
+        statusBar.update();
       }
     }),
   ];
