@@ -65,12 +65,24 @@ export function uniqueNames(names: readonly string[]): string[] {
   });
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Whether `text` names a derived table (`(…) AS name`) or a common table expression (`WITH name AS (…)`) `name`.
+ * MariaDB reports such a name as a column's orgTable exactly as it does a stored table's: a derived table aliased
+ * like a stored table would otherwise pass for it. Erring towards yes only costs the result its editability.
+ */
+export function namesDerivedTable(text: string, name: string): boolean {
+  const id = `\`?${escapeRegExp(name)}\`?(?![\\w$])`;
+  return new RegExp(`\\)\\s*(?:AS\\s+)?${id}`, 'i').test(text) || new RegExp(`(?:WITH(?:\\s+RECURSIVE)?|,)\\s*${id}\\s*(?:\\([^)]*\\)\\s*)?AS\\s*\\(`, 'i').test(text);
+}
+
 /**
  * The result's columns in order. MariaDB reports `orgTable`/`orgName` for a view's columns and a derived table's
  * too (naming the view or the derived table's alias), so an origin is set only when it names a column of a stored
  * base table, as the catalogue says; anything else (an expression, a view, an unreadable table) has none.
  */
-export async function describeColumns(runner: Runner, tables: MysqlTables, fields: readonly ResultField[]): Promise<ColumnSchema[]> {
+export async function describeColumns(runner: Runner, tables: MysqlTables, fields: readonly ResultField[], text: string): Promise<ColumnSchema[]> {
   const names = uniqueNames(fields.map((f) => f.name));
   const bases = new Map<string, TableSchema | undefined>();
   const baseOf = async (database: string, table: string): Promise<TableSchema | undefined> => {
@@ -88,7 +100,8 @@ export async function describeColumns(runner: Runner, tables: MysqlTables, field
   const columns: ColumnSchema[] = [];
   for (const [i, field] of fields.entries()) {
     const own = fieldColumn(field, names[i]);
-    const base = field.schema && field.orgTable && field.orgName ? await baseOf(field.schema, field.orgTable) : undefined;
+    const plain = field.schema && field.orgTable && field.orgName && !namesDerivedTable(text, field.orgTable);
+    const base = plain ? await baseOf(field.schema!, field.orgTable!) : undefined;
     const stored = base?.columns.find((c) => c.name.toLowerCase() === field.orgName!.toLowerCase());
     if (!base || !stored) {
       columns.push(own);

@@ -11,6 +11,18 @@ import { toParams, type Lease, type LeaseOwner } from './mysqlLease';
 import { withPosition } from './queryPositions';
 import { oneStatement } from './queryReads';
 import { readRows, type FieldMeta } from './typeKinds';
+import { classifyStatement, topLevelWords } from '../kit/sql/sqlText';
+
+/**
+ * Whether the connection may go back to the pool afterwards. A statement that can change the session (BEGIN left
+ * open, USE, SET, LOCK TABLES, a temporary table, a procedure doing any of these) would otherwise leak into whatever
+ * operation gets the connection next, so its connection is dropped and the pool opens a fresh one.
+ */
+function leavesSessionAsItWas(text: string): boolean {
+  const kind = classifyStatement(text, 'mysql');
+  if (kind === 'query' || kind === 'rows') return true;
+  return kind === 'write' && topLevelWords(text, 'mysql')[0]?.word !== 'CALL';
+}
 
 /** ER_UNSUPPORTED_PS: the statement has no prepared form (MySQL refuses a few, e.g. some SHOW variants). */
 const UNSUPPORTED_PS_ERRNO = 1295;
@@ -32,6 +44,7 @@ interface CoreConnection {
 export async function executeStatement(owner: LeaseOwner, acquire: (signal?: AbortSignal) => Promise<Lease>, statement: QueryText, options: ExecuteOptions = {}): Promise<ExecuteResult> {
   const text = oneStatement(statement);
   const lease = await acquire(options.signal);
+  if (!leavesSessionAsItWas(text)) lease.poisoned = true;
   try {
     if (options.readOnly) await lease.text('SET SESSION TRANSACTION READ ONLY');
     try {

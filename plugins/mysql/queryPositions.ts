@@ -25,14 +25,14 @@ function syntaxPosition(statement: string, message: string, firstLine: number): 
     // Past the statement: it ended too early (the server reached the wrapper's closing parenthesis).
     return line > lines.length ? { line: lines.length, column: lines[lines.length - 1].length + 1 } : undefined;
   }
-  const near = match[1].split('\n')[0];
+  const near = match[1];
   if (near === '') return { line, column: lines[line - 1].length + 1 };
-  const at = lines[line - 1].indexOf(near);
-  if (at >= 0) return { line, column: at + 1 };
-  // The near text starts on this line but runs into the wrapper (e.g. "x\n) SELECT …"): its longest prefix here.
-  for (let n = near.length - 1; n > 0; n--) {
-    const part = near.slice(0, n);
-    if (lines[line - 1].endsWith(part)) return { line, column: lines[line - 1].length - n + 1 };
+  // The near text is the rest of the SQL sent from the error on (cut at 80 characters by the server, and running
+  // into the wrapper after the statement): the place on the line where the statement's rest and it agree.
+  const lineStart = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+  for (let column = 0; column <= lines[line - 1].length; column++) {
+    const rest = statement.slice(lineStart + column);
+    if (rest !== '' && (near.startsWith(rest) || rest.startsWith(near))) return { line, column: column + 1 };
   }
   return { line, column: 1 };
 }

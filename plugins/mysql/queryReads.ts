@@ -42,7 +42,7 @@ export class MysqlQueries {
     const query = ref.query!;
     const text = oneStatement(query);
     const fields = await this.located(query, 1, () => runner.describe!(text));
-    const columns = await describeColumns(runner, this.tables, fields);
+    const columns = await describeColumns(runner, this.tables, fields, text);
     const schema: TableSchema = { table: ref, kind: 'query', columns, primaryKey: [], foreignKeys: [] };
     this.schemas.delete(query.text);
     this.schemas.set(query.text, schema);

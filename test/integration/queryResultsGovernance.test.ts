@@ -51,8 +51,8 @@ describe('query results edited through their table (MariaDB, Chinook)', function
     assert.match(schema.notices?.join(' ') ?? '', /saved to Chinook\.Customer/);
     const page = await rig.tables.readRows(brazil(), { limit: 10 });
     assert.equal(page.rows.length, 5);
-    assert.deepEqual(page.keys[0], { id: 10 });
-    assert.deepEqual(page.rows[0], [10, 'Eduardo', 'Brazil', 'MARTINS']);
+    assert.deepEqual(page.keys.map((k) => k?.id), [1, 10, 11, 12, 13]);
+    assert.deepEqual(page.rows[1], [10, 'Eduardo', 'Brazil', 'MARTINS']);
   });
 
   it('an edit is saved to the table, audited there, and read back through the result', async () => {
@@ -64,7 +64,7 @@ describe('query results edited through their table (MariaDB, Chinook)', function
     assert.equal(entry.schema, 'Chinook');
     assert.deepEqual(entry.key, { CustomerId: 10 });
     assert.deepEqual(entry.newValues, { FirstName: 'Edu' });
-    assert.deepEqual((await rig.tables.readRows(brazil(), { limit: 1 })).rows[0], [10, 'Edu', 'Brazil', 'MARTINS']);
+    assert.deepEqual((await rig.tables.readRows(brazil(), { limit: 2 })).rows[1], [10, 'Edu', 'Brazil', 'MARTINS']);
   });
 
   it('a row changed by someone else since it was read is a conflict with its current values under the result\'s names', async () => {
