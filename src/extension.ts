@@ -43,6 +43,7 @@ import { TABLE_VIEW_ID } from '../plugins/table-view';
 import { AGENT_TOOLS_SOURCE } from './core/agentTools/proposal';
 import { QueryTabs } from './host/queries/queryTabs';
 import { preferenceTarget, registerQueries, statementTimeoutMs } from './host/queries/registerQueries';
+import { registerSqlEditor } from './host/sqlEditor/registerSqlEditor';
 
 export async function activate(context: vscode.ExtensionContext): Promise<NocofloApi> {
   const { logger: log, channel } = createOutputLogger();
@@ -185,6 +186,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     log,
   });
   context.subscriptions.push(...queries.disposables);
+  // SQL editors bound to connections run through the same runner (issue 15 §1); catalogues load only once bound.
+  context.subscriptions.push(...registerSqlEditor(context, { runner: queries.runner, datasources, tables, onDidRefresh: tree.onDidChangeTreeData, log }));
   const api = createApi({
     registry,
     datasources,

@@ -2,7 +2,7 @@ import type { DatasourceSession, DatasourceWriter } from '../../api';
 import type { Logger } from './log';
 import type { PluginRegistry } from './registry';
 
-const SESSION_METHODS = ['listTables', 'getSchema', 'readRows', 'countRows', 'aggregate', 'insertRow', 'updateRow', 'deleteRow', 'previewChanges', 'status', 'close'] as const;
+const SESSION_METHODS = ['listTables', 'getSchema', 'readRows', 'countRows', 'aggregate', 'insertRow', 'updateRow', 'deleteRow', 'previewChanges', 'status', 'execute', 'close'] as const;
 const WRITER_METHODS = ['insertRow', 'updateRow', 'deleteRow'] as const;
 
 /**
