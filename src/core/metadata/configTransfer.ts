@@ -155,7 +155,9 @@ function importSavedQueries(db: Database, queries: readonly SavedQuery[], at: st
       taken.set(String(name), String(text));
     }
     statement.free();
-    if (taken.get(q.name) === q.text) continue;
+    // Already here: under its own name, or under the name an earlier import of the same file gave it.
+    const known = [...taken].some(([name, text]) => text === q.text && (name === q.name || (name.startsWith(`${q.name} (`) && /\(\d+\)$/.test(name))));
+    if (known) continue;
     const name = freeName(new Set(taken.keys()), q.name);
     db.run('INSERT INTO saved_queries (datasource_id, name, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [q.datasourceId, name, q.text, at, at]);
     summary.savedQueries++;
@@ -172,7 +174,7 @@ export function importSummaryText(s: ImportSummary): string {
     plural(s.datasourcesUpdated, 'updated datasource'),
     plural(s.pluginConfig, 'plugin setting'),
     plural(s.viewPreferences, 'view preference'),
-    plural(s.savedQueries, 'saved query').replace('querys', 'queries'),
+    ...(s.savedQueries > 0 ? [s.savedQueries === 1 ? '1 saved query' : `${s.savedQueries} saved queries`] : []),
   ].join(', ');
   const renamed = s.savedQueriesRenamed.map((r) => `"${r.name}" as "${r.importedAs}"`).join(', ');
   const dropped = s.secretsDropped.map((d) => `"${d.datasource}" (${d.fields.join(', ')})`).join(', ');
