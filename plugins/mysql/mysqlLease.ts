@@ -3,7 +3,7 @@
 import type { CellValue } from '../../api';
 import type { FieldPacket, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import { datasourceError, isDatasourceError } from '../kit/errors';
-import type { Runner } from './runner';
+import type { ResultField, Runner } from './runner';
 import { readRows, type FieldMeta } from './typeKinds';
 
 export type Mysql = typeof import('mysql2/promise');
@@ -65,6 +65,16 @@ export class Lease {
       write: async (sql, params = []) => {
         const [header] = (await this.execute(sql, params, signal)) as [ResultSetHeader, unknown];
         return { affectedRows: header.affectedRows, insertId: BigInt(header.insertId ?? 0) };
+      },
+      describe: async (sql) => {
+        try {
+          const prepared = await this.connection.prepare(sql);
+          const fields = (prepared as unknown as { statement: { columns?: ResultField[] } }).statement.columns ?? [];
+          await prepared.close();
+          return fields;
+        } catch (error) {
+          throw this.fail(error);
+        }
       },
     };
   }

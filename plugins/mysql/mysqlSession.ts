@@ -8,6 +8,9 @@ import type {
   CountRequest,
   DatasourceSession,
   DatasourceWriter,
+  ExecuteOptions,
+  ExecuteResult,
+  QueryText,
   ReadRowsRequest,
   RowChange,
   RowCount,
@@ -28,6 +31,8 @@ import { fromMysqlError, serverErrno, type ErrorContext } from './mysqlErrors';
 import { Lease, toParams, type LeaseOwner, type Mysql } from './mysqlLease';
 import { RetryableAbort, TransactionState } from './mysqlTransaction';
 import type { Runner, ServerInfo } from './runner';
+import { executeStatement } from './queryExecute';
+import { MysqlQueries } from './queryReads';
 import { MysqlTables } from './tableOperations';
 
 export interface MysqlSessionOptions {
@@ -67,9 +72,10 @@ const isConnectionFailure = (error: unknown) => isDatasourceError(error) && erro
  * backslash escapes on) so a value the column cannot hold is refused instead of silently truncated.
  */
 export class MysqlSession implements DatasourceSession, LeaseOwner {
-  readonly capabilities: Capabilities = { insert: true, update: true, delete: true, transactions: true, aggregate: true, schemas: true, cheapCount: false };
+  readonly capabilities: Capabilities = { insert: true, update: true, delete: true, transactions: true, aggregate: true, schemas: true, cheapCount: false, query: true };
   readonly queryTimeoutMs: number;
   private readonly tables: MysqlTables;
+  private readonly queries: MysqlQueries;
   private readonly initialized = new WeakSet<object>();
   private readonly warnedTables = new Set<string>();
   /** Server thread ids of the connections running a statement right now. */
@@ -85,6 +91,7 @@ export class MysqlSession implements DatasourceSession, LeaseOwner {
   ) {
     this.queryTimeoutMs = Math.round(options.queryTimeoutSeconds * 1000);
     this.tables = new MysqlTables(server, options.defaultDatabase);
+    this.queries = new MysqlQueries(this.tables);
   }
 
   get description(): string {
@@ -136,20 +143,29 @@ export class MysqlSession implements DatasourceSession, LeaseOwner {
     return this.read(options.signal, undefined, (runner) => this.tables.listTables(runner));
   }
 
+  // A query reference (queryReads.ts) is read in a read-only transaction: the server refuses its writes.
   getSchema(table: TableRef): Promise<TableSchema> {
+    if (table.query) return this.read(undefined, undefined, (runner) => this.queries.getSchema(runner, table), true);
     return this.read(undefined, undefined, (runner) => this.tables.getSchema(runner, table));
   }
 
   readRows(table: TableRef, request: ReadRowsRequest): Promise<RowPage> {
+    if (table.query) return this.read(request.signal, undefined, (runner) => this.queries.readRows(runner, table, request), true);
     return this.read(request.signal, table, (runner) => this.tables.readRows(runner, table, request));
   }
 
   countRows(table: TableRef, request: CountRequest = {}): Promise<RowCount> {
+    if (table.query) return this.read(request.signal, undefined, (runner) => this.queries.countRows(runner, table, request), true);
     return this.read(request.signal, table, (runner) => this.tables.countRows(runner, table, request));
   }
 
   aggregate(table: TableRef, request: AggregateRequest): Promise<AggregateResult> {
+    if (table.query) return this.read(request.signal, undefined, (runner) => this.queries.aggregate(runner, table, request), true);
     return this.read(request.signal, table, (runner) => this.tables.aggregate(runner, table, request));
+  }
+
+  execute(statement: QueryText, options?: ExecuteOptions): Promise<ExecuteResult> {
+    return executeStatement(this, (signal) => this.acquire(signal), statement, options);
   }
 
   previewChanges(table: TableRef, changes: RowChange[]): Promise<StatementPreview[]> {
@@ -331,14 +347,17 @@ export class MysqlSession implements DatasourceSession, LeaseOwner {
    * Runs a read-only operation. Retried once when the connection was dead (a restarted server) and once when the
    * table's cached schema turned out stale (a column or the table itself is gone).
    */
-  private read<T>(signal: AbortSignal | undefined, table: TableRef | undefined, operation: (runner: Runner) => Promise<T>): Promise<T> {
+  private read<T>(signal: AbortSignal | undefined, table: TableRef | undefined, operation: (runner: Runner) => Promise<T>, readOnly = false): Promise<T> {
     return withRetries<T, 'connection' | 'schema'>(
       async () => {
         try {
           const lease = await this.acquire(signal);
           try {
+            if (readOnly) await lease.text('START TRANSACTION READ ONLY');
             return await operation(lease.runner(signal));
           } finally {
+            // Nothing was written; an open transaction must not go back to the pool (if ROLLBACK fails, it is dropped).
+            if (readOnly && !lease.poisoned) await lease.text('ROLLBACK').catch(() => (lease.poisoned = true));
             lease.release();
           }
         } catch (error) {

@@ -12,6 +12,8 @@ export interface Runner {
   query(sql: string, params?: CellValue[], options?: { spatial?: boolean }): Promise<CellValue[][]>;
   /** A statement that changes rows. `affectedRows` counts matched rows (the FOUND_ROWS client flag). */
   write(sql: string, params?: CellValue[]): Promise<{ affectedRows: number; insertId: bigint }>;
+  /** The result columns of a statement, from preparing it: nothing runs. */
+  describe?(sql: string): Promise<ResultField[]>;
 }
 
 /** What the server is: MariaDB and MySQL differ in JSON, timeouts and some catalog columns. */
@@ -20,4 +22,18 @@ export interface ServerInfo {
   version: string;
   /** A node of a Galera cluster with replication on (galera.ts). */
   galera?: boolean;
+}
+
+/** The metadata of one result column, as a prepared statement describes it (mysql2's FieldPacket). */
+export interface ResultField {
+  name: string;
+  /** Database of the column's table, '' for an expression. */
+  schema?: string;
+  orgTable?: string;
+  orgName?: string;
+  columnType?: number;
+  columnLength?: number;
+  decimals: number;
+  flags: number | string[];
+  characterSet?: number;
 }
