@@ -44,6 +44,10 @@ import { AGENT_TOOLS_SOURCE } from './core/agentTools/proposal';
 import { QueryTabs } from './host/queries/queryTabs';
 import { preferenceTarget, registerQueries, statementTimeoutMs } from './host/queries/registerQueries';
 import { registerSqlEditor } from './host/sqlEditor/registerSqlEditor';
+import { registerQueryHistory } from './host/queries/historyPick';
+import { registerSavedQueryCommands } from './host/queries/savedQueryCommands';
+import { QueryHistory } from './core/queries/queryHistory';
+import { SavedQueryStore } from './core/queries/savedQueries';
 
 export async function activate(context: vscode.ExtensionContext): Promise<NocofloApi> {
   const { logger: log, channel } = createOutputLogger();
@@ -125,7 +129,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     { queryTimeoutMs: (datasourceId) => statementTimeoutMs(datasources.get(datasourceId)) },
   );
 
-  const tree = new DatasourceTreeProvider(datasources, tables, log, roles);
+  const savedQueries = new SavedQueryStore(metadata.file);
+  const tree = new DatasourceTreeProvider(datasources, tables, log, roles, savedQueries);
   const treeView = vscode.window.createTreeView('nocoflo.datasources', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, treeView);
 
@@ -185,9 +190,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
     activeQuery: () => panels.activePanel()?.identity.table,
     log,
   });
-  context.subscriptions.push(...queries.disposables);
-  // SQL editors bound to connections run through the same runner (issue 15 §1); catalogues load only once bound.
-  context.subscriptions.push(...registerSqlEditor(context, { runner: queries.runner, datasources, tables, onDidRefresh: tree.onDidChangeTreeData, log }));
+  context.subscriptions.push(
+    ...queries.disposables,
+    // SQL editors bound to connections run through the same runner (issue 15 §1); catalogues load only once bound.
+    ...registerSqlEditor(context, { runner: queries.runner, datasources, tables, onDidRefresh: tree.onDidChangeTreeData, log }),
+    ...registerQueryHistory({ runner: queries.runner, history: new QueryHistory(metadata.file), datasources, log }),
+    ...registerSavedQueryCommands({ runner: queries.runner, store: savedQueries, datasources, refreshTree: () => tree.refresh() }),
+  );
   const api = createApi({
     registry,
     datasources,

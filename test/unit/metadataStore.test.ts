@@ -159,7 +159,7 @@ describe('the metadata file and its repositories', () => {
       const guards = importGuards(target);
       await guards.roles.setRole({ datasourceId: ds.id }, 'admin'); // changing a connection's settings is the admin's
       const summary = await importConfiguration(target, exported, guards);
-      assert.deepEqual(summary, { datasourcesAdded: 0, datasourcesUpdated: 1, pluginConfig: 1, viewPreferences: 1, secretsDropped: [] });
+      assert.deepEqual(summary, { datasourcesAdded: 0, datasourcesUpdated: 1, pluginConfig: 1, viewPreferences: 1, savedQueries: 0, savedQueriesRenamed: [], secretsDropped: [] });
       assert.deepEqual(target.datasources.listDatasources(), [{ id: ds.id, type: 'nocoflo.postgres', name: 'Prod', config: { host: 'db', user: 'ada' } }]);
       assert.equal(target.plugins.isEnabled('acme.view'), false);
       assert.equal(target.viewPreferences.get({ datasourceId: ds.id, name: 'orders' }, 'ada')?.viewId, 'nocoflo.form');
@@ -171,8 +171,8 @@ describe('the metadata file and its repositories', () => {
     it('rejects a malformed file, lists every problem, and writes nothing', async () => {
       const store = await open();
       await assert.rejects(
-        importConfiguration(store, { format: 'nocoflo-config', version: 2, datasources: [{ id: 'x' }], viewPreferences: 'no' }, importGuards(store)),
-        (e: Error) => /"version" 2 is not supported/.test(e.message) && /datasources\[0\]/.test(e.message) && /"viewPreferences" must be an array/.test(e.message),
+        importConfiguration(store, { format: 'nocoflo-config', version: 3, datasources: [{ id: 'x' }], viewPreferences: 'no' }, importGuards(store)),
+        (e: Error) => /"version" 3 is not supported/.test(e.message) && /datasources\[0\]/.test(e.message) && /"viewPreferences" must be an array/.test(e.message),
       );
       await assert.rejects(importConfiguration(store, [1, 2], importGuards(store)), /does not contain a JSON object/);
       assert.deepEqual(store.datasources.listDatasources(), []);

@@ -129,6 +129,37 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'queries: run history per connection, saved queries per connection',
+    up(db) {
+      db.run(`
+        -- The statement's text only: requests carry no bound values, and the text is what the user typed. Bounded per
+        -- connection by nocoflo.queries.historyMaxEntries; very long texts are cut and marked (they cannot be re-run).
+        CREATE TABLE query_history (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          datasource_id TEXT NOT NULL,
+          text TEXT NOT NULL,
+          text_truncated INTEGER NOT NULL DEFAULT 0,
+          started_at TEXT NOT NULL,
+          duration_ms INTEGER NOT NULL,
+          outcome TEXT NOT NULL,
+          rows_affected INTEGER,
+          error TEXT
+        );
+        CREATE INDEX query_history_datasource ON query_history (datasource_id, id);
+        -- No foreign key to datasources: workspace-declared connections have saved queries too.
+        CREATE TABLE saved_queries (
+          datasource_id TEXT NOT NULL,
+          name TEXT NOT NULL,
+          text TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (datasource_id, name)
+        );
+      `);
+    },
+  },
 ];
 
 export class NewerSchemaError extends Error {

@@ -8,6 +8,8 @@ import type { RoleService } from '../../core/roles/roleService';
 import { rowCountText } from '../../../shared/rowCountText';
 import { countWithin, TREE_COUNT_BUDGET_MS, TREE_COUNT_CAP } from '../../core/treeCounts';
 import { untrustedMarkdown } from '../untrustedMarkdown';
+import type { SavedQueryStore } from '../../core/queries/savedQueries';
+import { drawQueryItem, queriesChildren, savedQueryChildren } from './savedQueryItems';
 import { columnDescription, datasourceTooltip, matchesFilter, nodeId, tableNodeId, type DatasourceNode, type TableNode, type TreeNode } from './treeNodes';
 
 const TABLE_ICONS: Record<TableKind, string> = {
@@ -66,6 +68,8 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
     private readonly log: Logger,
     /** Shows each connection's role ("viewer · production") and tables' own roles; absent in tests without roles. */
     private readonly roles?: Pick<RoleService, 'resolve' | 'storedRole'>,
+    /** Each connection's saved queries, shown under "Queries"; absent in tests without them. */
+    private readonly savedQueries?: Pick<SavedQueryStore, 'list'>,
   ) {}
 
   refresh(node?: TreeNode): void {
@@ -155,6 +159,10 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
         item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'error' : 'info', node.severity === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
         item.contextValue = node.datasourceId ? 'nocoflo.message.retry' : 'nocoflo.message';
         break;
+      case 'queries':
+      case 'savedQuery':
+        drawQueryItem(item, node);
+        break;
     }
     return item;
   }
@@ -174,7 +182,9 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
     try {
       switch (node.kind) {
         case 'datasource':
-          return await this.datasourceChildren(node);
+          return [...queriesChildren(this.savedQueries, node), ...(await this.datasourceChildren(node))];
+        case 'queries':
+          return savedQueryChildren(node);
         case 'schema':
           return this.tableNodes(node.datasourceId, node.tables);
         case 'table':
@@ -184,7 +194,9 @@ export class DatasourceTreeProvider implements vscode.TreeDataProvider<TreeNode>
       }
     } catch (error) {
       const datasourceId = node.kind === 'datasource' ? node.record.id : undefined;
-      return [{ kind: 'message', id: `${nodeId(node)}:error`, label: errorMessage(error), severity: 'error', ...(datasourceId ? { datasourceId } : {}) }];
+      // Saved queries stay reachable (to copy or open in an editor) while their connection fails.
+      const queries = node.kind === 'datasource' ? queriesChildren(this.savedQueries, node) : [];
+      return [...queries, { kind: 'message', id: `${nodeId(node)}:error`, label: errorMessage(error), severity: 'error', ...(datasourceId ? { datasourceId } : {}) }];
     }
   }
 

@@ -1,11 +1,24 @@
 import type { ColumnSchema, ForeignKey, RowCount, TableInfo, TableLocator } from '../../../api';
 import type { DatasourceRecord } from '../../core/datasourceManager';
 import { escapeMarkdown } from '../../core/markdown';
+import type { SavedQuery } from '../../core/queries/savedQueries';
 
 // Plain data for tree elements; the provider turns them into TreeItems. Kept free of vscode so ids and labels are
 // easy to reason about (ids must be stable across refreshes, or VS Code forgets expansion state).
 
-export type TreeNode = DatasourceNode | SchemaNode | TableNode | ColumnNode | MessageNode;
+export type TreeNode = DatasourceNode | SchemaNode | TableNode | ColumnNode | MessageNode | QueriesNode | SavedQueryNode;
+
+/** "Queries" under a connection that has saved queries. */
+export interface QueriesNode {
+  kind: 'queries';
+  datasourceId: string;
+  queries: SavedQuery[];
+}
+
+export interface SavedQueryNode {
+  kind: 'savedQuery';
+  query: SavedQuery;
+}
 
 export interface DatasourceNode {
   kind: 'datasource';
@@ -62,6 +75,10 @@ export function nodeId(node: TreeNode): string {
       return `column:${node.locator.datasourceId}:${node.locator.schema ?? ''}:${node.locator.name}:${node.column.name}`;
     case 'message':
       return `message:${node.id}`;
+    case 'queries':
+      return `queries:${node.datasourceId}`;
+    case 'savedQuery':
+      return `query:${node.query.datasourceId}:${node.query.name}`;
   }
 }
 
@@ -78,6 +95,10 @@ export function nodeName(node: TreeNode): string {
       return node.column.name;
     case 'message':
       return node.label;
+    case 'queries':
+      return 'Queries';
+    case 'savedQuery':
+      return node.query.name;
   }
 }
 
