@@ -121,6 +121,14 @@ describe(`SQLite query specifics (${engine})`, function () {
     assert.equal(twice.position, undefined);
   });
 
+  it('stops an aggregate of a long query (one statement, not chunks) and keeps the session usable', async () => {
+    const long = ref('WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1000000000) SELECT i % 3 AS k, i FROM c');
+    const error = await failure(session.aggregate!(long, { groupBy: [{ column: 'k' }], measures: [{ op: 'count', as: 'n' }], signal: AbortSignal.timeout(300) }));
+    assert.equal(error.code, 'cancelled');
+    const page = await session.readRows(ref('SELECT name FROM person WHERE id = 1'), { limit: 1 });
+    assert.deepEqual(page.rows, [['Ada']]);
+  });
+
   it('reads a query with a trailing semicolon and comment, and names a parameter’s value only as bound', async () => {
     const page = await session.readRows(ref("SELECT name FROM person WHERE name = ?; -- it's Ada\n", ['Ada']), { limit: 5 });
     assert.deepEqual(page.rows, [['Ada']]);

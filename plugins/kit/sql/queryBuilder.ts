@@ -1,4 +1,4 @@
-// Over 400 lines (545) because SELECT, keyset cursors, tie-breaking, query references and the write statements share
+// Over 400 lines (560) because SELECT, keyset cursors, tie-breaking, query references and the write statements share
 // one set of quoting and ordering rules; splitting the write statements into their own module is the next step.
 import type {
   AggregateRequest,
@@ -16,7 +16,10 @@ import type {
 import { datasourceError } from '../errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import { escapeLike, type Dialect } from './dialect';
+import { renamedApart } from './queryColumns';
 import { ordersItself, trimStatementEnd } from './sqlText';
+
+export { uniqueColumnNames } from './queryColumns';
 
 // Builds every statement a SQL datasource needs from structured requests. Values are always bound parameters and
 // identifiers always quoted by the dialect: no caller-supplied text is ever pasted into SQL.
@@ -94,34 +97,6 @@ export const MAX_IN_VALUES = 1_000;
  */
 export const QUERY_ALIAS = 'nocoflo_query';
 
-/**
- * Result column names made unique the way query schemas name them: the second "id" becomes "id (2)", the third
- * "id (3)" (skipping names the result already has).
- */
-export function uniqueColumnNames(names: readonly string[]): string[] {
-  const taken = new Set(names);
-  const seen = new Set<string>();
-  return names.map((name) => {
-    if (!seen.has(name)) {
-      seen.add(name);
-      return name;
-    }
-    let n = 2;
-    while (taken.has(`${name} (${n})`) || seen.has(`${name} (${n})`)) n++;
-    const unique = `${name} (${n})`;
-    seen.add(unique);
-    return unique;
-  });
-}
-
-/** Whether some name is another one renamed apart by `uniqueColumnNames` (then the wrapper must name the columns). */
-function renamedApart(names: readonly string[]): boolean {
-  const all = new Set(names);
-  return names.some((name) => {
-    const match = / \((\d+)\)$/.exec(name);
-    return match !== null && all.has(name.slice(0, match.index));
-  });
-}
 const TEXT_KINDS = new Set(['text', 'json', 'uuid', 'enum', 'set', 'date', 'time', 'datetime', 'datetimetz', 'other']);
 
 export class SqlBuilder {
