@@ -1,7 +1,6 @@
 // A SQL editor bound to Chinook on a real MariaDB (started here, on a free port, in a temporary directory): Run lenses
 // and Run Query through the real statement runner, and a failing statement's error position as a diagnostic on the
-// word the server named, cleared by an edit. (SQLite gets the same once its datasource runs statements:
-// sqlEditor.test.ts.)
+// word the server named (MariaDB's "Unknown column"), in a CRLF document, cleared by an edit. SQLite: sqlEditor.test.ts.
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
