@@ -42,11 +42,8 @@ import { registerAgentTools } from './host/agentTools/registerAgentTools';
 import { TABLE_VIEW_ID } from '../plugins/table-view';
 import { AGENT_TOOLS_SOURCE } from './core/agentTools/proposal';
 import { QueryTabs } from './host/queries/queryTabs';
-import { preferenceTarget, registerQueries, statementTimeoutMs } from './host/queries/registerQueries';
-import { registerSqlEditor } from './host/sqlEditor/registerSqlEditor';
-import { registerQueryHistory } from './host/queries/historyPick';
-import { registerSavedQueryCommands } from './host/queries/savedQueryCommands';
-import { QueryHistory } from './core/queries/queryHistory';
+import { preferenceTarget, statementTimeoutMs } from './host/queries/registerQueries';
+import { activateQueries } from './host/queries/activateQueries';
 import { SavedQueryStore } from './core/queries/savedQueries';
 
 export async function activate(context: vscode.ExtensionContext): Promise<NocofloApi> {
@@ -178,24 +175,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
 
   const opener = new TableOpener(registry, datasources, tables, { preferredView: (table) => metadata.viewPreferences.get(preferenceTarget(table), currentUser())?.viewId }, panels);
   panels.useOpener(opener);
-  const queries = registerQueries({
-    datasources,
-    tables,
-    roles,
-    queryTabs,
-    audit: audit.recorder,
-    open: (table, viewId) => opener.open(table, viewId),
-    refreshTabs: (id) => panels.refresh(id),
-    refreshTree: () => tree.refresh(),
-    activeQuery: () => panels.activePanel()?.identity.table,
-    log,
-  });
   context.subscriptions.push(
-    ...queries.disposables,
-    // SQL editors bound to connections run through the same runner (issue 15 §1); catalogues load only once bound.
-    ...registerSqlEditor(context, { runner: queries.runner, datasources, tables, onDidRefresh: tree.onDidChangeTreeData, log }),
-    ...registerQueryHistory({ runner: queries.runner, history: new QueryHistory(metadata.file), datasources, log }),
-    ...registerSavedQueryCommands({ runner: queries.runner, store: savedQueries, datasources, refreshTree: () => tree.refresh() }),
+    ...activateQueries(context, {
+      datasources,
+      tables,
+      roles,
+      queryTabs,
+      audit: audit.recorder,
+      open: (table, viewId) => opener.open(table, viewId),
+      refreshTabs: (id) => panels.refresh(id),
+      refreshTree: () => tree.refresh(),
+      activeQuery: () => panels.activePanel()?.identity.table,
+      log,
+      metadata: metadata.file,
+      savedQueries,
+      onDidRefreshTree: tree.onDidChangeTreeData,
+    }),
   );
   const api = createApi({
     registry,

@@ -22,6 +22,8 @@ export interface SqlEditorDeps {
    */
   onDidRefresh: vscode.Event<{ kind?: string; record?: { id: string } } | undefined>;
   log: Logger;
+  /** The bindings, when the caller shares them (saved queries and the history bind the editors they open). */
+  bindings?: SqlBindings;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface SqlEditorDeps {
  * until a SQL editor is bound or asks for completion.
  */
 export function registerSqlEditor(context: vscode.ExtensionContext, deps: SqlEditorDeps): vscode.Disposable[] {
-  const bindings = new SqlBindings(context.workspaceState);
+  const bindings = deps.bindings ?? new SqlBindings(context.workspaceState);
   const catalog = new SqlCatalog(deps.tables);
   const diagnostics = vscode.languages.createDiagnosticCollection('nocoflo-sql');
   const statusBar = new SqlStatusBar(bindings, deps.datasources);
