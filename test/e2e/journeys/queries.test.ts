@@ -32,16 +32,31 @@ describe('journey: queries from a SQL editor', function () {
 
   const tab = (text: string | RegExp) => workbench.page.locator('.tab', { hasText: text });
   const editor = () => workbench.page.locator('.editor-instance .monaco-editor').first();
-  /** Opens a workspace file through Quick Open. */
+  /**
+   * Opens a workspace file through Quick Open: the palette without its ">" searches files. F1 from inside a webview
+   * reaches the workbench only once the webview forwards it, so the palette is opened again until it shows.
+   */
   async function openFile(name: string): Promise<void> {
-    await workbench.page.keyboard.press('Control+p');
     const input = workbench.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(name);
-    await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    const row = workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await workbench.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(name);
+        await row.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        if (await input.isVisible()) await workbench.page.keyboard.press('Escape');
+      }
+    }
     await workbench.page.keyboard.press('Enter');
-    await tab(name).waitFor();
+    await workbench.page.locator('.tab.active', { hasText: name }).waitFor();
   }
+  /** The grid's read-only banner. */
+  const banner = (text: RegExp) => view.locator('.readonly-text', { hasText: text });
+  const nodeSqlite = process.env.NOCOFLO_CODE_SERVER === 'node22';
   /** Puts the cursor on `line` (1-based) of the active editor and presses Ctrl+Enter. */
   async function runLine(line: number): Promise<void> {
     await editor().click();
@@ -79,8 +94,8 @@ describe('journey: queries from a SQL editor', function () {
     assert.deepEqual(await headers(), ['genre', 'amount']);
     const [[lines]] = sqlite(db, 'SELECT count(*) FROM InvoiceLine') as number[][];
     await view.locator('.status-count', { hasText: `${lines.toLocaleString('en-US')} rows` }).waitFor({ timeout: 60_000 });
-    // A join is read-only, and says why.
-    await view.locator('.message-strip, .readonly-reason, .banner', { hasText: /come from 3 tables/ }).first().waitFor();
+    // A join is read-only, and says why (sql.js, on VS Code 1.100's Node 20, cannot tell where columns come from).
+    await banner(nodeSqlite ? /come from 3 tables/ : /sql\.js/).waitFor();
     await workbench.screenshot('queries-join-grid');
   });
 
@@ -130,10 +145,10 @@ describe('journey: queries from a SQL editor', function () {
     await tab(/^SELECT \* FROM Customer.* — Chinook/).waitFor({ timeout: 60_000 });
     view = workbench.webview();
     await view.locator('.grid-row .cell').first().waitFor({ timeout: 60_000 });
-    if (process.env.NOCOFLO_CODE_SERVER !== 'node22') {
+    if (!nodeSqlite) {
       // VS Code 1.100 runs on Node 20, where SQLite is sql.js, which does not report where a result's columns come
       // from: the result opens read-only and says so. (The Node 22 stage edits it below.)
-      await view.locator('.message-strip, .readonly-reason, .banner', { hasText: /sql\.js/ }).first().waitFor({ timeout: 30_000 });
+      await banner(/sql\.js/).waitFor({ timeout: 30_000 });
       return;
     }
     const names = await headers();
