@@ -3,7 +3,6 @@ import type {
   AggregateRequest,
   AggregateResult,
   Capabilities,
-  CellValue,
   CountRequest,
   DatasourceSession,
   DatasourceWriter,
@@ -26,7 +25,7 @@ import { datasourceError } from '../kit/errors';
 import { acquirePooled, withRetries } from '../kit/pooledSession';
 import { sendCancelRequest, type CancelTarget } from './cancelRequest';
 import { listTables } from './introspection';
-import { fromPgError, isConnectionError, isDatabaseError, type MapOptions } from './pgErrors';
+import { fromPgError, isConnectionError, isDatabaseError } from './pgErrors';
 import { REPLICA_STATUS_SQL, replicaSchema, replicaStatus, replicaWriteRefused } from './replica';
 import { ClientRunner, cancelled } from './clientRunner';
 import { executeStatement } from './queryExecute';
