@@ -61,13 +61,14 @@ export class PostgresQueries {
   constructor(private readonly fallbacks: EngineFallbacks) {}
 
   /** Describes the statement afresh (LIMIT 0: nothing is produced) and keeps what reads of it need. */
-  async describe(runner: Runner, ref: TableRef): Promise<TableSchema> {
+  async describe(runner: Runner, given: TableRef): Promise<TableSchema> {
+    const ref = statementOnly(given);
     const query = ref.query;
     if (!query) throw datasourceError('invalid_value', 'Only a query reference can be described.');
     oneStatement(query.text);
     const plain = new SqlBuilder(postgresDialect);
     const statement = plain.describeQuery(ref);
-    const { fields = [] } = await runner.query(statement.sql, statement.params, { userText: userText(query.text, plain.queryOffset()) });
+    const { fields = [] } = await runner.query(statement.sql, statement.params, { userText: userText(query.text, statement.sql) });
     const types = await resolveTypes((sql, params) => runner.query(sql, params).then((r) => r.rows), fields.map((f) => f.dataTypeID), this.fallbacks);
     const declared = await this.declaredTypes(runner, fields);
     const origins = await this.origins.of(runner, fields);
@@ -94,10 +95,11 @@ export class PostgresQueries {
     const schema: TableSchema = { table: ref, kind: 'query', columns, primaryKey: [], foreignKeys: [] };
     const renamed = names.some((name, i) => name !== fields[i].name);
     this.described.set(query.text, { schema, sql, ...(renamed ? { columnList: `(${names.map(q).join(', ')})` } : {}) });
-    return schema;
+    return { ...schema, table: given };
   }
 
-  async readRows(runner: Runner, ref: TableRef, request: ReadRowsRequest): Promise<RowPage> {
+  async readRows(runner: Runner, given: TableRef, request: ReadRowsRequest): Promise<RowPage> {
+    const ref = statementOnly(given);
     const context = await this.context(runner, ref);
     const page = context.sql.selectPage(context.schema, request);
     if (page.orderingSize === 0) await runner.query(STABLE_ORDER_SQL);
@@ -105,7 +107,8 @@ export class PostgresQueries {
     return context.sql.shapePage(context.schema, page, rows, request.limit);
   }
 
-  async countRows(runner: Runner, ref: TableRef, request: CountRequest): Promise<RowCount> {
+  async countRows(runner: Runner, given: TableRef, request: CountRequest): Promise<RowCount> {
+    const ref = statementOnly(given);
     const context = await this.context(runner, ref);
     // No planner estimate: a statement's result size is what the statement makes of its tables, which the planner
     // guesses worst for the joins and groups queries are written for. The cap bounds the work instead.
@@ -116,7 +119,8 @@ export class PostgresQueries {
   }
 
   /** Exact, never sampled: a query's rows have no key ranges or pages to sample. */
-  async aggregate(runner: Runner, ref: TableRef, request: AggregateRequest): Promise<AggregateResult> {
+  async aggregate(runner: Runner, given: TableRef, request: AggregateRequest): Promise<AggregateResult> {
+    const ref = statementOnly(given);
     const context = await this.context(runner, ref);
     const statement = context.sql.aggregate(context.schema, request);
     const { rows } = await this.run(runner, context, ref, statement);
@@ -134,13 +138,9 @@ export class PostgresQueries {
   /** Runs a kit statement over the query, with the CTE's column list when names were made unique. */
   private run(runner: Runner, context: QueryContext, ref: TableRef, statement: Statement) {
     let sql = statement.sql;
-    let offset = OPENING.length;
-    if (context.columnList) {
-      if (!sql.startsWith(OPENING)) throw new Error('The kit no longer opens a query reference with its WITH clause.');
-      sql = `WITH ${q(QUERY_ALIAS)}${context.columnList} AS (\n${sql.slice(OPENING.length)}`;
-      offset += context.columnList.length;
-    }
-    return runner.query(sql, statement.params, { userText: userText(ref.query!.text, offset) });
+    // A kit that names the columns itself (WITH "nocoflo_query"("id", "id (2)") …) is left to do so.
+    if (context.columnList && sql.startsWith(OPENING)) sql = `WITH ${q(QUERY_ALIAS)}${context.columnList} AS (\n${sql.slice(OPENING.length)}`;
+    return runner.query(sql, statement.params, { userText: userText(ref.query!.text, sql) });
   }
 
   /** Each column's type as SQL, with its modifier (numeric(10,2), varchar(40)). */
@@ -154,7 +154,26 @@ export class PostgresQueries {
   }
 }
 
-/** The user's text inside SQL where it starts (trimmed, as the kit wraps it) at `offset`. */
-function userText(text: string, offset: number): UserText {
-  return { text, offset };
+/**
+ * The reference with its text cut after the statement: a `;` and a comment after it (`SELECT 1; -- done`) would
+ * end up inside the kit's WITH clause, which only drops trailing semicolons and whitespace (plugins/kit/sql/sqlText.ts
+ * trimStatement; worked around here). Positions are unaffected: the text keeps its start.
+ */
+function statementOnly(ref: TableRef): TableRef {
+  if (!ref.query) return ref;
+  const spans = splitStatements(ref.query.text, 'postgres');
+  if (spans.length !== 1) return ref;
+  const text = ref.query.text.slice(0, spans[0].end);
+  return text === ref.query.text ? ref : { ...ref, query: { ...ref.query, text } };
+}
+
+/**
+ * Where the user's text starts in the wrapped SQL: right after the WITH clause's `AS (` line, with or without its
+ * leading whitespace (found rather than computed, so it holds whichever way the kit renders the opening).
+ */
+function userText(text: string, sql: string): UserText {
+  const trimmed = text.trimStart();
+  const opening = sql.indexOf(' AS (\n') + ' AS (\n'.length;
+  const at = sql.indexOf(trimmed.slice(0, 64), opening);
+  return { text, offset: at >= 0 ? at : opening };
 }

@@ -8,6 +8,7 @@ import { loadChinookPostgres } from '../support/datasets';
 import { startPgBouncer, type PgBouncer } from '../support/servers/pgbouncer';
 import { startPostgres, type PostgresServer } from '../support/servers/postgresServer';
 import { context } from '../support/sqliteFixtures';
+import { describeQueryConformance } from '../support/queryConformance';
 
 const pgIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const isCode = (code: string, message?: RegExp) => (e: DatasourceError) => {
@@ -260,3 +261,35 @@ describe('PostgreSQL query references and execute', function () {
     });
   });
 });
+
+// The shared, engine-agnostic suite (test/support/queryConformance.ts) on a writable Chinook of its own.
+const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+for (const through of ['direct', 'pooler'] as const) {
+  let server: PostgresServer | undefined;
+  let bouncer: PgBouncer | undefined;
+  describeQueryConformance({
+    name: through === 'direct' ? 'PostgreSQL' : 'PostgreSQL through PgBouncer',
+    async open() {
+      server = await startPostgres();
+      await loadChinookPostgres(server, 'chinook');
+      const at = through === 'direct' ? server : (bouncer = await startPgBouncer(server));
+      return createPostgresDatasource().connect({ host: at.host, port: at.port, database: 'chinook', user: server.user }, { password: server.password }, context);
+    },
+    async dispose() {
+      await bouncer?.stop();
+      await server?.stop();
+    },
+    chinook: snake,
+    quote: pgIdent,
+    placeholder: (n) => `$${n}`,
+    setup: [
+      'CREATE TABLE qc_big (id integer PRIMARY KEY, grp integer NOT NULL, label text NOT NULL)',
+      "INSERT INTO qc_big SELECT i, i % 7, 'row ' || i FROM generate_series(1, 100000) i",
+      'ANALYZE qc_big',
+    ],
+    longQuery: 'SELECT pg_sleep(600) AS slept',
+    writeQuery: 'DELETE FROM qc_big WHERE id = 1 RETURNING *',
+    readOnlyMessage: /cannot execute DELETE in a read-only transaction/,
+    origins: 'engine',
+  });
+}
