@@ -13,7 +13,7 @@ async function open(config: DatasourceConfig, secrets: Record<string, string>, c
   const Client = mayRevealPassword(settings)
     ? pg.Client
     : clientRefusingCleartext(pg.Client, () => cleartextRefused('PostgreSQL', 'in clear text (AuthenticationCleartextPassword)', settings.sslMode));
-  return PostgresSession.open({ Pool: pg.Pool, Client }, {
+  return PostgresSession.open({ Pool: pg.Pool, Client, Query: pg.Query }, {
     // Our value parsers go to this pool's clients only (pg's `types` option), never to pg's global registry.
     config: { ...clientConfig(settings, secrets, context), types: typeParsers },
     settings: transactionSettings(settings),

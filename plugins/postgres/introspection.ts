@@ -197,7 +197,7 @@ export async function readSchema(query: Query, table: TableRef, fallbacks = new 
   return { schema, compareAs, looseText };
 }
 
-function isComparable(type: ResolvedType): boolean {
+export function isComparable(type: ResolvedType): boolean {
   if (type.category === 'A') return type.element ? isComparable(type.element) : false;
   return type.comparable;
 }
@@ -235,7 +235,7 @@ const TYPE_CHAIN = `WITH RECURSIVE chain AS (
     WHERE c.typtype <> 'd'`;
 
 /** Resolves domains (over domains…) to their base types, with enum labels and array element types. */
-async function resolveTypes(query: Query, oids: number[], fallbacks: EngineFallbacks): Promise<Map<number, ColumnType>> {
+export async function resolveTypes(query: Query, oids: number[], fallbacks: EngineFallbacks): Promise<Map<number, ColumnType>> {
   const result = new Map<number, ColumnType>();
   let pending = [...new Set(oids)];
   const elements = new Map<number, number>();

@@ -1,6 +1,7 @@
 import type { DatasourceError, DatasourceErrorCode } from '../../api';
 import { datasourceError, isDatasourceError } from '../kit/errors';
 import { CERTIFICATE_HINT } from '../kit/transportSecurity';
+import { statementError, type UserText } from './statementErrors';
 
 // Turns what pg and the server report into the contract's codes, keeping the server's own message (which never
 // holds the password). Errors that only a bug in this plugin can cause (a syntax error in our own SQL, say) are
@@ -67,11 +68,18 @@ export interface MapOptions {
   cancelled?: boolean;
   /** The columns a write bound values to, to say which one an invalid value belongs to. */
   written?: Record<string, { declaredType: string; value: unknown }>;
+  /** The SQL sent holds a user's statement: its errors are the user's, with positions in their text. */
+  userText?: UserText;
+  /** The SQL sent, for `userText` positions. */
+  sql?: string;
 }
 
 /** Maps an error from pg or the server; returns other errors unchanged. */
 export function fromPgError(error: unknown, options: MapOptions = {}): DatasourceError | unknown {
   if (isDatasourceError(error)) return error;
+  if (options.userText && isDatabaseError(error) && !/^(08|28|57P0)/.test(error.code)) {
+    return statementError(error, fromPgError(error, { ...options, userText: undefined }), options.sql ?? '', options.userText);
+  }
   if (!(error instanceof Error)) return error;
   const make = (code: DatasourceErrorCode, message: string, column?: string) => datasourceError(code, message, { cause: error, ...(column ? { column } : {}) });
   if (isDatabaseError(error)) {

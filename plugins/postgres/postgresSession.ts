@@ -3,10 +3,12 @@ import type {
   AggregateRequest,
   AggregateResult,
   Capabilities,
-  CellValue,
   CountRequest,
   DatasourceSession,
   DatasourceWriter,
+  ExecuteOptions,
+  ExecuteResult,
+  QueryText,
   ReadRowsRequest,
   RowChange,
   RowCount,
@@ -23,18 +25,21 @@ import { datasourceError } from '../kit/errors';
 import { acquirePooled, withRetries } from '../kit/pooledSession';
 import { sendCancelRequest, type CancelTarget } from './cancelRequest';
 import { listTables } from './introspection';
-import { fromPgError, isConnectionError, isDatabaseError, type MapOptions } from './pgErrors';
+import { fromPgError, isConnectionError, isDatabaseError } from './pgErrors';
 import { REPLICA_STATUS_SQL, replicaSchema, replicaStatus, replicaWriteRefused } from './replica';
-import { PostgresTables, type Runner } from './tableOperations';
+import { ClientRunner, cancelled } from './clientRunner';
+import { executeStatement } from './queryExecute';
+import { PostgresQueries } from './queryReads';
+import { PostgresTables } from './tableOperations';
 
 /** What the session needs of the `pg` module (loaded lazily by the plugin). */
 export interface PgModule {
   Pool: typeof Pg.Pool;
   Client: typeof Pg.Client;
+  Query: typeof Pg.Query;
 }
 type ClientConfig = Pg.ClientConfig;
 
-const cancelled = (cause?: unknown, message = 'Cancelled.') => datasourceError('cancelled', message, cause === undefined ? {} : { cause });
 /** Undefined column or table: the cached schema is older than the database's. */
 const isStaleSchema = (error: unknown) => isDatabaseError(error) && (error.code === '42703' || error.code === '42P01');
 /** The driver's error under a mapped one. */
@@ -45,58 +50,6 @@ const CANCEL_RETRY_MS = 100;
 const CANCEL_ATTEMPTS = 50;
 /** Attempts a read may spend learning which catalogue features this engine lacks (one per attempt at most). */
 const ENGINE_FALLBACKS = 16;
-
-/**
- * One client of the pool, for the length of one operation. Queries run with a signal are cancelled on the server
- * when it aborts: a CancelRequest with the connection's key (cancelRequest.ts), repeated until the query has stopped
- * (the first attempt can arrive before the query does). A connection that had a cancel sent to it is closed
- * afterwards rather than reused, so a late cancel can never stop someone else's query.
- */
-class ClientRunner implements Runner {
-  cancelSent = false;
-  aborted = false;
-  /** Set when the connection must not go back to the pool (a failed ROLLBACK, say). */
-  broken = false;
-
-  constructor(
-    readonly client: Pg.PoolClient,
-    private readonly signal: AbortSignal | undefined,
-    private readonly cancelBackend: (key: { processId: number; secretKey: number }, done: () => boolean) => Promise<boolean>,
-  ) {}
-
-  async query(sql: string, params: CellValue[] = [], map: MapOptions = {}): Promise<{ rows: CellValue[][]; rowCount: number }> {
-    const signal = this.signal;
-    if (signal?.aborted) {
-      this.aborted = true;
-      throw cancelled();
-    }
-    const running = this.client.query({ text: sql, values: params as unknown[], rowMode: 'array' });
-    let settled = false;
-    const onAbort = () => {
-      this.aborted = true;
-      // pg keeps the BackendKeyData of the connection here.
-      const { processID, secretKey } = this.client as unknown as { processID?: number; secretKey?: number };
-      if (typeof processID !== 'number' || typeof secretKey !== 'number') return;
-      this.cancelSent = true;
-      void this.cancelBackend({ processId: processID, secretKey }, () => settled).then((stopped) => {
-        // The server could not be asked: close the connection, which fails the query here.
-        if (!stopped && !settled) void (this.client as unknown as Pg.Client).end().catch(() => undefined);
-      });
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const result = await running;
-      if (this.aborted) throw cancelled();
-      return { rows: result.rows as CellValue[][], rowCount: result.rowCount ?? 0 };
-    } catch (error) {
-      if (this.aborted) throw cancelled(error, this.cancelSent ? 'Cancelled: the query was stopped on the server.' : 'Cancelled.');
-      throw fromPgError(error, map);
-    } finally {
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-}
 
 /** `set_config($1, $2, true), …, ` for `count` settings: SET LOCAL with the names and values bound. */
 const settingsSql = (count: number) => Array.from({ length: count }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true), `).join('');
@@ -110,10 +63,11 @@ export interface SessionOptions {
 }
 
 export class PostgresSession implements DatasourceSession {
-  readonly capabilities: Capabilities = { insert: true, update: true, delete: true, transactions: true, aggregate: true, schemas: true, cheapCount: false };
+  readonly capabilities: Capabilities = { insert: true, update: true, delete: true, transactions: true, aggregate: true, schemas: true, cheapCount: false, query: true };
   readonly description: string;
   private readonly pool: Pg.Pool;
   private readonly tables: PostgresTables;
+  private readonly queries: PostgresQueries;
   private closed = false;
   /** Whether the server was in recovery (a hot standby) when the last operation began. */
   private inRecovery = false;
@@ -121,7 +75,7 @@ export class PostgresSession implements DatasourceSession {
   private readonly closing = new AbortController();
 
   private constructor(
-    pg: PgModule,
+    private readonly pg: PgModule,
     private readonly options: SessionOptions,
   ) {
     this.description = options.description;
@@ -131,6 +85,7 @@ export class PostgresSession implements DatasourceSession {
     // An idle client whose server went away: the pool drops it; without a listener Node would crash the host.
     this.pool.on('error', (error) => options.log('warn', `An idle connection to ${this.description} was closed: ${error.message}`));
     this.tables = new PostgresTables();
+    this.queries = new PostgresQueries(this.tables.fallbacks);
   }
 
   /** Opens the pool and proves the connection works, so connect() fails with the server's real error. */
@@ -154,6 +109,7 @@ export class PostgresSession implements DatasourceSession {
   }
 
   getSchema(table: TableRef): Promise<TableSchema> {
+    if (table.query) return this.readQuery(undefined, (runner) => this.queries.describe(runner, table));
     return this.read(undefined, async (runner) => {
       const { schema } = await this.tables.refreshSchema(runner, table);
       return this.inRecovery ? replicaSchema(schema) : schema;
@@ -165,14 +121,17 @@ export class PostgresSession implements DatasourceSession {
   }
 
   readRows(table: TableRef, request: ReadRowsRequest): Promise<RowPage> {
+    if (table.query) return this.readQuery(request.signal, (runner) => this.queries.readRows(runner, table, request));
     return this.read(request.signal, (runner) => this.tables.readRows(runner, table, request), table);
   }
 
   countRows(table: TableRef, request: CountRequest = {}): Promise<RowCount> {
+    if (table.query) return this.readQuery(request.signal, (runner) => this.queries.countRows(runner, table, request));
     return this.read(request.signal, (runner) => this.tables.countRows(runner, table, request), table);
   }
 
   aggregate(table: TableRef, request: AggregateRequest): Promise<AggregateResult> {
+    if (table.query) return this.readQuery(request.signal, (runner) => this.queries.aggregate(runner, table, request));
     return this.read(request.signal, (runner) => this.tables.aggregate(runner, table, request), table);
   }
 
@@ -190,6 +149,15 @@ export class PostgresSession implements DatasourceSession {
 
   deleteRow(table: TableRef, key: RowKey, expected: RowValues): Promise<void> {
     return this.write((runner) => this.tables.deleteRow(runner, table, key, expected), table);
+  }
+
+  /**
+   * A user's statement, once, in a transaction of its own (READ ONLY when asked: the server refuses any write). Never
+   * retried. Its connection is closed afterwards instead of going back to the pool: whatever session state the
+   * statement left (SET, temporary tables, prepared statements, advisory locks, LISTEN) must not reach later work.
+   */
+  execute(statement: QueryText, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+    return this.withClient(options.signal, (runner) => executeStatement(runner, statement, options), { readOnly: options.readOnly === true, write: options.readOnly !== true, discard: true });
   }
 
   /** BEGIN … COMMIT on one connection; any failure rolls everything back. */
@@ -223,6 +191,11 @@ export class PostgresSession implements DatasourceSession {
     return this.withClient(signal, work, { retry: true, table });
   }
 
+  /** Reads of a query reference: in a READ ONLY transaction, so the server refuses a statement that writes. */
+  private readQuery<T>(signal: AbortSignal | undefined, work: (runner: ClientRunner) => Promise<T>): Promise<T> {
+    return this.withClient(signal, work, { retry: true, readOnly: true });
+  }
+
   /** Writes are never retried: the first attempt may have been applied. */
   private write<T>(work: (runner: ClientRunner) => Promise<T>, table: TableRef): Promise<T> {
     return this.withClient(undefined, work, { table, write: true });
@@ -231,7 +204,7 @@ export class PostgresSession implements DatasourceSession {
   private async withClient<T>(
     requestSignal: AbortSignal | undefined,
     work: (runner: ClientRunner) => Promise<T>,
-    options: { retry?: boolean; table?: TableRef; write?: boolean } = {},
+    options: { retry?: boolean; table?: TableRef; write?: boolean; readOnly?: boolean; discard?: boolean } = {},
   ): Promise<T> {
     if (this.closed) throw datasourceError('connection', `The session to ${this.description} is closed.`);
     const signal = requestSignal ? AbortSignal.any([requestSignal, this.closing.signal]) : this.closing.signal;
@@ -260,19 +233,19 @@ export class PostgresSession implements DatasourceSession {
         throw fromPgError(error);
       }
       acquired = true;
-      const runner = new ClientRunner(client, signal, (key, done) => this.cancelBackend(key, done));
+      const runner = new ClientRunner(client, signal, (key, done) => this.cancelBackend(key, done), this.pg.Query);
       // A checked-out client has no pool listener: without ours, a connection error between queries would crash.
       const onError = () => {
         runner.broken = true;
       };
       client.on('error', onError);
-      let release: boolean | Error | undefined;
+      let release: boolean | Error | undefined = options.discard;
       // Everything an operation does is one transaction, with its settings SET LOCAL: through a pooler in
       // transaction mode (PgBouncer) that is all that stays on one server connection, and nothing is left behind
       // for the next user of that connection.
       let transaction: 'none' | 'open' | 'ending' = 'none';
       try {
-        await runner.query('BEGIN');
+        await runner.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
         transaction = 'open';
         const { rows } = await runner.query(`SELECT ${settingsSql(this.options.settings.length)}pg_is_in_recovery()`, this.options.settings.flat());
         this.inRecovery = rows[0]?.[this.options.settings.length] === true;

@@ -23,9 +23,36 @@ import { readSchema, type SchemaDetails } from './introspection';
 import { pgMissingFeature, pgMissingSyntax, pgUnsupported } from './missingFeature';
 import type { MapOptions } from './pgErrors';
 
+/** What the server said about one column of a result (its RowDescription). */
+export interface ResultField {
+  name: string;
+  /** The table and column (pg_attribute.attnum) the column is a plain copy of; 0 when it is not. */
+  tableID: number;
+  columnID: number;
+  dataTypeID: number;
+  dataTypeModifier: number;
+}
+
+export interface QueryResult {
+  rows: CellValue[][];
+  rowCount: number;
+  fields?: ResultField[];
+  /** The command tag's verb (SELECT, DELETE, …). */
+  command?: string;
+  /** More rows than `maxRows` were there; they were not fetched. */
+  truncated?: boolean;
+}
+
+export interface RunOptions extends MapOptions {
+  /** Fetch at most this many rows (Execute's row limit, so the server does not produce the rest). */
+  maxRows?: number;
+  /** With maxRows: read past the rows beyond it, unkept, to learn the statement's row count. */
+  drain?: boolean;
+}
+
 /** Runs statements on one connection (of the pool, or of a transaction). Values are always bound. */
 export interface Runner {
-  query(sql: string, params?: CellValue[], map?: MapOptions): Promise<{ rows: CellValue[][]; rowCount: number }>;
+  query(sql: string, params?: CellValue[], options?: RunOptions): Promise<QueryResult>;
 }
 
 interface TableContext {
