@@ -1,4 +1,4 @@
-// One file on purpose (583 lines): it is the published typings entry of the API package that third-party plugins
+// One file on purpose (650 lines): it is the published typings entry of the API package that third-party plugins
 // import; splitting it would change their import paths. It holds types and their documentation only.
 /**
  * Nocoflo public API, version 1.

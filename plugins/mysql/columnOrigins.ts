@@ -1,5 +1,6 @@
 // The columns of a query reference (queryReads.ts): described from the prepared statement's result metadata, without
 // running it. A column that is a plain copy of a stored table's column gets that column's schema and its `origin`.
+import { uniqueColumnNames } from '../kit/sql/queryColumns';
 import type { ColumnKind, ColumnSchema, TableSchema } from '../../api';
 import type { MysqlTables } from './tableOperations';
 import type { ResultField, Runner } from './runner';
@@ -54,17 +55,6 @@ export function fieldColumn(field: ResultField, name: string): ColumnSchema {
   return { name, declaredType, kind, nullable: !(flags & NOT_NULL_FLAG), readOnly: true };
 }
 
-/** Names a view can address: a repeated name gets its position among equals ("id", "id (2)"). */
-export function uniqueNames(names: readonly string[]): string[] {
-  const taken = new Set<string>();
-  return names.map((name) => {
-    let candidate = name;
-    for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${name} (${n})`;
-    taken.add(candidate.toLowerCase());
-    return candidate;
-  });
-}
-
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -83,7 +73,7 @@ export function namesDerivedTable(text: string, name: string): boolean {
  * base table, as the catalogue says; anything else (an expression, a view, an unreadable table) has none.
  */
 export async function describeColumns(runner: Runner, tables: MysqlTables, fields: readonly ResultField[], text: string): Promise<ColumnSchema[]> {
-  const names = uniqueNames(fields.map((f) => f.name));
+  const names = uniqueColumnNames(fields.map((f) => f.name));
   const bases = new Map<string, TableSchema | undefined>();
   const baseOf = async (database: string, table: string): Promise<TableSchema | undefined> => {
     const id = JSON.stringify([database, table]);

@@ -1,6 +1,7 @@
 // Query references (TableRef.query) on PostgreSQL: a user's statement described and read like a table, wrapped by
 // the kit (`WITH "nocoflo_query" AS (…) SELECT … FROM "nocoflo_query" …`) and always run in a READ ONLY transaction
 // (postgresSession.ts), so the server refuses a statement that would write.
+import { uniqueColumnNames } from '../kit/sql/queryColumns';
 import type { AggregateRequest, AggregateResult, CellValue, ColumnSchema, CountRequest, ReadRowsRequest, RowCount, RowPage, TableRef, TableSchema } from '../../api';
 import type { EngineFallbacks } from '../kit/engineFallback';
 import { datasourceError } from '../kit/errors';
@@ -33,23 +34,6 @@ const OPENING = `WITH ${q(QUERY_ALIAS)} AS (\n`;
  */
 const STABLE_ORDER_SQL = "SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('synchronize_seqscans', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)";
 
-/** "id", "id" → "id", "id (2)": a view addresses columns by name. */
-export function uniqueNames(names: readonly string[]): string[] {
-  const taken = new Set(names);
-  const used = new Set<string>();
-  return names.map((name) => {
-    if (!used.has(name)) {
-      used.add(name);
-      return name;
-    }
-    let n = 2;
-    while (taken.has(`${name} (${n})`) || used.has(`${name} (${n})`)) n++;
-    const unique = `${name} (${n})`;
-    used.add(unique);
-    return unique;
-  });
-}
-
 export function oneStatement(text: string): void {
   if (splitStatements(text, 'postgres').length > 1) throw datasourceError('invalid_value', `${ONE_STATEMENT}: this text holds ${splitStatements(text, 'postgres').length} statements.`);
 }
@@ -72,7 +56,7 @@ export class PostgresQueries {
     const types = await resolveTypes((sql, params) => runner.query(sql, params).then((r) => r.rows), fields.map((f) => f.dataTypeID), this.fallbacks);
     const declared = await this.declaredTypes(runner, fields);
     const origins = await this.origins.of(runner, fields);
-    const names = uniqueNames(fields.map((f) => f.name));
+    const names = uniqueColumnNames(fields.map((f) => f.name));
     const compareAs = new Set<string>();
     const columns = fields.map((field, i): ColumnSchema => {
       const type = types.get(field.dataTypeID)?.resolved;
