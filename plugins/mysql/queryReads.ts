@@ -100,6 +100,8 @@ export class MysqlQueries {
    */
   private wrap(sql: string, schema: TableSchema): string {
     const opening = `WITH ${quote(QUERY_ALIAS)} AS (\n`;
+    // The kit writes the column list itself once names were renamed apart; then there is nothing to add.
+    if (sql.startsWith(`WITH ${quote(QUERY_ALIAS)}(`)) return sql;
     if (!sql.startsWith(opening)) throw new Error('The SQL kit no longer wraps a query reference as WITH … AS (: update queryReads.ts.');
     return `WITH ${quote(QUERY_ALIAS)}(${schema.columns.map((c) => quote(c.name)).join(', ')}) AS (\n${sql.slice(opening.length)}`;
   }
