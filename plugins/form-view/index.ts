@@ -8,9 +8,12 @@ export const FORM_VIEW_ID = 'nocoflo.form';
 /** Above this many columns a grid row no longer fits on screen, and "auto" selection prefers the form. */
 export const WIDE_TABLE_COLUMNS = 10;
 
-/** 50 keeps the grid (100) first for ordinary tables; 150 puts the form first for wide ones. */
+/**
+ * 50 keeps the grid (100) first for ordinary tables; 150 puts the form first for wide ones. A query's result stays
+ * in the grid however wide: it answers a question, and its rows are read side by side.
+ */
 export function formPriority(schema: TableSchema): number {
-  return schema.columns.length > WIDE_TABLE_COLUMNS ? 150 : 50;
+  return schema.kind !== 'query' && schema.columns.length > WIDE_TABLE_COLUMNS ? 150 : 50;
 }
 
 /** `extensionPath` is where Nocoflo is installed; the form's bundle lives in its dist/webview folder. */

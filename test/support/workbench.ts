@@ -94,9 +94,18 @@ export class Workbench {
 
   async openNocofloSidebar(): Promise<Locator> {
     const view = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: 'Datasources' }) });
-    if (!(await view.isVisible())) await this.page.locator('.activitybar .action-item a[aria-label^="Nocoflo"]').click();
-    await view.waitFor();
-    return view;
+    // After a reload the workbench restores the sidebar a moment after the activity bar shows; a click on the
+    // already-active container in that moment hides the sidebar again. So wait for it briefly first, and click
+    // again if a click toggled it away.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await view.waitFor({ timeout: attempt === 1 ? 2_000 : 10_000 });
+        return view;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await this.page.locator('.activitybar .action-item a[aria-label^="Nocoflo"]').click();
+      }
+    }
   }
 
   /**

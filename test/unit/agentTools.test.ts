@@ -185,9 +185,10 @@ describe('agent tools (src/core/agentTools)', () => {
       assert.ok(input.ok);
       const built = await buildProposal(fakeTables(), table, input.value);
       assert.ok(built.ok);
+      // In the views' order of pending edits: updates, inserts, deletes.
       assert.deepEqual(built.value.changes, [
-        { kind: 'insert', values: { name: 'Barbara' } },
         { kind: 'update', key: { id: 1n }, changes: { name: 'Ada L.' }, expected: { id: 1n, name: 'Ada', total: 3 } },
+        { kind: 'insert', values: { name: 'Barbara' } },
         { kind: 'delete', key: { id: 3n }, expected: { id: 3n, name: 'Grace', total: null } },
       ]);
       assert.equal(describeCounts(built.value.counts), '1 insert, 1 update and 1 delete');

@@ -28,4 +28,11 @@ describe('the form view plugin (plugins/form-view)', () => {
     assert.equal(pick(11), FORM_VIEW_ID);
     assert.deepEqual(registry.viewsFor(schemaWith(3)).map((v) => v.id), [TABLE_VIEW_ID, FORM_VIEW_ID], 'both are offered');
   });
+
+  it("a query's result opens in the grid however wide, and can still be switched to the form", () => {
+    const wide = { ...schemaWith(13), kind: 'query' as const };
+    const choice = chooseView({ candidates: registry.viewsFor(wide), strategy: 'auto', order: [] });
+    assert.equal(choice.kind === 'view' ? choice.view.id : choice.kind, TABLE_VIEW_ID);
+    assert.deepEqual(registry.viewsFor(wide).map((v) => v.id), [TABLE_VIEW_ID, FORM_VIEW_ID]);
+  });
 });

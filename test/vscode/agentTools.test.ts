@@ -58,9 +58,9 @@ describe('language model tools (vscode.lm.invokeTool on the sample database)', f
     await vscode.workspace.getConfiguration('nocoflo').update('connections', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
-  it('VS Code knows the five tools from the manifest, with their input schemas', () => {
+  it('VS Code knows the six tools from the manifest, with their input schemas', () => {
     const ours = vscode.lm.tools.filter((t) => t.name.startsWith('nocoflo_'));
-    assert.deepEqual(ours.map((t) => t.name).sort(), ['nocoflo_describeTable', 'nocoflo_listConnections', 'nocoflo_listTables', 'nocoflo_proposeChanges', 'nocoflo_readRows']);
+    assert.deepEqual(ours.map((t) => t.name).sort(), ['nocoflo_describeTable', 'nocoflo_listConnections', 'nocoflo_listTables', 'nocoflo_proposeChanges', 'nocoflo_readRows', 'nocoflo_runQuery']);
     for (const tool of ours) assert.equal((tool.inputSchema as { type?: string } | undefined)?.type, 'object', tool.name);
   });
 
@@ -110,6 +110,24 @@ describe('language model tools (vscode.lm.invokeTool on the sample database)', f
     await assert.rejects(Promise.resolve(vscode.lm.invokeTool('nocoflo_listTables', { input: { connection: 'Nope' }, toolInvocationToken: undefined })), /No connection "Nope"/);
   });
 
+  it('runs a read-only query across tables, pages it, and lets the database refuse a write', async () => {
+    const sql = 'SELECT c.country, count(*) AS orders FROM orders o JOIN customers c ON c.id = o.customer_id GROUP BY c.country ORDER BY orders DESC, c.country';
+    const confirmation = await confirmationOf('nocoflo_runQuery', { connection: 'Agent shop', sql, limit: 2 });
+    assert.match(confirmation.message, /Agent shop/);
+    const first = await invoke<{ columns: string[]; rows: { values: Record<string, unknown> }[]; more: boolean; nextOffset?: number }>('nocoflo_runQuery', { connection: 'Agent shop', sql, limit: 2 });
+    assert.deepEqual(first.columns, ['country', 'orders']);
+    assert.equal(first.rows.length, 2);
+    assert.equal(first.more, true);
+    const counts = first.rows.map((r) => Number(r.values.orders));
+    assert.ok(counts[0] >= counts[1], JSON.stringify(first.rows));
+    const second = await invoke<{ rows: { values: Record<string, unknown> }[] }>('nocoflo_runQuery', { connection: 'Agent shop', sql, limit: 2, offset: first.nextOffset });
+    assert.ok(second.rows.length > 0);
+    assert.ok(!first.rows.some((r) => second.rows.some((s) => s.values.country === r.values.country)), 'the next page starts after the first');
+    await assert.rejects(Promise.resolve(vscode.lm.invokeTool('nocoflo_runQuery', { input: { connection: 'Agent shop', sql: "DELETE FROM customers" }, toolInvocationToken: undefined })), /readonly database|read-only|not a SELECT/i);
+    const still = await invoke<{ rows: unknown[] }>('nocoflo_readRows', { connection: 'Agent shop', table: 'customers', limit: 1 });
+    assert.equal(still.rows.length, 1, 'nothing was deleted');
+  });
+
   it('a proposal opens the grid with the changes as pending edits and writes nothing', async () => {
     const confirmation = await confirmationOf('nocoflo_proposeChanges', { connection: 'Agent shop', table: 'customers', inserts: [{ values: { name: 'Barbara Agent' } }], updates: [{ key: { id: 1 }, changes: { notes: 'proposed' } }] });
     assert.equal(confirmation.title, 'Propose changes');
@@ -128,7 +146,7 @@ describe('language model tools (vscode.lm.invokeTool on the sample database)', f
     const tab = await started({ datasourceId, name: 'customers' });
     assert.equal(tab.viewId, 'nocoflo.table');
     assert.equal(tab.readOnlyReason, undefined);
-    assert.deepEqual(tab.pending.map((c) => c.kind), ['insert', 'update']);
+    assert.deepEqual(tab.pending.map((c) => c.kind), ['update', 'insert'], 'in the order the grid keeps pending edits');
     assert.equal(tab.proposedBy, 'nocoflo.agentTools');
     const stored = await invoke<{ rows: { values: { notes: unknown } }[] }>('nocoflo_readRows', { connection: 'Agent shop', table: 'customers', filters: [{ column: 'id', op: 'eq', value: 1 }] });
     assert.notEqual(stored.rows[0].values.notes, 'proposed', 'nothing is written before the user saves');

@@ -55,16 +55,18 @@ export async function buildProposal(tables: Pick<TableService, 'schema' | 'readR
   // The rule the tab and the save apply (views, tables without a primary key, read-only datasources).
   const readOnly = readOnlyReasonFor(schema, await tables.capabilities(table.datasourceId));
   if (readOnly) return { ok: false, error: `Changes to ${schema.table.name} cannot be proposed: ${readOnly}` };
-  const changes: RowChange[] = [];
+  const inserts: RowChange[] = [];
   for (const [i, values] of input.inserts.entries()) {
     const problem = checkColumns(schema, values, `inserts[${i}]`);
     if (problem) return { ok: false, error: problem };
-    changes.push({ kind: 'insert', values });
+    inserts.push({ kind: 'insert', values });
   }
   const keyed = [...input.updates.map((u, i) => ({ kind: 'update' as const, where: `updates[${i}]`, key: u.key, changes: u.changes })), ...input.deletes.map((d, i) => ({ kind: 'delete' as const, where: `deletes[${i}]`, key: d.key, changes: {} }))];
   if (keyed.length > 0 && !schema.rowKey) return { ok: false, error: `Rows of ${schema.table.name} cannot be addressed (no key), so they cannot be updated or deleted.` };
   const keyColumns = schema.rowKey?.columns ?? [];
   const seen = new Set<string>();
+  const updates: RowChange[] = [];
+  const deletes: RowChange[] = [];
   for (const change of keyed) {
     const given = Object.keys(change.key).sort();
     if (given.join('\u0000') !== [...keyColumns].sort().join('\u0000')) {
@@ -77,9 +79,11 @@ export async function buildProposal(tables: Pick<TableService, 'schema' | 'readR
     if (problem) return { ok: false, error: problem };
     const current = await currentRow(tables, table, change.key);
     if (!current) return { ok: false, error: `${change.where}: no row with ${id} in ${schema.table.name}.` };
-    changes.push(change.kind === 'update' ? { kind: 'update', key: current.key, changes: change.changes, expected: current.values } : { kind: 'delete', key: current.key, expected: current.values });
+    (change.kind === 'update' ? updates : deletes).push(change.kind === 'update' ? { kind: 'update', key: current.key, changes: change.changes, expected: current.values } : { kind: 'delete', key: current.key, expected: current.values });
   }
-  return { ok: true, value: { changes, counts: countsOf(input) } };
+  // Updates, inserts, deletes: the order in which the views keep pending edits (webview/shared/model/pendingChanges),
+  // so the tab's list does not reorder when the view reports its edits back.
+  return { ok: true, value: { changes: [...updates, ...inserts, ...deletes], counts: countsOf(input) } };
 }
 
 async function currentRow(tables: Pick<TableService, 'readRows'>, table: TableLocator, key: RowValues): Promise<{ key: RowKey; values: RowValues } | undefined> {
