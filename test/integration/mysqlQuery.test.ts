@@ -1,24 +1,18 @@
 // Query references and execute on a real MariaDB server (issue 15 §6): a statement's result read like a table
 // (exact types, paging over 100k rows, count, aggregate of a join on Chinook), read-only enforced by the server,
-// cancel and timeout stopped on the server, error positions, column origins, one statement per call, bound `?`.
+// cancel and timeout stopped on the server, error positions, column origins, one statement per call, bound `?`; then
+// the shared query conformance suite (test/support/queryConformance.ts) on a server and Chinook of its own.
 import * as assert from 'node:assert/strict';
-import type { CellValue, DatasourceContext, DatasourceError, DatasourceSession, Filter, ReadRowsRequest, SortKey, TableRef } from '../../api';
+import type { CellValue, DatasourceContext, DatasourceSession, Filter, ReadRowsRequest, SortKey, TableRef } from '../../api';
 import { createMysqlDatasource } from '../../plugins/mysql';
 import { loadChinookMariadb } from '../support/datasets';
+import { describeQueryConformance, failure } from '../support/queryConformance';
 import { startMariadb, type MariadbServer } from '../support/servers/mariadbServer';
 
 const ROWS = 100_000;
 const context: DatasourceContext = { workspaceFolders: [], log: () => undefined };
 const q = (text: string, params?: CellValue[]): TableRef => ({ name: 'query', query: { text, ...(params ? { params } : {}) } });
 
-async function refused(work: Promise<unknown>): Promise<DatasourceError> {
-  try {
-    await work;
-  } catch (error) {
-    return error as DatasourceError;
-  }
-  assert.fail('expected an error');
-}
 
 describe('MySQL/MariaDB datasource: query references and execute (real MariaDB server)', function () {
   this.timeout(120_000);
@@ -236,19 +230,19 @@ JOIN Chinook.Genre g ON g.GenreId = t.GenreId`);
 
   describe('read-only', () => {
     it('refuses a query reference whose statement writes (a function that inserts), with the server\'s message', async () => {
-      const error = await refused(session.readRows(q('SELECT writer() AS w'), { limit: 10 }));
+      const error = await failure(session.readRows(q('SELECT writer() AS w'), { limit: 10 }));
       assert.equal(error.code, 'read_only');
       assert.match(error.message, /READ ONLY transaction/);
       assert.equal(await count('SELECT COUNT(*) AS n FROM writes'), 0);
     });
 
     it('refuses a viewer\'s DELETE and CREATE TABLE through execute, and the connections write again afterwards', async () => {
-      const del = await refused(session.execute!({ text: 'DELETE FROM victim' }, { readOnly: true }));
+      const del = await failure(session.execute!({ text: 'DELETE FROM victim' }, { readOnly: true }));
       assert.equal(del.code, 'read_only');
       assert.equal(del.message, 'Cannot execute statement in a READ ONLY transaction');
-      const ddl = await refused(session.execute!({ text: 'CREATE TABLE made_by_viewer (a INT)' }, { readOnly: true }));
+      const ddl = await failure(session.execute!({ text: 'CREATE TABLE made_by_viewer (a INT)' }, { readOnly: true }));
       assert.equal(ddl.code, 'read_only');
-      const drop = await refused(session.execute!({ text: 'DROP TABLE victim' }, { readOnly: true }));
+      const drop = await failure(session.execute!({ text: 'DROP TABLE victim' }, { readOnly: true }));
       assert.equal(drop.code, 'read_only');
       assert.equal(await count('SELECT COUNT(*) AS n FROM victim'), 3);
       assert.equal(await count("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_NAME = 'made_by_viewer'"), 0);
@@ -298,7 +292,7 @@ JOIN Chinook.Genre g ON g.GenreId = t.GenreId`);
     it('refuses two statements and drops nothing', async () => {
       const two = 'SELECT 1; DROP TABLE victim';
       for (const work of [() => session.readRows(q(two), { limit: 5 }), () => session.getSchema(q(two)), () => session.execute!({ text: two }), () => session.countRows(q(two))]) {
-        const error = await refused(work());
+        const error = await failure(work());
         assert.equal(error.code, 'invalid_value');
         assert.match(error.message, /Run one statement at a time/);
       }
@@ -307,7 +301,7 @@ JOIN Chinook.Genre g ON g.GenreId = t.GenreId`);
       // refused by the server: statements are prepared one at a time and multipleStatements is off.
       const hidden = 'SELECT 1 /*!; DROP TABLE victim */';
       for (const work of [() => session.readRows(q(hidden), { limit: 5 }), () => session.execute!({ text: hidden })]) {
-        assert.match((await refused(work())).message, /SQL syntax/);
+        assert.match((await failure(work())).message, /SQL syntax/);
       }
       assert.equal(await count('SELECT COUNT(*) AS n FROM victim'), 3);
       // A trailing semicolon is still one statement.
@@ -319,16 +313,16 @@ JOIN Chinook.Genre g ON g.GenreId = t.GenreId`);
     it('maps a syntax error of a multi-line statement to its line and column in the text as given', async () => {
       const text = '\n  SELECT id,\n    x\n  FROM big\n  WHERE x = = 3';
       for (const work of [() => session.readRows(q(text), { limit: 5 }), () => session.execute!({ text })]) {
-        const error = await refused(work());
+        const error = await failure(work());
         assert.match(error.message, /syntax/);
         assert.deepEqual(error.position, { line: 5, column: 13 });
       }
-      const cut = await refused(session.readRows(q('SELECT id,\nFROM big'), { limit: 5 }));
+      const cut = await failure(session.readRows(q('SELECT id,\nFROM big'), { limit: 5 }));
       assert.deepEqual(cut.position, { line: 2, column: 1 });
     });
 
     it('locates an unknown column written once', async () => {
-      const error = await refused(session.readRows(q('SELECT id,\n  nope\nFROM big'), { limit: 5 }));
+      const error = await failure(session.readRows(q('SELECT id,\n  nope\nFROM big'), { limit: 5 }));
       assert.match(error.message, /Unknown column 'nope'/);
       assert.deepEqual(error.position, { line: 2, column: 3 });
     });
@@ -340,7 +334,7 @@ JOIN Chinook.Genre g ON g.GenreId = t.GenreId`);
       const pending = session.readRows(q('SELECT SLEEP(30) AS slept'), { limit: 5, signal: controller.signal });
       await startedOnServer('SLEEP(30)');
       controller.abort();
-      const error = await refused(pending);
+      const error = await failure(pending);
       assert.equal(error.code, 'cancelled');
       await goneFromServer('SLEEP(30)');
       assert.equal((await session.readRows(q('SELECT id FROM big WHERE id = ?', [42]), { limit: 5 })).rows[0][0], 42);
@@ -354,7 +348,7 @@ JOIN Chinook.Genre g ON g.GenreId = t.GenreId`);
         const pending = run(controller.signal);
         await startedOnServer('WITH RECURSIVE r(n)');
         controller.abort();
-        assert.equal((await refused(pending)).code, 'cancelled');
+        assert.equal((await failure(pending)).code, 'cancelled');
         await goneFromServer('WITH RECURSIVE r(n)');
       }
       assert.equal(await session.execute!({ text: 'DO 1' }).then((r) => r.rowsAffected), 0);
@@ -363,7 +357,7 @@ JOIN Chinook.Genre g ON g.GenreId = t.GenreId`);
     it('stops a query-ref read over the connection\'s query timeout', async () => {
       const timed = await connect({ queryTimeoutSeconds: 1 });
       try {
-        const error = await refused(timed.readRows(q('SELECT SLEEP(20) AS slept'), { limit: 5 }));
+        const error = await failure(timed.readRows(q('SELECT SLEEP(20) AS slept'), { limit: 5 }));
         // Whichever stops it first, the client's timer (KILL QUERY) or the server's max_statement_time: 'timeout'.
         assert.equal(error.code, 'timeout');
         await goneFromServer('SLEEP(20)');
@@ -374,3 +368,30 @@ JOIN Chinook.Genre g ON g.GenreId = t.GenreId`);
     });
   });
 });
+
+// The shared, engine-agnostic suite (test/support/queryConformance.ts) on a MariaDB server and Chinook of its own.
+{
+  let server: MariadbServer | undefined;
+  describeQueryConformance({
+    name: 'MariaDB',
+    async open() {
+      server = await startMariadb();
+      const database = await loadChinookMariadb(server, 'Chinook');
+      return createMysqlDatasource().connect({ host: server.host, port: server.port, user: server.user, database }, { password: server.password }, context);
+    },
+    async dispose() {
+      await server?.stop();
+    },
+    chinook: (name) => name,
+    quote: (name) => `\`${name.replace(/`/g, '``')}\``,
+    placeholder: () => '?',
+    setup: [
+      'CREATE TABLE qc_big (id INT PRIMARY KEY, grp INT NOT NULL, label VARCHAR(20) NOT NULL) ENGINE=InnoDB',
+      "INSERT INTO qc_big SELECT seq, seq % 7, CONCAT('row ', seq) FROM seq_1_to_100000",
+    ],
+    longQuery: 'SELECT SLEEP(600) AS slept',
+    writeQuery: 'DELETE FROM qc_big WHERE id = 1 RETURNING *',
+    readOnlyMessage: /READ ONLY transaction/i,
+    origins: 'engine',
+  });
+}

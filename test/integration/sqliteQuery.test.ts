@@ -2,22 +2,14 @@
 // Chinook (sql.js here; scripts/test-sqlite-node22.sh runs this file again on node:sqlite), then what only SQLite has.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { DatasourceError, DatasourceSession, TableRef } from '../../api';
+import type { DatasourceSession, TableRef } from '../../api';
 import { copyChinookSqlite } from '../support/datasets';
-import { describeQueryConformance } from '../support/queryConformance';
+import { describeQueryConformance, failure } from '../support/queryConformance';
 import { engine, makeDatabase, openSqlite, python, tempDir } from '../support/sqliteFixtures';
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const ref = (text: string, params?: (string | number)[]): TableRef => ({ name: 'query', query: { text, ...(params ? { params } : {}) } });
 
-async function failure(promise: Promise<unknown>): Promise<DatasourceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as DatasourceError;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describeQueryConformance({
   name: `SQLite (${engine === 'node' ? 'node:sqlite' : 'sql.js'})`,

@@ -55,6 +55,8 @@ export interface CodeServerOptions {
   /** Reuse a user-data dir (e.g. to restart VS Code on the same profile); a fresh one by default. */
   userDataDir?: string;
   extensionsDir?: string;
+  /** Extra environment for code-server and so its extension host (test hooks such as NOCOFLO_TEST_EXACT_AGGREGATE_GATE). */
+  env?: Record<string, string>;
 }
 
 export interface CodeServer {
@@ -157,7 +159,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     node,
     [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', options.workspace],
-    { detached: true, stdio: ['ignore', log, log], env: { ...process.env, NODE_OPTIONS: '' } },
+    { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...options.env, NODE_OPTIONS: '' } },
   );
   running.add(child);
   const url = `http://127.0.0.1:${port}`;

@@ -18,6 +18,7 @@ import {
 import { decodeRecord, encodeRecord, encodeValue, WireFormatError } from '../../../shared/values';
 import type { Capabilities } from '../../../api';
 import type { PanelLocks } from '../../core/locks/windowLocks';
+import { passExactAggregateGate } from '../testHooks/exactAggregateGate';
 
 /** The part of TableService a panel uses; tests hand in a fake. */
 export type TableAccess = Pick<TableService, 'schema' | 'readRows' | 'countRows' | 'aggregate' | 'apply' | 'preview' | 'listTables'>;
@@ -63,6 +64,7 @@ async function dispatch(message: RequestMessage, context: RequestContext, signal
       await checkSearchColumns(tables, table, message.params.search?.columns);
       return tables.countRows(table, { ...decodeCountRequest(message.params), signal });
     case 'rows/aggregate':
+      await passExactAggregateGate(message.params.sample !== undefined, signal);
       return encodeAggregateResult(await tables.aggregate(table, { ...decodeAggregateRequest(message.params), signal }));
     case 'changes/apply': {
       const changes = message.params.changes.map(decodeChange);
