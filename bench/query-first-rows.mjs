@@ -6,11 +6,11 @@
 //      getSchema (describe) + readRows (first 100 rows), interleaved, with the ratio query ÷ table;
 //   2. the same for a join-free filter query (`… WHERE kind = 'buy'`) and for a page deep in the result (offset
 //      5,000,000, as a scrollbar jump);
-//   3. memory while scrolling: process RSS (the SQLite worker is a thread of this process) after opening, then after
-//      each of 200 pages of 500 rows read in turn, as a ratio of the first reading: a result that were materialized
-//      would grow with every page.
+//   3. memory while scrolling: process RSS (the SQLite worker is a thread of this process) after opening, then along
+//      1,000 pages of 500 rows read in turn, as a ratio of the first reading, for the result and then for the table
+//      as the baseline: a result that were materialized would grow with every page.
 //
-//   node bench/query-first-rows.mjs [--rows 10000000] [--repeat 15] [--engine sqljs|node|postgres]
+//   node --expose-gc bench/query-first-rows.mjs [--rows 10000000] [--repeat 15] [--scroll-pages 1000] [--engine sqljs|node|postgres]
 //
 // SQLite files are made once into bench/results/ by Python's sqlite3; PostgreSQL is a throwaway server on 127.0.0.1.
 import { cpus, loadavg } from 'node:os';
@@ -18,6 +18,8 @@ import { context, count, eventsFile, loadBenchLib, loadPostgresEvents, median, o
 
 const rows = option('--rows', 10_000_000);
 const repeat = option('--repeat', 15);
+/** Pages read while measuring memory (5 readings along the way). */
+const SCROLL_PAGES = option('--scroll-pages', 1000);
 const argv = process.argv.slice(2);
 const only = argv.includes('--engine') ? argv[argv.indexOf('--engine') + 1] : undefined;
 const lib = await loadBenchLib();
@@ -59,22 +61,26 @@ async function measure(name, session, dialectText) {
   line("first 100 rows where kind = 'buy' (view filter vs WHERE)", await interleaved([open(table, buy), open(query(dialectText.buy))]));
   line('100 rows at offset 5,000,000', await interleaved([open(table, { offset: Math.min(5_000_000, rows - 200) }), open(query('SELECT * FROM events'), { offset: Math.min(5_000_000, rows - 200) })]));
 
-  // Memory while scrolling the result page by page.
-  const ref = query('SELECT * FROM events');
-  await session.getSchema(ref);
-  global.gc?.();
-  const first = process.memoryUsage().rss;
-  const readings = [];
-  let after;
-  for (let i = 0; i < 200; i++) {
-    const page = await session.readRows(ref, { limit: 500, ...(after ? { after } : { offset: 0 }) });
-    after = page.next;
-    if (i % 40 === 39) {
-      global.gc?.();
-      readings.push(process.memoryUsage().rss);
+  // Memory while scrolling page by page: the result first, then the table as the baseline (the table goes second, so
+  // any warm-up of the process counts against the result, not for it).
+  const scroll = async (ref) => {
+    await session.getSchema(ref);
+    global.gc?.();
+    const first = process.memoryUsage().rss;
+    const readings = [];
+    let after;
+    for (let i = 0; i < SCROLL_PAGES; i++) {
+      const page = await session.readRows(ref, { limit: 500, ...(after ? { after } : { offset: 0 }) });
+      after = page.next;
+      if (i % (SCROLL_PAGES / 5) === SCROLL_PAGES / 5 - 1) {
+        global.gc?.();
+        readings.push(process.memoryUsage().rss);
+      }
     }
-  }
-  console.log(`  RSS while scrolling 200 pages of 500 rows: start ${mb(first)}, then ${readings.map((r) => `${mb(r)} (×${(r / first).toFixed(3)})`).join(', ')}`);
+    return `start ${mb(first)}, then ${readings.map((r) => `${mb(r)} (×${(r / first).toFixed(3)})`).join(', ')}`;
+  };
+  console.log(`  RSS while scrolling ${SCROLL_PAGES} pages of 500 rows of SELECT * FROM events: ${await scroll(query('SELECT * FROM events'))}`);
+  console.log(`  RSS while scrolling ${SCROLL_PAGES} pages of 500 rows of the table events:    ${await scroll(table)}`);
 }
 
 console.log(`query-first-rows: ${count(rows)} rows, ${repeat} interleaved rounds; ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -295,7 +295,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Nocofl
       panels,
       candidates: (table) => opener.candidates(table),
       tables,
-      storePreference: (table, viewId, config) => storeViewPreference({ registry, datasources, preferences: metadata.viewPreferences, user: currentUser }, preferenceTarget(table), viewId, config),
+      storePreference: (table, viewId, config) => storeViewPreference({ registry, datasources, preferences: metadata.viewPreferences, user: currentUser }, table, viewId, config),
       log,
     }),
   );

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NocofloApi } from '../../api';
-import { closeAllTabs, nocoflo, scratchFolder, sqliteFile, treeItems, waitFor } from './hostSupport';
+import { closeAllTabs, nocoflo, openPanels, scratchFolder, sqliteFile, treeItems, waitFor } from './hostSupport';
 
 const SHOP = `
   CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT);
@@ -82,6 +82,20 @@ describe('saved queries and the query history', function () {
     assert.equal(history[0].text, text);
     assert.equal(history[0].outcome, 'result');
     assert.equal(history[0].datasourceId, shopId);
+  });
+
+  it("a saved query's default view, set through the API with its locator, opens it next time; other queries keep the grid", async () => {
+    await closeAllTabs();
+    const text = "SELECT name FROM customers WHERE country = 'UK'";
+    await api.setViewPreference({ datasourceId: shopId, name: 'British customers', query: { text } }, 'nocoflo.form');
+    await vscode.commands.executeCommand('nocoflo.openSavedQuery', savedQueryNode(shopId, 'British customers', text));
+    const tabsOf = (name: string) => async () => (await openPanels()).filter((p) => p.table.datasourceId === shopId && p.table.name === name);
+    const [tab] = await waitFor('the saved query\'s tab', tabsOf('British customers'), (tabs) => tabs.length > 0);
+    assert.equal(tab.viewId, 'nocoflo.form');
+    await vscode.commands.executeCommand('nocoflo.openSavedQuery', savedQueryNode(shopId, 'Dutch customers', "SELECT name FROM customers WHERE country = 'NL'"));
+    const [other] = await waitFor('the other query\'s tab', tabsOf('Dutch customers'), (tabs) => tabs.length > 0);
+    assert.equal(other.viewId, 'nocoflo.table', 'the preference belongs to that query only');
+    await closeAllTabs();
   });
 
   it('a failed run is in the history with its error', async () => {
