@@ -42,7 +42,8 @@ import { registerAgentTools } from './host/agentTools/registerAgentTools';
 import { TABLE_VIEW_ID } from '../plugins/table-view';
 import { AGENT_TOOLS_SOURCE } from './core/agentTools/proposal';
 import { QueryTabs } from './host/queries/queryTabs';
-import { preferenceTarget, statementTimeoutMs } from './host/queries/registerQueries';
+import { statementTimeoutMs } from './host/queries/registerQueries';
+import { preferenceTarget } from './core/queries/queryPreferences';
 import { activateQueries } from './host/queries/activateQueries';
 import { SavedQueryStore } from './core/queries/savedQueries';
 

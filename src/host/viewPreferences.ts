@@ -3,7 +3,7 @@ import type { DatasourceManager } from '../core/datasourceManager';
 import { nocofloError } from '../core/pluginErrors';
 import type { PluginRegistry } from '../core/registry';
 import type { ViewPreferenceRepository } from '../core/metadata/viewPreferenceRepository';
-import { preferenceTarget } from './queries/registerQueries';
+import { preferenceTarget } from '../core/queries/queryPreferences';
 
 export interface ViewPreferenceDeps {
   registry: Pick<PluginRegistry, 'getView'>;
