@@ -139,6 +139,11 @@ export class TableService {
     return mapping ? { datasourceId: table.datasourceId, ...mapping.base } : undefined;
   }
 
+  /** For a query result that can be edited, how its columns and key map onto its base table (once its schema was read). */
+  resultMapping(table: TableLocator): ResultMapping | undefined {
+    return table.query ? this.mappings.get(locatorKey(table)) : undefined;
+  }
+
   /** A query result's schema with its editability decided from the origins of its columns. */
   private async resultSchema(table: TableLocator, raw: TableSchema, key: string, options: { refresh?: boolean }): Promise<TableSchema> {
     this.mappings.delete(key);

@@ -1,7 +1,11 @@
+// Over 400 lines (412) and still one file: a tab's lifecycle (webview, init, row locks, pending edits, view
+// switches) shares one state; message dispatch, export, HTML and the query tracker already live beside it.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { errorMessage, type Logger } from '../../core/log';
 import type { PanelLocks } from '../../core/locks/windowLocks';
+import { locksForResult, resultLocks } from '../../core/locks/resultLocks';
+import type { WireRowLock } from '../../../shared/rowLocks';
 import {
   assertNever,
   type CommandMessage,
@@ -61,6 +65,8 @@ export class TablePanel {
   private closed = false;
   /** This tab's row locks: it is its own holder, so another tab on the table sees its locks as someone else's. */
   private locks: PanelLocks | undefined;
+  /** Which table's locks `locks` is attached to (see attachLocks). */
+  private locksTarget: string | undefined;
   /**
    * Set while the tab holds edits someone other than the view proposed (an AI agent's proposal): saves are audited
    * with this source until the pending edits are saved or discarded.
@@ -93,11 +99,24 @@ export class TablePanel {
     this.render();
   }
 
-  private attachLocks(): void {
+  /**
+   * Attaches this tab to the row locks of its table, or, for an editable query result, of the result's base table
+   * (known once the schema was read: sendInit attaches again then), so a result and the table's own tabs see each
+   * other's locks. Returns without change when already attached there.
+   */
+  private attachLocks(force = false): void {
+    const { table } = this.currentIdentity;
+    const mapping = this.services.tables.resultMapping(table);
+    const target = mapping ? { datasourceId: table.datasourceId, ...mapping.base } : table;
+    const key = JSON.stringify([target.datasourceId, target.schema ?? null, target.name, table.query?.text ?? null]);
+    if (!force && key === this.locksTarget) return;
+    this.locksTarget = key;
     this.locks?.dispose();
-    this.locks = this.services.locks?.attach(this.currentIdentity.table, (locks) => {
+    const notify = (locks: WireRowLock[]) => {
       if (this.initSent) this.notify({ type: 'locks', locks });
-    });
+    };
+    const attached = this.services.locks?.attach(target, mapping ? (locks) => notify(locksForResult(locks, mapping)) : notify);
+    this.locks = attached && mapping ? resultLocks(attached, mapping) : attached;
   }
 
   get identity(): PanelIdentity {
@@ -174,7 +193,7 @@ export class TablePanel {
     this.inFlight.clear();
     this.currentIdentity = { ...this.currentIdentity, viewId };
     // The previous view's locks go with it (the new view has not started editing anything).
-    this.attachLocks();
+    this.attachLocks(true);
     this.pending = [];
     this.proposalSource = undefined;
     this.viewConfig = undefined;
@@ -367,6 +386,7 @@ export class TablePanel {
       this.initSent = true;
       this.initFailure = undefined;
       this.initAccess = { ...(readOnlyReason !== undefined ? { readOnlyReason } : {}), ...(unavailable !== undefined ? { unavailable } : {}) };
+      this.attachLocks();
       if (this.locks) this.notify({ type: 'locks', locks: this.locks.current() });
     } catch (error) {
       this.log.error(`Opening ${this.identity.displayName.table} failed: ${errorMessage(error)}`);

@@ -2,7 +2,8 @@
 // status bar, a join run with Ctrl+Enter into the grid, the same result switched to a chart of revenue by genre (the
 // Rock bar's number checked against the file with Python's sqlite3), the query saved, found in the sidebar after a
 // reload and reopened from there; a single-table result edited and saved (checked on disk; on VS Code with Node 22,
-// whose node:sqlite reports column origins — on 1.100's sql.js the result says why it is read-only); a syntax error shown
+// whose node:sqlite reports column origins — on 1.100's sql.js the result says why it is read-only), then edited in
+// the form, which locks Customer's row so the table's own tab shows it locked; a syntax error shown
 // where it is in the editor; and a viewer's DELETE refused with the database's own message, nothing deleted.
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -169,6 +170,30 @@ describe('journey: queries from a SQL editor', function () {
     await workbench.page.keyboard.press('Control+s');
     await view.locator('.cell.dirty').first().waitFor({ state: 'detached', timeout: 30_000 });
     assert.deepEqual(sqlite(db, 'SELECT Company FROM Customer WHERE CustomerId = ?', firstId), [['Nocoflo Ltda.']]);
+
+    // Editing the same result in the form locks the row of Customer itself, which the table's own grid then shows.
+    await workbench.runCommand('Nocoflo: Switch View…');
+    await workbench.answerQuickInput('Form');
+    view = workbench.webview();
+    const companyInput = view.locator('.field[data-column="Company"] vscode-textfield input').first();
+    await companyInput.waitFor({ timeout: 60_000 });
+    assert.equal(await companyInput.inputValue(), 'Nocoflo Ltda.');
+    await companyInput.fill('Nocoflo Ltda. (being edited)');
+    await view.locator('.field.dirty[data-column="Company"]').waitFor();
+    const metadataFile = path.join(server.userDataDir, 'User', 'globalStorage', 'nocoflo.nocoflo', 'nocoflo.sqlite');
+    let locks: string[][] = [];
+    for (let i = 0; i < 100 && locks.length === 0; i++) {
+      locks = sqlite(metadataFile, 'SELECT table_name, row_key FROM row_locks') as string[][];
+      if (locks.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.deepEqual(locks, [['Customer', `[["CustomerId",${firstId}]]`]], "the lock is on Customer's row, by Customer's key");
+    // Customer is wide (13 columns), so it opens in the form, on its first record: the one the result's form holds.
+    await workbench.treeItem(/^Customer$/).click();
+    await tab(/^Customer — Chinook/).waitFor({ timeout: 60_000 });
+    const table = workbench.webview();
+    await table.locator('.record-note.locked').waitFor({ timeout: 30_000 });
+    await table.locator('.field[data-column="Company"] .field-lock').waitFor();
+    await workbench.screenshot('queries-result-lock-in-table');
   });
 
   it('marks a syntax error where the database found it', async () => {
