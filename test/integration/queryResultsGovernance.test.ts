@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { TableLocator } from '../../api';
 import { createMysqlDatasource } from '../../plugins/mysql';
 import { createDataAccess } from '../../src/core/dataAccess';
+import { exportRows } from '../../src/host/panels/exportRows';
 import { Emitter } from '../../src/core/events';
 import { loadChinookMariadb, mysqlRawClient, type RawClient } from '../support/datasets';
 import { governedRig, type GovernedRig } from '../support/governedRig';
@@ -106,5 +107,27 @@ describe('query results edited through their table (MariaDB, Chinook)', function
     assert.equal(written.ok, true);
     assert.equal(await firstName(13), 'Fernanda R.');
     assert.equal(rig.audit.query({ datasourceId: id }, 0, 1).entries[0].source, 'extension:acme.reports');
+  });
+
+  it("exports a join's whole result as the grid's Export does, page by page, sorted and filtered by the view", async () => {
+    const lines = query('SELECT il.InvoiceLineId AS line, g.Name AS genre, il.UnitPrice * il.Quantity AS amount FROM InvoiceLine il JOIN Track t ON t.TrackId = il.TrackId JOIN Genre g ON g.GenreId = t.GenreId', 'Lines');
+    const chunks: string[] = [];
+    const filters = [{ column: 'genre', op: 'eq' as const, value: 'Jazz' }];
+    const sort = [{ column: 'line', direction: 'desc' as const }];
+    const written = await exportRows({
+      format: 'csv',
+      columns: ['line', 'genre', 'amount'],
+      pageSize: 50,
+      signal: new AbortController().signal,
+      readPage: (position) => rig.tables.readRows(lines, { filters, sort, ...position, limit: 50 }),
+      write: async (chunk) => void chunks.push(chunk),
+    });
+    const expected = await raw.query("SELECT il.InvoiceLineId FROM InvoiceLine il JOIN Track t ON t.TrackId = il.TrackId JOIN Genre g ON g.GenreId = t.GenreId WHERE g.Name = 'Jazz' ORDER BY il.InvoiceLineId DESC");
+    assert.equal(written, expected.length);
+    assert.ok(written > 50, `more than one page (${written} rows)`);
+    const csv = chunks.join('').trim().split(/\r?\n/);
+    assert.equal(csv[0], 'line,genre,amount');
+    assert.deepEqual(csv.slice(1).map((row) => Number(row.split(',')[0])), expected.map((r) => Number(r[0])), 'every line once, in the view sort');
+    assert.ok(csv.slice(1).every((row) => row.split(',')[1] === 'Jazz'));
   });
 });
