@@ -3,7 +3,7 @@
 // parts (requests, data shaping, specs, state) are already in model/.
 import type { AggregateResult, AggregateSample, ColumnSchema, Filter, RowPage } from '../../api';
 import type { NocofloViewClient } from '../../api/webview';
-import { codicon, debounce, el, iconButton, setDisabled } from '../shared/dom';
+import { codicon, throttle, el, iconButton, setDisabled } from '../shared/dom';
 import { markPainted } from '../shared/paintMarks';
 import { ChartBuilder } from './builder';
 import { ChartView, readTheme } from './chartView';
@@ -73,7 +73,7 @@ export class ChartApp {
   private readonly answers = new Map<string, Answer>();
   private abort: AbortController | undefined;
   private generation = 0;
-  private readonly persist = debounce(200, () => this.saveState());
+  private readonly persist = throttle(250, () => this.saveState());
 
   constructor(
     private readonly client: NocofloViewClient,

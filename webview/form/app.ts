@@ -4,7 +4,7 @@ import { decodeChange, encodeChange, encodeQuery } from '../../shared/protocolCo
 import { encodeRecord } from '../../shared/values';
 import { showConflict } from '../shared/conflictDialog';
 import { showDialog } from '../shared/dialogs';
-import { codicon, debounce, el, primaryModifier } from '../shared/dom';
+import { codicon, throttle, el, primaryModifier } from '../shared/dom';
 import { MessageStrip } from '../shared/messageStrip';
 import { PendingChanges } from '../shared/model/pendingChanges';
 import { RowSource } from '../shared/model/rowSource';
@@ -46,7 +46,7 @@ export class FormApp {
   readonly saver: SaveController;
   readonly validation: ValidationOptions;
   readonly foreignKeys: ForeignKeys;
-  readonly persist = debounce(250, () => this.saveState());
+  readonly persist = throttle(250, () => this.saveState());
   /** Row locks: this tab's, while it has edits for a record, and who else is editing which record. */
   locks: RecordLocks | undefined;
   /** The lock note the shown record was rendered with, to re-render only when it changes. */

@@ -68,6 +68,44 @@ export function debounce<A extends unknown[]>(ms: number, fn: (...args: A) => vo
   });
 }
 
+/**
+ * Runs `fn` at once when it has not run in the last `ms`, else once at the end of that window with the latest
+ * arguments. For saving a view's state: a webview that is not retained is torn down when its tab is hidden, with no
+ * event it could still save in, so a change followed at once by a tab switch (sort, then open a row in the form)
+ * must already be saved; a burst (scrolling) still writes only every `ms`.
+ */
+export function throttle<A extends unknown[]>(ms: number, fn: (...args: A) => void, now: () => number = () => Date.now()): ((...args: A) => void) & { flush(): void; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastArgs: A | undefined;
+  let lastRun = -Infinity;
+  const fire = () => {
+    timer = undefined;
+    lastRun = now();
+    const args = lastArgs!;
+    lastArgs = undefined;
+    fn(...args);
+  };
+  const run = (...args: A) => {
+    lastArgs = args;
+    if (timer) return;
+    const wait = lastRun + ms - now();
+    if (wait <= 0) fire();
+    else timer = setTimeout(fire, wait);
+  };
+  return Object.assign(run, {
+    flush: () => {
+      if (!timer) return;
+      clearTimeout(timer);
+      fire();
+    },
+    cancel: () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      lastArgs = undefined;
+    },
+  });
+}
+
 /** Printable single characters start editing a cell, like in a spreadsheet. */
 export function isPrintableKey(e: KeyboardEvent): boolean {
   return e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey;

@@ -3,7 +3,7 @@ import type { NocofloViewClient, RowLockInfo } from '../../api/webview';
 import { decodeChange, encodeChange, type Query } from '../../shared/protocolCodec';
 import { rowKeyText } from '../../shared/rowLocks';
 import { showConflict } from '../shared/conflictDialog';
-import { codicon, debounce, el, focusWhenShown } from '../shared/dom';
+import { codicon, throttle, el, focusWhenShown } from '../shared/dom';
 import { messageOf } from '../shared/errorMessage';
 import { MessageStrip } from '../shared/messageStrip';
 import { buildFilters, type FilterDraft, searchColumns } from '../shared/model/filterModel';
@@ -62,7 +62,7 @@ export class TableApp {
   readonly keys = new GridKeyMap(this);
   readonly viewer = new ValueViewer(this);
   private selectionRestored = false;
-  readonly persist = debounce(250, () => this.saveState());
+  readonly persist = throttle(250, () => this.saveState());
 
   constructor(
     readonly client: NocofloViewClient,

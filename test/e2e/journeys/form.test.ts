@@ -345,13 +345,19 @@ describe('journey: a record at a time in the form view', function () {
       'select id from events order by value is not null, value, id limit 1 offset 1',
       'select id from events order by value is null, value desc, id limit 1 offset 1',
     ];
-    for (const sql of secondRow) {
+    for (const [i, sql] of secondRow.entries()) {
       // Close the form so the next one is the one the grid opens.
       await workbench.page.locator('.tab.active .codicon-close').click();
       await workbench.treeItem('events').click();
+      await tab('events — Shop').waitFor();
       view = workbench.webview();
+      // The grid's webview starts again when its tab comes back (its context is not retained) and restores its sort
+      // from its saved state: the header is clicked on that grid, once it shows the sort it had, not on the one going.
+      await view.locator('.grid-row .cell').first().waitFor({ timeout: 60_000 });
+      if (i === 1) await view.locator('.status-query', { hasText: 'sorted by value asc' }).waitFor();
       const header = view.locator('.header-cell', { has: view.locator('.header-label', { hasText: /^value$/ }) });
       await header.click({ timeout: 60_000 });
+      await view.locator('.status-query', { hasText: `sorted by value ${i === 0 ? 'asc' : 'desc'}` }).waitFor();
       const [[id]] = sqlite(db, sql) as number[][];
       const headers = await view.locator('.header-cell .header-label').allTextContents();
       const second = view.locator('.grid-row[aria-rowindex="3"] .cell');
