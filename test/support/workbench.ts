@@ -58,17 +58,28 @@ export class Workbench {
 
   /** Runs a command by its palette title, e.g. "Nocoflo: Add SQLite File…". */
   async runCommand(title: string): Promise<void> {
+    await this.quickOpen(`>${title}`, title);
+  }
+
+  /** Opens a workspace file by name through Quick Open (the palette without its ">" searches files). */
+  async openFile(name: string): Promise<void> {
+    await this.quickOpen(name, name);
+    await this.page.locator('.tab.active', { hasText: name }).waitFor();
+  }
+
+  /** Types `text` into the palette and accepts the first row showing `row`. */
+  private async quickOpen(text: string, row: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    const match = this.page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first();
     // F1 from inside a webview reaches the workbench only after the webview forwards it, and a webview that takes
     // the focus while it starts closes an open palette; under load either can happen, so open the palette and find
-    // the command again until it shows.
+    // the row again until it shows.
     for (let attempt = 1; ; attempt++) {
       try {
         await this.page.keyboard.press('F1');
         await input.waitFor({ state: 'visible', timeout: 5_000 });
-        await input.fill(`>${title}`);
-        await row.waitFor({ timeout: 10_000 });
+        await input.fill(text);
+        await match.waitFor({ timeout: 10_000 });
         break;
       } catch (error) {
         if (attempt === 3) throw error;

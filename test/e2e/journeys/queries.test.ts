@@ -33,28 +33,6 @@ describe('journey: queries from a SQL editor', function () {
 
   const tab = (text: string | RegExp) => workbench.page.locator('.tab', { hasText: text });
   const editor = () => workbench.page.locator('.editor-instance .monaco-editor').first();
-  /**
-   * Opens a workspace file through Quick Open: the palette without its ">" searches files. F1 from inside a webview
-   * reaches the workbench only once the webview forwards it, so the palette is opened again until it shows.
-   */
-  async function openFile(name: string): Promise<void> {
-    const input = workbench.page.locator('.quick-input-widget input');
-    const row = workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await workbench.page.keyboard.press('F1');
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
-        await input.fill(name);
-        await row.waitFor({ timeout: 10_000 });
-        break;
-      } catch (error) {
-        if (attempt === 3) throw error;
-        if (await input.isVisible()) await workbench.page.keyboard.press('Escape');
-      }
-    }
-    await workbench.page.keyboard.press('Enter');
-    await workbench.page.locator('.tab.active', { hasText: name }).waitFor();
-  }
   /** The grid's read-only banner. */
   const banner = (text: RegExp) => view.locator('.readonly-text', { hasText: text });
   const nodeSqlite = process.env.NOCOFLO_CODE_SERVER === 'node22';
@@ -83,7 +61,7 @@ describe('journey: queries from a SQL editor', function () {
   journeyCleanup('queries', () => ({ workbench, server }));
 
   it('binds a SQL file to Chinook in the status bar and runs a join with Ctrl+Enter into the grid', async () => {
-    await openFile('questions.sql');
+    await workbench.openFile('questions.sql');
     const status = workbench.page.locator('.statusbar-item', { hasText: 'Nocoflo: no connection' });
     await status.waitFor();
     // The status item's command, from the palette: a click on the item can land while the workbench still lays out.
@@ -146,7 +124,7 @@ describe('journey: queries from a SQL editor', function () {
   it('edits a row of a single-table result and Ctrl+S saves it to the table', async () => {
     // One webview at a time, so the view found is this result's.
     await workbench.runCommand('View: Close All Editors');
-    await openFile('questions.sql');
+    await workbench.openFile('questions.sql');
     await runLine(7);
     await tab(/^SELECT \* FROM Customer.* — Chinook/).waitFor({ timeout: 60_000 });
     view = workbench.webview();
@@ -197,7 +175,7 @@ describe('journey: queries from a SQL editor', function () {
   });
 
   it('marks a syntax error where the database found it', async () => {
-    await openFile('questions.sql');
+    await workbench.openFile('questions.sql');
     await runLine(9);
     // "WHER" reads as an alias of Genre, so SQLite stops at the word after it.
     await workbench.notification(/near "GenreId": syntax error/).waitFor({ timeout: 30_000 });
@@ -209,7 +187,7 @@ describe('journey: queries from a SQL editor', function () {
 
   it('runs a viewer\'s DELETE read-only: the database refuses it and nothing is deleted', async () => {
     await setConnectionRole(workbench, 'Chinook', 'viewer');
-    await openFile('questions.sql');
+    await workbench.openFile('questions.sql');
     await runLine(13);
     await workbench.notification(/readonly|read-only/i).waitFor({ timeout: 30_000 });
     assert.deepEqual(sqlite(db, 'SELECT count(*) FROM Track WHERE TrackId = 1'), [[1]]);
