@@ -1,4 +1,4 @@
-// Over 400 lines (412) and still one file: a tab's lifecycle (webview, init, row locks, pending edits, view
+// Over 400 lines (414) and still one file: a tab's lifecycle (webview, init, row locks, pending edits, view
 // switches) shares one state; message dispatch, export, HTML and the query tracker already live beside it.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
