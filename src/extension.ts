@@ -1,3 +1,5 @@
+// Over 400 lines (403) and one file on purpose: the composition root wires every service together once, in order;
+// the pieces it wires live in src/core and src/host and are registered from there.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DataChangeEvent, NocofloApi } from '../api';

@@ -20,7 +20,7 @@ function renamed(key: RowKey, names: ReadonlyMap<string, string>): RowKey | unde
 }
 
 /** A base table's lock as the result shows it; undefined when the result does not show that key (never for an editable result). */
-export function lockForResult(lock: WireRowLock, mapping: KeyMapping): WireRowLock | undefined {
+function lockForResult(lock: WireRowLock, mapping: KeyMapping): WireRowLock | undefined {
   const key = renamed(rowKeyFromText(lock.rowKey), mapping.toResult);
   return key ? { ...lock, rowKey: rowKeyText(key) } : undefined;
 }
