@@ -43,11 +43,14 @@ const webviewEntries = Object.fromEntries(
 if (webviewEntries.chart) webviewEntries['chart-vega'] = 'webview/chart/vegaRenderer.ts';
 
 /**
- * Database drivers in files of their own, required on the first connection of their kind: activation parses only
- * the extension (mysql2 alone is two thirds of a bundle that would hold it). A plugin's `await import('./driver')`
- * becomes `require('./drivers/<engine>.js')` next to dist/extension.js. Test bundles keep the import inline.
+ * Each built-in datasource's connected part (its session, and its npm driver if it has one) in a file of its own,
+ * required on the first connection of its kind: activation parses only the plugins' registrations (mysql2 alone is
+ * two thirds of a bundle that would hold it; the sessions together are a third of the rest). A plugin's
+ * `await import('./driver')` becomes `require('./drivers/<engine>.js')` next to dist/extension.js. Modules a
+ * driver shares with the extension (the SQL kit's pure helpers) are copied into it: none of them holds state.
+ * Test bundles keep the import inline.
  */
-const DRIVERS = { postgres: 'plugins/postgres/driver.ts', mysql: 'plugins/mysql/driver.ts' };
+const DRIVERS = Object.fromEntries(['postgres', 'mysql', 'rest', 'sqlite'].map((engine) => [engine, `plugins/${engine}/driver.ts`]));
 const lazyDrivers = {
   name: 'lazy-drivers',
   setup(build) {

@@ -1,10 +1,9 @@
 import type { CellValue, Filter, ForeignKey, RowCount, RowKey, TableRef } from '../api';
+import { groupedNumber } from './numberFormat';
 
 // What the form view decides without a DOM: where First/Previous/Next/Last/"go to row N" lead, how the position
 // reads ("row 12 of 1,234"), how a focused key is read (its position in the order: rowsBefore.ts), and which
 // filters follow a foreign key in either direction. Unit-tested in plain Node.
-
-const grouped = new Intl.NumberFormat('en-US');
 
 export type NavStep = 'first' | 'previous' | 'next' | 'last';
 
@@ -31,17 +30,17 @@ export function parseGoTo(text: string, total: number | undefined): { ok: true; 
   if (!/^\d+$/.test(trimmed)) return { ok: false, error: `"${text}" is not a row number.` };
   const n = Number(trimmed);
   if (n < 1) return { ok: false, error: 'Rows are numbered from 1.' };
-  if (total !== undefined && n > total) return { ok: false, error: total === 0 ? 'There are no rows.' : `There ${total === 1 ? 'is 1 row' : `are ${grouped.format(total)} rows`}.` };
+  if (total !== undefined && n > total) return { ok: false, error: total === 0 ? 'There are no rows.' : `There ${total === 1 ? 'is 1 row' : `are ${groupedNumber(total)} rows`}.` };
   return { ok: true, index: n - 1 };
 }
 
 /** "row 12 of 1,234", "row 12 of 10,000+", "row 12 of ~1.2M", "row 12" while counting. */
 export function positionText(position: number, count: RowCount | undefined): string {
-  const row = `row ${grouped.format(position + 1)}`;
+  const row = `row ${groupedNumber(position + 1)}`;
   if (!count) return row;
-  if (count.capped) return `${row} of ${grouped.format(count.count)}+`;
+  if (count.capped) return `${row} of ${groupedNumber(count.count)}+`;
   if (!count.exact) return `${row} of ~${new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(count.count)}`;
-  return `${row} of ${grouped.format(count.count)}`;
+  return `${row} of ${groupedNumber(count.count)}`;
 }
 
 /** The rows matching `key` exactly: how a focused record is read. */
@@ -87,7 +86,7 @@ export function singular(name: string): string {
 
 /** "3 rows in orders reference this customer", with the count's own precision. */
 export function referenceText(count: RowCount, table: string, referenced: string): string {
-  const n = count.capped ? `${grouped.format(count.count)}+` : count.exact ? grouped.format(count.count) : `~${grouped.format(count.count)}`;
+  const n = count.capped ? `${groupedNumber(count.count)}+` : count.exact ? groupedNumber(count.count) : `~${groupedNumber(count.count)}`;
   const rows = count.count === 1 && count.exact && !count.capped ? 'row' : 'rows';
   const verb = count.count === 1 && count.exact && !count.capped ? 'references' : 'reference';
   return `${n} ${rows} in ${table} ${verb} this ${singular(referenced)}`;

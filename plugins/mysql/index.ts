@@ -1,5 +1,5 @@
 // The built-in MySQL/MariaDB datasource, written as a plugin against the public API only (api/index.d.ts), like the
-// SQLite and PostgreSQL ones. It uses `mysql2` (pure JavaScript), loaded on first connect, with one pool per session.
+// SQLite and PostgreSQL ones. It uses `mysql2` (pure JavaScript), loaded with the session on first connect, with one pool per session.
 //
 // Choices worth knowing (details next to the code):
 // - Every statement with values is a prepared statement (binary protocol): values are bound, never spliced, and
@@ -13,23 +13,14 @@
 //   write to such a table is logged as a warning, and when a later change of the same save fails, the error says
 //   which changes stayed written (typeKinds.ts, tableOperations.ts, mysqlSession.ts).
 import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
-import { configFields, connectionOptions, describe, parseUrl, readSettings } from './connectionConfig';
+import { configFields, describe, parseUrl, readSettings } from './connectionConfig';
 import { transportNote } from '../kit/transportSecurity';
-import { MysqlSession } from './mysqlSession';
-import type { AuthPluginFactory } from './passwordGuard';
+import type { MysqlSession } from './mysqlSession';
 
+/** The session and its driver load with the first connection (driver.ts): activation never parses them. */
 async function open(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): Promise<MysqlSession> {
-  const settings = readSettings(config);
-  const { driver: mysql, authPlugins } = await import('./driver');
-  // mysql2's own caching_sha2_password plugin does the fast path behind the guard (passwordGuard.ts).
-  return MysqlSession.open(mysql, {
-    connection: connectionOptions(settings, secrets, context, authPlugins.caching_sha2_password() as unknown as AuthPluginFactory),
-    description: describe(settings),
-    where: settings.socketPath ?? `${settings.host}:${settings.port}`,
-    ...(settings.database ? { defaultDatabase: settings.database } : {}),
-    queryTimeoutSeconds: settings.queryTimeoutSeconds,
-    log: (level, message) => context.log(level, message),
-  });
+  const { open: openSession } = await import('./driver');
+  return openSession(config, secrets, context);
 }
 
 function serverName(session: MysqlSession): string {

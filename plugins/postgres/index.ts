@@ -1,26 +1,15 @@
 // The built-in PostgreSQL datasource, written as a plugin against the public API only (api/index.d.ts), like the
-// SQLite one. It uses `pg` (pure JavaScript), loaded on first connect, with one pool per session.
+// SQLite one. It uses `pg` (pure JavaScript), loaded with the session on first connect, with one pool per session.
 import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
-import { cleartextRefused, mayRevealPassword, transportNote } from '../kit/transportSecurity';
-import { clientRefusingCleartext } from './cleartextGuard';
-import { clientConfig, configFields, describe, parseUrl, readSettings, transactionSettings } from './connectionConfig';
-import { PostgresSession } from './postgresSession';
-import { typeParsers } from './typeKinds';
+import { transportNote } from '../kit/transportSecurity';
+import { configFields, describe, parseUrl, readSettings } from './connectionConfig';
 
-async function open(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): Promise<{ session: PostgresSession; version: string }> {
-  const settings = readSettings(config);
-  const { driver: pg } = await import('./driver');
-  const Client = mayRevealPassword(settings)
-    ? pg.Client
-    : clientRefusingCleartext(pg.Client, () => cleartextRefused('PostgreSQL', 'in clear text (AuthenticationCleartextPassword)', settings.sslMode));
-  return PostgresSession.open({ Pool: pg.Pool, Client, Query: pg.Query }, {
-    // Our value parsers go to this pool's clients only (pg's `types` option), never to pg's global registry.
-    config: { ...clientConfig(settings, secrets, context), types: typeParsers },
-    settings: transactionSettings(settings),
-    description: describe(settings),
-    log: (level, message) => context.log(level, message),
-  });
+/** The session and its driver load with the first connection (driver.ts): activation never parses them. */
+async function open(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext) {
+  const { open: openSession } = await import('./driver');
+  return openSession(config, secrets, context);
 }
+
 
 export function createPostgresDatasource(): DatasourcePlugin {
   return {

@@ -1,13 +1,14 @@
 // The built-in REST datasource, written as a plugin against the public API only (api/index.d.ts), like the SQL
 // ones. Each configured endpoint of a JSON API is a table; it uses Node's own fetch, no extra dependency.
 import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
-import { RestSession } from './restSession';
 import { configFields, parseUrl, readSettings } from './settings';
 
 export const REST_DATASOURCE_ID = 'nocoflo.rest';
 
-function open(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext): RestSession {
-  return new RestSession(readSettings(config), secrets, (level, message) => context.log(level, message));
+/** The session (HTTP, paging, templates) loads with the first connection (driver.ts): activation never parses it. */
+async function open(config: DatasourceConfig, secrets: Record<string, string>, context: DatasourceContext) {
+  const { open: openSession } = await import('./driver');
+  return openSession(readSettings(config), secrets, context);
 }
 
 export function createRestDatasource(): DatasourcePlugin {
@@ -25,7 +26,7 @@ export function createRestDatasource(): DatasourcePlugin {
     // Credentials only ever go to the base URL's origin (http.ts refuses other sites), with one auth kind.
     secretTarget: (config) => `${String(config.auth ?? 'none')}${config.username ? ` ${String(config.username)}` : ''} ${new URL(String(config.baseUrl)).origin}`,
     async testConnection(config, secrets, context) {
-      const session = open(config, secrets, context);
+      const session = await open(config, secrets, context);
       try {
         return { ok: true, message: await session.probe() };
       } finally {
@@ -34,7 +35,7 @@ export function createRestDatasource(): DatasourcePlugin {
     },
     // No request yet: the endpoints come from the config, and each table reports its own errors when opened.
     async connect(config, secrets, context) {
-      const session = open(config, secrets, context);
+      const session = await open(config, secrets, context);
       context.log('info', `Opened ${session.description} (${readSettings(config).endpoints.length} endpoints).`);
       return session;
     },

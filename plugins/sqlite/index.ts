@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatasourceConfig, DatasourceContext, DatasourcePlugin } from '../../api';
 import { datasourceError } from '../kit/errors';
-import { SqliteSession } from './sqliteSession';
 import type { WorkerBudgetOptions } from './supervisedWorker';
 
 export interface SqliteDatasourceOptions {
@@ -52,8 +51,10 @@ function resolveFile(config: DatasourceConfig, context: DatasourceContext): stri
 export function createSqliteDatasource(options: SqliteDatasourceOptions = {}): DatasourcePlugin {
   const workerPath = options.workerPath ?? path.join(__dirname, 'sqlite-worker.js');
   const wasmPath = options.wasmPath ?? path.join(__dirname, 'sql-wasm.wasm');
-  const open = (config: DatasourceConfig, context: DatasourceContext) => {
+  // The session and its worker supervision load with the first connection (driver.ts): activation never parses them.
+  const open = async (config: DatasourceConfig, context: DatasourceContext) => {
     const file = resolveFile(config, context);
+    const { SqliteSession } = await import('./driver');
     return SqliteSession.open(workerPath, {
       file,
       engine: options.engine ?? 'auto',
