@@ -63,10 +63,27 @@ const lazyDrivers = {
   },
 };
 
+/**
+ * Fails the extension's build when a driver or a session got into it anyway (a static import of one from anywhere
+ * the extension reaches): activation would parse it again, and nothing else would notice.
+ */
+const CONNECTED_ONLY = [/^node_modules\/(pg|pg-[a-z-]+|mysql2)\//, /^plugins\/[^/]+\/\w*Session\.ts$/, /^plugins\/sqlite\/supervisedWorker\.ts$/];
+const connectedPartsStayOut = {
+  name: 'connected-parts-stay-out',
+  setup(build) {
+    build.onEnd((result) => {
+      const inputs = Object.values(result.metafile?.outputs ?? {}).flatMap((output) => Object.keys(output.inputs));
+      const leaked = [...new Set(inputs.filter((input) => CONNECTED_ONLY.some((pattern) => pattern.test(input))))];
+      if (leaked.length > 0) return { errors: leaked.map((input) => ({ text: `${input} is in dist/extension.js: import it only from a plugin's driver.ts (loaded on first connection)` })) };
+      return undefined;
+    });
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   // `require`, not a native import(), so the extension host's module loader serves the driver like the bundle itself.
-  { ...hostCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyDrivers], supported: { 'dynamic-import': false } },
+  { ...hostCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyDrivers, connectedPartsStayOut], metafile: true, supported: { 'dynamic-import': false } },
   { ...hostCommon, entryPoints: Object.fromEntries(Object.entries(DRIVERS).map(([name, file]) => [`drivers/${name}`, file])), outdir: 'dist' },
   { ...hostCommon, entryPoints: { 'sqlite-worker': 'plugins/sqlite/worker.ts' }, outdir: 'dist' },
 ];
